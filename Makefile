@@ -1,0 +1,55 @@
+# Two commands set everything up: `make run` and `make test` (CONTRACT section 1).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FAO := $(VENV)/bin/fao
+NPM_DIR := webui/assets
+
+.PHONY: run test bench setup setup-test assets system-deps db clean
+
+$(VENV)/.stamp-install: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-install
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+$(NPM_DIR)/node_modules/.stamp: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(NPM_DIR)/node_modules/.stamp
+
+# Debian packages: Chinese fonts (letters, screenshots) and chromium (browser tests).
+system-deps:
+	@if ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei chromium; \
+		else echo "please install fonts-wqy-microhei and chromium (apt-get)"; fi; \
+	fi
+
+setup: $(VENV)/.stamp-install assets system-deps
+
+setup-test: setup $(VENV)/.stamp-test
+
+db: setup
+	$(FAO) db upgrade
+	$(FAO) deploy bpmn_models
+	$(FAO) demo --if-empty
+
+run: db
+	$(FAO) serve --host 127.0.0.1 --port 5000
+
+test: setup-test
+	$(VENV)/bin/pytest -q -p no:randomly
+
+bench: setup-test
+	$(PY) bench/engine.py
+	@for b in bench/inbox.py bench/monitor.py; do [ -f $$b ] && $(PY) $$b || true; done
+
+clean:
+	rm -rf $(VENV) $(NPM_DIR)/node_modules instance

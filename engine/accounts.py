@@ -1,0 +1,81 @@
+"""Users, groups, roles and API tokens."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Iterable
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from engine.errors import EngineError, NotFound
+from engine.identity import GROUPS, ROLES
+from store.models import User
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+class BadInput(EngineError):
+    code = "bad_request"
+
+
+def ensure_groups(uow) -> None:
+    for key, (zh, en) in GROUPS.items():
+        if uow.users.group(key) is None:
+            uow.users.put_group(key, zh, en)
+
+
+def put_user(uow, now, username: str, password: str | None = None, groups: Iterable[str] = (),
+             roles: Iterable[str] = (), display_name: str | None = None) -> User:
+    """Create or update a user (the caller commits).
+
+    Raises:
+        BadInput: unknown group or role, or an empty name.
+    """
+    groups, roles = list(groups), list(roles)
+    problems = [f"unknown group '{g}'" for g in groups if g not in GROUPS]
+    problems += [f"unknown role '{r}' (expected one of {', '.join(ROLES)})" for r in roles if r not in ROLES]
+    if not username or len(username) > 100 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        problems.append("a user name is 1-100 letters, digits, '.', '_' or '-'")
+    if problems:
+        raise BadInput("; ".join(problems), [{"field": "", "message": p} for p in problems])
+    ensure_groups(uow)
+    user = uow.users.by_username(username)
+    if user is None:
+        user = User(username=username, display_name=display_name or username, created_at=now, active=True)
+        uow.users.add(user)
+    if display_name:
+        user.display_name = display_name
+    if password:
+        user.password_hash = generate_password_hash(password)
+    uow.users.set_groups(user, groups)
+    uow.users.set_roles(user, roles)
+    return user
+
+
+def new_token(uow, now, username: str) -> str:
+    user = uow.users.by_username(username)
+    if user is None:
+        raise NotFound(f"unknown user '{username}'")
+    token = secrets.token_urlsafe(32)
+    uow.users.add_token(user, token, now)
+    return token
+
+
+def authenticate(uow, now, username: str, password: str) -> User | None:
+    """Check a password, counting failures; a user locked after too many failures is refused."""
+    user = uow.users.by_username(username)
+    if user is None or not user.active:
+        check_password_hash(generate_password_hash("x"), password)  # same cost either way
+        return None
+    if user.locked_until is not None and user.locked_until > now:
+        return None
+    if user.password_hash and check_password_hash(user.password_hash, password):
+        user.failed_logins = 0
+        user.locked_until = None
+        return user
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + LOCKOUT
+        user.failed_logins = 0
+    return None

@@ -1,0 +1,262 @@
+"""The deploy pipeline: safe XML, schema, completeness, lint, versioning; then one transaction.
+
+Nothing is written unless every file of the batch passes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from engine import lint
+from engine.clock import Clock
+from engine.errors import DeployRefused, ModelFileError, ModelProblem
+from engine.forms import check_schema
+from engine.serialization import WorkflowCodec
+from engine.spec_info import describe_spec
+from engine.xml_safety import check_ncname_id, parse_model_bytes
+from store.models import AuditEvent, ProcessVersion
+from store.uow import UnitOfWork
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+MAX_MODEL_BYTES = 5 * 1024 * 1024
+MODEL_SUFFIXES = (".bpmn", ".dmn", ".json")
+
+
+@dataclass
+class DeployResult:
+    key: str
+    version: int
+    status: str  # "new" or "unchanged"
+    warnings: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class _Parsed:
+    name: str
+    kind: str  # bpmn, dmn, form
+    text: str
+    tree: object | None = None
+    json_value: object | None = None
+    from_store: bool = False
+
+
+def _kind(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(".bpmn"):
+        return "bpmn"
+    if lower.endswith(".dmn"):
+        return "dmn"
+    if lower.endswith(".json"):
+        return "form"
+    return None
+
+
+def _read_files(files: Iterable[tuple[str, bytes]], problems: list[ModelProblem]) -> tuple[list[_Parsed], bool]:
+    parsed: list[_Parsed] = []
+    too_large = False
+    seen: set[str] = set()
+    for name, data in files:
+        kind = _kind(name)
+        if kind is None:
+            problems.append(ModelProblem(name, None, "unsupported file type (expected .bpmn, .dmn or .json)"))
+            continue
+        if name in seen:
+            problems.append(ModelProblem(name, None, "the same file name appears twice in one deploy"))
+            continue
+        seen.add(name)
+        if kind == "form":
+            if len(data) > MAX_MODEL_BYTES:
+                problems.append(ModelProblem(name, None, f"file is larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB"))
+                too_large = True
+                continue
+            try:
+                value = json.loads(data.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                problems.append(ModelProblem(name, None, f"not UTF-8: {exc.reason} at byte {exc.start}"))
+                continue
+            except json.JSONDecodeError as exc:
+                problems.append(ModelProblem(name, exc.lineno, f"invalid JSON: {exc.msg}"))
+                continue
+            if not isinstance(value, dict):
+                problems.append(ModelProblem(name, 1, "a form file must hold a JSON object"))
+                continue
+            parsed.append(_Parsed(name, kind, data.decode("utf-8"), json_value=value))
+            continue
+        try:
+            tree = parse_model_bytes(data, name, max_bytes=MAX_MODEL_BYTES)
+        except ModelFileError as exc:
+            problems.append(exc.problem)
+            too_large = too_large or exc.too_large
+            continue
+        text = etree.tostring(tree, encoding="unicode")
+        parsed.append(_Parsed(name, kind, text, tree=tree))
+    return parsed, too_large
+
+
+def _located(exc: Exception, default_file: str) -> ModelProblem:
+    if isinstance(exc, ValidationException):
+        line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
+        msg = str(exc.args[0]) if exc.args else str(exc)
+        if exc.id:
+            msg = f"{msg} (element {exc.id})"
+        return ModelProblem(exc.file_name or default_file, line, msg, exc.id or None)
+    if isinstance(exc, etree.XMLSyntaxError):
+        return ModelProblem(default_file, exc.lineno, exc.msg)
+    line = getattr(exc, "line_number", None)
+    line = line if isinstance(line, int) and line else None
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, (TypeError, AttributeError, KeyError)):
+        text = f"the model refers to something that is not defined or is malformed ({exc.__class__.__name__}: {exc})"
+    return ModelProblem(getattr(exc, "file_name", None) or default_file, line, text)
+
+
+def _process_ids(tree) -> list[tuple[str, bool, int | None]]:
+    out = []
+    for node in tree.iter(f"{{{BPMN_NS}}}process"):
+        out.append((node.get("id") or "", node.get("isExecutable", "true") == "true", node.sourceline))
+    return out
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class Deployer:
+    """Validates a batch of model files and deploys it atomically."""
+
+    def __init__(self, codec: WorkflowCodec, clock: Clock, known_groups: set[str], handler_names: set[str] | None = None) -> None:
+        self.codec = codec
+        self.clock = clock
+        self.known_groups = known_groups
+        self.handler_names = handler_names
+
+    def deploy(self, uow: UnitOfWork, files: Iterable[tuple[str, bytes]], actor: str | None = None,
+               change_note: str = "") -> list[DeployResult]:
+        """Validate and deploy; commits the unit of work on success.
+
+        Raises:
+            DeployRefused: with every located problem; nothing was written.
+        """
+        problems: list[ModelProblem] = []
+        batch, too_large = _read_files(files, problems)
+        if problems:
+            raise DeployRefused(problems=problems, too_large=too_large)
+
+        names_in_batch = {p.name for p in batch}
+        stored = [
+            _Parsed(m.name, m.kind, m.content, from_store=True)
+            for m in uow.processes.model_files()
+            if m.name not in names_in_batch
+        ]
+        for s in stored:
+            if s.kind == "form":
+                s.json_value = json.loads(s.text)
+            else:
+                s.tree = etree.fromstring(s.text.encode(), etree.XMLParser(resolve_entities=False, no_network=True)).getroottree()
+
+        parser = SpiffBpmnParser(validator=VALIDATOR)
+        warnings_by_file: dict[str, list[ModelProblem]] = {}
+        process_files: dict[str, str] = {}
+        batch_process_ids: list[tuple[str, str, int | None]] = []
+        for item in [*batch, *stored]:
+            if item.kind == "form":
+                continue
+            try:
+                if item.kind == "bpmn":
+                    for pid, executable, line in _process_ids(item.tree):
+                        if not item.from_store:
+                            bad = check_ncname_id(pid)
+                            if bad:
+                                problems.append(ModelProblem(item.name, line, bad))
+                                continue
+                            if pid in process_files and process_files[pid] != item.name:
+                                problems.append(ModelProblem(item.name, line, f"process id '{pid}' is also defined in {process_files[pid]}"))
+                                continue
+                            if executable:
+                                batch_process_ids.append((pid, item.name, line))
+                        process_files.setdefault(pid, item.name)
+                    parser.add_bpmn_xml(item.tree, filename=item.name)
+                    if not item.from_store:
+                        errors, warnings = lint.lint_bpmn(item.tree, item.name)
+                        problems.extend(errors)
+                        warnings_by_file.setdefault(item.name, []).extend(warnings)
+                else:
+                    parser.add_dmn_xml(item.tree.getroot() if hasattr(item.tree, "getroot") else item.tree, filename=item.name)
+            except (SpiffWorkflowException, etree.LxmlError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+                problems.append(_located(exc, item.name))
+
+        if not batch_process_ids and any(p.kind == "bpmn" for p in batch) and not problems:
+            problems.append(ModelProblem(batch[0].name, None, "no executable process in the deployed files"))
+
+        forms = {p.name: p.json_value for p in [*batch, *stored] if p.kind == "form"}
+        prepared = []
+        for pid, filename, line in batch_process_ids:
+            try:
+                spec = parser.get_spec(pid)
+                subprocess_specs = parser.get_subprocess_specs(pid)
+            except (SpiffWorkflowException, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+                problems.append(_located(exc, filename))
+                continue
+            info = describe_spec(spec, subprocess_specs)
+            used_forms: dict[str, object] = {}
+            for ref in info.form_refs:
+                if ref.file not in forms:
+                    problems.append(ModelProblem(filename, line, f"form file '{ref.file}' referenced by {ref.element_id} is not deployed"))
+                    continue
+                if ref.is_schema:
+                    for msg in check_schema(forms[ref.file]):
+                        problems.append(ModelProblem(ref.file, None, f"not a valid JSON Schema: {msg}"))
+                used_forms[ref.file] = forms[ref.file]
+            for lane, element_id in info.lanes:
+                if lane not in self.known_groups:
+                    problems.append(ModelProblem(filename, line, f"lane '{lane}' (task {element_id}) names no known group"))
+            if self.handler_names is not None:
+                for op, element_id in info.service_operators:
+                    if op not in self.handler_names:
+                        problems.append(ModelProblem(filename, line, f"service task {element_id} uses unknown operator '{op}'"))
+            prepared.append((pid, filename, spec, subprocess_specs, info, used_forms))
+
+        if problems:
+            raise DeployRefused(problems=problems, too_large=too_large)
+
+        now = self.clock.now()
+        results: list[DeployResult] = []
+        xml_by_file = {p.name: p.text for p in [*batch, *stored] if p.kind == "bpmn"}
+        for pid, filename, spec, subprocess_specs, info, used_forms in prepared:
+            spec_json = self.codec.dump_specs(spec, subprocess_specs)
+            content_hash = _hash(spec_json, json.dumps(used_forms, sort_keys=True, ensure_ascii=False))
+            latest = uow.processes.latest(pid)
+            warnings = [str(w) for w in warnings_by_file.get(filename, [])]
+            title = spec.description or pid
+            if latest is not None and latest.content_hash == content_hash:
+                results.append(DeployResult(pid, latest.version, "unchanged", warnings, latest.title))
+                continue
+            version = (latest.version + 1) if latest else 1
+            row = ProcessVersion(
+                process_key=pid, version=version, title=title, content_hash=content_hash,
+                source_file=filename, bpmn_xml=xml_by_file[filename], spec_json=spec_json,
+                forms=used_forms, start_form=info.start_form, start_ui_form=info.start_ui_form,
+                start_lane=info.start_lane, manual_start=info.manual_start,
+                start_messages=info.start_messages, warnings=warnings,
+                change_note=change_note, deployed_by=actor, deployed_at=now,
+            )
+            uow.processes.add(row)
+            uow.audit.add(AuditEvent(instance_id=None, at=now, actor=actor, action="deployed", task_id=None,
+                                     bpmn_id=pid, detail={"version": version, "file": filename, "note": change_note}))
+            results.append(DeployResult(pid, version, "new", warnings, title))
+        for item in batch:
+            uow.processes.put_model_file(item.name, item.kind, item.text, _hash(item.text), now)
+        uow.commit()
+        return results

@@ -1,0 +1,60 @@
+"""The registry of service-task handlers: the small interface ``processes/`` builds on.
+
+A BPMN service task names an operator (``spiffworkflow:serviceTaskOperator id="NAME"``); the
+engine calls the handler registered under that name with the evaluated parameters and a
+:class:`ServiceContext` bound to the current command's transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Protocol
+
+
+class ServiceContext(Protocol):
+    """What a handler may do; every call joins the current command's transaction."""
+
+    instance_id: str
+    process_key: str
+    business_key: str | None
+    started_by: str | None
+    actor: str | None
+    locale: str
+
+    def now(self) -> datetime:
+        """The engine clock (aware UTC)."""
+
+    def next_sequence(self, category: str, year: int) -> int:
+        """The next number of a per-(category, year) counter, without gaps or duplicates."""
+
+    def store_attachment(self, name: str, content_type: str, content: bytes) -> str:
+        """Store a generated file; returns its attachment id."""
+
+    def notify(self, username: str, message: str, message_en: str | None = None) -> None:
+        """Leave an in-app notification for a user."""
+
+    def task_data(self) -> dict[str, Any]:
+        """A copy of the data of the task being run."""
+
+
+Handler = Callable[[ServiceContext, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class HandlerRegistry:
+    """Immutable mapping of operator name to handler; extend with :meth:`with_handler`."""
+
+    handlers: tuple[tuple[str, Handler], ...] = ()
+
+    def with_handler(self, name: str, handler: Handler) -> "HandlerRegistry":
+        kept = tuple((n, h) for n, h in self.handlers if n != name)
+        return HandlerRegistry(kept + ((name, handler),))
+
+    def get(self, name: str) -> Handler | None:
+        for n, h in self.handlers:
+            if n == name:
+                return h
+        return None
+
+    def names(self) -> list[str]:
+        return [n for n, _ in self.handlers]

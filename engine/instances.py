@@ -1,0 +1,150 @@
+"""Instance commands: start, suspend, resume, terminate, retry an incident."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.forms import validate_form
+from engine.identity import Actor, may_start, require_supervisor
+from engine import stepping
+from engine.service_context import CommandServiceContext
+from store.models import Instance
+
+if TYPE_CHECKING:
+    from engine.workflow_engine import WorkflowEngine
+
+MAX_DATA_BYTES = 2 * 1024 * 1024
+
+
+def check_form(schema: dict | None, data: dict, locale: str) -> None:
+    """Raise ValidationFailed with field errors when data breaks the schema."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("data must be a JSON object", [{"field": "", "message": "data must be a JSON object"}])
+    if schema is None:
+        return
+    errors = validate_form(schema, data, locale)
+    if errors:
+        raise ValidationFailed("the form has errors", errors)
+
+
+def start_instance(engine: "WorkflowEngine", key: str, actor: Actor, data: dict, business_key: str | None,
+                   message: tuple[str, dict] | None = None, check: bool = True,
+                   timer_start: str | None = None) -> Instance:
+    """Start the latest version of a process in its own transaction."""
+    with engine.uow() as uow:
+        instance = start_in(engine, uow, key, actor, data, business_key, message, check, timer_start)
+        uow.commit()
+        return instance
+
+
+def start_in(engine: "WorkflowEngine", uow, key: str, actor: Actor, data: dict, business_key: str | None,
+             message: tuple[str, dict] | None = None, check: bool = True,
+             timer_start: str | None = None) -> Instance:
+    """Start a case inside the caller's unit of work (the caller commits)."""
+    from engine.workflow_engine import Command
+
+    version = uow.processes.latest(key)
+    if version is None:
+        raise NotFound(f"no process '{key}'")
+    if check:
+        if message is None and not version.manual_start:
+            raise Conflict(f"process '{key}' starts only by a timer, message or signal", code="no_manual_start")
+        if not may_start(actor, engine.start_policy(key), version.start_lane):
+            raise Forbidden(f"you may not start '{key}'")
+        check_form(version.forms.get(version.start_form) if version.start_form else None, data, actor.locale)
+    now = engine.clock.now()
+    spec, subs = engine.codec.load_specs(version.id, version.spec_json)
+    workflow = BpmnWorkflow(spec, subs)
+    instance_id = engine.new_instance_id()
+    bk = business_key or f"{now.astimezone().strftime('%Y%m%d')}-{instance_id[:8].upper()}"
+    instance = Instance(
+        id=instance_id, process_version_id=version.id, process_key=key, version=version.version,
+        status="active", business_key=bk, title=str(data.get("title") or version.title)[:300],
+        state="{}", serializer_version="", revision=0, started_by=actor.username,
+        started_at=now, updated_at=now, ended_at=None, due_at=None,
+    )
+    uow.instances.add(instance)
+    services = CommandServiceContext(uow, instance, actor.username, now, actor.locale)
+    workflow.script_engine = engine.script_engine(services, uow)
+    initial = {**data, "business_key": bk, "applicant": actor.username, "process_key": key}
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(initial)
+    cmd = Command(uow, instance, workflow, actor, now, services)
+    cmd.audit("started", version=version.version, business_key=bk, fields=sorted(data))
+    engine._advance(cmd)
+    if cmd.failure is None and message is not None:
+        from engine.messages import catch_message
+
+        catch_message(cmd, message[0], message[1], {})
+        engine._advance(cmd)
+    if cmd.failure is None and timer_start is not None:
+        for fired in stepping.fire_start_timer(workflow, timer_start):
+            cmd.audit("timer", None, fired)
+        engine._advance(cmd)
+    engine._save(cmd)
+    return instance
+
+
+def suspend(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+    require_supervisor(actor)
+    with engine.command(instance_id, actor) as cmd:
+        if cmd.instance.status not in ("active", "error"):
+            raise Conflict(f"a {cmd.instance.status} case cannot be suspended")
+        cmd.instance.status = "suspended"
+        cmd.audit("suspended", reason=reason)
+    return cmd.instance
+
+
+def resume(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+    require_supervisor(actor)
+    with engine.command(instance_id, actor) as cmd:
+        if cmd.instance.status != "suspended":
+            raise Conflict(f"a {cmd.instance.status} case cannot be resumed")
+        cmd.instance.status = "active"
+        cmd.audit("resumed", reason=reason)
+        engine._advance(cmd)  # timers that fell due meanwhile are picked up by the next poll
+    return cmd.instance
+
+
+def terminate(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+    require_supervisor(actor)
+    with engine.command(instance_id, actor) as cmd:
+        if cmd.instance.status in ("completed", "terminated"):
+            raise Conflict(f"a {cmd.instance.status} case cannot be terminated")
+        cmd.workflow.cancel()
+        cmd.instance.status = "terminated"
+        for incident in cmd.uow.incidents.open_for(instance_id):
+            incident.resolved_at = cmd.now
+        cmd.audit("terminated", reason=reason)
+    return cmd.instance
+
+
+def retry_incident(engine: "WorkflowEngine", incident_id: int, actor: Actor, data: dict | None = None) -> Instance:
+    require_supervisor(actor)
+    with engine.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        if incident is None:
+            raise NotFound(f"no incident {incident_id}")
+        instance_id = incident.instance_id
+    with engine.command(instance_id, actor) as cmd:
+        incident = cmd.uow.incidents.get(incident_id)
+        if incident.resolved_at is not None:
+            raise Conflict("this incident is already resolved")
+        if cmd.instance.status == "suspended":
+            raise Conflict("resume the case before retrying")
+        if incident.task_id:
+            task = cmd.workflow.get_task_from_id(UUID(incident.task_id))
+            if data:
+                task.data.update(data)
+            if task.state == TaskState.ERROR:
+                task._set_state(TaskState.READY)  # the documented way to re-run a failed task
+        incident.resolved_at = cmd.now
+        cmd.instance.status = "active"
+        cmd.audit("retried", incident.task_id, incident.bpmn_id, incident=incident_id, patched=sorted((data or {}).keys()))
+        cmd.uow.session.flush()
+        engine._advance(cmd)
+    return cmd.instance

@@ -1,0 +1,115 @@
+"""Projections written beside the state: human tasks, timers, message subscriptions."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from jinja2.sandbox import SandboxedEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from engine.spec_info import form_files
+from engine.stepping import timer_due, waiting_timer_tasks
+from store.models import HumanTask, MessageSubscription, Timer
+
+_JINJA = SandboxedEnvironment(autoescape=False)
+
+
+def render_instructions(template: str | None, data: dict) -> str:
+    """Render a task's ``instructionsForEndUser`` in a sandbox; a broken template shows as is."""
+    if not template:
+        return ""
+    try:
+        return _JINJA.from_string(template).render(**data)
+    except Exception:  # noqa: BLE001 - an analyst's template error must not stop the case
+        return template
+
+
+def ready_human_tasks(workflow) -> list:
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def _task_due(task) -> datetime | None:
+    """The earliest waiting boundary timer attached to the task, if any."""
+    parent = task.parent
+    if parent is None:
+        return None
+    dues = [timer_due(c) for c in parent.children if c is not task and c.state == TaskState.WAITING]
+    dues = [d for d in dues if d is not None]
+    return min(dues) if dues else None
+
+
+def sync_human_tasks(uow, instance, workflow, now: datetime) -> list[HumanTask]:
+    """Insert rows for newly ready manual tasks, cancel rows whose task is no longer ready.
+
+    Returns:
+        The open or claimed rows after the sync.
+    """
+    existing = {t.id: t for t in uow.tasks.active_for(instance.id)}
+    ready = {str(t.id): t for t in ready_human_tasks(workflow)}
+    for task_id, row in existing.items():
+        if task_id not in ready:
+            row.status = "cancelled"
+            row.completed_at = now
+    active: list[HumanTask] = []
+    for task_id, task in ready.items():
+        row = existing.get(task_id)
+        spec = task.task_spec
+        if row is None:
+            row = uow.tasks.get(task_id)
+        due = _task_due(task)
+        if row is None:
+            schema, ui = form_files(spec)
+            ext = getattr(spec, "extensions", None) or {}
+            props = ext.get("properties") or {}
+            try:
+                priority = int(props.get("priority", task.data.get("priority", 50)))
+            except (TypeError, ValueError):
+                priority = 50
+            row = HumanTask(
+                id=task_id, instance_id=instance.id, process_key=instance.process_key,
+                bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
+                form_file=schema, ui_form_file=ui,
+                instructions=render_instructions(ext.get("instructionsForEndUser"), task.data),
+                status="open", assignee=None, priority=priority, created_at=now, due_at=due,
+                business_key=instance.business_key, applicant=instance.started_by,
+            )
+            uow.tasks.add(row)
+        else:
+            row.due_at = due
+            if row.status not in ("open", "claimed"):
+                row.status = "claimed" if row.assignee else "open"
+        active.append(row)
+    uow.tasks.flush()
+    return active
+
+
+def timer_rows(instance, workflow) -> list[Timer]:
+    rows = []
+    for task in waiting_timer_tasks(workflow):
+        due = timer_due(task)
+        if due is not None:
+            rows.append(Timer(instance_id=instance.id, process_key=instance.process_key,
+                              task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id, due_at=due))
+    return rows
+
+
+def subscription_rows(instance, workflow) -> list[MessageSubscription]:
+    rows = []
+    engine = workflow.script_engine
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        ed = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(ed, MessageEventDefinition):
+            continue
+        correlation: dict = {}
+        for prop in ed.correlation_properties or []:
+            try:
+                correlation[prop.name] = engine.environment.evaluate(prop.retrieval_expression, dict(task.data))
+            except Exception:  # noqa: BLE001 - not resolvable from this case's data
+                continue
+        key = correlation.get("business_key", next(iter(correlation.values()), None))
+        rows.append(MessageSubscription(
+            instance_id=instance.id, message_name=ed.name, task_id=str(task.id),
+            bpmn_id=task.task_spec.bpmn_id, correlation=correlation,
+            correlation_key=str(key) if key is not None else None,
+        ))
+    return rows

@@ -1,0 +1,97 @@
+"""Workflow (de)serialization with the spec kept out of the instance state.
+
+The process version row holds the serialized spec; instance rows hold only the task tree and
+data. Restored specs are cached per process version (specs are immutable once deployed).
+"""
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from datetime import date, datetime
+from decimal import Decimal
+from threading import Lock
+from typing import Any
+
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+SERIALIZER_VERSION = VERSION
+
+
+class StatelessSpecWorkflowConverter(BpmnWorkflowConverter):
+    """Converts a top workflow without its spec; the spec is handed back on restore."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict, spec=None, subprocess_specs=None) -> BpmnWorkflow:  # type: ignore[override]
+        workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
+        from uuid import UUID
+
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _register_data_types(registry) -> None:
+    registry.register(datetime, lambda v: {"value": v.isoformat()}, lambda d: datetime.fromisoformat(d["value"]), "datetime")
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"]), "date")
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]), "Decimal")
+
+
+class WorkflowCodec:
+    """Builds the serializer once; converts specs and instance states to and from JSON."""
+
+    def __init__(self, spec_cache_size: int = 256) -> None:
+        spec_config = dict(SPIFF_CONFIG)  # a copy: never mutate the library's registry in place
+        self._spec_registry = BpmnWorkflowSerializer.configure(spec_config)
+        state_config = dict(SPIFF_CONFIG)
+        state_config[BpmnWorkflow] = StatelessSpecWorkflowConverter
+        self._state_registry = BpmnWorkflowSerializer.configure(state_config)
+        _register_data_types(self._state_registry)
+        self._cache: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
+        self._cache_size = spec_cache_size
+        self._lock = Lock()
+
+    # --- specs --------------------------------------------------------------------------
+    def dump_specs(self, spec, subprocess_specs: dict) -> str:
+        return json.dumps(
+            {
+                "spec": self._spec_registry.convert(spec),
+                "subprocess_specs": {k: self._spec_registry.convert(v) for k, v in subprocess_specs.items()},
+            }
+        )
+
+    def load_specs(self, version_id: int, spec_json: str) -> tuple[Any, dict]:
+        with self._lock:
+            hit = self._cache.get(version_id)
+            if hit is not None:
+                self._cache.move_to_end(version_id)
+                return hit
+        dct = json.loads(spec_json)
+        spec = self._spec_registry.restore(dct["spec"])
+        subs = {k: self._spec_registry.restore(v) for k, v in dct["subprocess_specs"].items()}
+        with self._lock:
+            self._cache[version_id] = (spec, subs)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return spec, subs
+
+    # --- instance state -----------------------------------------------------------------
+    def dump_state(self, workflow: BpmnWorkflow) -> str:
+        return json.dumps(self._state_registry.convert(workflow), ensure_ascii=False, separators=(",", ":"))
+
+    def load_state(self, state: str, serializer_version: str, spec, subprocess_specs: dict) -> BpmnWorkflow:
+        dct = json.loads(state)
+        if serializer_version != SERIALIZER_VERSION and serializer_version in MIGRATIONS:
+            MIGRATIONS[serializer_version](dct)
+        return self._state_registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)

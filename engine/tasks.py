@@ -1,0 +1,142 @@
+"""Human-task commands: claim, unclaim, assign, complete, save a draft."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.identity import Actor, may_work_task, require_supervisor
+from engine.instances import check_form
+from engine.stepping import failure_from
+from store.models import HumanTask
+
+if TYPE_CHECKING:
+    from engine.workflow_engine import WorkflowEngine
+
+AUDITED_FIELDS = ("decision", "comment", "opinion")
+
+
+def _instance_of(engine: "WorkflowEngine", task_id: str) -> str:
+    with engine.uow() as uow:
+        row = uow.tasks.get(task_id)
+        if row is None:
+            raise NotFound(f"no task '{task_id}'")
+        return row.instance_id
+
+
+def _locked_row(uow, task_id: str) -> HumanTask:
+    row = uow.tasks.get(task_id)
+    if row is None:
+        raise NotFound(f"no task '{task_id}'")
+    uow.session.refresh(row)
+    return row
+
+
+def _require_open(row: HumanTask) -> None:
+    if row.status not in ("open", "claimed"):
+        raise Conflict(f"the task is {row.status}")
+
+
+def claim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
+    instance_id = _instance_of(engine, task_id)
+    with engine.uow() as uow:
+        instance = uow.instances.get_for_update(instance_id)
+        row = _locked_row(uow, task_id)
+        _require_open(row)
+        if row.lane is not None and row.lane not in actor.groups:
+            raise Forbidden("only members of the task's group may claim it")
+        if row.assignee and row.assignee != actor.username:
+            raise Conflict(f"the task is claimed by {row.assignee}")
+        row.assignee, row.status = actor.username, "claimed"
+        _audit(engine, uow, instance, actor, "claimed", row)
+        uow.commit()
+        return row
+
+
+def unclaim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
+    instance_id = _instance_of(engine, task_id)
+    with engine.uow() as uow:
+        instance = uow.instances.get_for_update(instance_id)
+        row = _locked_row(uow, task_id)
+        _require_open(row)
+        if row.assignee != actor.username and not actor.is_supervisor:
+            if row.assignee:
+                raise Conflict(f"the task is claimed by {row.assignee}")
+            raise Conflict("the task is not claimed")
+        if row.lane is not None and row.lane not in actor.groups and not actor.is_supervisor:
+            raise Forbidden("only members of the task's group may unclaim it")
+        row.assignee, row.status = None, "open"
+        _audit(engine, uow, instance, actor, "unclaimed", row)
+        uow.commit()
+        return row
+
+
+def assign(engine: "WorkflowEngine", task_id: str, actor: Actor, username: str) -> HumanTask:
+    require_supervisor(actor)
+    instance_id = _instance_of(engine, task_id)
+    with engine.uow() as uow:
+        target = uow.users.by_username(username)
+        if target is None:
+            raise NotFound(f"unknown user '{username}'")
+        instance = uow.instances.get_for_update(instance_id)
+        row = _locked_row(uow, task_id)
+        _require_open(row)
+        row.assignee, row.status = username, "claimed"
+        _audit(engine, uow, instance, actor, "assigned", row, to=username)
+        uow.commit()
+        return row
+
+
+def _audit(engine, uow, instance, actor: Actor, action: str, row: HumanTask, **detail) -> None:
+    from store.models import AuditEvent
+
+    uow.audit.add(AuditEvent(instance_id=instance.id, at=engine.clock.now(), actor=actor.username,
+                             action=action, task_id=row.id, bpmn_id=row.bpmn_id, detail=detail))
+
+
+def complete(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict | None = None):
+    """Complete a task with form data; returns the instance after the engine has moved on."""
+    data = data or {}
+    instance_id = _instance_of(engine, task_id)
+    with engine.command(instance_id, actor) as cmd:
+        row = _locked_row(cmd.uow, task_id)
+        _require_open(row)
+        if cmd.instance.status != "active":
+            raise Conflict(f"the case is {cmd.instance.status}")
+        if not may_work_task(actor, row.lane, row.assignee):
+            if row.assignee and (row.lane is None or row.lane in actor.groups):
+                raise Conflict(f"the task is claimed by {row.assignee}")
+            raise Forbidden("only the assignee or a member of the task's group may complete it")
+        version = cmd.uow.processes.by_id(cmd.instance.process_version_id)
+        schema = version.forms.get(row.form_file) if row.form_file else None
+        check_form(schema, data, actor.locale)
+        task = cmd.workflow.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise Conflict("the task is no longer open")
+        task.data.update(data)
+        row.status, row.completed_by, row.completed_at = "completed", actor.username, cmd.now
+        row.assignee = row.assignee or actor.username
+        cmd.audit("completed", task_id, row.bpmn_id, task=row.name,
+                  **{k: data[k] for k in AUDITED_FIELDS if k in data}, fields=sorted(data))
+        cmd.uow.misc.delete_drafts(task_id)
+        try:
+            task.run()
+        except SpiffWorkflowException as exc:
+            cmd.failure = failure_from(exc)
+        else:
+            engine._advance(cmd)
+    return cmd.instance
+
+
+def save_draft(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict) -> None:
+    with engine.uow() as uow:
+        row = uow.tasks.get(task_id)
+        if row is None:
+            raise NotFound(f"no task '{task_id}'")
+        if not may_work_task(actor, row.lane, row.assignee):
+            raise Forbidden("you may not work on this task")
+        uow.misc.save_draft(task_id, actor.username, data, engine.clock.now())
+        uow.commit()

@@ -1,0 +1,49 @@
+"""Engine and session-factory construction (no work at import time)."""
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create a SQLAlchemy engine; SQLite gets WAL, foreign keys and a busy timeout.
+
+    Args:
+        url: any SQLAlchemy URL.
+        **kwargs: passed to ``create_engine``.
+
+    Returns:
+        The engine.
+    """
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every sqlite test
+            dbapi_conn.isolation_level = None  # let SQLAlchemy's BEGIN below drive transactions
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # pragma: no cover
+            # BEGIN IMMEDIATE: a write transaction serialises at its start, so a
+            # read-modify-write cannot interleave with another writer.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to the engine; sessions do not expire on commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,135 @@
+"""Named read-only queries over the projections (never a workflow deserialization)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Sequence
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from store.models import AuditEvent, HumanTask, Incident, Instance, MessageSubscription, Timer
+
+
+@dataclass(frozen=True)
+class Page:
+    items: Sequence[Any]
+    total: int
+    page: int
+    per_page: int
+
+
+def _page(session: Session, stmt, page: int, per_page: int) -> Page:
+    page = max(1, page)
+    per_page = max(1, min(per_page, 200))
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items, total, page, per_page)
+
+
+def inbox(session: Session, username: str, groups: Sequence[str], *, scope: str = "both",
+          status: str | None = None, process: str | None = None, overdue: bool = False,
+          q: str | None = None, now: datetime | None = None, page: int = 1, per_page: int = 50,
+          sort: str = "created") -> Page:
+    """Tasks assigned to me (``mine``), open in my groups' lanes (``group``), or both.
+
+    ``done`` lists the tasks I completed.
+    """
+    stmt = select(HumanTask)
+    mine = HumanTask.assignee == username
+    in_groups = and_(HumanTask.lane.in_(list(groups) or [""]), HumanTask.assignee.is_(None))
+    if scope == "done":
+        stmt = stmt.where(HumanTask.completed_by == username, HumanTask.status == "completed")
+    else:
+        stmt = stmt.where(HumanTask.status.in_((status,) if status else ("open", "claimed")))
+        if scope == "mine":
+            stmt = stmt.where(mine)
+        elif scope == "group":
+            stmt = stmt.where(in_groups)
+        else:
+            stmt = stmt.where(or_(mine, in_groups))
+    if process:
+        stmt = stmt.where(HumanTask.process_key == process)
+    if overdue and now is not None:
+        stmt = stmt.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(HumanTask.name.like(like), HumanTask.business_key.like(like),
+                              HumanTask.applicant.like(like), HumanTask.process_key.like(like)))
+    order = {
+        "created": (HumanTask.created_at.desc(), HumanTask.id),
+        "due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+        "priority": (HumanTask.priority.desc(), HumanTask.created_at.desc(), HumanTask.id),
+        "completed": (HumanTask.completed_at.desc(), HumanTask.id),
+    }.get("completed" if scope == "done" else sort, (HumanTask.created_at.desc(), HumanTask.id))
+    return _page(session, stmt.order_by(*order), page, per_page)
+
+
+def inbox_counts(session: Session, username: str, groups: Sequence[str]) -> dict[str, int]:
+    active = HumanTask.status.in_(("open", "claimed"))
+    mine = session.scalar(select(func.count()).where(active, HumanTask.assignee == username)) or 0
+    group = session.scalar(select(func.count()).where(
+        active, HumanTask.assignee.is_(None), HumanTask.lane.in_(list(groups) or [""]))) or 0
+    return {"mine": mine, "group": group}
+
+
+def instances(session: Session, *, visible_to: tuple[str, Sequence[str]] | None = None,
+              status: str | None = None, process: str | None = None, overdue: bool = False,
+              q: str | None = None, now: datetime | None = None, page: int = 1, per_page: int = 50) -> Page:
+    """Cases, newest first; ``visible_to=(username, groups)`` limits to what a non-supervisor may see."""
+    stmt = select(Instance)
+    if visible_to is not None:
+        username, groups = visible_to
+        touched = select(HumanTask.instance_id).where(or_(
+            HumanTask.completed_by == username,
+            HumanTask.assignee == username,
+            and_(HumanTask.status.in_(("open", "claimed")), HumanTask.lane.in_(list(groups) or [""])),
+        ))
+        stmt = stmt.where(or_(Instance.started_by == username, Instance.id.in_(touched)))
+    if status:
+        stmt = stmt.where(Instance.status == status)
+    if process:
+        stmt = stmt.where(Instance.process_key == process)
+    if overdue and now is not None:
+        stmt = stmt.where(Instance.status == "active", Instance.due_at.is_not(None), Instance.due_at < now)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Instance.business_key.like(like), Instance.title.like(like), Instance.id.like(like)))
+    return _page(session, stmt.order_by(Instance.started_at.desc(), Instance.id), page, per_page)
+
+
+def may_see_instance(session: Session, instance_id: str, username: str, groups: Sequence[str]) -> bool:
+    inst = session.get(Instance, instance_id)
+    if inst is None:
+        return False
+    if inst.started_by == username:
+        return True
+    hit = session.scalar(select(func.count()).where(HumanTask.instance_id == instance_id, or_(
+        HumanTask.completed_by == username,
+        HumanTask.assignee == username,
+        and_(HumanTask.status.in_(("open", "claimed")), HumanTask.lane.in_(list(groups) or [""])),
+    )))
+    return bool(hit)
+
+
+def waiting_on(session: Session, instance_id: str) -> list[dict[str, Any]]:
+    """What the case waits for now: people (tasks), timers and messages."""
+    out: list[dict[str, Any]] = []
+    for t in session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance_id, HumanTask.status.in_(("open", "claimed"))).order_by(HumanTask.created_at)):
+        out.append({"kind": "task", "bpmn_id": t.bpmn_id, "group": t.lane, "assignee": t.assignee,
+                    "since": t.created_at, "until": t.due_at, "task_id": t.id, "name": t.name})
+    for tm in session.scalars(select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at)):
+        out.append({"kind": "timer", "bpmn_id": tm.bpmn_id, "until": tm.due_at})
+    for s in session.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance_id)):
+        out.append({"kind": "message", "bpmn_id": s.bpmn_id, "message": s.message_name, "correlation": s.correlation})
+    return out
+
+
+def open_incidents(session: Session, page: int = 1, per_page: int = 50) -> Page:
+    stmt = select(Incident).where(Incident.resolved_at.is_(None)).order_by(Incident.created_at, Incident.id)
+    return _page(session, stmt, page, per_page)
+
+
+def history(session: Session, instance_id: str) -> Sequence[AuditEvent]:
+    return session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)).all()

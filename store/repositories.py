@@ -1,0 +1,407 @@
+"""Repositories: the only write paths to the tables. They flush, never commit."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from store.models import (
+    ApiToken,
+    Attachment,
+    AuditEvent,
+    CalendarOverride,
+    Group,
+    HumanTask,
+    Incident,
+    Instance,
+    MessageSubscription,
+    ModelFile,
+    Membership,
+    Notification,
+    ProcessVersion,
+    SequenceCounter,
+    TaskDraft,
+    Timer,
+    User,
+    UserRole,
+)
+
+
+def _for_update(session: Session, stmt, skip_locked: bool = False):
+    if session.get_bind().dialect.name == "postgresql":
+        return stmt.with_for_update(skip_locked=skip_locked)
+    return stmt
+
+
+class ProcessRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def latest(self, key: str) -> ProcessVersion | None:
+        return self.s.scalars(
+            select(ProcessVersion).where(ProcessVersion.process_key == key).order_by(ProcessVersion.version.desc()).limit(1)
+        ).first()
+
+    def get(self, key: str, version: int) -> ProcessVersion | None:
+        return self.s.scalars(
+            select(ProcessVersion).where(ProcessVersion.process_key == key, ProcessVersion.version == version)
+        ).first()
+
+    def by_id(self, version_id: int) -> ProcessVersion | None:
+        return self.s.get(ProcessVersion, version_id)
+
+    def versions(self, key: str) -> Sequence[ProcessVersion]:
+        return self.s.scalars(
+            select(ProcessVersion).where(ProcessVersion.process_key == key).order_by(ProcessVersion.version)
+        ).all()
+
+    def latest_all(self) -> Sequence[ProcessVersion]:
+        newest = (
+            select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("v"))
+            .group_by(ProcessVersion.process_key)
+            .subquery()
+        )
+        return self.s.scalars(
+            select(ProcessVersion)
+            .join(newest, (ProcessVersion.process_key == newest.c.process_key) & (ProcessVersion.version == newest.c.v))
+            .order_by(ProcessVersion.process_key)
+        ).all()
+
+    def add(self, version: ProcessVersion) -> None:
+        self.s.add(version)
+        self.s.flush()
+
+    def model_file(self, name: str) -> ModelFile | None:
+        return self.s.get(ModelFile, name)
+
+    def model_files(self, kind: str | None = None) -> Sequence[ModelFile]:
+        stmt = select(ModelFile)
+        if kind:
+            stmt = stmt.where(ModelFile.kind == kind)
+        return self.s.scalars(stmt).all()
+
+    def put_model_file(self, name: str, kind: str, content: str, content_hash: str, at: datetime) -> None:
+        row = self.s.get(ModelFile, name)
+        if row is None:
+            self.s.add(ModelFile(name=name, kind=kind, content=content, content_hash=content_hash, deployed_at=at))
+        elif row.content_hash != content_hash:
+            row.content, row.content_hash, row.deployed_at, row.kind = content, content_hash, at, kind
+        self.s.flush()
+
+    def with_start_message(self, message_name: str) -> list[ProcessVersion]:
+        return [v for v in self.latest_all() if message_name in (v.start_messages or [])]
+
+    def instance_counts(self, key: str) -> dict[int, int]:
+        rows = self.s.execute(
+            select(Instance.version, func.count()).where(Instance.process_key == key).group_by(Instance.version)
+        ).all()
+        return {v: n for v, n in rows}
+
+
+class InstanceRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, instance_id: str) -> Instance | None:
+        return self.s.get(Instance, instance_id)
+
+    def get_for_update(self, instance_id: str, skip_locked: bool = False) -> Instance | None:
+        """Load and lock the row (``FOR UPDATE`` on PostgreSQL; SQLite's write lock otherwise).
+
+        With ``skip_locked`` a row another transaction holds is answered with None.
+        """
+        stmt = _for_update(self.s, select(Instance).where(Instance.id == instance_id), skip_locked)
+        return self.s.scalars(stmt.execution_options(populate_existing=True)).first()
+
+    def add(self, instance: Instance) -> None:
+        self.s.add(instance)
+        self.s.flush()
+
+    def save_state(self, instance: Instance, values: dict[str, Any]) -> bool:
+        """Write state with optimistic locking; False when another writer got there first."""
+        expected = instance.revision
+        result = self.s.execute(
+            update(Instance)
+            .where(Instance.id == instance.id, Instance.revision == expected)
+            .values(revision=expected + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False
+        for k, v in values.items():
+            setattr(instance, k, v)
+        instance.revision = expected + 1
+        return True
+
+    def ids_by_status(self, statuses: Iterable[str]) -> list[str]:
+        return list(self.s.scalars(select(Instance.id).where(Instance.status.in_(list(statuses)))).all())
+
+    def all_ids(self) -> list[str]:
+        return list(self.s.scalars(select(Instance.id)).all())
+
+
+class HumanTaskRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, task_id: str) -> HumanTask | None:
+        return self.s.get(HumanTask, task_id)
+
+    def active_for(self, instance_id: str) -> Sequence[HumanTask]:
+        return self.s.scalars(
+            select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.status.in_(("open", "claimed")))
+            .order_by(HumanTask.created_at, HumanTask.id)
+        ).all()
+
+    def all_for(self, instance_id: str) -> Sequence[HumanTask]:
+        return self.s.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.created_at, HumanTask.id)
+        ).all()
+
+    def add(self, task: HumanTask) -> None:
+        self.s.add(task)
+
+    def flush(self) -> None:
+        self.s.flush()
+
+
+class EventRepository:
+    """Timers and message subscriptions (both rebuilt per instance on every save)."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def replace_for(self, instance_id: str, timers: list[Timer], subscriptions: list[MessageSubscription]) -> None:
+        self.s.execute(delete(Timer).where(Timer.instance_id == instance_id))
+        self.s.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance_id))
+        self.s.add_all(timers)
+        self.s.add_all(subscriptions)
+
+    def timers_for(self, instance_id: str) -> Sequence[Timer]:
+        return self.s.scalars(select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at)).all()
+
+    def subscriptions_for(self, instance_id: str) -> Sequence[MessageSubscription]:
+        return self.s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance_id)).all()
+
+    def due_timer_instance_ids(self, now: datetime, limit: int = 50) -> list[str]:
+        rows = self.s.execute(
+            select(Timer.instance_id)
+            .where(Timer.due_at <= now, Timer.instance_id.is_not(None))
+            .order_by(Timer.due_at)
+            .limit(limit)
+        ).all()
+        seen: list[str] = []
+        for (iid,) in rows:
+            if iid not in seen:
+                seen.append(iid)
+        return seen
+
+    def lock_due_timers(self, instance_id: str, now: datetime) -> Sequence[Timer]:
+        """Lock this instance's due timer rows, skipping rows another worker holds."""
+        stmt = select(Timer).where(Timer.instance_id == instance_id, Timer.due_at <= now)
+        return self.s.scalars(_for_update(self.s, stmt, skip_locked=True)).all()
+
+    def due_start_timers(self, now: datetime, limit: int = 20) -> Sequence[Timer]:
+        stmt = select(Timer).where(Timer.instance_id.is_(None), Timer.due_at <= now).order_by(Timer.due_at).limit(limit)
+        return self.s.scalars(_for_update(self.s, stmt, skip_locked=True)).all()
+
+    def lock_start_timer(self, timer_id: int, now: datetime) -> Timer | None:
+        stmt = select(Timer).where(Timer.id == timer_id, Timer.instance_id.is_(None), Timer.due_at <= now)
+        return self.s.scalars(_for_update(self.s, stmt, skip_locked=True).execution_options(populate_existing=True)).first()
+
+    def start_timers(self, process_key: str) -> Sequence[Timer]:
+        return self.s.scalars(select(Timer).where(Timer.instance_id.is_(None), Timer.process_key == process_key)).all()
+
+    def add_timer(self, timer: Timer) -> None:
+        self.s.add(timer)
+
+    def delete_timer(self, timer: Timer) -> None:
+        self.s.delete(timer)
+
+    def subscriptions(self, message_name: str, correlation_key: str | None = None) -> Sequence[MessageSubscription]:
+        stmt = select(MessageSubscription).where(MessageSubscription.message_name == message_name)
+        if correlation_key is not None:
+            stmt = stmt.where(MessageSubscription.correlation_key == correlation_key)
+        return self.s.scalars(stmt.order_by(MessageSubscription.id)).all()
+
+
+class IncidentRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, incident: Incident) -> None:
+        self.s.add(incident)
+        self.s.flush()
+
+    def get(self, incident_id: int) -> Incident | None:
+        return self.s.get(Incident, incident_id)
+
+    def open_for(self, instance_id: str) -> Sequence[Incident]:
+        return self.s.scalars(
+            select(Incident).where(Incident.instance_id == instance_id, Incident.resolved_at.is_(None))
+        ).all()
+
+    def all_for(self, instance_id: str) -> Sequence[Incident]:
+        return self.s.scalars(select(Incident).where(Incident.instance_id == instance_id).order_by(Incident.id)).all()
+
+
+class AuditRepository:
+    """Append-only: there is deliberately no update or delete here."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, event: AuditEvent) -> None:
+        self.s.add(event)
+
+    def for_instance(self, instance_id: str) -> Sequence[AuditEvent]:
+        return self.s.scalars(
+            select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
+        ).all()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def by_username(self, username: str) -> User | None:
+        return self.s.scalars(select(User).where(User.username == username)).first()
+
+    def by_id(self, user_id: int) -> User | None:
+        return self.s.get(User, user_id)
+
+    def add(self, user: User) -> None:
+        self.s.add(user)
+        self.s.flush()
+
+    def count(self) -> int:
+        return self.s.scalar(select(func.count()).select_from(User)) or 0
+
+    def groups_of(self, user: User) -> list[str]:
+        return list(self.s.scalars(select(Membership.group_key).where(Membership.user_id == user.id)).all())
+
+    def roles_of(self, user: User) -> list[str]:
+        return list(self.s.scalars(select(UserRole.role).where(UserRole.user_id == user.id)).all())
+
+    def set_groups(self, user: User, groups: Iterable[str]) -> None:
+        self.s.execute(delete(Membership).where(Membership.user_id == user.id))
+        for g in sorted(set(groups)):
+            self.s.add(Membership(user_id=user.id, group_key=g))
+        self.s.flush()
+
+    def set_roles(self, user: User, roles: Iterable[str]) -> None:
+        self.s.execute(delete(UserRole).where(UserRole.user_id == user.id))
+        for r in sorted(set(roles)):
+            self.s.add(UserRole(user_id=user.id, role=r))
+        self.s.flush()
+
+    def members_of(self, group_key: str) -> list[str]:
+        return list(
+            self.s.scalars(
+                select(User.username).join(Membership, Membership.user_id == User.id).where(Membership.group_key == group_key)
+            ).all()
+        )
+
+    def with_role(self, role: str) -> list[str]:
+        return list(
+            self.s.scalars(select(User.username).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role)).all()
+        )
+
+    def group(self, key: str) -> Group | None:
+        return self.s.get(Group, key)
+
+    def groups(self) -> Sequence[Group]:
+        return self.s.scalars(select(Group).order_by(Group.key)).all()
+
+    def put_group(self, key: str, title_zh: str, title_en: str) -> None:
+        row = self.s.get(Group, key)
+        if row is None:
+            self.s.add(Group(key=key, title_zh=title_zh, title_en=title_en))
+        else:
+            row.title_zh, row.title_en = title_zh, title_en
+        self.s.flush()
+
+    def add_token(self, user: User, token: str, at: datetime) -> None:
+        self.s.add(ApiToken(user_id=user.id, token_hash=hash_token(token), created_at=at))
+        self.s.flush()
+
+    def by_token(self, token: str) -> User | None:
+        row = self.s.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+        return self.s.get(User, row.user_id) if row else None
+
+
+class MiscRepository:
+    """Attachments, notifications, counters, drafts and the calendar."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def next_sequence(self, category: str, year: int) -> int:
+        stmt = _for_update(self.s, select(SequenceCounter).where(
+            SequenceCounter.category == category, SequenceCounter.year == year))
+        row = self.s.scalars(stmt).first()
+        if row is None:
+            row = SequenceCounter(category=category, year=year, last_value=0)
+            self.s.add(row)
+        row.last_value += 1
+        self.s.flush()
+        return row.last_value
+
+    def add_attachment(self, attachment: Attachment) -> None:
+        self.s.add(attachment)
+        self.s.flush()
+
+    def attachment(self, attachment_id: str) -> Attachment | None:
+        return self.s.get(Attachment, attachment_id)
+
+    def attachments_for(self, instance_id: str) -> Sequence[Attachment]:
+        return self.s.scalars(
+            select(Attachment).where(Attachment.instance_id == instance_id).order_by(Attachment.created_at)
+        ).all()
+
+    def add_notification(self, note: Notification) -> None:
+        self.s.add(note)
+
+    def notifications(self, username: str, unread_only: bool = False, limit: int = 50) -> Sequence[Notification]:
+        stmt = select(Notification).where(Notification.username == username)
+        if unread_only:
+            stmt = stmt.where(Notification.read_at.is_(None))
+        return self.s.scalars(stmt.order_by(Notification.id.desc()).limit(limit)).all()
+
+    def mark_notifications_read(self, username: str, at: datetime) -> None:
+        self.s.execute(
+            update(Notification).where(Notification.username == username, Notification.read_at.is_(None)).values(read_at=at)
+        )
+
+    def draft(self, task_id: str, username: str) -> TaskDraft | None:
+        return self.s.get(TaskDraft, (task_id, username))
+
+    def save_draft(self, task_id: str, username: str, data: dict, at: datetime) -> None:
+        row = self.s.get(TaskDraft, (task_id, username))
+        if row is None:
+            self.s.add(TaskDraft(task_id=task_id, username=username, data=data, saved_at=at))
+        else:
+            row.data, row.saved_at = data, at
+        self.s.flush()
+
+    def delete_drafts(self, task_id: str) -> None:
+        self.s.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))
+
+    def calendar_overrides(self) -> dict:
+        return {row.day: row.working for row in self.s.scalars(select(CalendarOverride)).all()}
+
+    def put_calendar_override(self, day, working: bool, note: str = "") -> None:
+        row = self.s.get(CalendarOverride, day)
+        if row is None:
+            self.s.add(CalendarOverride(day=day, working=working, note=note))
+        else:
+            row.working, row.note = working, note
+        self.s.flush()

@@ -1,0 +1,49 @@
+"""The unit of work: one session, one transaction; rollback unless committed."""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from store import repositories as repos
+
+
+class UnitOfWork:
+    """Holds one session and its repositories for one command.
+
+    Usage::
+
+        with UnitOfWork(factory) as uow:
+            ...
+            uow.commit()
+    """
+
+    def __init__(self, session_factory: sessionmaker[Session] | Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+        self.session: Session
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._session_factory()
+        self.processes = repos.ProcessRepository(self.session)
+        self.instances = repos.InstanceRepository(self.session)
+        self.tasks = repos.HumanTaskRepository(self.session)
+        self.events = repos.EventRepository(self.session)
+        self.incidents = repos.IncidentRepository(self.session)
+        self.audit = repos.AuditRepository(self.session)
+        self.users = repos.UserRepository(self.session)
+        self.misc = repos.MiscRepository(self.session)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name

@@ -1,0 +1,292 @@
+"""The ``fao`` command line (CONTRACT section 3).
+
+Exit codes: 0 success, 2 bad input (one line per problem on stderr), 1 unexpected failure.
+"""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine.errors import DeployRefused, EngineError, ValidationFailed
+from webui.config import load_settings
+
+
+class BadUsage(Exception):
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _fail(lines: list[str], code: int = 2) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
+
+
+def _engine(clock=None):
+    from webui.wiring import build_engine
+
+    return build_engine(load_settings().database_url, clock=clock)
+
+
+def _json_arg(value: str | None, name: str) -> dict:
+    if value is None:
+        return {}
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise BadUsage(f"--{name}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    if not isinstance(data, dict):
+        raise BadUsage(f"--{name}: must be a JSON object")
+    return data
+
+
+def _report(exc: Exception) -> None:
+    if isinstance(exc, BadUsage):
+        _fail(list(exc.lines))
+    if isinstance(exc, DeployRefused):
+        _fail([str(p) for p in exc.problems])
+    if isinstance(exc, ValidationFailed):
+        _fail([f"{d.get('field') or '(data)'}: {d.get('message')}" for d in exc.details] or [exc.message])
+    if isinstance(exc, EngineError):
+        _fail([f"{exc.code}: {exc.message}"])
+    raise exc
+
+
+class FaoGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except (BadUsage, EngineError) as exc:
+            _report(exc)
+        except Exception as exc:  # noqa: BLE001 - unexpected: say so briefly, exit 1
+            click.echo(f"error: {exc.__class__.__name__}: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=FaoGroup)
+def main() -> None:
+    """Hengyang FAO workflow: engine, web UI and tools."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations to FAO_DATABASE_URL."""
+    from store.migrate import upgrade
+
+    upgrade(load_settings().database_url)
+    click.echo("database is up to date")
+
+
+def _collect(paths: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    from engine.deploy import MODEL_SUFFIXES
+
+    files: list[tuple[str, bytes]] = []
+    missing = []
+    for p in paths or ("bpmn_models",):
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and f.suffix.lower() in MODEL_SUFFIXES:
+                    files.append((f.name, f.read_bytes()))
+        elif path.is_file():
+            files.append((path.name, path.read_bytes()))
+        else:
+            missing.append(f"{p}: no such file or directory")
+    if missing:
+        raise BadUsage(*missing)
+    if not files:
+        raise BadUsage("no .bpmn, .dmn or .json files found")
+    return files
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--note", default="", help="change note recorded with new versions")
+def deploy(paths: tuple[str, ...], note: str) -> None:
+    """Validate and deploy model files (default: bpmn_models/)."""
+    engine = _engine()
+    for r in engine.deploy(_collect(paths), change_note=note):
+        click.echo(f"{r.key} v{r.version} {r.status}")
+        for w in r.warnings:
+            click.echo(f"  warning: {w}", err=True)
+
+
+@main.command()
+def processes() -> None:
+    """Deployed processes: key, latest version, title."""
+    engine = _engine()
+    with engine.uow() as uow:
+        for v in uow.processes.latest_all():
+            click.echo(f"{v.process_key}\tv{v.version}\t{v.title}")
+
+
+@main.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--password", required=True)
+@click.option("--groups", default="")
+@click.option("--roles", default="")
+@click.option("--display-name", default=None)
+def users_add(name: str, password: str, groups: str, roles: str, display_name: str | None) -> None:
+    """Create or update a user."""
+    from engine.accounts import put_user
+
+    engine = _engine()
+    with engine.uow() as uow:
+        put_user(uow, engine.clock.now(), name, password, _csv(groups), _csv(roles), display_name)
+        uow.commit()
+    click.echo(f"user {name} saved")
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+@users.command("token")
+@click.argument("name")
+def users_token(name: str) -> None:
+    """Print a new API token."""
+    from engine.accounts import new_token
+
+    engine = _engine()
+    with engine.uow() as uow:
+        token = new_token(uow, engine.clock.now(), name)
+        uow.commit()
+    click.echo(token)
+
+
+@main.command()
+@click.argument("key")
+@click.option("--as", "as_user", required=True)
+@click.option("--data", default=None)
+@click.option("--business-key", default=None)
+def start(key: str, as_user: str, data: str | None, business_key: str | None) -> None:
+    """Start the latest version of a process; prints the case id."""
+    engine = _engine()
+    instance = engine.start(key, engine.actor(as_user), _json_arg(data, "data"), business_key)
+    click.echo(instance.id)
+
+
+def _fmt(dt) -> str:
+    if dt is None:
+        return "-"
+    from zoneinfo import ZoneInfo
+
+    return dt.astimezone(ZoneInfo(load_settings().timezone)).isoformat(timespec="minutes")
+
+
+@main.command()
+@click.option("--as", "as_user", required=True)
+def tasks(as_user: str) -> None:
+    """The user's inbox: id, process, task, lane, assignee, due."""
+    from store import queries
+
+    engine = _engine()
+    actor = engine.actor(as_user)
+    with engine.uow() as uow:
+        page = queries.inbox(uow.session, actor.username, sorted(actor.groups), per_page=200)
+        for t in page.items:
+            click.echo("\t".join([t.id, t.process_key, t.name, t.lane or "-", t.assignee or "-", _fmt(t.due_at)]))
+
+
+@main.command()
+@click.argument("task_id")
+@click.option("--as", "as_user", required=True)
+@click.option("--data", default=None)
+def complete(task_id: str, as_user: str, data: str | None) -> None:
+    """Complete a task as that user."""
+    engine = _engine()
+    instance = engine.complete(task_id, engine.actor(as_user), _json_arg(data, "data"))
+    click.echo(f"{instance.id} {instance.status}")
+
+
+@main.command()
+@click.option("--status", default=None, type=click.Choice(["active", "suspended", "completed", "terminated", "error"]))
+@click.option("--overdue", is_flag=True)
+def instances(status: str | None, overdue: bool) -> None:
+    """Cases with status, current tasks and due."""
+    from store import queries
+
+    engine = _engine()
+    with engine.uow() as uow:
+        page = queries.instances(uow.session, status=status, overdue=overdue, now=engine.clock.now(), per_page=200)
+        for i in page.items:
+            current = ",".join(t.name for t in uow.tasks.active_for(i.id)) or "-"
+            click.echo("\t".join([i.id, i.process_key, f"v{i.version}", i.status, current, _fmt(i.due_at)]))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--as", "as_user", required=True)
+@click.option("--correlation", default=None)
+@click.option("--payload", default=None)
+def message(name: str, as_user: str, correlation: str | None, payload: str | None) -> None:
+    """Deliver a message to the waiting cases whose correlation matches."""
+    engine = _engine()
+    ids = engine.deliver_message(engine.actor(as_user), name, _json_arg(correlation, "correlation"),
+                                 _json_arg(payload, "payload"))
+    for i in ids:
+        click.echo(i)
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the projections (inbox, timers, subscriptions) from every case's state."""
+    click.echo(f"{_engine().reindex()} cases reindexed")
+
+
+@main.command()
+@click.option("--interval", default=1.0, help="seconds between polls")
+def worker(interval: float) -> None:
+    """Run due timers until stopped (SIGTERM/SIGINT finish the current case, then exit 0)."""
+    from webui.scheduler import run_worker
+
+    run_worker(_engine(), interval)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-scheduler", is_flag=True)
+def serve(host: str, port: int, no_scheduler: bool) -> None:
+    """Serve the web UI and API (with the timer scheduler unless --no-scheduler)."""
+    from webui import create_app
+
+    app = create_app({"SCHEDULER_ENABLED": not no_scheduler})
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="only when the database has no users yet")
+def demo(if_empty: bool) -> None:
+    """Demo users, groups and a few cases in varied states."""
+    from webui.demo import seed_demo
+
+    engine = _engine()
+    with engine.uow() as uow:
+        if if_empty and uow.users.count() > 0:
+            click.echo("database already has users; demo not seeded")
+            return
+    for line in seed_demo(engine):
+        click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,49 @@
+"""Configuration from the environment (CONTRACT section 2)."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = "sqlite:///instance/fao.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    instance_path: Path
+    timezone: str
+    default_locale: str
+
+    @property
+    def secret_key(self) -> str:
+        env = os.environ.get("FAO_SECRET_KEY")
+        if env:
+            return env
+        path = self.instance_path / "secret_key"
+        if not path.exists():
+            self.instance_path.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def _absolute_sqlite(url: str, base: Path) -> str:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith("sqlite:////") and ":memory:" not in url:
+        path = (base / url[len(prefix):]).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return prefix + str(path)
+    return url
+
+
+def load_settings(base: Path | None = None) -> Settings:
+    base = base or Path.cwd()
+    url = os.environ.get("FAO_DATABASE_URL", DEFAULT_DB)
+    return Settings(
+        database_url=_absolute_sqlite(url, base),
+        instance_path=Path(os.environ.get("FAO_INSTANCE_PATH", base / "instance")).resolve(),
+        timezone=os.environ.get("FAO_TIMEZONE", "Asia/Shanghai"),
+        default_locale=os.environ.get("FAO_DEFAULT_LOCALE", "zh_CN"),
+    )
