@@ -42,12 +42,12 @@ def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -
         for task in waiting:
             task.data.update(payload)
     try:
-        workflow.send_event(BpmnEvent(event_def, payload=payload, correlations=correlations))
+        workflow.send_event(BpmnEvent(event_def, payload=full, correlations=correlations))
     except WorkflowException:
         # SpiffWorkflow's own correlation check refused: fall back to the first waiting task
         workflow.correlations.clear()
         try:
-            workflow.send_event(BpmnEvent(event_def, payload=payload, correlations={}))
+            workflow.send_event(BpmnEvent(event_def, payload=full, correlations={}))
         except WorkflowException as exc:
             cmd.failure = failure_from(exc)
             return False

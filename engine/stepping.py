@@ -152,6 +152,8 @@ def fire_due_timers(workflow, now: datetime) -> list[str]:
                 task.internal_data["event_fired"] = True
             task.internal_data.pop("fao_due_at", None)
             fired.append(task.task_spec.bpmn_id)
+    if fired:
+        workflow.refresh_timers()  # fired timers become READY; the next engine steps run them
     return fired
 
 
@@ -164,4 +166,6 @@ def fire_start_timer(workflow, bpmn_id: str) -> list[str]:
             if isinstance(task.internal_data.get("event_value"), dict):
                 task.internal_data["event_value"] = {"cycles": 0, "next": None, "duration": 0}
             fired.append(bpmn_id)
+    if fired:
+        workflow.refresh_timers()
     return fired

@@ -35,7 +35,7 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.session.rollback()
+        # close() rolls back what was not committed and detaches objects without expiring them
         self.session.close()
 
     def commit(self) -> None:

@@ -1,0 +1,319 @@
+"""Automatic left-to-right layout of a :class:`ProcessModel` in horizontal lanes.
+
+Columns come from the longest path (a sub-process spans as many columns as its inside needs);
+rows are the lanes, and nodes that share a lane and a column are stacked inside the lane.
+Edges are orthogonal, with the vertical leg in the gap before the target (or after the source
+when that one is free of nodes). The result is plain numbers for :mod:`bpmn_xml`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dsl import AND, BOUNDARY, END, MSG_CATCH, START, SUB, TIMER_CATCH, XOR, Flow, Node, ProcessModel
+
+TASK_W, TASK_H = 100, 80
+EVENT = 36
+GATEWAY = 50
+COL_GAP = 56
+SUB_PAD = 36
+ROW_H = 120
+LANE_PAD = 14
+POOL_LABEL = 30
+ORIGIN_X, ORIGIN_Y = 100, 60
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+@dataclass(frozen=True)
+class Layout:
+    shapes: dict[str, Box]
+    lanes: dict[str, Box]
+    pool: Box
+    edges: dict[str, list[tuple[float, float]]]
+
+
+def node_size(node: Node) -> tuple[float, float]:
+    if node.kind in (START, END, MSG_CATCH, TIMER_CATCH, BOUNDARY):
+        return EVENT, EVENT
+    if node.kind in (XOR, AND):
+        return GATEWAY, GATEWAY
+    return TASK_W, TASK_H
+
+
+def _all_nodes(nodes: tuple[Node, ...]) -> list[Node]:
+    out: list[Node] = []
+    for n in nodes:
+        out.append(n)
+        out.extend(_all_nodes(n.children))
+    return out
+
+
+def _all_flows(nodes: tuple[Node, ...], flows: tuple[Flow, ...]) -> list[Flow]:
+    out = list(flows)
+    for n in nodes:
+        if n.kind == SUB:
+            out.extend(_all_flows(n.children, n.flows))
+    return out
+
+
+def _ranks(nodes: tuple[Node, ...], flows: tuple[Flow, ...], spans: dict[str, int]) -> dict[str, int]:
+    """Longest-path ranks of one scope; flows out of boundary events count from the host."""
+    by_id = {n.id: n for n in nodes}
+    host = {n.id: n.attached_to for n in nodes if n.kind == BOUNDARY}
+    edges = []
+    for f in flows:
+        src = host.get(f.source, f.source)
+        edges.append((src, f.target))
+    placed = [n.id for n in nodes if n.kind != BOUNDARY]
+    indeg = {i: 0 for i in placed}
+    for _, t in edges:
+        indeg[t] += 1
+    rank = {i: 0 for i in placed}
+    queue = [i for i in placed if indeg[i] == 0]
+    seen = 0
+    while queue:
+        cur = queue.pop(0)
+        seen += 1
+        for s, t in edges:
+            if s == cur:
+                rank[t] = max(rank[t], rank[cur] + spans.get(cur, 1))
+                indeg[t] -= 1
+                if indeg[t] == 0:
+                    queue.append(t)
+    if seen != len(placed):
+        raise ValueError("sequence flows form a cycle; use a loop sub-process instead")
+    del by_id
+    return rank
+
+
+def _columns(nodes: tuple[Node, ...], flows: tuple[Flow, ...], base: int,
+             cols: dict[str, int], spans_out: dict[str, int]) -> int:
+    """Assign global columns to the nodes of a scope (recursively); returns columns used."""
+    spans: dict[str, int] = {}
+    for n in nodes:
+        if n.kind == SUB:
+            spans[n.id] = _count_inner(n)
+    ranks = _ranks(nodes, flows, spans)
+    width = 0
+    for n in nodes:
+        if n.kind == BOUNDARY:
+            continue
+        cols[n.id] = base + ranks[n.id]
+        span = spans.get(n.id, 1)
+        spans_out[n.id] = span
+        width = max(width, ranks[n.id] + span)
+        if n.kind == SUB:
+            _columns(n.children, n.flows, base + ranks[n.id], cols, spans_out)
+    return width
+
+
+def _count_inner(sub: Node) -> int:
+    return _columns(sub.children, sub.flows, 0, {}, {})
+
+
+def _lanes_of(model: ProcessModel) -> dict[str, str]:
+    """Lane of every node: its own, else its host's (boundary), else its first predecessor's."""
+    nodes = _all_nodes(model.nodes)
+    flows = _all_flows(model.nodes, model.flows)
+    lane = {n.id: n.lane for n in nodes if n.lane}
+    by_id = {n.id: n for n in nodes}
+    for _ in range(len(nodes) + 1):
+        changed = False
+        for n in nodes:
+            if n.id in lane or n.kind == SUB:
+                continue
+            if n.kind == BOUNDARY and n.attached_to in lane:
+                lane[n.id] = lane[n.attached_to]
+                changed = True
+                continue
+            preds = [f.source for f in flows if f.target == n.id and f.source in lane]
+            succs = [f.target for f in flows if f.source == n.id and f.target in lane]
+            if preds or succs:
+                lane[n.id] = lane[(preds or succs)[0]]
+                changed = True
+        if not changed:
+            break
+    first = model.lanes[0][0]
+    for n in nodes:
+        if n.kind != SUB:
+            lane.setdefault(n.id, first)
+    del by_id
+    return lane
+
+
+def layout(model: ProcessModel) -> Layout:
+    nodes = _all_nodes(model.nodes)
+    by_id = {n.id: n for n in nodes}
+    cols: dict[str, int] = {}
+    spans: dict[str, int] = {}
+    ncols = _columns(model.nodes, model.flows, 0, cols, spans)
+    lane_of = _lanes_of(model)
+
+    # column widths and x positions (extra room where a sub-process begins or ends)
+    widths = [0.0] * ncols
+    pad_before = [0.0] * (ncols + 1)
+    for n in nodes:
+        if n.kind in (BOUNDARY,):
+            continue
+        if n.kind == SUB:
+            c0 = cols[n.id]
+            pad_before[c0] += SUB_PAD
+            pad_before[c0 + spans[n.id]] += SUB_PAD
+            continue
+        widths[cols[n.id]] = max(widths[cols[n.id]], node_size(n)[0])
+    col_x: list[float] = []
+    x = ORIGIN_X + POOL_LABEL + 40
+    for c in range(ncols):
+        x += pad_before[c]
+        w = widths[c] or TASK_W
+        col_x.append(x + w / 2)  # centre
+        x += w + COL_GAP
+    total_w = x + pad_before[ncols] - (ORIGIN_X + POOL_LABEL) + 10
+
+    # stacking inside (lane, column)
+    used_lanes = [k for k, _ in model.lanes if any(lane_of.get(n.id) == k for n in nodes)]
+    subrow: dict[str, int] = {}
+    rows_per_lane = {k: 1 for k in used_lanes}
+    counter: dict[tuple[str, int], int] = {}
+    for n in nodes:
+        if n.kind in (BOUNDARY, SUB):
+            continue
+        key = (lane_of[n.id], cols[n.id])
+        subrow[n.id] = counter.get(key, 0)
+        counter[key] = subrow[n.id] + 1
+        rows_per_lane[lane_of[n.id]] = max(rows_per_lane[lane_of[n.id]], counter[key])
+
+    lanes: dict[str, Box] = {}
+    y = ORIGIN_Y
+    for k in used_lanes:
+        h = rows_per_lane[k] * ROW_H + 2 * LANE_PAD
+        lanes[k] = Box(ORIGIN_X + POOL_LABEL, y, total_w, h)
+        y += h
+    pool = Box(ORIGIN_X, ORIGIN_Y, total_w + POOL_LABEL, y - ORIGIN_Y)
+
+    shapes: dict[str, Box] = {}
+    for n in nodes:
+        if n.kind in (BOUNDARY, SUB):
+            continue
+        w, h = node_size(n)
+        lb = lanes[lane_of[n.id]]
+        cy = lb.y + LANE_PAD + ROW_H * (subrow[n.id] + 0.5)
+        shapes[n.id] = Box(col_x[cols[n.id]] - w / 2, cy - h / 2, w, h)
+
+    # sub-process boxes, innermost first
+    def sub_box(sub: Node) -> Box:
+        inner = _all_nodes(sub.children)
+        for c in sub.children:
+            if c.kind == SUB and c.id not in shapes:
+                shapes[c.id] = sub_box(c)
+        c0, c1 = cols[sub.id], cols[sub.id] + spans[sub.id] - 1
+        x0 = col_x[c0] - (widths[c0] or TASK_W) / 2 - SUB_PAD + 8
+        x1 = col_x[c1] + (widths[c1] or TASK_W) / 2 + SUB_PAD - 8
+        inner_lanes = [lanes[lane_of[i.id]] for i in inner if i.id in lane_of]
+        y0 = min(b.y for b in inner_lanes) + 6
+        y1 = max(b.bottom for b in inner_lanes) - 6
+        return Box(x0, y0, x1 - x0, y1 - y0)
+
+    for n in nodes:
+        if n.kind == SUB and n.id not in shapes:
+            shapes[n.id] = sub_box(n)
+
+    # boundary events sit on the bottom edge of their host
+    per_host: dict[str, int] = {}
+    for n in nodes:
+        if n.kind == BOUNDARY:
+            hb = shapes[n.attached_to]
+            i = per_host.get(n.attached_to, 0)
+            per_host[n.attached_to] = i + 1
+            cx = hb.right - 24 - i * 44
+            shapes[n.id] = Box(cx - EVENT / 2, hb.bottom - EVENT / 2, EVENT, EVENT)
+
+    edges = {f.id: _route(f, shapes, by_id) for f in _all_flows(model.nodes, model.flows)}
+    return Layout(shapes, lanes, pool, edges)
+
+
+def _seg_blocked(p: tuple[float, float], q: tuple[float, float], shapes: dict[str, Box], skip: set[str],
+                 by_id: dict[str, Node]) -> bool:
+    """Does the axis-parallel segment p-q cross a node (other than those in ``skip``)?"""
+    x0, x1 = sorted((p[0], q[0]))
+    y0, y1 = sorted((p[1], q[1]))
+    for i, b in shapes.items():
+        if i in skip or by_id[i].kind == SUB:
+            continue
+        if b.x - 4 < x1 and b.right + 4 > x0 and b.y - 4 < y1 and b.bottom + 4 > y0:
+            return True
+    return False
+
+
+def _free(points: list[tuple[float, float]], shapes: dict[str, Box], skip: set[str],
+          by_id: dict[str, Node]) -> bool:
+    return not any(_seg_blocked(a, b, shapes, skip, by_id) for a, b in zip(points, points[1:]))
+
+
+def _route(f: Flow, shapes: dict[str, Box], by_id: dict[str, Node]) -> list[tuple[float, float]]:
+    s, t = shapes[f.source], shapes[f.target]
+    sk, tk = by_id[f.source].kind, by_id[f.target].kind
+    skip = {f.source, f.target}
+    skip |= {i for i, n in by_id.items() if n.kind == BOUNDARY and n.attached_to in skip}
+    if tk == SUB and t.y + 10 <= s.cy <= t.bottom - 10:
+        return [(s.right, s.cy), (t.x, s.cy)]
+    if sk == SUB and s.y + 10 <= t.cy <= s.bottom - 10:
+        return [(s.right, t.cy), (t.x, t.cy)]
+    gap = COL_GAP / 2
+    cands: list[list[tuple[float, float]]] = []
+    if sk == BOUNDARY:
+        if t.cy > s.bottom:
+            cands.append([(s.cx, s.bottom), (s.cx, t.cy), (t.x, t.cy)])
+        cands.append([(s.cx, s.bottom), (s.cx, s.bottom + 18), (t.x - gap, s.bottom + 18), (t.x - gap, t.cy),
+                      (t.x, t.cy)])
+    else:
+        if abs(s.cy - t.cy) < 1:
+            cands.append([(s.right, s.cy), (t.x, t.cy)])
+        if sk in (XOR, AND) and abs(s.cy - t.cy) >= 1:
+            sy = s.y if t.cy < s.cy else s.bottom
+            cands.append([(s.cx, sy), (s.cx, t.cy), (t.x, t.cy)])
+        if tk in (XOR, AND) and abs(s.cy - t.cy) >= 1:
+            ty = t.y if s.cy < t.cy else t.bottom
+            cands.append([(s.right, s.cy), (t.cx, s.cy), (t.cx, ty)])
+        cands.append([(s.right, s.cy), (t.x - gap, s.cy), (t.x - gap, t.cy), (t.x, t.cy)])
+        cands.append([(s.right, s.cy), (s.right + gap, s.cy), (s.right + gap, t.cy), (t.x, t.cy)])
+        # detours through a free horizontal channel above or below
+        for k in (1, -1, 2, -2, 3, -3):
+            yd = max(s.cy, t.cy) + k * ROW_H / 2 if k > 0 else min(s.cy, t.cy) + k * ROW_H / 2
+            if sk in (XOR, AND):
+                sy = s.bottom if yd > s.cy else s.y
+                head = [(s.cx, sy), (s.cx, yd)]
+            else:
+                head = [(s.right, s.cy), (s.right + gap, s.cy), (s.right + gap, yd)]
+            if tk in (XOR, AND):
+                ty = t.bottom if yd > t.cy else t.y
+                tail = [(t.cx, yd), (t.cx, ty)]
+            else:
+                tail = [(t.x - gap, yd), (t.x - gap, t.cy), (t.x, t.cy)]
+            cands.append(head + tail)
+    for c in cands:
+        if _free(c, shapes, skip, by_id):
+            return c
+    return cands[0]

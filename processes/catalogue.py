@@ -1,0 +1,170 @@
+"""The catalogue of the office's twenty processes: one per responsibility of the seed.
+
+Plain immutable data; the engine and the web UI read it to list what may be started, by whom,
+and under which service-level policy. Numbers follow the seed's list of responsibilities.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """Working days (Chinese calendar) allowed for examining and for approving."""
+
+    examine_working_days: int
+    approve_working_days: int
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    number: int
+    key: str
+    title_zh: str
+    title_en: str
+    description_zh: str
+    description_en: str
+    category: Category
+    starters: tuple[str, ...]
+    sla: SlaPolicy
+
+
+GOING_ABROAD = Category("going_abroad", "因公出国（境）", "Official travel abroad")
+RECEPTION = Category("reception", "外事接待", "Reception of visitors")
+SISTER_CITIES = Category("sister_cities", "友好城市", "Sister cities")
+PRESS_CULTURE = Category("press_culture", "新闻文化", "Press and culture")
+COORDINATION = Category("coordination_records", "协调与备案", "Coordination and records")
+
+_CATEGORIES = (GOING_ABROAD, RECEPTION, SISTER_CITIES, PRESS_CULTURE, COORDINATION)
+
+_A = ("applicant_unit",)
+
+
+def _p(number, key, title_zh, title_en, description_zh, description_en, category,
+       starters=_A, examine=5, approve=3) -> ProcessInfo:
+    return ProcessInfo(number, key, title_zh, title_en, description_zh, description_en, category,
+                       tuple(starters), SlaPolicy(examine, approve))
+
+
+_CATALOGUE = (
+    _p(1, "foreign_activity_plan", "重大外事活动方案审核报批", "Plans for major foreign-affairs activities",
+       "市直单位报送市级以上领导出席的会见、会谈、宴请等重大外事活动方案，外办礼宾科审查、科室审核、主任审批后呈报市领导审定。",
+       "A municipal unit submits the plan of a meeting, talks, banquet or other major foreign activity attended by "
+       "municipal leaders; the protocol section examines it, the chief verifies, the director approves and submits it "
+       "to the municipal leader.", COORDINATION, examine=3, approve=2),
+    _p(2, "state_guest_reception", "党和国家领导人来衡接待", "Reception of Party and state guests",
+       "接待单位报送党和国家领导人、外国国宾来衡的接待通知与需求，外办礼宾科拟定接待方案，经审核审批并报市领导同意后，会同有关部门分工落实。",
+       "The host unit reports a visit of Party and state guests; the protocol section drafts the reception plan, which "
+       "is verified, approved and endorsed by a municipal leader before the sections prepare it together.",
+       RECEPTION, examine=2, approve=1),
+    _p(3, "foreign_delegation_reception", "外国代表团及重要来访接待", "Reception of foreign delegations and dignitaries",
+       "市直单位申请接待上级安排的外国代表团、境外知名人士、联合国及国际组织、驻华使领馆来衡团组，外办审查审批后确认行程并组织接待。",
+       "A unit applies to receive a foreign delegation, overseas dignitary, UN or international-organisation group or "
+       "consular visitors; after approval the office confirms the programme with the visitors and organises the reception.",
+       RECEPTION),
+    _p(4, "foreign_incident_response", "涉外突发事件与纠纷处置", "Foreign-related incidents and disputes",
+       "有关单位或外办报告重大涉外事件、事故或纠纷，外办研判后审定处置方案，礼宾、护照签证、新闻文化科室并行会商处置，重大事件报市领导。",
+       "A unit or the office reports a major foreign-related incident or dispute; the office assesses it, approves a "
+       "handling plan, the sections countersign in parallel, and serious cases go to a municipal leader.",
+       COORDINATION, starters=("applicant_unit", "fao_clerk"), examine=1, approve=1),
+    _p(5, "unit_foreign_affairs_coordination", "市直单位外事工作协调", "Coordination of units' foreign affairs",
+       "市直单位就其涉外工作提请外办协调，外办审查、审核、审批后出具协调意见，单位反馈落实情况。",
+       "A unit directly under the municipality asks the office to coordinate its foreign work; the office examines, "
+       "verifies and approves, issues its coordination opinion, and the unit reports back.", COORDINATION),
+    _p(6, "official_passport_visa", "因公护照、通行证与签证办理", "Official passports, permits and visas",
+       "全市因公出国（境）人员的护照、往来港澳通行证及签证的申报办理：审查审批后逐人办证送签，等待使馆签证结果，回国后收缴证照、查验注销签证。",
+       "Applying for official passports, Hong Kong–Macao permits and visas for the city's official travellers: after "
+       "approval each member's documents are issued and lodged, the embassy's result awaited, and after the trip the "
+       "passports are collected and visas inspected and cancelled.", GOING_ABROAD),
+    _p(7, "overseas_chinese_office_trip", "侨办管理团组出访申报", "Trips of groups managed by the overseas Chinese office",
+       "市侨办管理的因公出国（境）团组和人员的出访申报与办理：外办审查、审核、审批（按审批权限报市领导），并统一办理证照签证。",
+       "Declaring and handling official trips abroad of groups and staff managed by the overseas Chinese affairs office: "
+       "examined, verified and approved (municipal leader where the authority table says so); passports and visas handled.",
+       GOING_ABROAD),
+    _p(8, "leader_visit_abroad_approval", "市领导出访审批", "Approval of municipal leaders' visits abroad",
+       "市长、副市长等市级领导出访（出境）的审批：外办审查审核、主任审批，呈报市主要领导审批，报省外办批复后办理证照。",
+       "Approval of visits abroad of the mayor and vice-mayors: examined and verified by the office, approved by the "
+       "director and the principal municipal leader, answered by the provincial foreign affairs office, then documents handled.",
+       GOING_ABROAD),
+    _p(9, "sister_city_development_plan", "友好城市发展规划与交流计划", "Sister-city development plan and exchange programme",
+       "友城科拟订全市友好城市发展规划和友城交流计划，征求相关单位意见后经审核、审批并报市政府审定，印发实施。",
+       "The sister-city section drafts the city's sister-city development plan and exchange programme, consults the "
+       "units, and the plan is verified, approved and endorsed by the municipal government before it is issued.",
+       SISTER_CITIES, starters=("sister_city_section",), examine=10, approve=5),
+    _p(10, "sister_city_delegation_reception", "友城及经贸合作城市来访接待", "Visitors from sister and partner cities",
+       "接待与我市建立友城、经贸合作关系的外国城市来访团组和人员：审批后发出邀请，待对方城市确认后组织接待与派遣工作。",
+       "Receiving delegations from foreign cities with sister-city or trade-and-economic ties: after approval an "
+       "invitation is sent and, once the foreign city confirms, the visit is organised.", SISTER_CITIES),
+    _p(11, "sister_city_daily_management", "友好城市日常管理", "Day-to-day management of sister cities",
+       "友城科按年度对各友好城市开展日常联络与维护，按季度报告联络情况，年终形成年度工作报告经审核审批后存档。",
+       "The sister-city section keeps in touch with each sister city over the year, reports quarterly, and ends with an "
+       "annual report that is verified, approved and filed.", SISTER_CITIES,
+       starters=("sister_city_section", "fao_clerk"), examine=10, approve=5),
+    _p(12, "sister_city_exchange", "友城民间及对口交流", "Non-governmental and counterpart exchanges with sister cities",
+       "市直单位、学校、社会组织申请与外国友城开展民间交流和各类对口交流项目，友城科审查，经审核审批后联络对方并跟踪成果。",
+       "Units, schools and associations apply for non-governmental or counterpart exchange projects with sister cities; "
+       "the sister-city section examines, and after approval liaises with the partner and follows up the results.",
+       SISTER_CITIES),
+    _p(13, "sister_institution_approval", "友好学校、医院等缔结审批", "Approval of sister schools, hospitals and institutions",
+       "学校、医院等单位申请与国外对口机构缔结友好关系，外办审查、审核、审批后报省外办，获批后指导签约及交流活动。",
+       "A school, hospital or similar institution applies to establish a sister relationship abroad; the office examines, "
+       "verifies and approves, seeks the provincial office's approval, then guides the signing and later exchanges.",
+       SISTER_CITIES),
+    _p(14, "foreign_journalist_management", "境外记者来衡采访管理", "Journalists from abroad, Hong Kong and Macao",
+       "接待单位申报港澳及外国记者来衡采访，新闻文化科审查，审核审批后安排采访、陪同并报告采访情况。",
+       "A host unit reports journalists from Hong Kong, Macao or abroad who wish to report in Hengyang; the press and "
+       "culture section examines, and after approval the interviews are arranged, accompanied and reported.",
+       PRESS_CULTURE, examine=3, approve=2),
+    _p(15, "news_culture_exchange", "对外新闻文化交流", "News and cultural exchanges",
+       "市直单位申请与外国地方政府、民间组织开展新闻文化交流项目，新闻文化科审查，审核审批后组织实施并总结。",
+       "A unit applies for a news or cultural exchange with a foreign local government or non-governmental "
+       "organisation; the press and culture section examines, and after approval it is carried out and summarised.",
+       PRESS_CULTURE),
+    _p(16, "large_foreign_event", "大型涉外文体活动", "Large foreign cultural and sports events",
+       "主办单位申请在衡举办大型涉外文艺演出、体育赛事等活动，外办审查审批（规模大的报市领导），礼宾、护照签证、新闻文化科室并行会签保障方案后组织实施。",
+       "An organiser applies to hold a large foreign cultural performance or sports event in Hengyang; the office "
+       "approves it (a municipal leader for large events), the sections countersign the support plan in parallel, and "
+       "the event is run.", PRESS_CULTURE, examine=5, approve=3),
+    _p(17, "press_culture_trip_approval", "新闻文化单位出访审批", "Trips abroad of press and cultural units",
+       "市新闻、文化单位团组和人员因公出国（境）的审查、审核、审批（按审批权限报市领导），并统一办理证照签证。",
+       "Examining, verifying and approving official trips abroad of the city's press and cultural units (municipal "
+       "leader where the authority table says so), with passports and visas handled per member.", GOING_ABROAD),
+    _p(18, "foreign_press_group_reception", "外国新闻文化团组来访接待", "Reception of foreign press and cultural groups",
+       "组织或配合有关部门接待来衡的外国新闻、文化团组：新闻文化科审查，审核审批后会同礼宾科筹备并接待。",
+       "Organising, or helping the responsible department with, the reception of foreign press and cultural groups "
+       "visiting Hengyang: examined by the press and culture section, then prepared with the protocol section.",
+       RECEPTION),
+    _p(19, "overseas_institution_registration", "驻外（境）机构备案", "Records of the city's institutions abroad",
+       "市属单位在境外设立的机构向外办备案：审查、审核、审批后编备案号，存续期间每年报送年度情况并复核。",
+       "Institutions the city's units set up abroad are put on record: examined, verified and approved with a record "
+       "number, then reviewed once a year while they exist.", COORDINATION,
+       starters=("applicant_unit", "fao_clerk"), examine=5, approve=3),
+    _p(20, "research_study_personnel", "友城研修人员选派与接收", "Research and study personnel with sister cities",
+       "选派赴外国友城研修学习人员、接收外国来衡研修人员：友城科审查，审核审批后办理派出或接收手续，研修期满评估总结。",
+       "Selecting and managing research and study personnel sent to sister cities, and admitting those coming from "
+       "abroad: examined by the sister-city section, approved, sent or received, then assessed at the end.",
+       SISTER_CITIES),
+)
+
+
+def catalogue() -> tuple[ProcessInfo, ...]:
+    """All twenty processes, in the order of the seed."""
+    return _CATALOGUE
+
+
+def by_key(key: str) -> ProcessInfo | None:
+    for p in _CATALOGUE:
+        if p.key == key:
+            return p
+    return None
+
+
+def categories() -> tuple[Category, ...]:
+    return _CATEGORIES

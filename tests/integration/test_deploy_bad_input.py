@@ -1,0 +1,130 @@
+"""Bad and hostile model files: a located message or a clean deploy, never a traceback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.errors import DeployRefused
+from tests.conftest import CORPORA, model_files
+
+REFERENCE = sorted((CORPORA / "miwg" / "Reference").glob("*.bpmn"))
+ERROR_FIXTURES = sorted((CORPORA / "bpmn-io-errors").rglob("*.bpmn"))
+CAMUNDA = sorted((CORPORA / "camunda-parse").rglob("*.bpmn*"))
+
+
+def _deploy_one(engine, analyst, path: Path):
+    try:
+        return "ok", engine.deploy([(path.name, path.read_bytes())], analyst)
+    except DeployRefused as exc:
+        return "refused", exc
+
+
+def _assert_located(exc: DeployRefused, name: str) -> None:
+    assert exc.problems, "a refusal must say why"
+    for problem in exc.problems:
+        text = str(problem)
+        assert text.startswith(problem.file), text
+        assert problem.message and "Traceback" not in text
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url, clock):
+    from tests.conftest import make_engine_for
+
+    return make_engine_for(sqlite_url, clock)
+
+
+@pytest.fixture
+def analyst(sqlite_engine):
+    from engine.accounts import put_user
+
+    with sqlite_engine.uow() as uow:
+        put_user(uow, sqlite_engine.clock.now(), "analyst", "pw", [], ["analyst"])
+        uow.commit()
+    return sqlite_engine.actor("analyst")
+
+
+@pytest.mark.parametrize("path", ERROR_FIXTURES + CAMUNDA, ids=lambda p: p.name)
+def test_corpus_file_is_refused_with_location_or_deployed(sqlite_engine, analyst, path):
+    outcome, value = _deploy_one(sqlite_engine, analyst, path)
+    if outcome == "refused":
+        _assert_located(value, path.name)
+        with sqlite_engine.uow() as uow:
+            assert uow.processes.model_file(path.name) is None  # nothing written
+    else:
+        assert all(r.status in ("new", "unchanged") for r in value)
+
+
+def test_external_entity_file_is_refused_and_nothing_leaks(sqlite_engine, analyst):
+    xxe = [p for p in CAMUNDA if "XXE" in p.name.upper()]
+    assert xxe, "the corpus has an XXE file"
+    outcome, exc = _deploy_one(sqlite_engine, analyst, xxe[0])
+    assert outcome == "refused" and "DOCTYPE" in str(exc.problems[0]).upper()
+
+
+def test_a_refused_batch_deploys_nothing(sqlite_engine, analyst):
+    good = model_files("review.bpmn", "review.start.schema.json", "review.decision.schema.json",
+                       "review.decision.uischema.json")
+    bad = [("broken.bpmn", b"<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'><bpmn:process id='x'>")]
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy(good + bad, analyst)
+    assert str(err.value.problems[0]).startswith("broken.bpmn:1")
+    with sqlite_engine.uow() as uow:
+        assert uow.processes.latest("review") is None
+        assert uow.processes.model_files() == []
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p">&lol3;</process></definitions>"""
+EXTERNAL = b"""<?xml version="1.0"?>
+<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" name="&xxe;"/></definitions>"""
+
+
+@pytest.mark.parametrize("content", [BILLION_LAUGHS, EXTERNAL], ids=["billion-laughs", "external-entity"])
+def test_hostile_xml_written_by_the_test_is_refused(sqlite_engine, analyst, content):
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy([("hostile.bpmn", content)], analyst)
+    text = str(err.value)
+    assert text.startswith("hostile.bpmn") and "root:" not in text
+
+
+def test_oversized_model_is_refused_as_too_large(sqlite_engine, analyst):
+    big = b'<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">' + b"<!-- x -->" * 600_000 + b"</definitions>"
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy([("big.bpmn", big)], analyst)
+    assert err.value.too_large
+
+
+def test_missing_form_and_unknown_lane_refuse_the_deploy(sqlite_engine, analyst):
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy(model_files("review.bpmn"), analyst)
+    assert any("review.start.schema.json" in str(p) for p in err.value.problems)
+    text = (Path(__file__).parent.parent / "models" / "parallel.bpmn").read_text().replace("protocol_section", "no_such_group")
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy([("parallel.bpmn", text.encode())], analyst)
+    assert "no_such_group" in str(err.value)
+
+
+def test_redeploying_identical_content_keeps_the_version(sqlite_engine, analyst):
+    files = model_files("parallel.bpmn")
+    assert [(r.key, r.version, r.status) for r in sqlite_engine.deploy(files, analyst)] == [("parallel", 1, "new")]
+    assert [(r.key, r.version, r.status) for r in sqlite_engine.deploy(files, analyst)] == [("parallel", 1, "unchanged")]
+    changed = [("parallel.bpmn", files[0][1].replace(b"Protocol signs", b"Protocol countersigns"))]
+    assert [(r.version, r.status) for r in sqlite_engine.deploy(changed, analyst)] == [(2, "new")]
+
+
+def test_miwg_reference_models_deploy_or_say_why(sqlite_engine, analyst, capsys):
+    outcomes = []
+    for path in REFERENCE:
+        outcome, value = _deploy_one(sqlite_engine, analyst, path)
+        if outcome == "refused":
+            _assert_located(value, path.name)
+            outcomes.append(f"{path.name}: refused: {value.problems[0].message[:120]}")
+        else:
+            outcomes.append(f"{path.name}: deployed {', '.join(f'{r.key} v{r.version}' for r in value)}")
+    assert len(outcomes) == len(REFERENCE) == 21
+    print("\n".join(outcomes))

@@ -1,0 +1,47 @@
+"""Demo data: one or more users per group with Chinese names, and cases in varied states."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from engine.accounts import put_user
+
+DEMO_PASSWORD = "demo123"
+
+# username, display name, groups, roles
+DEMO_USERS: list[tuple[str, str, list[str], list[str]]] = [
+    ("unit_wang", "王丽（市商务局）", ["applicant_unit"], []),
+    ("unit_zhao", "赵强（市教育局）", ["applicant_unit"], []),
+    ("clerk_li", "李明（外办经办）", ["fao_clerk"], ["clerk"]),
+    ("clerk_chen", "陈静（外办经办）", ["fao_clerk"], ["clerk"]),
+    ("chief_zhang", "张伟（科室负责人）", ["section_chief"], ["clerk"]),
+    ("director_liu", "刘洋（外办主任）", ["office_director"], ["clerk"]),
+    ("leader_sun", "孙建国（市领导）", ["municipal_leader"], ["clerk"]),
+    ("protocol_zhou", "周婷（礼宾科）", ["protocol_section"], ["clerk"]),
+    ("visa_wu", "吴昊（护照签证科）", ["passport_visa_section"], ["clerk"]),
+    ("sister_zheng", "郑芳（友城科）", ["sister_city_section"], ["clerk"]),
+    ("press_huang", "黄磊（新闻文化科）", ["press_culture_section"], ["clerk"]),
+    ("supervisor_he", "何敏（督办）", [], ["supervisor"]),
+    ("analyst_xu", "徐鹏（流程分析）", [], ["analyst"]),
+    ("admin", "系统管理员", [], ["admin", "supervisor", "analyst"]),
+]
+
+
+def seed_users(engine) -> list[str]:
+    with engine.uow() as uow:
+        for name, display, groups, roles in DEMO_USERS:
+            put_user(uow, engine.clock.now(), name, DEMO_PASSWORD, groups, roles, display)
+        uow.commit()
+    return [name for name, *_ in DEMO_USERS]
+
+
+def seed_demo(engine) -> Iterator[str]:
+    """Create demo users, then a few cases of the deployed processes at different stages."""
+    names = seed_users(engine)
+    yield f"{len(names)} demo users (password {DEMO_PASSWORD}): {', '.join(names)}"
+    try:
+        from processes.demo_cases import seed_cases
+    except ImportError:
+        yield "no demo cases: processes.demo_cases is missing"
+        return
+    for line in seed_cases(engine):
+        yield line
