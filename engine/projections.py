@@ -44,18 +44,16 @@ def sync_human_tasks(uow, instance, workflow, now: datetime) -> list[HumanTask]:
     Returns:
         The open or claimed rows after the sync.
     """
-    existing = {t.id: t for t in uow.tasks.active_for(instance.id)}
     ready = {str(t.id): t for t in ready_human_tasks(workflow)}
-    for task_id, row in existing.items():
-        if task_id not in ready:
+    rows = {t.id: t for t in uow.tasks.active_or_listed(instance.id, list(ready))}
+    for task_id, row in rows.items():
+        if task_id not in ready and row.status in ("open", "claimed"):
             row.status = "cancelled"
             row.completed_at = now
     active: list[HumanTask] = []
     for task_id, task in ready.items():
-        row = existing.get(task_id)
+        row = rows.get(task_id)
         spec = task.task_spec
-        if row is None:
-            row = uow.tasks.get(task_id)
         due = _task_due(task)
         if row is None:
             schema, ui = form_files(spec)

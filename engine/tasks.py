@@ -19,19 +19,19 @@ if TYPE_CHECKING:
 AUDITED_FIELDS = ("decision", "comment", "opinion")
 
 
-def _instance_of(engine: "WorkflowEngine", task_id: str) -> str:
-    with engine.uow() as uow:
-        row = uow.tasks.get(task_id)
-        if row is None:
-            raise NotFound(f"no task '{task_id}'")
-        return row.instance_id
+def _lock_case_of(uow, task_id: str):
+    """Lock the case a task belongs to; the row lock serialises commands on one case."""
+    instance_id = uow.tasks.instance_id_of(task_id)
+    if instance_id is None:
+        raise NotFound(f"no task '{task_id}'")
+    return uow.instances.get_for_update(instance_id)
 
 
 def _locked_row(uow, task_id: str) -> HumanTask:
-    row = uow.tasks.get(task_id)
+    """The task row read after the case's lock was taken."""
+    row = uow.tasks.get_fresh(task_id)
     if row is None:
         raise NotFound(f"no task '{task_id}'")
-    uow.session.refresh(row)
     return row
 
 
@@ -41,9 +41,8 @@ def _require_open(row: HumanTask) -> None:
 
 
 def claim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
-    instance_id = _instance_of(engine, task_id)
     with engine.uow() as uow:
-        instance = uow.instances.get_for_update(instance_id)
+        instance = _lock_case_of(uow, task_id)
         row = _locked_row(uow, task_id)
         _require_open(row)
         if row.lane is not None and row.lane not in actor.groups:
@@ -57,9 +56,8 @@ def claim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
 
 
 def unclaim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
-    instance_id = _instance_of(engine, task_id)
     with engine.uow() as uow:
-        instance = uow.instances.get_for_update(instance_id)
+        instance = _lock_case_of(uow, task_id)
         row = _locked_row(uow, task_id)
         _require_open(row)
         if row.assignee != actor.username and not actor.is_supervisor:
@@ -76,12 +74,11 @@ def unclaim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
 
 def assign(engine: "WorkflowEngine", task_id: str, actor: Actor, username: str) -> HumanTask:
     require_supervisor(actor)
-    instance_id = _instance_of(engine, task_id)
     with engine.uow() as uow:
         target = uow.users.by_username(username)
         if target is None:
             raise NotFound(f"unknown user '{username}'")
-        instance = uow.instances.get_for_update(instance_id)
+        instance = _lock_case_of(uow, task_id)
         row = _locked_row(uow, task_id)
         _require_open(row)
         row.assignee, row.status = username, "claimed"
@@ -100,8 +97,7 @@ def _audit(engine, uow, instance, actor: Actor, action: str, row: HumanTask, **d
 def complete(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict | None = None):
     """Complete a task with form data; returns the instance after the engine has moved on."""
     data = data or {}
-    instance_id = _instance_of(engine, task_id)
-    with engine.command(instance_id, actor) as cmd:
+    with engine.command(None, actor, task_id=task_id) as cmd:
         row = _locked_row(cmd.uow, task_id)
         _require_open(row)
         if cmd.instance.status != "active":

@@ -41,6 +41,7 @@ class Command:
     events: list[AuditEvent] = field(default_factory=list)
     failure: StepFailure | None = None
     skip_save: bool = False  # nothing to do after all: roll back instead of saving
+    had_events: bool = True  # timers or messages waited when loaded (their rows need rewriting)
 
     def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:
         self.events.append(AuditEvent(instance_id=self.instance.id, at=self.now, actor=self.actor.username,
@@ -111,16 +112,25 @@ class WorkflowEngine:
         workflow = self.codec.load_state(instance.state, instance.serializer_version, spec, subs)
         services = CommandServiceContext(uow, instance, actor.username, now, actor.locale)
         workflow.script_engine = self.script_engine(services, uow)  # never run a script unsandboxed
-        return Command(uow, instance, workflow, actor, now, services)
+        cmd = Command(uow, instance, workflow, actor, now, services)
+        cmd.had_events = bool(workflow.waiting_events())
+        return cmd
 
     @contextmanager
-    def command(self, instance_id: str, actor: Actor, skip_locked: bool = False) -> Iterator[Command]:
+    def command(self, instance_id: str | None, actor: Actor, skip_locked: bool = False,
+                task_id: str | None = None) -> Iterator[Command]:
         """Lock and load an instance; on clean exit save state, projections, audit and commit.
 
+        Pass ``task_id`` instead of ``instance_id`` to work on the case a human task belongs to.
+
         Raises:
-            NotFound: no such case (or, with ``skip_locked``, another worker holds it).
+            NotFound: no such case or task (or, with ``skip_locked``, another worker holds it).
         """
         with self.uow() as uow:
+            if task_id is not None:
+                instance_id = uow.tasks.instance_id_of(task_id)
+                if instance_id is None:
+                    raise NotFound(f"no task '{task_id}'")
             instance = uow.instances.get_for_update(instance_id, skip_locked=skip_locked)
             if instance is None:
                 raise NotFound(f"no case '{instance_id}'")
@@ -141,7 +151,7 @@ class WorkflowEngine:
         if cmd.failure is not None:
             self._open_incident(cmd, cmd.failure)
         status = instance.status
-        has_incident = bool(uow.incidents.open_for(instance.id)) or cmd.failure is not None
+        has_incident = cmd.failure is not None or (status == "error" and bool(uow.incidents.open_for(instance.id)))
         if status in ("active", "error"):
             if has_incident:
                 status = "error"
@@ -163,7 +173,7 @@ class WorkflowEngine:
                 row.status = "cancelled"
                 row.completed_at = cmd.now
             uow.events.replace_for(instance.id, [], [])
-        else:
+        elif cmd.had_events or wf.waiting_events():
             uow.events.replace_for(instance.id, timer_rows(instance, wf), subscription_rows(instance, wf))
         dues = [t.due_at for t in active if t.due_at is not None]
         values["due_at"] = min(dues) if dues else None

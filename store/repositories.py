@@ -150,6 +150,22 @@ class HumanTaskRepository:
     def get(self, task_id: str) -> HumanTask | None:
         return self.s.get(HumanTask, task_id)
 
+    def instance_id_of(self, task_id: str) -> str | None:
+        return self.s.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
+
+    def get_fresh(self, task_id: str) -> HumanTask | None:
+        """The row as committed now (not a stale copy from this session's identity map)."""
+        return self.s.scalars(
+            select(HumanTask).where(HumanTask.id == task_id).execution_options(populate_existing=True)
+        ).first()
+
+    def active_or_listed(self, instance_id: str, task_ids: Sequence[str]) -> Sequence[HumanTask]:
+        """Open/claimed rows of a case plus rows with the given ids, in one query."""
+        cond = HumanTask.status.in_(("open", "claimed"))
+        if task_ids:
+            cond = cond | HumanTask.id.in_(list(task_ids))
+        return self.s.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id, cond)).all()
+
     def active_for(self, instance_id: str) -> Sequence[HumanTask]:
         return self.s.scalars(
             select(HumanTask)
