@@ -26,7 +26,7 @@ from store.uow import UnitOfWork
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 MAX_MODEL_BYTES = 5 * 1024 * 1024
-MODEL_SUFFIXES = (".bpmn", ".dmn", ".json")
+MODEL_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn", ".json")
 
 
 @dataclass
@@ -50,7 +50,7 @@ class _Parsed:
 
 def _kind(name: str) -> str | None:
     lower = name.lower()
-    if lower.endswith(".bpmn"):
+    if lower.endswith((".bpmn", ".bpmn20.xml")):
         return "bpmn"
     if lower.endswith(".dmn"):
         return "dmn"
@@ -66,7 +66,7 @@ def _read_files(files: Iterable[tuple[str, bytes]], problems: list[ModelProblem]
     for name, data in files:
         kind = _kind(name)
         if kind is None:
-            problems.append(ModelProblem(name, None, "unsupported file type (expected .bpmn, .dmn or .json)"))
+            problems.append(ModelProblem(name, None, "unsupported file type (expected .bpmn, .bpmn20.xml, .dmn or .json)"))
             continue
         if name in seen:
             problems.append(ModelProblem(name, None, "the same file name appears twice in one deploy"))
@@ -198,7 +198,8 @@ class Deployer:
                 problems.append(_located(exc, item.name))
 
         if not batch_process_ids and any(p.kind == "bpmn" for p in batch) and not problems:
-            problems.append(ModelProblem(batch[0].name, None, "no executable process in the deployed files"))
+            problems.append(ModelProblem(batch[0].name, None, "no executable process: every process here has "
+                                         "isExecutable=\"false\" (as modelling tools write); set it to \"true\" to run it"))
 
         forms = {p.name: p.json_value for p in [*batch, *stored] if p.kind == "form"}
         prepared = []

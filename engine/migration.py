@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 # what may differ in a step the case is at: the steps after it are predicted again on the move
-# (a waiting join is the exception: it counts its inputs)
-_HARMLESS = {"outputs", "inputs"}
+# (a waiting join is the exception: it counts its inputs); a new name or documentation is shown
+_HARMLESS = {"outputs", "inputs", "bpmn_name", "documentation"}
 
 
 @dataclass
@@ -201,6 +202,10 @@ def migrate(engine: "WorkflowEngine", instance_id: str, actor: Actor, to_version
             for task in wf.get_tasks(state=TaskState.WAITING, skip_subprocesses=True):
                 if task.id in timers and not task.internal_data:
                     task.internal_data.update(timers[task.id])
+        for row in cmd.uow.tasks.active_for(instance.id):  # a renamed step shows its new name
+            task = workflow.get_task_from_id(UUID(row.id))
+            if task is not None:
+                row.name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
         old_version = instance.version
         instance.process_version_id, instance.version = target.id, target.version
         cmd.audit("migrated", from_version=old_version, to_version=target.version, reason=reason)

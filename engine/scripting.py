@@ -13,9 +13,12 @@ from __future__ import annotations
 import _string  # type: ignore[import-not-found]  # the parser behind string.Formatter
 import ast
 import copy
+import dis
+import functools
 import json
 import math
 import operator
+import os
 import re
 import string
 import sys
@@ -161,8 +164,31 @@ def compile_script(source: str, mode: str) -> CodeType:
     if result.errors or result.code is None:
         match = _LINE_PREFIX.match(result.errors[0]) if result.errors else None
         line = int(match.group(1)) if match else None
-        raise ScriptRefused("Script refused: " + "; ".join(result.errors), line)
+        raise ScriptRefused("Script refused: " + "; ".join(result.errors).rstrip("."), line)
+    line = _silent_loop_line(result.code)
+    if line is not None:
+        raise ScriptRefused(f"Script refused: Line {line}: this loop does nothing and never ends", line)
     return result.code
+
+
+_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+
+
+def _silent_loop_line(code: CodeType) -> int | None:
+    """The line of a jump to itself (``while True: pass``), an endless loop the tracer never sees.
+
+    Line tracing fires on every backward jump except one landing on itself, so such loops are
+    refused here instead of being traced opcode by opcode.
+    """
+    for instruction in dis.get_instructions(code):
+        if instruction.opcode in _JUMPS and instruction.argval == instruction.offset:
+            return instruction.positions.lineno if instruction.positions else None
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            line = _silent_loop_line(const)
+            if line is not None:
+                return line
+    return None
 
 
 # --- runtime guards ------------------------------------------------------------------------
@@ -626,6 +652,10 @@ class _CodeCache:
         return entry
 
 
+_CODE_CACHE = _CodeCache(CACHE_SIZE)
+"""Shared by every engine in the process: compiled code depends only on the source and mode."""
+
+
 class RestrictedEnvironment(TaskDataEnvironment):
     """Evaluates and executes under RestrictedPython with a time limit.
 
@@ -635,22 +665,23 @@ class RestrictedEnvironment(TaskDataEnvironment):
     Args:
         helpers: Extra builtins (the office helpers).
         time_limit_s: Wall-clock limit per script or expression.
-        cache_size: Compiled sources kept.
+        memory_limit_mb: Growth of the process's resident memory a script may cause (checked
+            every 256 traced events, where ``/proc/self/statm`` exists).
     """
 
-    def __init__(self, helpers: dict[str, Any], time_limit_s: float = 2.0, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(self, helpers: dict[str, Any], time_limit_s: float = 2.0, memory_limit_mb: int = 256) -> None:
         super().__init__({})
         self.builtins = {**_SAFE_BUILTINS, **helpers}
         self.time_limit_s = time_limit_s
-        self._cache = _CodeCache(cache_size)
+        self.memory_limit_bytes = memory_limit_mb << 20
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        code = self._cache.get(expression, "eval")
+        code = _CODE_CACHE.get(expression, "eval")
         scope = {**(external_context or {}), **context, **GUARDS, "__builtins__": self.builtins}
         return self._run(code, scope)
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
-        code = self._cache.get(script, "exec")
+        code = _CODE_CACHE.get(script, "exec")
         external = external_context or {}
         scope = copy.deepcopy(context)
         shadowed = {name: scope[name] for name in GUARDS if name in scope}
@@ -673,29 +704,58 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
     def _run(self, code: CodeType, scope: dict) -> Any:
         deadline = time.monotonic() + self.time_limit_s
-        stopped_at: list[int] = []
+        events = 0
+        memory_ceiling: list[int] = []  # set lazily: short expressions never pay for reading it
+        stopped: list[tuple[str, int]] = []
 
         def trace_lines(frame: FrameType, event: str, arg: Any) -> Any:
+            nonlocal events
+            events += 1
             if time.monotonic() > deadline:
-                stopped_at.append(frame.f_lineno)
+                stopped.append(("time", frame.f_lineno))
                 raise _Deadline
+            if not events & 0xFF:
+                rss = _rss_bytes()
+                if rss is not None and not memory_ceiling:
+                    memory_ceiling.append(rss + self.memory_limit_bytes)
+                elif rss is not None and rss > memory_ceiling[0]:
+                    stopped.append(("memory", frame.f_lineno))
+                    raise _Deadline
             return trace_lines
 
         def trace_calls(frame: FrameType, event: str, arg: Any) -> Any:
             # Only script frames are traced (and interrupted): helpers and guards run to the end.
-            return trace_lines(frame, event, arg) if frame.f_code.co_filename == SCRIPT_FILENAME else None
+            if frame.f_code.co_filename != SCRIPT_FILENAME:
+                return None
+            return trace_lines(frame, event, arg)
 
         previous = sys.gettrace()
         sys.settrace(trace_calls)
         try:
             return eval(code, scope)  # noqa: S307 - RestrictedPython code, guarded scope
         except _Deadline:
-            line = stopped_at[0] if stopped_at else None
-            raise ScriptLimitExceeded(
-                f"the script ran longer than the time limit of {self.time_limit_s:g} s (an endless loop?)", line
-            ) from None
+            reason, line = stopped[0] if stopped else ("time", None)
+            if reason == "memory":
+                message = f"the script used more than {self.memory_limit_bytes >> 20} MB of memory"
+            else:
+                message = f"the script ran longer than the time limit of {self.time_limit_s:g} s (an endless loop?)"
+            raise ScriptLimitExceeded(message, line) from None
         finally:
             sys.settrace(previous)
+
+
+def _rss_bytes() -> int | None:
+    """The resident memory of this process (Linux), or ``None`` where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _page_size()
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@functools.cache
+def _page_size() -> int:
+    return os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 class RestrictedScriptEngine(PythonScriptEngine):
@@ -707,6 +767,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         service_caller: ``(operator, {param: value}) -> result`` for service tasks; the result
             must be JSON-serialisable (anything else is written with ``str``).
         time_limit_s: Wall-clock limit per script or expression.
+        memory_limit_mb: Growth of resident memory a script may cause.
     """
 
     def __init__(
@@ -715,9 +776,12 @@ class RestrictedScriptEngine(PythonScriptEngine):
         calendar: WorkingCalendar,
         service_caller: Callable[[str, dict], Any] | None = None,
         time_limit_s: float = 2.0,
+        memory_limit_mb: int = 256,
     ) -> None:
         self.helpers = ScriptHelpers(clock, calendar)
-        super().__init__(environment=RestrictedEnvironment(self.helpers.as_builtins(), time_limit_s))
+        this_year = clock.now().astimezone(calendar.tz).year
+        calendar.preload((this_year, this_year + 1))  # not inside the first script's time limit
+        super().__init__(environment=RestrictedEnvironment(self.helpers.as_builtins(), time_limit_s, memory_limit_mb))
         self.service_caller = service_caller
 
     def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:

@@ -106,7 +106,7 @@ def complete(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict | 
             if row.assignee and (row.lane is None or row.lane in actor.groups):
                 raise Conflict(f"the task is claimed by {row.assignee}")
             raise Forbidden("only the assignee or a member of the task's group may complete it")
-        version = cmd.uow.processes.by_id(cmd.instance.process_version_id)
+        version = engine.version(cmd.uow, cmd.instance.process_version_id)
         schema = version.forms.get(row.form_file) if row.form_file else None
         check_form(schema, data, actor.locale)
         task = cmd.workflow.get_task_from_id(UUID(task_id))

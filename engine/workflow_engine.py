@@ -68,6 +68,7 @@ class WorkflowEngine:
         self.known_groups = set(known_groups or GROUPS)
         self.codec = WorkflowCodec()
         self.script_time_limit_s = script_time_limit_s
+        self._versions: dict[int, Any] = {}
         self._calendar: WorkingCalendar | None = None
         self._calendar_loaded = 0.0
         self._calendar_ttl_s = calendar_ttl_s
@@ -106,8 +107,20 @@ class WorkflowEngine:
         return RestrictedScriptEngine(self.clock, self.calendar(uow), service_caller=call,
                                       time_limit_s=self.script_time_limit_s)
 
+    def version(self, uow: UnitOfWork, version_id: int):
+        """A process version row; versions never change once deployed, so they are cached."""
+        hit = self._versions.get(version_id)
+        if hit is None:
+            hit = uow.processes.detached(version_id)
+            if hit is None:
+                raise NotFound(f"no process version {version_id}")
+            if len(self._versions) > 512:
+                self._versions.clear()
+            self._versions[version_id] = hit
+        return hit
+
     def _load(self, uow: UnitOfWork, instance: Instance, actor: Actor, now: datetime) -> Command:
-        version = uow.processes.by_id(instance.process_version_id)
+        version = self.version(uow, instance.process_version_id)
         spec, subs = self.codec.load_specs(version.id, version.spec_json)
         workflow = self.codec.load_state(instance.state, instance.serializer_version, spec, subs)
         services = CommandServiceContext(uow, instance, actor.username, now, actor.locale)

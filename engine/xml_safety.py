@@ -66,6 +66,8 @@ def parse_model_bytes(
             too_large=True,
         )
     text = _decode(data, filename)
+    if not text.strip():
+        raise ModelFileError(filename, None, "the file is empty")
     doctype = _DOCTYPE.search(text)
     if doctype:
         raise ModelFileError(

@@ -278,11 +278,16 @@ def cycle_time_percentiles(session: Session, key: str, since: datetime,
     return n, result
 
 
+def _done():
+    """A task someone completed (``completed_by`` is set only then; cancelled rows have none)."""
+    return and_(HumanTask.completed_by.is_not(None), HumanTask.completed_at.is_not(None))
+
+
 def sla_breaches(session: Session, key: str, since: datetime) -> tuple[int, int]:
     """``(late, with_due)``: completed tasks finished after their due time, of those that had one."""
     late = case((HumanTask.completed_at > HumanTask.due_at, 1), else_=0)
     row = session.execute(select(func.coalesce(func.sum(late), 0), func.count()).where(
-        HumanTask.process_key == key, HumanTask.status == "completed", HumanTask.due_at.is_not(None),
+        HumanTask.process_key == key, _done(), HumanTask.due_at.is_not(None),
         HumanTask.completed_at.is_not(None), HumanTask.completed_at >= since)).one()
     return int(row[0] or 0), int(row[1] or 0)
 
@@ -292,8 +297,7 @@ def waiting_by_activity(session: Session, key: str, since: datetime) -> list[tup
     waited = _seconds(session, HumanTask.created_at, HumanTask.completed_at)
     rows = session.execute(
         select(HumanTask.bpmn_id, func.max(HumanTask.name), func.count(), func.avg(waited))
-        .where(HumanTask.process_key == key, HumanTask.status == "completed",
-               HumanTask.completed_at.is_not(None), HumanTask.completed_at >= since)
+        .where(HumanTask.process_key == key, _done(), HumanTask.completed_at >= since)
         .group_by(HumanTask.bpmn_id)).all()
     return sorted(((b, n, c, float(a or 0)) for b, n, c, a in rows), key=lambda r: -r[3])
 

@@ -53,6 +53,13 @@ class ProcessRepository:
     def by_id(self, version_id: int) -> ProcessVersion | None:
         return self.s.get(ProcessVersion, version_id)
 
+    def detached(self, version_id: int) -> ProcessVersion | None:
+        """A version row detached from the session, safe to cache (versions are immutable)."""
+        row = self.s.get(ProcessVersion, version_id)
+        if row is not None:
+            self.s.expunge(row)
+        return row
+
     def versions(self, key: str) -> Sequence[ProcessVersion]:
         return self.s.scalars(
             select(ProcessVersion).where(ProcessVersion.process_key == key).order_by(ProcessVersion.version)

@@ -99,7 +99,7 @@ def _collect(paths: tuple[str, ...]) -> list[tuple[str, bytes]]:
         path = Path(p)
         if path.is_dir():
             for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in MODEL_SUFFIXES:
+                if f.is_file() and f.name.lower().endswith(MODEL_SUFFIXES):
                     files.append((f.name, f.read_bytes()))
         elif path.is_file():
             files.append((path.name, path.read_bytes()))
