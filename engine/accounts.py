@@ -79,3 +79,10 @@ def authenticate(uow, now, username: str, password: str) -> User | None:
         user.locked_until = now + LOCKOUT
         user.failed_logins = 0
     return None
+
+
+def set_locale(uow, username: str, locale: str) -> None:
+    """Keep a user's language choice (the caller commits)."""
+    user = uow.users.by_username(username)
+    if user is not None and locale in ("zh_CN", "en"):
+        user.locale = locale

@@ -174,8 +174,8 @@ def _describe(error: ValidationError, lang: str) -> list[tuple[str, str]]:
             return [(_join([*path, name]), texts[keyword]) for name in extra]
     if keyword == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        names = "、" if lang == "zh" else " or "
-        type_text = names.join(_TYPE_NAMES[lang].get(str(t), str(t)) for t in expected)
+        separator = "、" if lang == "zh" else " or "
+        type_text = separator.join(_TYPE_NAMES[lang].get(str(t), str(t)) for t in expected)
         return [(_join(path), texts["type"].format(type=type_text))]
     if keyword == "format":
         return [(_join(path), _FORMAT_NAMES[lang].get(str(error.validator_value), texts["format"]))]

@@ -11,6 +11,7 @@ from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.forms import validate_form
 from engine.identity import Actor, may_start, require_supervisor
 from engine import stepping
+from engine.attachments import referenced_ids
 from engine.service_context import CommandServiceContext
 from store.models import Instance
 
@@ -74,6 +75,7 @@ def start_in(engine: "WorkflowEngine", uow, key: str, actor: Actor, data: dict, 
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
     cmd = Command(uow, instance, workflow, actor, now, services)
+    cmd.attachment_ids.extend(referenced_ids(data))
     cmd.audit("started", version=version.version, business_key=bk, fields=sorted(data))
     engine._advance(cmd)
     if cmd.failure is None and message is not None:

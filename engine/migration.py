@@ -78,7 +78,7 @@ def _step_reasons(workflow, diff, target_version: int) -> list[str]:
             continue
         target = diff.alignment.get(task)
         if target is not None and target.name != spec.name:
-            reasons.append(f"the current step {_label(task)} became {target.name} in version {target_version}")
+            reasons.append(f"the current step {_label(task)} is replaced by {target.name} in version {target_version}")
             continue
         if spec in changed:
             attrs = set(diff.spec_diff.comparisons.get(spec, []))
@@ -198,9 +198,10 @@ def migrate(engine: "WorkflowEngine", instance_id: str, actor: Actor, to_version
                 migrate_workflow(subs[sp_id], sp, new_subs[sp.spec.name])
         migrate_workflow(top, workflow, new_spec)
         workflow.subprocess_specs = new_subs
-        for wf in [workflow, *workflow.subprocesses.values()]:
+        for wf in [workflow, *workflow.subprocesses.values()]:  # the reset re-armed them: restore
             for task in wf.get_tasks(state=TaskState.WAITING, skip_subprocesses=True):
-                if task.id in timers and not task.internal_data:
+                if task.id in timers:
+                    task.internal_data.clear()
                     task.internal_data.update(timers[task.id])
         for row in cmd.uow.tasks.active_for(instance.id):  # a renamed step shows its new name
             task = workflow.get_task_from_id(UUID(row.id))

@@ -2,11 +2,15 @@
 
 Analysts upload them (ARCHITECTURE 6), so every script and expression is compiled by
 RestrictedPython with :class:`SandboxPolicy` (no imports, no dunder or frame attributes, no
-``try``/``with``/``class``; ``*``, ``**``, ``<<``, ``+``, ``%`` and f-string fields become guarded
-calls that check the size of the result before computing it), runs against a whitelist of
-builtins and office helpers (dates, working days), and is stopped by a line tracer after
-``time_limit_s``. Scripts run on a deep copy of the task data, which replaces the data only when
-the script succeeds, so a refused or stopped script leaves the task data as it was.
+``try``/``with``/``class``; ``*``, ``**``, ``<<``, ``+``, ``%``, ``*iterable`` and f-string fields
+become guarded calls that check the size of the result before computing it), runs against a
+whitelist of builtins and office helpers (dates, working days), and is stopped by a line tracer
+after ``time_limit_s`` or when the process grows by ``memory_limit_mb``. Scripts run on a deep
+copy of the task data, which replaces the data only when the script succeeds, so a refused or
+stopped script leaves the task data as it was.
+
+Per-operation size limits do not bound a script's total memory: the tracer's memory check does,
+coarsely (Linux only). A memory limit on the worker process (cgroup, RLIMIT_AS) is still wise.
 """
 from __future__ import annotations
 
@@ -25,9 +29,9 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from itertools import compress
 from datetime import date, datetime, time as dt_time, timedelta
 from decimal import Decimal
+from itertools import compress, islice
 from types import CodeType, FrameType, ModuleType
 from typing import Any, Callable
 
@@ -46,8 +50,8 @@ MAX_ITEMS = 1_000_000
 """Largest string, bytes, list or tuple one operation may build (characters or items)."""
 MAX_INT_BITS = 65_536
 MAX_FORMAT_WIDTH = 10_000
-MAX_DATA_SIZE = 5_000_000
-"""Largest task data (values plus characters, as JSON would write them) a script may leave."""
+MAX_DATA_SIZE = 10_000_000
+"""Largest task data (about the characters of its JSON) a script may leave behind."""
 CACHE_SIZE = 1_024
 
 
@@ -102,6 +106,14 @@ class SandboxPolicy(RestrictingNodeTransformer):
         call = ast.Call(func=ast.Name(guard, ast.Load()), args=[node.left, node.right], keywords=[])
         copy_locations(call, node)
         return call
+
+    def visit_Starred(self, node: ast.Starred) -> Any:
+        node = self.node_contents_visit(node)
+        if isinstance(node.ctx, ast.Load):
+            call = ast.Call(func=ast.Name("_starred_", ast.Load()), args=[node.value], keywords=[])
+            copy_locations(call, node.value)
+            node.value = call
+        return node
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
         node = self.node_contents_visit(node)
@@ -279,7 +291,7 @@ def _guard_inplace(op: str, target: Any, value: Any) -> Any:
         guard, inplace = _INPLACE[op]
         if isinstance(target, list):  # keep list += semantics (in place), after the size check
             if op == "+=":
-                _check_extend(target, value)
+                value = _bounded_items(value, MAX_ITEMS - len(target), "the extended list")
             elif op == "*=" and isinstance(value, int) and len(target) * value > MAX_ITEMS:
                 raise _too_large("the result of '*='", len(target) * value)
             return inplace(target, value)
@@ -287,10 +299,18 @@ def _guard_inplace(op: str, target: Any, value: Any) -> Any:
     return _PLAIN_INPLACE[op](target, value)
 
 
-def _check_extend(target: list, value: Any) -> None:
-    size = len(value) if hasattr(value, "__len__") else 0
-    if len(target) + size > MAX_ITEMS:
-        raise _too_large("the extended list", len(target) + size)
+def _bounded_items(values: Any, room: int, what: str) -> Any:
+    """``values`` if it holds at most ``room`` items, else refuse (iterators are read up to room+1)."""
+    if not hasattr(values, "__len__"):
+        values = list(islice(values, max(room, 0) + 1))
+    if len(values) > room:
+        raise _too_large(what, MAX_ITEMS - room + len(values))
+    return values
+
+
+def _guard_starred(values: Any) -> Any:
+    """``*values`` in a list, tuple, set or call: at most MAX_ITEMS items each."""
+    return _bounded_items(values, MAX_ITEMS, "the unpacked sequence")
 
 
 def _check_render_size(value: Any) -> None:
@@ -307,29 +327,63 @@ _TEXT_TYPES = frozenset({str, bytes})
 
 
 def _count_nodes(value: Any, budget: int) -> int:
-    """Count values plus characters as JSON or repr would write them, stopping past ``budget``.
+    """Roughly the length of ``repr(value)`` or its JSON, stopping past ``budget``.
 
-    Shared references count every time they are reached, as they would be printed.
+    Shared references count each time they are reached, as they would be printed; a reference
+    back to an enclosing container counts as the few characters repr prints for it.
     """
-    count, stack = 0, [value]
-    while stack:
-        item = stack.pop()
+    count = 0
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    ancestors: set[int] = set()
+    while stack and count <= budget:
+        item, leaving = stack.pop()
+        if leaving:
+            ancestors.discard(id(item))
+            continue
+        if isinstance(item, (str, bytes)):
+            count += len(item) + 2
+            continue
+        if id(item) in ancestors:
+            count += 5
+            continue
         if isinstance(item, dict):
             children: Any = [*item.keys(), *item.values()]
         elif isinstance(item, (list, tuple, set, frozenset)):
             children = item
-        elif isinstance(item, (str, bytes)):
-            count += len(item)
-            continue
         else:
+            count += 1
             continue
-        count += len(children)
+        count += 2 + 2 * len(children)
         if count > budget:
             break
         kinds = list(map(type, children))
         count += sum(map(len, compress(children, map(_TEXT_TYPES.__contains__, kinds))))
-        stack.extend(compress(children, map(_CONTAINER_TYPES.__contains__, kinds)))
+        ancestors.add(id(item))
+        stack.append((item, True))
+        stack.extend((child, False) for child in compress(children, map(_CONTAINER_TYPES.__contains__, kinds)))
     return count
+
+
+def _has_cycle(value: Any) -> bool:
+    """Whether a container holds itself (JSON cannot write it)."""
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    ancestors: set[int] = set()
+    done: set[int] = set()
+    while stack:
+        item, leaving = stack.pop()
+        if leaving:
+            ancestors.discard(id(item))
+            done.add(id(item))
+            continue
+        if id(item) in ancestors:
+            return True
+        if id(item) in done or type(item) not in _CONTAINER_TYPES:
+            continue
+        ancestors.add(id(item))
+        stack.append((item, True))
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, False) for child in children if type(child) in _CONTAINER_TYPES)
+    return False
 
 
 def _check_format(value: Any, spec: str) -> None:
@@ -464,7 +518,10 @@ def safe_getattr(obj: Any, name: str, *default: Any) -> Any:
     if is_text and name in _AMPLIFYING:
         return _guarded_method(obj, name)
     if name == "extend" and isinstance(obj, list):
-        return lambda values: (_check_extend(obj, values), obj.extend(values))[1]
+        def extend(values: Any) -> None:
+            obj.extend(_bounded_items(values, MAX_ITEMS - len(obj), "the extended list"))
+
+        return extend
     return getattr(obj, name, *default)
 
 
@@ -497,11 +554,6 @@ def _safe_round(value: Any, *args: Any) -> Any:
     return round(value, *args)
 
 
-def _safe_str(value: Any = "", *args: Any) -> str:
-    _check_render_size(value)
-    return str(value, *args)
-
-
 class _StrType(type):
     """Makes the script's ``str`` work with ``isinstance`` and ``str.method`` while checking size."""
 
@@ -512,7 +564,9 @@ class _StrType(type):
         return issubclass(subclass, str)
 
     def __call__(cls, value: Any = "", *args: Any) -> str:  # type: ignore[override]
-        return _safe_str(value, *args)
+        if type(value) in _CONTAINER_TYPES:
+            _check_render_size(value)
+        return str(value, *args)
 
     def __getattr__(cls, name: str) -> Any:
         return safe_getattr(str, name)
@@ -537,6 +591,7 @@ GUARDS: dict[str, Any] = {
     "_add_": _guard_add,
     "_mod_": _guard_mod,
     "_fmt_": _guard_fmt,
+    "_starred_": _guard_starred,
 }
 
 _SAFE_BUILTINS: dict[str, Any] = {
@@ -694,9 +749,11 @@ class RestrictedEnvironment(TaskDataEnvironment):
             if name == "__builtins__" or name in GUARDS or name in external or callable(value) or isinstance(value, ModuleType):
                 del scope[name]
         scope.update(shadowed)
+        if _has_cycle(scope):
+            raise ScriptLimitExceeded("the task data the script built contains itself and cannot be saved")
         if _count_nodes(scope, MAX_DATA_SIZE) > MAX_DATA_SIZE:
             raise ScriptLimitExceeded(
-                f"the task data the script built is too large to save (over {MAX_DATA_SIZE:,} values and characters)"
+                f"the task data the script built is too large to save (over {MAX_DATA_SIZE:,} characters)"
             )
         context.clear()
         context.update(scope)

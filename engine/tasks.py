@@ -9,6 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import Actor, may_work_task, require_supervisor
+from engine.attachments import referenced_ids
 from engine.instances import check_form
 from engine.stepping import failure_from
 from store.models import HumanTask
@@ -113,6 +114,7 @@ def complete(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict | 
         if task is None or task.state != TaskState.READY:
             raise Conflict("the task is no longer open")
         task.data.update(data)
+        cmd.attachment_ids.extend(referenced_ids(data))
         row.status, row.completed_by, row.completed_at = "completed", actor.username, cmd.now
         row.assignee = row.assignee or actor.username
         cmd.audit("completed", task_id, row.bpmn_id, task=row.name,

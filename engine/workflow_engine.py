@@ -42,6 +42,7 @@ class Command:
     failure: StepFailure | None = None
     skip_save: bool = False  # nothing to do after all: roll back instead of saving
     had_events: bool = True  # timers or messages waited when loaded (their rows need rewriting)
+    attachment_ids: list[str] = field(default_factory=list)  # uploads the submitted data refers to
 
     def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:
         self.events.append(AuditEvent(instance_id=self.instance.id, at=self.now, actor=self.actor.username,
@@ -183,8 +184,9 @@ class WorkflowEngine:
         active = sync_human_tasks(uow, instance, wf, cmd.now) if status not in ("completed", "terminated") else []
         if status in ("completed", "terminated"):
             for row in uow.tasks.active_for(instance.id):
-                row.status = "cancelled"
-                row.completed_at = cmd.now
+                if row.status in ("open", "claimed"):  # the row completed by this command stays completed
+                    row.status = "cancelled"
+                    row.completed_at = cmd.now
             uow.events.replace_for(instance.id, [], [])
         elif cmd.had_events or wf.waiting_events():
             uow.events.replace_for(instance.id, timer_rows(instance, wf), subscription_rows(instance, wf))
@@ -194,6 +196,8 @@ class WorkflowEngine:
             raise Conflict("the case was changed by someone else; try again")
         for event in cmd.events:
             uow.audit.add(event)
+        if cmd.attachment_ids:
+            uow.misc.link_attachments(cmd.attachment_ids, instance.id)
         if self.before_commit is not None:
             uow.session.flush()
             self.before_commit(cmd)

@@ -124,7 +124,8 @@ def _decode(data: bytes, filename: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
-        line = _line_at(data[: err.start].decode(encoding, errors="replace"), err.start)
+        before = data[: err.start].decode(encoding, errors="replace")
+        line = _line_at(before, len(before))
         bad = data[err.start : err.start + 1].hex()
         raise ModelFileError(
             filename, line,

@@ -382,6 +382,15 @@ class MiscRepository:
         self.s.add(attachment)
         self.s.flush()
 
+    def link_attachments(self, attachment_ids: Iterable[str], instance_id: str) -> None:
+        """Tie uploads that case data refers to to that case (first case wins)."""
+        self.s.execute(
+            update(Attachment)
+            .where(Attachment.id.in_(list(attachment_ids)), Attachment.instance_id.is_(None))
+            .values(instance_id=instance_id)
+            .execution_options(synchronize_session=False)
+        )
+
     def attachment(self, attachment_id: str) -> Attachment | None:
         return self.s.get(Attachment, attachment_id)
 

@@ -3,11 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: settings, engine, blueprints, scheduler (when enabled)."""
+    """Build the app: settings, engine, security, languages, blueprints, scheduler (when enabled).
+
+    Args:
+        test_config: settings that win over the environment (tests pass ``DATABASE_URL``,
+            ``SCHEDULER_ENABLED`` False, ``WTF_CSRF_ENABLED``...).
+
+    Returns:
+        The configured application.
+    """
     from webui.config import load_settings
     from webui.wiring import build_engine
 
@@ -20,15 +28,41 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         FAO_TIMEZONE=settings.timezone,
         FAO_DEFAULT_LOCALE=settings.default_locale,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        JSON_BODY_LIMIT=2 * 1024 * 1024,
     )
     if test_config:
         app.config.update(test_config)
     engine = app.config.get("ENGINE") or build_engine(app.config["DATABASE_URL"], clock=app.config.get("CLOCK"))
     app.extensions["fao_engine"] = engine
 
+    from webui import errors, i18n, present, security, vendor
+
+    i18n.init_app(app)
+    present.register(app)
+    security.init_app(app)
+    errors.init_app(app)
+    vendor.init_app(app)
+
+    from webui.api import bp as api_bp
+    from webui.apply import bp as apply_bp
+    from webui.auth import bp as auth_bp
+    from webui.inbox import bp as inbox_bp
+    from webui.instances import bp as instances_bp
+    from webui.tasks import bp as tasks_bp
+
+    for bp in (auth_bp, inbox_bp, tasks_bp, apply_bp, instances_bp, api_bp):
+        app.register_blueprint(bp)
+    security.csrf.exempt(api_bp)  # the API checks X-CSRFToken itself for browser sessions
+
     @app.get("/")
-    def index() -> str:
-        return "Hengyang FAO Workflow"
+    def index():
+        return redirect(url_for("inbox.index"))
 
     if app.config["SCHEDULER_ENABLED"]:
         from webui.scheduler import start_background

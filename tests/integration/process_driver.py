@@ -130,6 +130,13 @@ def deploy_all(engine) -> list:
     return engine.deploy(model_files(), engine.actor("analyst_xu"), "all twenty")
 
 
+def deploy_keys(engine, keys: Iterable[str]) -> list:
+    """Deploy only these processes (with the shared call activity, the DMN and all forms)."""
+    wanted = {f"{k}.bpmn" for k in keys} | {"passport_visa_handling.bpmn"}
+    files = [(n, b) for n, b in model_files() if not n.endswith(".bpmn") or n in wanted]
+    return engine.deploy(files, engine.actor("analyst_xu"), "some processes")
+
+
 @dataclass
 class Template:
     path: Path
@@ -181,10 +188,9 @@ def fast_engine(processes_template, tmp_path, clock):
 
 @pytest.fixture
 def any_db_engine(db_url, clock):
-    """An engine on each database kind (SQLite, PostgreSQL), with users and all models deployed."""
+    """An engine on each database kind (SQLite, PostgreSQL) with the demo users; deploy what you need."""
     eng = engine_for(db_url, clock)
     seed_people(eng)
-    deploy_all(eng)
     holder = EngineHolder(eng)
     yield holder
     dispose(holder.engine)
@@ -535,12 +541,15 @@ class CaseDriver:
         return timers[0].bpmn_id
 
     def run(self, until: Iterable[str] = (), max_steps: int = 120,
-            on_message: Callable[["CaseDriver", str], None] | None = None) -> str:
+            on_message: Callable[["CaseDriver", str], None] | None = None,
+            hooks: dict[str, Callable[["CaseDriver"], None]] | None = None) -> str:
         """Work the case until it ends, or until a task (or message name) in ``until`` is due.
 
+        ``hooks[bpmn_id](case)`` runs once, the first time that task is about to be completed.
         Returns the status, or the bpmn id / message name it stopped at.
         """
         until = set(until)
+        hooks = dict(hooks or {})
         for _ in range(max_steps):
             status = self.status()
             if status != "active":
@@ -550,6 +559,10 @@ class CaseDriver:
             if hit:
                 return hit[0].bpmn_id
             if rows:
+                hook = hooks.pop(rows[0].bpmn_id, None)
+                if hook is not None:
+                    hook(self)
+                    continue
                 self.seen_open.append([r.bpmn_id for r in rows])
                 self.complete(rows[0])
                 continue
@@ -673,6 +686,8 @@ class ProcessSpec:
     timers: int = 0
     revise_at: str = "examine"
     reject_at: str = "examine"
+    revise_changes: dict = field(default_factory=dict)  # what the applicant changes when revising
+    revised_first_tail: str | None = None  # first task after approval when the changes reroute it
 
     @property
     def first_tail(self) -> str:
@@ -684,7 +699,8 @@ class ProcessSpec:
         return self.data["title"]
 
 
-def happy_path(holder: EngineHolder, spec: ProcessSpec, number: int = 1) -> CaseDriver:
+def happy_path(holder: EngineHolder, spec: ProcessSpec, number: int = 1,
+               hooks: dict[str, Callable[[CaseDriver], None]] | None = None) -> CaseDriver:
     """Everyone agrees: the case runs to its end; letter number ``number``; restored mid-way."""
     from engine.errors import Forbidden
 
@@ -693,7 +709,7 @@ def happy_path(holder: EngineHolder, spec: ProcessSpec, number: int = 1) -> Case
     if first.lane != "applicant_unit":  # nobody outside the lane may work it
         with pytest.raises(Forbidden):
             case.engine.complete(first.id, case.engine.actor("unit_zhao"), {})
-    status = case.run(on_message=lambda c, _name: c.holder.reload())  # restore before each message
+    status = case.run(on_message=lambda c, _name: c.holder.reload(), hooks=hooks)  # restore before messages
     assert status == "completed", (spec.key, status, case.incidents())
     assert case.instance().ended_at is not None
     assert user_steps(case) == [tuple(x) for x in with_year(list(spec.happy), now_year(case.engine))]
@@ -726,10 +742,14 @@ def revise_then_approve(holder: EngineHolder, spec: ProcessSpec, number: int) ->
     holder.reload()
     title = case.start_data.get("title", "")
     changes = {"title": title + "（修改稿）"} if revise.form_file == case._start_form() else {}
+    changes.update(with_year(spec.revise_changes, now_year(case.engine)))
     step = case.do("revise", user=case.starter, **changes)
     assert step.user == case.starter
     assert case.open_ids() == ["examine"]  # the whole review runs again
-    assert case.run(until={spec.first_tail}) == spec.first_tail
+    if revise.form_file == case._start_form():
+        case.start_data.update(changes)
+    tail = spec.revised_first_tail or spec.first_tail
+    assert case.run(until={tail}) == tail
     assert case.status() == "active"
     doc = assert_letter(case, spec.category, number)
     notes = case.notifications()
@@ -760,9 +780,11 @@ def rejection(holder: EngineHolder, spec: ProcessSpec) -> CaseDriver:
     return case
 
 
-def all_three(holder: EngineHolder, spec: ProcessSpec) -> tuple[CaseDriver, CaseDriver, CaseDriver]:
+def all_three(holder: EngineHolder, spec: ProcessSpec,
+              hooks: dict[str, Callable[[CaseDriver], None]] | None = None
+              ) -> tuple[CaseDriver, CaseDriver, CaseDriver]:
     """Happy path (number 1), revision then approval (number 2: same category, same year), rejection."""
-    a = happy_path(holder, spec, 1)
+    a = happy_path(holder, spec, 1, hooks)
     b = revise_then_approve(holder, spec, 2)
     c = rejection(holder, spec)
     return a, b, c
@@ -776,3 +798,19 @@ def task_rows(case: CaseDriver, bpmn_id: str | None = None) -> list:
 def open_together(case: CaseDriver, *ids: str) -> bool:
     """Were all ``ids`` open at the same moment (in parallel) while the driver worked the case?"""
     return any(set(ids) <= set(snapshot) for snapshot in case.seen_open)
+
+
+def pass_deadline(timer_id: str, escalation: str) -> Callable[[CaseDriver], None]:
+    """A hook: move the clock past the task's boundary timer; its escalation task must open beside it."""
+    def hook(case: CaseDriver) -> None:
+        before = set(case.open_ids())
+        (timer,) = [t for t in case.timers() if t.bpmn_id == timer_id]
+        (row,) = [t for t in case.open_tasks() if t.due_at is not None and t.due_at == timer.due_at]
+        assert row.due_at > case.engine.clock.now()
+        fired = case.fire_next_timer() if case.timers()[0].bpmn_id == timer_id else None
+        assert fired == timer_id, (fired, [t.bpmn_id for t in case.timers()])
+        after = case.open_ids()
+        assert set(after) == before | {escalation}, (before, after)  # non-interrupting
+        (esc,) = [t for t in case.open_tasks() if t.bpmn_id == escalation]
+        assert esc.lane == "section_chief" and row.bpmn_id in before
+    return hook

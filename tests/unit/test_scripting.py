@@ -257,13 +257,15 @@ def test_timer_expression_with_working_days_feeds_spiffs_timer(engine):
     assert timer.internal_data["event_value"] == "2026-02-14T09:00:00+08:00"
 
 
-def test_compiled_code_is_cached_per_source():
-    assert compile_script("a == 1", "eval") is not compile_script("a == 1", "eval")  # the compiler itself
-    env = RestrictedScriptEngine(FrozenClock(NOW), WorkingCalendar()).environment
+def test_compiled_code_is_cached_per_source_and_shared_by_engines():
     from engine.scripting import _CODE_CACHE
 
-    assert _CODE_CACHE.get("b == 2", "eval") is _CODE_CACHE.get("b == 2", "eval")
-    assert env.evaluate("b == 2", {"b": 2}) is True
+    code = _CODE_CACHE.get("b == 2", "eval")
+    assert _CODE_CACHE.get("b == 2", "eval") is code
+    assert _CODE_CACHE.get("b == 2", "exec") is not code
+    other_engine = RestrictedScriptEngine(FrozenClock(NOW), WorkingCalendar()).environment
+    assert other_engine.evaluate("b == 2", {"b": 2}) is True
+    assert _CODE_CACHE.get("b == 2", "eval") is code
     with pytest.raises(ScriptRefused) as first:
         _CODE_CACHE.get("import os", "exec")
     with pytest.raises(ScriptRefused) as second:

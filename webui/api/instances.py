@@ -1,0 +1,96 @@
+"""API: cases (list, detail with waiting_on/activities/history, suspend/resume/terminate)."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from engine import activities
+from engine.identity import require_supervisor
+from store import queries
+from webui.api import api, flag, json_body, optional_str, page_json, paging
+from webui.api import schemas as s
+from webui.api.serialize import event_json, instance_json, jsonable, task_json, waiting_json
+from webui.errors import ApiError
+from webui.security import current_actor, engine, reading
+
+STATUSES = ("active", "suspended", "completed", "terminated", "error")
+LIST_QUERY = (
+    ("status", {"type": "string", "enum": list(STATUSES)}, "only cases in this status"),
+    ("process", {"type": "string"}, "only cases of this process key"),
+    ("overdue", {"type": "boolean"}, "only active cases past their due time"),
+    ("q", {"type": "string"}, "search business key, title, id"),
+) + s.PAGING
+
+
+@api.route("/instances", summary="Cases: supervisors see all, others those they started, worked on or may work on",
+           query=LIST_QUERY, tag="instances", responses={200: ("a page of cases", s.page_of("Instance"))})
+def list_instances():
+    actor = current_actor()
+    status = request.args.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise ApiError(400, f"unknown status '{status}'", [{"field": "status", "message": f"one of {', '.join(STATUSES)}"}])
+    page, per_page = paging()
+    visible = None if actor.is_supervisor else (actor.username, sorted(actor.groups))
+    with reading() as uow:
+        result = queries.instances(uow.session, visible_to=visible, status=status,
+                                   process=request.args.get("process") or None, overdue=flag("overdue"),
+                                   q=(request.args.get("q") or "")[:100] or None, now=engine().clock.now(),
+                                   page=page, per_page=per_page)
+    return jsonify(page_json(result, instance_json))
+
+
+@api.route("/instances/<instance_id>", summary="A case with its open tasks, what it waits on, activities and history",
+           tag="instances", errors=(403, 404), responses={200: ("the case", s.ref("InstanceDetail"))})
+def get_instance(instance_id: str):
+    actor = current_actor()
+    eng = engine()
+    with reading() as uow:
+        instance = uow.instances.get(instance_id)
+        if instance is None:
+            raise ApiError(404, f"no case '{instance_id}'")
+        if not actor.is_supervisor and not queries.may_see_instance(uow.session, instance_id, actor.username,
+                                                                    sorted(actor.groups)):
+            raise ApiError(403, "you may not see this case")
+        workflow = activities.load_readonly(eng, uow, instance)
+        ran = activities.activities(workflow, instance.process_key)
+        data = activities.case_data(workflow)
+        active = uow.tasks.active_for(instance_id)
+        waiting = [waiting_json(w) for w in queries.waiting_on(uow.session, instance_id)]
+        history = [event_json(e) for e in queries.history(uow.session, instance_id)]
+    if instance.status == "active" and not waiting:  # e.g. an engine step in progress: name what runs
+        waiting = [{"kind": "task", "bpmn_id": a["bpmn_id"], "group": None} for a in ran if a["state"] == "running"]
+    out = instance_json(instance)
+    out.update({"data": jsonable(data), "active_tasks": [task_json(t) for t in active], "waiting_on": waiting,
+                "activities": ran, "history": history})
+    return jsonify(out)
+
+
+REASON_BODY = {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 2000}}}
+
+
+def _change(instance_id: str, command: str):
+    actor = current_actor()
+    require_supervisor(actor)
+    reason = optional_str(json_body(), "reason", 2000) or ""
+    instance = getattr(engine(), command)(instance_id, actor, reason)
+    return jsonify({"id": instance.id, "status": instance.status})
+
+
+STATE = {200: ("the new state", {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}})}
+
+
+@api.route("/instances/<instance_id>/suspend", "POST", summary="Suspend a case", who="supervisor",
+           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415), responses=STATE)
+def suspend_instance(instance_id: str):
+    return _change(instance_id, "suspend")
+
+
+@api.route("/instances/<instance_id>/resume", "POST", summary="Resume a suspended case", who="supervisor",
+           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415), responses=STATE)
+def resume_instance(instance_id: str):
+    return _change(instance_id, "resume")
+
+
+@api.route("/instances/<instance_id>/terminate", "POST", summary="Terminate a case", who="supervisor",
+           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415), responses=STATE)
+def terminate_instance(instance_id: str):
+    return _change(instance_id, "terminate")

@@ -1,0 +1,102 @@
+"""API: processes (list, deploy, detail, BPMN) and starting a case."""
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+
+from engine.identity import require_analyst
+from store import web_queries
+from webui.api import api, created, json_body, optional_object, optional_str
+from webui.api import schemas as s
+from webui.api.serialize import iso, task_json
+from webui.errors import ApiError
+from webui.present import catalogue_entry, process_description, process_title
+from webui.security import current_actor, engine, reading
+
+
+def _process_json(v) -> dict:
+    info = catalogue_entry(v.process_key)
+    title_zh = getattr(info, "title_zh", None) or v.title or v.process_key
+    return {"key": v.process_key, "version": v.version, "title": process_title(v.process_key, v.title),
+            "title_zh": title_zh, "description": process_description(v.process_key)}
+
+
+@api.route("/processes", summary="Deployed processes, latest versions", tag="processes",
+           responses={200: ("processes", s.array_of("Process"))})
+def list_processes():
+    current_actor()
+    with reading() as uow:
+        versions = web_queries.latest_versions(uow.session)
+    return jsonify([_process_json(v) for v in versions])
+
+
+DEPLOY_BODY = {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                                                "note": {"type": "string"}}}
+
+
+@api.route("/processes", "POST", summary="Validate and deploy model files atomically", who="analyst",
+           request=DEPLOY_BODY, request_kind="multipart", tag="processes", errors=(403, 413, 415, 422),
+           responses={201: ("deployed (something new)", {"type": "array", "items": s.OBJECT}),
+                      200: ("every process unchanged", {"type": "array", "items": s.OBJECT})})
+def deploy_processes():
+    actor = current_actor()
+    require_analyst(actor)
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(415, "send the model files as multipart/form-data, field 'files'")
+    files = [(f.filename or "", f.read()) for f in request.files.getlist("files")]
+    if not files:
+        raise ApiError(422, "no files: send each model file in a field named 'files'",
+                       [{"file": "", "line": None, "message": "no files"}])
+    results = engine().deploy(files, actor, change_note=request.form.get("note", "")[:2000])
+    payload = [{"key": r.key, "version": r.version, "status": r.status, "warnings": list(r.warnings)} for r in results]
+    return created(payload, 201 if any(r.status == "new" for r in results) else 200)
+
+
+@api.route("/processes/<key>", summary="Latest version with all versions and the start form", tag="processes",
+           errors=(404,), responses={200: ("process", s.OBJECT)})
+def get_process(key: str):
+    current_actor()
+    with reading() as uow:
+        versions = web_queries.versions_of(uow.session, key)
+        if not versions:
+            raise ApiError(404, f"no process '{key}'")
+        latest = versions[-1]
+        forms = web_queries.version_forms(uow.session, latest.id)
+    out = _process_json(latest)
+    out.update({
+        "manual_start": latest.manual_start, "start_lane": latest.start_lane, "deployed_at": iso(latest.deployed_at),
+        "versions": [{"version": v.version, "deployed_at": iso(v.deployed_at), "deployed_by": v.deployed_by,
+                      "change_note": v.change_note} for v in versions],
+        "start_form_schema": forms.get(latest.start_form) if latest.start_form else None,
+        "start_ui_schema": forms.get(latest.start_ui_form) if latest.start_ui_form else None,
+    })
+    return jsonify(out)
+
+
+@api.route("/processes/<key>/versions/<int:n>/bpmn", summary="The BPMN XML as deployed", tag="processes",
+           errors=(404,), responses={200: ("BPMN XML", {"type": "string", "x-media": "application/xml"})})
+def process_bpmn(key: str, n: int):
+    current_actor()
+    with reading() as uow:
+        xml = web_queries.bpmn_xml(uow.session, key, n)
+    if xml is None:
+        raise ApiError(404, f"no version {n} of process '{key}'")
+    return Response(xml, mimetype="application/xml")
+
+
+START_BODY = {"type": "object", "properties": {"data": s.OBJECT, "business_key": {"type": "string", "maxLength": 200}}}
+
+
+@api.route("/processes/<key>/instances", "POST", summary="Start the latest version", who="a user allowed to start it",
+           request=START_BODY, tag="instances", errors=(403, 404, 409, 413, 415, 422),
+           responses={201: ("started (status error when its first steps failed)", s.OBJECT)})
+def start_instance(key: str):
+    actor = current_actor()
+    body = json_body()
+    data = optional_object(body, "data")
+    business_key = optional_str(body, "business_key")
+    instance = engine().start(key, actor, data, business_key)
+    with reading() as uow:
+        active = uow.tasks.active_for(instance.id)
+    return created({"id": instance.id, "status": instance.status, "process_key": instance.process_key,
+                    "version": instance.version, "business_key": instance.business_key,
+                    "active_tasks": [task_json(t) for t in active]})

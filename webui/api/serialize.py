@@ -1,0 +1,56 @@
+"""Rows -> the API's JSON shapes (times ISO 8601 with offset)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def jsonable(value: Any) -> Any:
+    """Task data as JSON: dates ISO, decimals as numbers, tuples and sets as lists."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def task_json(t) -> dict[str, Any]:
+    return {"id": t.id, "instance_id": t.instance_id, "process_key": t.process_key, "bpmn_id": t.bpmn_id,
+            "name": t.name, "lane": t.lane, "status": t.status, "assignee": t.assignee,
+            "created_at": iso(t.created_at), "due_at": iso(t.due_at), "priority": t.priority}
+
+
+def instance_json(i) -> dict[str, Any]:
+    return {"id": i.id, "process_key": i.process_key, "version": i.version, "status": i.status,
+            "business_key": i.business_key, "title": i.title, "started_by": i.started_by,
+            "started_at": iso(i.started_at), "ended_at": iso(i.ended_at), "due_at": iso(i.due_at)}
+
+
+def event_json(e) -> dict[str, Any]:
+    return {"at": iso(e.at), "actor": e.actor, "action": e.action, "task_id": e.task_id, "bpmn_id": e.bpmn_id,
+            "detail": jsonable(e.detail or {})}
+
+
+def waiting_json(w: dict) -> dict[str, Any]:
+    out = {k: (iso(v) if isinstance(v, datetime) else jsonable(v)) for k, v in w.items()}
+    return out
+
+
+def incident_json(i) -> dict[str, Any]:
+    return {"id": i.id, "instance_id": i.instance_id, "task_id": i.task_id, "bpmn_id": i.bpmn_id,
+            "error_type": i.error_type, "error": i.message, "line": i.line, "since": iso(i.created_at)}
+
+
+def attachment_json(a) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "size": a.size, "content_type": a.content_type, "sha256": a.sha256}

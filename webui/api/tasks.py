@@ -1,0 +1,119 @@
+"""API: tasks (inbox list from the projection, detail, claim, unclaim, assign, complete)."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from engine import activities
+from store import queries, web_queries
+from webui.api import api, flag, json_body, optional_object, page_json, paging
+from webui.api import schemas as s
+from webui.api.serialize import jsonable, task_json
+from webui.errors import ApiError
+from webui.present import may_see_task
+from webui.security import current_actor, engine, reading
+
+SCOPES = {"mine": "mine", "group": "group", "both": "both", "done": "done"}
+TASK = {200: ("the task", s.ref("Task"))}
+
+
+@api.route("/tasks", summary="My tasks: assigned to me (scope=mine), open in my groups (scope=group), or both",
+           tag="tasks", responses={200: ("a page of tasks", s.page_of("Task"))},
+           query=(("scope", {"type": "string", "enum": list(SCOPES)}, "default: both"),
+                  ("status", {"type": "string", "enum": ["open", "claimed"]}, "only this status"),
+                  ("process", {"type": "string"}, "only this process key"),
+                  ("overdue", {"type": "boolean"}, "only tasks past their due time"),
+                  ("sort", {"type": "string", "enum": ["created", "due", "priority"]}, "order")) + s.PAGING)
+def list_tasks():
+    actor = current_actor()
+    scope = request.args.get("scope", "both")
+    if scope not in SCOPES:
+        raise ApiError(400, f"unknown scope '{scope}'", [{"field": "scope", "message": "mine, group or both"}])
+    status = request.args.get("status") or None
+    if status is not None and status not in ("open", "claimed", "completed", "cancelled"):
+        raise ApiError(400, f"unknown status '{status}'", [{"field": "status", "message": "open or claimed"}])
+    sort = request.args.get("sort", "created")
+    page, per_page = paging()
+    with reading() as uow:
+        result = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=SCOPES[scope], status=status,
+                               process=request.args.get("process") or None, overdue=flag("overdue"),
+                               now=engine().clock.now(), page=page, per_page=per_page,
+                               sort=sort if sort in ("created", "due", "priority") else "created")
+    return jsonify(page_json(result, task_json))
+
+
+@api.route("/tasks/<task_id>", summary="A task with its form schemas, current data and instructions",
+           who="a user who may see it", tag="tasks", errors=(403, 404),
+           responses={200: ("the task", s.ref("TaskDetail"))})
+def get_task(task_id: str):
+    actor = current_actor()
+    eng = engine()
+    with reading() as uow:
+        row = uow.tasks.get(task_id)
+        if row is None:
+            raise ApiError(404, f"no task '{task_id}'")
+        if not may_see_task(actor, row) and not queries.may_see_instance(
+                uow.session, row.instance_id, actor.username, sorted(actor.groups)):
+            raise ApiError(403, "you may not see this task")
+        instance = uow.instances.get(row.instance_id)
+        forms = web_queries.version_forms(uow.session, instance.process_version_id)
+        data = activities.task_data(activities.load_readonly(eng, uow, instance), task_id)
+        draft = uow.misc.draft(task_id, actor.username)
+    out = task_json(row)
+    out.update({"form_schema": forms.get(row.form_file) if row.form_file else None,
+                "ui_schema": forms.get(row.ui_form_file) if row.ui_form_file else None,
+                "data": jsonable(data), "instructions": row.instructions or "",
+                "draft": jsonable(draft.data) if draft is not None else None,
+                "business_key": row.business_key, "applicant": row.applicant})
+    return jsonify(out)
+
+
+@api.route("/tasks/<task_id>/claim", "POST", summary="Claim a task", who="member of the lane's group",
+           tag="tasks", errors=(403, 404, 409), responses=TASK)
+def claim_task(task_id: str):
+    json_body()
+    return jsonify(task_json(engine().claim(task_id, current_actor())))
+
+
+@api.route("/tasks/<task_id>/unclaim", "POST", summary="Give a claimed task back to its group",
+           who="its assignee (or a supervisor)", tag="tasks", errors=(403, 404, 409), responses=TASK)
+def unclaim_task(task_id: str):
+    json_body()
+    return jsonify(task_json(engine().unclaim(task_id, current_actor())))
+
+
+ASSIGN_BODY = {"type": "object", "required": ["user"], "properties": {"user": {"type": "string"}}}
+
+
+@api.route("/tasks/<task_id>/assign", "POST", summary="Assign a task to a user", who="supervisor",
+           request=ASSIGN_BODY, tag="tasks", errors=(403, 404, 409, 413, 415, 422), responses=TASK)
+def assign_task(task_id: str):
+    actor = current_actor()
+    body = json_body()
+    user = body.get("user")
+    if not isinstance(user, str) or not user.strip():
+        raise ApiError(422, "'user' is required", [{"field": "user", "message": "a user name is required"}])
+    return jsonify(task_json(engine().assign(task_id, actor, user.strip())))
+
+
+COMPLETE_BODY = {"type": "object", "properties": {"data": s.OBJECT}}
+COMPLETED = {200: ("the case after the step, and the tasks now open in it", {"type": "object", "properties": {
+    "instance": {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}},
+    "next_tasks": s.array_of("Task")}})}
+
+
+@api.route("/tasks/<task_id>/complete", "POST", summary="Complete a task with form data (validated)",
+           who="the assignee, or a member of the lane's group while unclaimed", request=COMPLETE_BODY,
+           tag="tasks", errors=(403, 404, 409, 413, 415, 422), responses=COMPLETED)
+def complete_task(task_id: str):
+    actor = current_actor()
+    body = json_body()
+    data = body.get("data", {})
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        optional_object(body, "data")
+    instance = engine().complete(task_id, actor, data)
+    with reading() as uow:
+        active = uow.tasks.active_for(instance.id)
+    return jsonify({"instance": {"id": instance.id, "status": instance.status},
+                    "next_tasks": [task_json(t) for t in active]})

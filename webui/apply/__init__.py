@@ -1,0 +1,134 @@
+"""Applying: the processes a user may start, their start forms, and the user's applications."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.errors import Conflict, ValidationFailed
+from engine.identity import Actor, may_start
+from store import web_queries
+from webui.formdata import parse_form
+from webui.formview import build_fields, unplaced_errors
+from webui.i18n import pick, ui_lang
+from webui.present import catalogue_entry, process_description, process_title, starter_groups
+from webui.security import current_actor, engine, reading
+from webui.uploads import FileTooLarge, store_upload
+
+bp = Blueprint("apply", __name__, template_folder="templates")
+
+
+def startable(actor: Actor, versions) -> list:
+    """Latest versions the actor may start by hand."""
+    return [v for v in versions
+            if v.manual_start and may_start(actor, starter_groups(catalogue_entry(v.process_key)), v.start_lane)]
+
+
+def _grouped(versions) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, tuple[int, str, list[dict]]] = {}
+    for v in versions:
+        info = catalogue_entry(v.process_key)
+        category = getattr(info, "category", None)
+        if category is not None:
+            cat_key = getattr(category, "key", str(category))
+            label = pick(getattr(category, "label_zh", None), getattr(category, "label_en", None)) or cat_key
+        else:
+            cat_key, label = "other", _("Other processes")
+        number = getattr(info, "number", 999) if info is not None else 999
+        order = min(groups[cat_key][0], number) if cat_key in groups else number
+        entries = groups[cat_key][2] if cat_key in groups else []
+        entries.append({"key": v.process_key, "number": number, "title": process_title(v.process_key, v.title),
+                        "description": process_description(v.process_key), "version": v.version})
+        groups[cat_key] = (order, label, entries)
+    out = sorted(groups.values(), key=lambda g: g[0])
+    return [(label, sorted(entries, key=lambda e: (e["number"], e["key"]))) for _o, label, entries in out]
+
+
+@bp.get("/apply")
+@login_required
+def index():
+    """The processes the user may start, grouped by category."""
+    actor = current_actor()
+    with reading() as uow:
+        versions = startable(actor, web_queries.latest_versions(uow.session))
+    return render_template("apply/index.html", groups=_grouped(versions))
+
+
+def _start_version(key: str):
+    actor = current_actor()
+    with reading() as uow:
+        version = next((v for v in web_queries.latest_versions(uow.session) if v.process_key == key), None)
+        if version is None:
+            abort(404)
+        forms = web_queries.version_forms(uow.session, version.id)
+    if not version.manual_start:
+        raise Conflict(_("This process starts by itself (timer or message), not by an application."),
+                       code="no_manual_start")
+    if not may_start(actor, starter_groups(catalogue_entry(key)), version.start_lane):
+        abort(403)
+    schema = forms.get(version.start_form) if version.start_form else None
+    ui = forms.get(version.start_ui_form) if version.start_ui_form else None
+    return version, schema, ui
+
+
+def _render(key: str, version, schema, ui, values: dict, errors: dict[str, str], status: int = 200):
+    fields = build_fields(schema, ui, values, errors, ui_lang())
+    return render_template("apply/start.html", key=key, version=version, form_fields=fields, errors=errors,
+                           other_errors=unplaced_errors(fields, errors), title=process_title(key, version.title),
+                           description=process_description(key)), status
+
+
+@bp.get("/apply/<key>")
+@login_required
+def start_form(key: str):
+    version, schema, ui = _start_version(key)
+    return _render(key, version, schema, ui, {}, {})
+
+
+@bp.post("/apply/<key>")
+@login_required
+def submit(key: str):
+    """Start the case (validated on the server); go to its first step if it is the user's."""
+    actor = current_actor()
+    version, schema, ui = _start_version(key)
+    try:
+        data = parse_form(schema, ui, request.form, request.files,
+                          upload=lambda storage: store_upload(storage, actor.username).id)
+    except FileTooLarge:
+        abort(413)
+    try:
+        instance = engine().start(key, actor, data)
+    except ValidationFailed as exc:
+        errors = {d.get("field", ""): d.get("message", "") for d in exc.details}
+        return _render(key, version, schema, ui, data, errors, 422)
+    with reading() as uow:
+        following = web_queries.next_task_for(uow.session, instance.id, actor.username, sorted(actor.groups))
+    flash(_("Your application %(key)s was submitted.", key=instance.business_key), "success")
+    if following is not None:
+        return redirect(url_for("tasks.show", task_id=following.id))
+    return redirect(url_for("apply.applications"))
+
+
+@bp.get("/applications")
+@login_required
+def applications():
+    """The user's applications: status, current step, holder, due, decisions, letters."""
+    actor = current_actor()
+    try:
+        page_no = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page_no = 1
+    status = request.args.get("status") or None
+    with reading() as uow:
+        page = web_queries.my_applications(uow.session, actor.username, status=status, page=page_no)
+        ids = [i.id for i in page.items]
+        tasks = web_queries.active_tasks_for(uow.session, ids)
+        decisions = web_queries.decisions_for(uow.session, ids)
+        files = web_queries.attachments_meta(uow.session, instance_ids=ids)
+    by_case: dict[str, list] = {}
+    for f in files:
+        by_case.setdefault(f.instance_id, []).append(f)
+    pages = max(1, -(-page.total // page.per_page))
+    return render_template("apply/applications.html", page=page, pages=pages, tasks=tasks, decisions=decisions,
+                           files=by_case, status=status)
+

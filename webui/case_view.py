@@ -1,0 +1,90 @@
+"""The case beside a task, and the case page: summary, earlier steps, attachments, diagram."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from flask import abort
+
+from engine.identity import Actor
+from store import queries, web_queries
+from store.models import Instance
+from webui.formview import FieldView, build_fields
+from webui.i18n import ui_lang
+
+ID_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass
+class CaseView:
+    """Everything the case panel shows."""
+
+    instance: Instance
+    summary: list[FieldView]
+    history: list[Any]
+    attachments: list[Any]
+    active_ids: list[str]
+    done_ids: list[str]
+    waiting: list[dict]
+    active_tasks: list[Any] = field(default_factory=list)
+
+
+def attachment_ids(value: Any) -> set[str]:
+    """Every string in the data that looks like an attachment id."""
+    found: set[str] = set()
+    if isinstance(value, str):
+        if ID_RE.match(value):
+            found.add(value)
+    elif isinstance(value, dict):
+        for v in value.values():
+            found |= attachment_ids(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            found |= attachment_ids(v)
+    return found
+
+
+def may_see_case(uow, actor: Actor, instance_id: str) -> bool:
+    return actor.is_supervisor or queries.may_see_instance(uow.session, instance_id, actor.username,
+                                                           sorted(actor.groups))
+
+
+def load_instance_or_abort(uow, actor: Actor, instance_id: str) -> Instance:
+    """The case row (without state); 404 when missing, 403 when the actor may not see it."""
+    instance = web_queries.instance_summary(uow.session, instance_id)
+    if instance is None:
+        abort(404)
+    if not may_see_case(uow, actor, instance_id):
+        abort(403)
+    return instance
+
+
+def build_case(uow, instance: Instance, data: dict | None) -> CaseView:
+    """Assemble the case panel from projections (data: the case or task data, for the summary)."""
+    forms = web_queries.version_forms(uow.session, instance.process_version_id)
+    versions = {v.version: v for v in web_queries.versions_of(uow.session, instance.process_key)}
+    version = versions.get(instance.version)
+    start_schema = forms.get(version.start_form) if version and version.start_form else None
+    start_ui = forms.get(version.start_ui_form) if version and version.start_ui_form else None
+    summary = build_fields(start_schema, start_ui, data or {}, {}, ui_lang(), readonly=True) if start_schema else []
+    history = list(queries.history(uow.session, instance.id))
+    waiting = queries.waiting_on(uow.session, instance.id)
+    refs = attachment_ids(data or {})
+    attachments = web_queries.attachments_meta(uow.session, instance_ids=[instance.id], ids=refs)
+    active_ids = sorted({w["bpmn_id"] for w in waiting})
+    done_ids = sorted({e.bpmn_id for e in history if e.action in ("completed", "timer", "message") and e.bpmn_id}
+                      - set(active_ids))
+    active_tasks = [w for w in waiting if w["kind"] == "task"]
+    return CaseView(instance, summary, history, attachments, active_ids, done_ids, waiting, active_tasks)
+
+
+def history_rows(history: Iterable[Any]) -> list[dict]:
+    """Audit events for display: who, when, what, decision, comment."""
+    rows = []
+    for e in history:
+        detail = e.detail if isinstance(e.detail, dict) else {}
+        rows.append({"at": e.at, "actor": e.actor, "action": e.action, "task": detail.get("task") or e.bpmn_id or "",
+                     "decision": detail.get("decision"), "comment": detail.get("comment") or detail.get("opinion")
+                     or detail.get("reason") or detail.get("error") or ""})
+    return rows

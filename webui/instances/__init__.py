@@ -1,0 +1,27 @@
+"""The case page: read-only for everyone who may see the case."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+from engine import activities
+from webui.case_view import build_case, history_rows, load_instance_or_abort
+from webui.security import current_actor, engine, reading
+
+bp = Blueprint("instances", __name__, template_folder="templates")
+
+
+@bp.get("/instances/<instance_id>")
+@login_required
+def show(instance_id: str):
+    """Summary, steps, earlier steps (history), attachments and the diagram."""
+    actor = current_actor()
+    eng = engine()
+    with reading() as uow:
+        load_instance_or_abort(uow, actor, instance_id)
+        instance = uow.instances.get(instance_id)
+        workflow = activities.load_readonly(eng, uow, instance)
+        data = activities.case_data(workflow)
+        case = build_case(uow, instance, data)
+        tasks = list(uow.tasks.all_for(instance_id))
+    return render_template("instances/case.html", instance=instance, case=case, history=history_rows(case.history), tasks=tasks)

@@ -1,0 +1,106 @@
+"""Comparing two versions of a process, and moving running cases from one version to another."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from lxml import etree
+
+from engine.errors import EngineError
+from engine.migration import migrate_many, preview
+from engine.versions_diff import diff_bpmn
+from store import monitor_queries as mq
+from webui.i18n import pick as t
+from webui.modeler import bp
+from webui.modeler.layout import ensure_layout
+from webui.present import process_title
+from webui.security import current_actor, engine, reading
+
+MAX_BATCH = 500
+
+
+def _versions(key: str) -> list:
+    with reading() as uow:
+        rows = mq.version_table(uow.session, key)
+    if not rows:
+        abort(404)
+    return rows
+
+
+@bp.get("/<key>/compare")
+@login_required
+def compare(key: str):
+    """Elements added, removed and changed between versions ``a`` and ``b`` (default: the last two)."""
+    rows = _versions(key)
+    numbers = [r.version for r in rows]
+    b = request.args.get("b", type=int) or numbers[-1]
+    a = request.args.get("a", type=int) or (b - 1 if b - 1 in numbers else numbers[0])
+    if a not in numbers or b not in numbers:
+        abort(404)
+    with reading() as uow:
+        old, new = mq.version_xml(uow.session, key, a), mq.version_xml(uow.session, key, b)
+    try:
+        diff = diff_bpmn(old[2], new[2])
+    except etree.XMLSyntaxError:
+        abort(422)
+    changed = {c.id: "changed" for c in diff.changed}
+    left = {"xml": ensure_layout(old[2]), "states": {**{c.id: "removed" for c in diff.removed}, **changed}}
+    right = {"xml": ensure_layout(new[2]), "states": {**{c.id: "added" for c in diff.added}, **changed}}
+    return render_template("modeler/compare.html", key=key, title=process_title(key), a=a, b=b, numbers=numbers,
+                           diff=diff, left=left, right=right)
+
+
+def _may_migrate() -> None:
+    actor = current_actor()
+    if not (actor.is_supervisor or actor.is_analyst):
+        abort(403)
+
+
+@bp.get("/<key>/migrate")
+@login_required
+def migration(key: str):
+    """Which running cases of version ``from`` can move to version ``to`` (default: the latest), and why not."""
+    _may_migrate()
+    rows = _versions(key)
+    numbers = [r.version for r in rows]
+    to = request.args.get("to", type=int) or numbers[-1]
+    running = [r for r in rows if r.running and r.version != to]
+    source = request.args.get("from", type=int) or (running[0].version if running else None)
+    if to not in numbers or (source is not None and source not in numbers):
+        abort(404)
+    checks = preview(engine(), key, source, to, limit=MAX_BATCH) if source is not None and source != to else []
+    return render_template("modeler/migrate.html", key=key, title=process_title(key), rows=rows, source=source,
+                           to=to, checks=checks, movable=sum(1 for c in checks if c.ok), limit=MAX_BATCH)
+
+
+@bp.post("/<key>/migrate")
+@login_required
+def migrate(key: str):
+    """Move the chosen cases (each in its own transaction); refused ones are reported, never forced."""
+    _may_migrate()
+    to = request.form.get("to", type=int)
+    source = request.form.get("from", type=int)
+    ids = [i for i in request.form.getlist("instance_id") if i and len(i) <= 32][:MAX_BATCH]
+    reason = (request.form.get("reason") or "").strip()[:500]
+    back = redirect(url_for("modeler.migration", key=key, to=to, **({"from": source} if source else {})))
+    if to is None or not ids:
+        flash(t("请选择要迁移的案件。", "Choose the cases to move."), "error")
+        return back
+    if not reason:
+        flash(t("请填写迁移理由。", "Please give a reason for the move."), "error")
+        return back
+    with reading() as uow:
+        owned = {r.id for r in mq.running_cases_of_version(uow.session, key, source)} if source else set()
+    if source and not set(ids) <= owned:
+        abort(404)
+    try:
+        outcomes = migrate_many(engine(), ids, current_actor(), to, reason)
+    except EngineError as exc:
+        flash(exc.message, "error")
+        return back
+    moved = [o for o in outcomes if o.ok]
+    refused = [o for o in outcomes if not o.ok]
+    if moved:
+        flash(t(f"已将 {len(moved)} 个案件迁移到版本 {to}。", f"Moved {len(moved)} case(s) to version {to}."), "success")
+    for o in refused:
+        flash(t(f"案件 {o.instance_id} 未迁移：{o.message}", f"Case {o.instance_id} was not moved: {o.message}"), "error")
+    return back

@@ -1,0 +1,61 @@
+"""Analytics of one process: throughput per week, cycle time, SLA breaches, waiting per activity."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, render_template
+
+from store import monitor_queries as mq
+from webui.monitor import bp
+from webui.monitor.charts import horizontal_bars, weekly_bars
+from webui.monitor.common import duration_text, int_arg, supervisor_only, t, title_of
+from webui.modeler.layout import ensure_layout
+from webui.monitor.diagram import heat_colour
+from webui.security import engine, reading
+
+DEFAULT_WEEKS = 12
+
+
+def _weeks(now: datetime, tz: ZoneInfo, weeks: int):
+    """The Mondays (office dates) of the last ``weeks`` weeks and the UTC moment the first starts."""
+    local = now.astimezone(tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    mondays = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    since = datetime.combine(mondays[0], time(0), tzinfo=tz).astimezone(timezone.utc)
+    return mondays, since, int(local.utcoffset().total_seconds())
+
+
+@bp.get("/processes/<key>")
+@supervisor_only
+def process_page(key: str):
+    """Cases started and finished per week, cycle time median and p90, SLA breach rate, and the mean
+    wait per activity as a table, a bar chart and a heat overlay on the diagram (green to red)."""
+    weeks = int_arg("weeks", DEFAULT_WEEKS, 1, 104)
+    eng = engine()
+    tz_name = current_app.config.get("FAO_TIMEZONE") or "Asia/Shanghai"
+    mondays, since, offset_s = _weeks(eng.clock.now(), ZoneInfo(tz_name), weeks)
+    with reading() as uow:
+        latest = mq.version_xml(uow.session, key)
+        if latest is None:
+            abort(404)
+        weekly = mq.weekly_counts(uow.session, key, since, tz_name, offset_s)
+        finished_n, quantiles = mq.cycle_time_percentiles(uow.session, key, since)
+        late, with_due = mq.sla_breaches(uow.session, key, since)
+        waits = mq.waiting_by_activity(uow.session, key, since)
+    week_rows = [(d.strftime("%m-%d"), *weekly.get(d, (0, 0))) for d in mondays]
+    chart = weekly_bars(week_rows, (t("发起", "Started"), t("办结", "Finished")),
+                        t("每周发起与办结的案件", "Cases started and finished per week"))
+    top = max([w[3] for w in waits] or [0])
+    heat = {bpmn_id: {"colour": heat_colour(mean, top), "label": duration_text(mean),
+                      "title": t(f"{name}：平均等待 {duration_text(mean)}（{n} 次）",
+                                 f"{name}: mean wait {duration_text(mean)} ({n} tasks)")}
+            for bpmn_id, name, n, mean in waits}
+    wait_chart = horizontal_bars([(name, mean, heat[b]["colour"], duration_text(mean)) for b, name, _, mean in waits],
+                                 t("各环节平均等待时间", "Mean wait per activity"))
+    return render_template(
+        "monitor/process.html", key=key, title=title_of(key), version=latest[0], weeks=weeks,
+        chart=chart, wait_chart=wait_chart, week_rows=week_rows, finished_n=finished_n,
+        median=duration_text(quantiles.get(0.5)), p90=duration_text(quantiles.get(0.9)),
+        late=late, with_due=with_due, breach_rate=(late / with_due if with_due else None), waits=waits,
+        duration_text=duration_text, diagram={"xml": ensure_layout(latest[2]), "heat": heat}, since=since)

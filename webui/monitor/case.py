@@ -1,0 +1,160 @@
+"""A case for supervisors: diagram with states and runs, timeline, masked data, and actions.
+
+Every action needs a reason, is CSRF-protected (Flask-WTF), goes through the engine facade
+(which checks the supervisor role again and writes the audit event) and answers with a flash
+message: engine errors are shown, never a traceback.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any, Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from engine.errors import EngineError
+from store import monitor_queries as mq
+from store import queries, web_queries
+from webui.monitor import bp
+from webui.monitor.common import supervisor_only, t, title_of
+from webui.monitor.dashboard import describe_waiting
+from webui.modeler.layout import ensure_layout
+from webui.monitor.diagram import case_marks, masked
+from webui.present import action_label, group_title, status_label
+from webui.security import current_actor, engine, reading
+
+MAX_REASON = 500
+MAX_PATCH_BYTES = 64 * 1024
+
+
+def _instance_or_404(uow, instance_id: str):
+    instance = web_queries.instance_summary(uow.session, instance_id) if len(instance_id) <= 32 else None
+    if instance is None:
+        abort(404)
+    return instance
+
+
+@bp.get("/cases/<instance_id>")
+@supervisor_only
+def case_page(instance_id: str):
+    """The case: summary, diagram (completed, running and failed elements, runs), what it waits
+    on, incidents, open tasks with reassignment, audit timeline, data with personal numbers masked."""
+    eng = engine()
+    with eng.uow() as uow:
+        instance = _instance_or_404(uow, instance_id)
+        incidents = mq.open_incidents_of(uow.session, instance_id)
+        tasks = mq.open_tasks_of(uow.session, instance_id)
+        waiting = mq.waiting_on_many(uow.session, [instance_id])[instance_id]
+        history = list(queries.history(uow.session, instance_id))
+        xml = web_queries.bpmn_xml(uow.session, instance.process_key, instance.version) or ""
+        full = uow.instances.get(instance_id)  # with its state, for the engine's read-only load
+        marks = case_marks(eng, uow, full, xml, {i.bpmn_id for i in incidents if i.bpmn_id}) if xml else {
+            "states": {}, "runs": {}, "data": {}, "problem": None}
+        members = {lane: sorted(uow.users.members_of(lane)) for lane in {t_.lane for t_ in tasks if t_.lane}}
+        uow.session.expunge_all()
+    diagram = {"xml": ensure_layout(xml) if xml else "", "states": marks["states"], "runs": marks["runs"]}
+    return render_template(
+        "monitor/case.html", instance=instance, incidents=incidents, tasks=tasks, waiting=waiting,
+        waiting_text=describe_waiting(waiting), history=history, diagram=diagram,
+        data=masked(marks["data"]), problem=marks["problem"], members=members,
+        process_title=title_of, status_label=status_label, action_label=action_label,
+        group_title=group_title)
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+def _reason() -> str | None:
+    reason = (request.form.get("reason") or "").strip()
+    if not reason:
+        flash(t("请填写操作理由。", "Please give a reason."), "error")
+        return None
+    return reason[:MAX_REASON]
+
+
+def _accepts_reason(fn: Callable) -> bool:
+    try:
+        return "reason" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _run(instance_id: str, done: str, call: Callable[[], Any]):
+    """Run an engine command; flash its outcome; back to the case page."""
+    try:
+        call()
+    except EngineError as exc:
+        flash(t(f"操作未完成：{exc.message}", f"Not done: {exc.message}"), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("monitor.case_page", instance_id=instance_id))
+
+
+@bp.post("/cases/<instance_id>/<any(suspend, resume, terminate):action>")
+@supervisor_only
+def case_action(instance_id: str, action: str):
+    """Suspend, resume or terminate the case (reason required)."""
+    reason = _reason()
+    if reason is None:
+        return redirect(url_for("monitor.case_page", instance_id=instance_id))
+    eng, actor = engine(), current_actor()
+    done = {"suspend": t("案件已挂起。", "The case is suspended."),
+            "resume": t("案件已恢复。", "The case is resumed."),
+            "terminate": t("案件已终止。", "The case is terminated.")}[action]
+    command = getattr(eng, action)
+    return _run(instance_id, done, lambda: command(instance_id, actor, reason))
+
+
+@bp.post("/cases/<instance_id>/tasks/<task_id>/assign")
+@supervisor_only
+def assign_task(instance_id: str, task_id: str):
+    """Give an open task to someone (reason required)."""
+    reason = _reason()
+    username = (request.form.get("username") or "").strip()[:100]
+    if reason is None or not username:
+        if reason is not None:
+            flash(t("请填写办理人。", "Please name the new assignee."), "error")
+        return redirect(url_for("monitor.case_page", instance_id=instance_id))
+    eng, actor = engine(), current_actor()
+    with reading() as uow:
+        row = uow.tasks.get(task_id)
+    if row is None or row.instance_id != instance_id:
+        abort(404)
+    extra = {"reason": reason} if _accepts_reason(eng.assign) else {}
+    return _run(instance_id, t(f"任务已交给 {username}。", f"The task is now assigned to {username}."),
+                lambda: eng.assign(task_id, actor, username, **extra))
+
+
+@bp.post("/cases/<instance_id>/incidents/<int:incident_id>/retry")
+@supervisor_only
+def retry_incident(instance_id: str, incident_id: int):
+    """Re-run the failed step, optionally patching the case data with a JSON object first."""
+    reason = _reason()
+    if reason is None:
+        return redirect(url_for("monitor.case_page", instance_id=instance_id))
+    raw = (request.form.get("patch") or "").strip()
+    patch = None
+    if raw:
+        error = None
+        if len(raw.encode()) > MAX_PATCH_BYTES:
+            error = t("补丁过大（最多 64 KB）。", "The patch is too large (at most 64 KB).")
+        else:
+            try:
+                patch = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                error = t(f"补丁不是有效的 JSON：第 {exc.lineno} 行：{exc.msg}",
+                          f"The patch is not valid JSON: line {exc.lineno}: {exc.msg}")
+            else:
+                if not isinstance(patch, dict):
+                    error = t("补丁必须是 JSON 对象，例如 {\"amount\": 3}。",
+                              "The patch must be a JSON object, e.g. {\"amount\": 3}.")
+        if error:
+            flash(error, "error")
+            return redirect(url_for("monitor.case_page", instance_id=instance_id))
+    eng, actor = engine(), current_actor()
+    with reading() as uow:
+        incident = uow.incidents.get(incident_id)
+    if incident is None or incident.instance_id != instance_id:
+        abort(404)
+    extra = {"reason": reason} if _accepts_reason(eng.retry_incident) else {}
+    return _run(instance_id, t("已重试出错的环节。", "The failed step was run again."),
+                lambda: eng.retry_incident(incident_id, actor, patch, **extra))

@@ -1,0 +1,219 @@
+"""The dashboard and the lists behind its numbers: cases, overdue tasks, stuck cases, incidents."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from flask import g, render_template, url_for
+
+from store import monitor_queries as mq
+from webui.monitor import bp
+from webui.monitor.common import (Column, Link, dt, int_arg, list_page, load_titles, supervisor_only, t,
+                                   text_arg, title_of)
+from webui.present import group_title, status_label
+from webui.security import current_actor, engine, reading
+
+STATUSES = ("active", "suspended", "error")
+DEFAULT_STUCK_DAYS = 3
+
+
+def _process_options(session) -> list[tuple[str, str]]:
+    load_titles(session)
+    return sorted(((key, title_of(key)) for key in g.fao_monitor_titles), key=lambda o: o[1])
+
+
+def _stuck_cutoff(uow, days: int):
+    eng = engine()
+    now = eng.clock.now()
+    return now, eng.calendar(uow).add_working_days(now, -days)
+
+
+@bp.get("")
+@supervisor_only
+def dashboard():
+    """Open cases by process and status, overdue tasks by group and person, stuck cases,
+    incidents, suspended cases and my notifications; every number links to its list."""
+    actor = current_actor()
+    days = int_arg("days", DEFAULT_STUCK_DAYS, 1, 250)
+    with reading() as uow:
+        now, cutoff = _stuck_cutoff(uow, days)
+        counts = mq.open_case_counts(uow.session)
+        by_group = mq.overdue_by_group(uow.session, now)
+        by_person = mq.overdue_by_assignee(uow.session, now)
+        stuck = mq.stuck_count(uow.session, cutoff)
+        incidents = mq.open_incident_count(uow.session)
+        notes = list(uow.misc.notifications(actor.username, limit=8))
+        processes = _process_options(uow.session)
+    table: dict[str, dict[str, int]] = {}
+    for key, status, n in counts:
+        table.setdefault(key, {s: 0 for s in STATUSES})[status] = n
+    totals = {s: sum(r[s] for r in table.values()) for s in STATUSES}
+    overdue_total = sum(n for _, n in by_group)
+    return render_template("monitor/dashboard.html", table=table, totals=totals, statuses=STATUSES,
+                           by_group=by_group, by_person=by_person, overdue_total=overdue_total,
+                           stuck=stuck, days=days, incidents=incidents, notes=notes, processes=processes,
+                           process_title=title_of, group_title=group_title, status_label=status_label)
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+def _case_row(r: Any, _extra: Any = None) -> dict[str, Any]:
+    return {"business_key": Link(r.business_key or r.id, url_for("monitor.case_page", instance_id=r.id)),
+            "title": r.title, "process": Link(title_of(r.process_key), url_for(
+                "monitor.process_page", key=r.process_key)),
+            "version": r.version, "status": status_label(r.status), "started_by": r.started_by,
+            "started": dt(r.started_at), "updated": dt(r.updated_at), "due": dt(r.due_at)}
+
+
+def _status_options() -> list[tuple[str, str]]:
+    return [("open", t("全部未结", "All open"))] + [(s, status_label(s)) for s in
+                                                   ("active", "suspended", "error", "completed", "terminated")]
+
+
+@bp.get("/cases")
+@supervisor_only
+def cases():
+    """Cases filtered by process, status and text; ``?format=csv`` exports them all."""
+    process, status, q = text_arg("process"), text_arg("status") or "open", text_arg("q")
+    sort = text_arg("sort") or "-started"
+    with reading() as uow:
+        options = _process_options(uow.session)
+    filters = [{"name": "process", "label": t("事项", "Process"), "options": options, "value": process},
+               {"name": "status", "label": t("状态", "Status"), "options": _status_options(), "value": status,
+                "required": True},
+               {"name": "q", "label": t("搜索", "Search"), "value": q}]
+    return list_page(title=t("案件", "Cases"), columns=case_columns(), row=_case_row, export_name="cases",
+                     stmt=mq.cases(process, status, q, sort), filters=filters, sort=sort)
+
+
+def case_columns() -> list[Column]:
+    return [Column("business_key", t("业务编号", "Business key"), "business_key"),
+            Column("title", t("标题", "Title")), Column("process", t("事项", "Process"), "process"),
+            Column("version", t("版本", "Version")), Column("status", t("状态", "Status"), "status"),
+            Column("started_by", t("发起人", "Started by")), Column("started", t("发起时间", "Started"), "started"),
+            Column("updated", t("最近进展", "Last progress"), "updated"), Column("due", t("期限", "Due"), "due")]
+
+
+# --- overdue tasks --------------------------------------------------------------------------
+
+@bp.get("/overdue")
+@supervisor_only
+def overdue():
+    """Open tasks past due, by group, person and process, with working days overdue."""
+    group, assignee, process, q = text_arg("group"), text_arg("assignee"), text_arg("process"), text_arg("q")
+    sort = text_arg("sort") or "due"
+    eng = engine()
+    with reading() as uow:
+        now = eng.clock.now()
+        cal = eng.calendar(uow)
+        options = _process_options(uow.session)
+
+    def row(r: Any, _extra: Any = None) -> dict[str, Any]:
+        try:
+            late = cal.working_days_between(r.due_at, now)
+        except ValueError:
+            late = None
+        return {"task": Link(r.name, url_for("monitor.case_page", instance_id=r.instance_id)),
+                "business_key": Link(r.business_key or r.instance_id,
+                                     url_for("monitor.case_page", instance_id=r.instance_id)),
+                "process": title_of(r.process_key), "group": group_title(r.lane) or "—",
+                "assignee": r.assignee or t("（未认领）", "(unclaimed)"), "created": dt(r.created_at),
+                "due": dt(r.due_at), "late_days": late}
+
+    columns = [Column("task", t("任务", "Task"), "name"), Column("business_key", t("业务编号", "Business key")),
+               Column("process", t("事项", "Process"), "process"), Column("group", t("岗位组", "Group"), "group"),
+               Column("assignee", t("办理人", "Assignee"), "assignee"),
+               Column("created", t("到达时间", "Arrived"), "created"), Column("due", t("期限", "Due"), "due"),
+               Column("late_days", t("超期工作日", "Working days overdue"))]
+    groups = [(g, group_title(g)) for g in sorted(_all_groups())] + [("-", t("（无岗位组）", "(no group)"))]
+    filters = [{"name": "group", "label": t("岗位组", "Group"), "options": groups, "value": group},
+               {"name": "assignee", "label": t("办理人", "Assignee"), "value": assignee},
+               {"name": "process", "label": t("事项", "Process"), "options": options, "value": process},
+               {"name": "q", "label": t("搜索", "Search"), "value": q}]
+    return list_page(title=t("超期任务", "Overdue tasks"), columns=columns, row=row, export_name="overdue_tasks",
+                     stmt=mq.overdue_tasks(now, group, assignee, process, q, sort), filters=filters, sort=sort)
+
+
+def _all_groups() -> list[str]:
+    from engine.identity import GROUPS
+
+    return list(GROUPS)
+
+
+# --- stuck cases ------------------------------------------------------------------------------
+
+def describe_waiting(items: list[dict]) -> str:
+    """One line per thing a case waits on: a person or group since when, a timer until when, a message."""
+    parts = []
+    for w in items:
+        if w["kind"] == "task":
+            who = w.get("assignee") or group_title(w.get("group")) or t("任何人", "anyone")
+            parts.append(t(f"{w['name']}：等待 {who}，自 {dt(w['since'])}",
+                           f"{w['name']}: waiting for {who} since {dt(w['since'])}"))
+        elif w["kind"] == "timer":
+            parts.append(t(f"定时器 {w['bpmn_id']}：至 {dt(w['until'])}",
+                           f"timer {w['bpmn_id']}: until {dt(w['until'])}"))
+        else:
+            parts.append(t(f"等待消息 {w['message']}", f"waiting for message {w['message']}"))
+    return "; ".join(parts) or t("（无）", "(nothing)")
+
+
+@bp.get("/stuck")
+@supervisor_only
+def stuck():
+    """Active cases without progress for ``days`` working days (default 3), with what they wait on."""
+    days = int_arg("days", DEFAULT_STUCK_DAYS, 1, 250)
+    process, q = text_arg("process"), text_arg("q")
+    sort = text_arg("sort") or "updated"
+    eng = engine()
+    with reading() as uow:
+        now, cutoff = _stuck_cutoff(uow, days)
+        cal = eng.calendar(uow)
+        options = _process_options(uow.session)
+
+    def row(r: Any, waiting: dict | None) -> dict[str, Any]:
+        cells = _case_row(r)
+        try:
+            cells["idle_days"] = cal.working_days_between(r.updated_at, now)
+        except ValueError:
+            cells["idle_days"] = None
+        cells["waiting"] = describe_waiting((waiting or {}).get(r.id, []))
+        return cells
+
+    columns = [Column("business_key", t("业务编号", "Business key"), "business_key"),
+               Column("title", t("标题", "Title")), Column("process", t("事项", "Process"), "process"),
+               Column("updated", t("最近进展", "Last progress"), "updated"),
+               Column("idle_days", t("停滞工作日", "Working days idle")),
+               Column("waiting", t("正在等待", "Waiting on"))]
+    filters = [{"name": "days", "label": t("停滞超过（工作日）", "Idle for more than (working days)"),
+                "type": "number", "value": days},
+               {"name": "process", "label": t("事项", "Process"), "options": options, "value": process},
+               {"name": "q", "label": t("搜索", "Search"), "value": q}]
+    return list_page(title=t("停滞案件", "Stuck cases"), columns=columns, row=row, export_name="stuck_cases",
+                     stmt=mq.stuck_cases(cutoff, process, q, sort), filters=filters, sort=sort,
+                     decorate=lambda session, rows: mq.waiting_on_many(session, [r.id for r in rows]))
+
+
+# --- incidents --------------------------------------------------------------------------------
+
+@bp.get("/incidents")
+@supervisor_only
+def incidents():
+    """Open incidents with their error, oldest first."""
+    process, q = text_arg("process"), text_arg("q")
+    sort = text_arg("sort") or "since"
+    with reading() as uow:
+        options = _process_options(uow.session)
+
+    def row(r: Any, _extra: Any = None) -> dict[str, Any]:
+        return {"business_key": Link(r.business_key or r.instance_id,
+                                     url_for("monitor.case_page", instance_id=r.instance_id)),
+                "process": title_of(r.process_key), "task": r.bpmn_id or "—", "type": r.error_type,
+                "error": r.message + (f" (line {r.line})" if r.line else ""), "since": dt(r.created_at)}
+
+    columns = [Column("business_key", t("业务编号", "Business key")), Column("process", t("事项", "Process"), "process"),
+               Column("task", t("环节", "Step"), "task"), Column("type", t("错误类型", "Error type"), "type"),
+               Column("error", t("错误", "Error")), Column("since", t("发生时间", "Since"), "since")]
+    filters = [{"name": "process", "label": t("事项", "Process"), "options": options, "value": process},
+               {"name": "q", "label": t("搜索", "Search"), "value": q}]
+    return list_page(title=t("异常", "Incidents"), columns=columns, row=row, export_name="incidents",
+                     stmt=mq.open_incidents(process, q, sort), filters=filters, sort=sort)

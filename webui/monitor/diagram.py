@@ -1,0 +1,102 @@
+"""What the diagrams show: element states and run counts of a case, heat colours, masked data.
+
+The case's workflow is read through the engine (:func:`engine.activities.load_readonly` and
+:func:`engine.activities.activities`); nothing here imports SpiffWorkflow.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from engine.activities import activities, case_data, load_readonly
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
+
+
+def diagram_ids(xml: str) -> tuple[set[str], set[str]]:
+    """``(element ids, process and subprocess ids)`` of a BPMN text."""
+    root = etree.fromstring(xml.encode("utf-8"), _PARSER)
+    ids: set[str] = set()
+    containers: set[str] = set()
+    for el in root.iter(f"{{{BPMN_NS}}}*"):
+        el_id = el.get("id")
+        if not el_id:
+            continue
+        ids.add(el_id)
+        if etree.QName(el.tag).localname in _CONTAINERS:
+            containers.add(el_id)
+    return ids, containers
+
+
+def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[str, Any]:
+    """States (``completed``, ``running``, ``error``) and completed runs per element of this diagram.
+
+    Elements of called processes defined elsewhere are left out (their ids may repeat here).
+    A case whose state cannot be read still gets its failed elements marked.
+
+    Returns:
+        ``{"states": {id: state}, "runs": {id: n}, "data": {...}, "problem": str | None}``.
+    """
+    ids, containers = diagram_ids(xml)
+    containers.add(instance.process_key)
+    states: dict[str, str] = {}
+    runs: dict[str, int] = {}
+    data: dict[str, Any] = {}
+    problem = None
+    try:
+        workflow = load_readonly(engine, uow, instance)
+        for a in activities(workflow, instance.process_key):
+            if a["bpmn_id"] not in ids or a["process_key"] not in containers:
+                continue
+            states[a["bpmn_id"]] = a["state"]
+            if a["runs"]:
+                runs[a["bpmn_id"]] = a["runs"]
+        data = case_data(workflow)
+    except Exception as exc:  # noqa: BLE001 - show the page with what the projections know
+        problem = f"{exc.__class__.__name__}: {exc}"
+    for bpmn_id in failed_ids & ids:
+        states[bpmn_id] = "error"
+    return {"states": states, "runs": runs, "data": data, "problem": problem}
+
+
+def heat_colour(value: float, top: float) -> str:
+    """From green (short) to red (the longest): an HSL colour for ``value`` out of ``top``."""
+    share = 0.0 if top <= 0 else max(0.0, min(1.0, value / top))
+    hue = round(120 * (1 - share))
+    return f"hsl({hue}, 75%, 62%)"
+
+
+# --- masking ------------------------------------------------------------------------------------
+
+_SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SENSITIVE = re.compile(r"passport|phone|mobile|(^|_)id_?(number|no|card)($|_)")
+
+
+def is_sensitive(key: str) -> bool:
+    """Passport numbers, ID numbers and phone numbers (``passport_no``, ``idNumber``, ``contact_phone``)."""
+    return bool(_SENSITIVE.search(_SNAKE.sub("_", str(key)).lower()))
+
+
+def mask_text(value: Any) -> str:
+    """Keep the first and last characters, star the middle: ``E12345678`` -> ``E1*****78``."""
+    text = str(value)
+    n = len(text)
+    if n <= 2:
+        return "*" * n
+    keep = 1 if n <= 6 else 2 if n <= 12 else 3
+    return text[:keep] + "*" * (n - 2 * keep) + text[-keep:]
+
+
+def masked(value: Any, sensitive: bool = False) -> Any:
+    """A copy of case data with every value under a sensitive key masked (at any depth)."""
+    if isinstance(value, dict):
+        return {k: masked(v, sensitive or is_sensitive(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked(v, sensitive) for v in value]
+    if sensitive and value is not None and value != "":
+        return mask_text(value)
+    return value

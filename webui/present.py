@@ -1,0 +1,129 @@
+"""Presentation helpers shared by the pages: process titles, due dates, permissions to see.
+
+The catalogue (:mod:`processes.catalogue`) is read defensively: a process outside it, or a
+catalogue without some field, falls back to the deployed title.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engine.identity import GROUPS, Actor
+from webui.i18n import pick, ui_lang
+
+
+def catalogue_entry(key: str) -> Any | None:
+    try:
+        from processes.catalogue import by_key
+    except ImportError:  # pragma: no cover - catalogue not installed
+        return None
+    try:
+        return by_key(key)
+    except Exception:  # noqa: BLE001 - a broken catalogue must not break pages
+        return None
+
+
+def starter_groups(info: Any) -> frozenset[str] | None:
+    """Who may start a catalogued process (``starter_groups`` or ``starters``)."""
+    if info is None:
+        return None
+    groups = getattr(info, "starter_groups", None) or getattr(info, "starters", None)
+    return frozenset(groups) if groups is not None else None
+
+
+def process_title(key: str, deployed_title: str | None = None) -> str:
+    """The process's name in the UI language."""
+    info = catalogue_entry(key)
+    if info is not None:
+        return pick(getattr(info, "title_zh", None), getattr(info, "title_en", None)) or key
+    return deployed_title or deployed_titles().get(key) or key
+
+
+def deployed_titles() -> dict[str, str]:
+    """Latest deployed title per process key, read once per request when needed."""
+    from flask import g
+
+    if "fao_process_titles" not in g:
+        from store.web_queries import process_titles
+        from webui.security import reading
+
+        with reading() as uow:
+            g.fao_process_titles = process_titles(uow.session)
+    return g.fao_process_titles
+
+
+def process_description(key: str) -> str:
+    info = catalogue_entry(key)
+    if info is None:
+        return ""
+    return pick(getattr(info, "description_zh", None), getattr(info, "description_en", None))
+
+
+def group_title(key: str | None) -> str:
+    if not key:
+        return ""
+    zh, en = GROUPS.get(key, (key, key))
+    return pick(zh, en)
+
+
+@dataclass(frozen=True)
+class Due:
+    """How a due date shows: when, overdue or not, working days left."""
+
+    at: datetime | None
+    overdue: bool
+    days_left: int | None
+
+
+def due_info(due_at: datetime | None, now: datetime, calendar) -> Due:
+    if due_at is None:
+        return Due(None, False, None)
+    try:
+        days = calendar.working_days_between(now, due_at) if calendar is not None else None
+    except ValueError:
+        days = None
+    return Due(due_at, due_at < now, days)
+
+
+def may_see_task(actor: Actor, row, instance_visible: bool = False) -> bool:
+    """Who may open a task: its group's members, its assignee or finisher, supervisors,
+    and those who may see its case."""
+    return (actor.is_supervisor or row.assignee == actor.username or row.completed_by == actor.username
+            or (row.lane is not None and row.lane in actor.groups) or row.lane is None or instance_visible)
+
+
+def status_label(status: str) -> str:
+    from flask_babel import gettext as _
+
+    return {
+        "active": _("In progress"), "suspended": _("Suspended"), "completed": _("Completed"),
+        "terminated": _("Terminated"), "error": _("Stopped by an error"),
+        "open": _("Open"), "claimed": _("Claimed"), "cancelled": _("Cancelled"),
+    }.get(status, status)
+
+
+def decision_label(value: Any) -> str:
+    from flask_babel import gettext as _
+
+    return {"approve": _("Approved"), "revise": _("Returned for revision"),
+            "reject": _("Rejected")}.get(str(value), str(value))
+
+
+def action_label(action: str) -> str:
+    from flask_babel import gettext as _
+
+    return {
+        "started": _("Started"), "claimed": _("Claimed"), "unclaimed": _("Released"),
+        "assigned": _("Assigned"), "completed": _("Completed"), "message": _("Message received"),
+        "timer": _("Timer fired"), "suspended": _("Suspended"), "resumed": _("Resumed"),
+        "terminated": _("Terminated"), "incident": _("Error"), "retried": _("Retried"),
+        "migrated": _("Migrated"), "moved": _("Moved"), "deployed": _("Deployed"),
+    }.get(action, action)
+
+
+def register(app) -> None:
+    """Expose the helpers to templates."""
+    app.jinja_env.globals.update(process_title=process_title, group_title=group_title,
+                                 status_label=status_label, decision_label=decision_label,
+                                 action_label=action_label, ui_lang=ui_lang)

@@ -1,0 +1,164 @@
+"""Sign-in sessions, API tokens, CSRF, and the request's current Actor.
+
+Database reads here use short units of work (SQLite's write transactions start with
+``BEGIN IMMEDIATE``, so a read transaction held across a request would block the commands).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import replace
+from functools import wraps
+from typing import Callable, Iterator
+
+from flask import Flask, abort, current_app, g, request
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from engine.identity import Actor
+from engine.workflow_engine import WorkflowEngine
+from store.uow import UnitOfWork
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def engine() -> WorkflowEngine:
+    """The app's workflow engine."""
+    return current_app.extensions["fao_engine"]
+
+
+@contextmanager
+def reading() -> Iterator[UnitOfWork]:
+    """A short read-only unit of work whose loaded rows stay usable after it ends."""
+    with engine().uow() as uow:
+        yield uow
+        uow.session.expunge_all()
+
+
+class WebUser(UserMixin):
+    """The signed-in user as Flask-Login sees it: wraps the engine's Actor."""
+
+    def __init__(self, actor: Actor, chosen_locale: str | None) -> None:
+        self.actor = actor
+        self.chosen_locale = chosen_locale
+
+    def get_id(self) -> str:
+        return self.actor.username
+
+
+def actor_from_user(uow: UnitOfWork, user) -> WebUser | None:
+    """Build the WebUser of a store user row (None when inactive)."""
+    if user is None or not user.active:
+        return None
+    actor = Actor(
+        username=user.username,
+        groups=frozenset(uow.users.groups_of(user)),
+        roles=frozenset(uow.users.roles_of(user)),
+        display_name=user.display_name or user.username,
+        locale=user.locale or "zh_CN",
+    )
+    return WebUser(actor, user.locale)
+
+
+@login_manager.user_loader
+def _load_user(username: str) -> WebUser | None:
+    with reading() as uow:
+        return actor_from_user(uow, uow.users.by_username(username))
+
+
+def user_from_token(token: str) -> WebUser | None:
+    """The user an API token belongs to, or None."""
+    with reading() as uow:
+        return actor_from_user(uow, uow.users.by_token(token))
+
+
+def current_user_locale() -> str | None:
+    """The language the signed-in user chose, if any."""
+    user = g.get("fao_api_user") or (current_user if current_user and current_user.is_authenticated else None)
+    return getattr(user, "chosen_locale", None)
+
+
+def current_actor() -> Actor:
+    """The Actor of this request (API token or session), speaking the request's language.
+
+    Raises:
+        werkzeug 401 when nobody is signed in.
+    """
+    if "fao_actor" in g:
+        return g.fao_actor
+    user = g.get("fao_api_user") or (current_user if current_user.is_authenticated else None)
+    if user is None:
+        abort(401)
+    from webui.i18n import ui_lang
+
+    g.fao_actor = replace(user.actor, locale=ui_lang())
+    return g.fao_actor
+
+
+def roles_required(*roles: str) -> Callable:
+    """Refuse (403) unless the current actor has one of the roles (admin has them all)."""
+
+    def deco(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = current_actor()
+            if not (actor.roles & (set(roles) | {"admin"})):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
+def sign_in(username: str, password: str) -> WebUser | None:
+    """Check a password (failures are counted and lock the account); the result is committed."""
+    from engine.accounts import authenticate
+
+    eng = engine()
+    with eng.uow() as uow:
+        user = authenticate(uow, eng.clock.now(), username, password)
+        uow.commit()  # the failure counter is part of the answer
+        web_user = actor_from_user(uow, user) if user is not None else None
+        uow.session.expunge_all()
+    return web_user
+
+
+def remember_locale(lang: str) -> None:
+    """Store the chosen UI language on the signed-in user."""
+    user = g.get("fao_api_user") or (current_user if current_user and current_user.is_authenticated else None)
+    if user is None or user.chosen_locale == lang:
+        return
+    from engine.accounts import set_locale
+
+    with engine().uow() as uow:
+        set_locale(uow, user.actor.username, lang)
+        uow.commit()
+    user.chosen_locale = lang
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        from flask import redirect, url_for
+
+        if request.path.startswith("/api/"):
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+    @app.context_processor
+    def _inject() -> dict:
+        if not current_user.is_authenticated:
+            return {"nav_counts": None, "actor": None}
+        from store.queries import inbox_counts
+
+        actor = current_actor()
+        if "fao_nav_counts" not in g:
+            with reading() as uow:
+                g.fao_nav_counts = inbox_counts(uow.session, actor.username, sorted(actor.groups))
+        return {"nav_counts": g.fao_nav_counts, "actor": actor}

@@ -1,0 +1,152 @@
+"""The task page: instructions, the form, the case beside it; claim, release, reassign, complete."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine import activities
+from engine.errors import Conflict, ValidationFailed
+from engine.identity import may_work_task
+from store import web_queries
+from webui.case_view import build_case, history_rows, may_see_case
+from webui.formdata import parse_form
+from webui.formview import build_fields, unplaced_errors
+from webui.i18n import ui_lang
+from webui.present import due_info, may_see_task
+from webui.security import current_actor, engine, reading
+from webui.uploads import FileTooLarge, store_upload
+
+bp = Blueprint("tasks", __name__, template_folder="templates")
+
+
+def _back(task_id: str) -> str:
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("tasks.show", task_id=task_id)
+
+
+def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | None = None, status: int = 200):
+    actor = current_actor()
+    eng = engine()
+    errors = errors or {}
+    with reading() as uow:
+        row = uow.tasks.get(task_id)
+        if row is None:
+            abort(404)
+        if not may_see_task(actor, row) and not may_see_case(uow, actor, row.instance_id):
+            abort(403)
+        instance = uow.instances.get(row.instance_id)
+        forms = web_queries.version_forms(uow.session, instance.process_version_id)
+        schema = forms.get(row.form_file) if row.form_file else None
+        ui = forms.get(row.ui_form_file) if row.ui_form_file else None
+        workflow = activities.load_readonly(eng, uow, instance)
+        data = activities.task_data(workflow, task_id)
+        if values is None:
+            draft = uow.misc.draft(task_id, actor.username)
+            values = dict(draft.data) if draft is not None else data
+        case = build_case(uow, instance, data)
+        members = sorted(uow.users.members_of(row.lane)) if row.lane and actor.is_supervisor else []
+        calendar = eng.calendar(uow)
+        has_draft = uow.misc.draft(task_id, actor.username) is not None
+    is_open = row.status in ("open", "claimed")
+    can_work = is_open and instance.status == "active" and may_work_task(actor, row.lane, row.assignee)
+    fields = build_fields(schema, ui, values, errors, ui_lang())
+    return render_template(
+        "tasks/task.html", task=row, instance=instance, case=case, form_fields=fields, errors=errors,
+        other_errors=unplaced_errors(fields, errors), can_work=can_work, is_open=is_open,
+        can_claim=is_open and not row.assignee and row.lane in actor.groups,
+        can_unclaim=is_open and bool(row.assignee) and (row.assignee == actor.username or actor.is_supervisor),
+        can_assign=is_open and actor.is_supervisor, members=members, has_draft=has_draft,
+        due=due_info(row.due_at, eng.clock.now(), calendar), history=history_rows(case.history),
+        form_title=(schema or {}).get("title_en" if ui_lang() == "en" else "title") or "",
+    ), status
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def show(task_id: str):
+    """The task with its form (for those who may work on it) and its case."""
+    return _render(task_id)
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def submit(task_id: str):
+    """``action=complete`` (validated on the server) or ``action=draft``."""
+    actor = current_actor()
+    eng = engine()
+    with reading() as uow:
+        row = uow.tasks.get(task_id)
+        if row is None:
+            abort(404)
+        forms = web_queries.version_forms(uow.session, web_queries.instance_summary(
+            uow.session, row.instance_id).process_version_id)
+    schema = forms.get(row.form_file) if row.form_file else None
+    ui = forms.get(row.ui_form_file) if row.ui_form_file else None
+    try:
+        data = parse_form(schema, ui, request.form, request.files,
+                          upload=lambda storage: store_upload(storage, actor.username).id)
+    except FileTooLarge:
+        abort(413)
+    if request.form.get("action") == "draft":
+        eng.save_draft(task_id, actor, data)
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    try:
+        instance = eng.complete(task_id, actor, data)
+    except ValidationFailed as exc:
+        errors = {d.get("field", ""): d.get("message", "") for d in exc.details}
+        return _render(task_id, values=data, errors=errors, status=422)
+    except Conflict as exc:
+        flash(_("This task cannot be completed now: %(reason)s", reason=exc.message), "error")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    with reading() as uow:
+        following = web_queries.next_task_for(uow.session, instance.id, actor.username, sorted(actor.groups))
+    if following is not None:
+        flash(_("Task completed. Next step of this case: %(name)s", name=following.name), "success")
+        return redirect(url_for("tasks.show", task_id=following.id))
+    flash(_("Task “%(name)s” completed.", name=row.name), "success")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str):
+    try:
+        engine().claim(task_id, current_actor())
+        flash(_("You took the task."), "success")
+    except Conflict as exc:
+        flash(_("The task could not be claimed: %(reason)s", reason=exc.message), "error")
+    return redirect(_back(task_id))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@login_required
+def unclaim(task_id: str):
+    try:
+        engine().unclaim(task_id, current_actor())
+        flash(_("The task is back in the group's queue."), "success")
+    except Conflict as exc:
+        flash(_("The task could not be released: %(reason)s", reason=exc.message), "error")
+    return redirect(_back(task_id))
+
+
+@bp.post("/tasks/<task_id>/assign")
+@login_required
+def assign(task_id: str):
+    """Supervisors hand a task to a user (403 for everyone else)."""
+    actor = current_actor()
+    if not actor.is_supervisor:
+        abort(403)
+    username = (request.form.get("user") or "").strip()
+    if not username:
+        flash(_("Choose a user."), "error")
+        return redirect(_back(task_id))
+    try:
+        engine().assign(task_id, actor, username)
+        flash(_("The task is assigned to %(user)s.", user=username), "success")
+    except Conflict as exc:
+        flash(_("The task could not be assigned: %(reason)s", reason=exc.message), "error")
+    return redirect(_back(task_id))
