@@ -73,7 +73,8 @@ def sync_human_tasks(uow, instance, workflow, now: datetime) -> list[HumanTask]:
             )
             uow.tasks.add(row)
         else:
-            row.due_at = due
+            if due is not None:  # a fired SLA timer leaves the task due (and overdue) as it was
+                row.due_at = due
             if row.status not in ("open", "claimed"):
                 row.status = "claimed" if row.assignee else "open"
         active.append(row)

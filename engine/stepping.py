@@ -121,7 +121,7 @@ def fix_timers(workflow, now: datetime) -> None:
                     if task.internal_data.pop("fao_cycle_fired", False):
                         due = now + timedelta(seconds=value["duration"])
                     else:
-                        due = TimerEventDefinition.get_datetime(value["next"])
+                        due = _first_cycle_due(workflow.script_engine.evaluate(task, ed.expression), now)
                     value["next"] = due.isoformat()
             elif isinstance(value, str):
                 due = TimerEventDefinition.get_datetime(value)
@@ -129,6 +129,17 @@ def fix_timers(workflow, now: datetime) -> None:
             due = None
         if due is not None:
             task.internal_data["fao_due_at"] = due.astimezone(timezone.utc).isoformat()
+
+
+def _first_cycle_due(expression_value: str, now: datetime) -> datetime:
+    """The first due time of an ISO 8601 repeating interval, measured on the engine clock."""
+    parts = str(expression_value).upper().replace("--", "/").strip("R").split("/")
+    if len(parts) >= 2 and parts[1].startswith("P"):
+        duration = TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(parts[1]), now)
+        if len(parts) == 3 and not parts[2].startswith("P"):
+            return TimerEventDefinition.get_datetime(parts[2]) - duration
+        return now + duration
+    return TimerEventDefinition.get_datetime(parts[1])
 
 
 def timer_due(task) -> datetime | None:
@@ -146,7 +157,8 @@ def fire_due_timers(workflow, now: datetime) -> list[str]:
             if isinstance(ed, CycleTimerEventDefinition):
                 value = task.internal_data.get("event_value") or {}
                 if isinstance(value, dict):
-                    value["next"] = "2000-01-01T00:00:00+00:00"  # in the past: SpiffWorkflow fires it
+                    # SpiffWorkflow compares with the wall clock: a moment just past fires it once
+                    value["next"] = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()
                     task.internal_data["fao_cycle_fired"] = True
             else:
                 task.internal_data["event_fired"] = True

@@ -368,15 +368,21 @@ class MiscRepository:
         self.s = session
 
     def next_sequence(self, category: str, year: int) -> int:
-        stmt = _for_update(self.s, select(SequenceCounter).where(
-            SequenceCounter.category == category, SequenceCounter.year == year))
-        row = self.s.scalars(stmt).first()
-        if row is None:
-            row = SequenceCounter(category=category, year=year, last_value=0)
-            self.s.add(row)
-        row.last_value += 1
-        self.s.flush()
-        return row.last_value
+        """Increment a counter atomically: concurrent callers get distinct, gapless numbers."""
+        dialect = self.s.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        self.s.execute(upsert(SequenceCounter).values(category=category, year=year, last_value=0)
+                       .on_conflict_do_nothing(index_elements=["category", "year"]))
+        return self.s.execute(
+            update(SequenceCounter)
+            .where(SequenceCounter.category == category, SequenceCounter.year == year)
+            .values(last_value=SequenceCounter.last_value + 1)
+            .returning(SequenceCounter.last_value)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
 
     def add_attachment(self, attachment: Attachment) -> None:
         self.s.add(attachment)

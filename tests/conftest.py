@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TEST_MODELS = Path(__file__).resolve().parent / "models"
 CORPORA = ROOT.parent / "shared" / "corpora"
+assert CORPORA.is_dir(), f"the shared BPMN corpora are expected beside the project at {CORPORA}"
 PG_ADMIN_URL = os.environ.get("FAO_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -14,7 +14,7 @@ def start_policy(key: str) -> frozenset[str] | None:
     info = by_key(key)
     if info is None:
         return None
-    return frozenset(info.starter_groups)
+    return frozenset(info.starters)
 
 
 def handler_registry() -> HandlerRegistry:

@@ -14,7 +14,7 @@ import re
 import shutil
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -182,16 +182,6 @@ def fast_engine(processes_template, tmp_path, clock):
     target = tmp_path / "case.db"
     shutil.copyfile(processes_template.path, target)
     holder = EngineHolder(engine_for(f"sqlite:///{target}", clock))
-    yield holder
-    dispose(holder.engine)
-
-
-@pytest.fixture
-def any_db_engine(db_url, clock):
-    """An engine on each database kind (SQLite, PostgreSQL) with the demo users; deploy what you need."""
-    eng = engine_for(db_url, clock)
-    seed_people(eng)
-    holder = EngineHolder(eng)
     yield holder
     dispose(holder.engine)
 
@@ -625,7 +615,7 @@ def assert_audit_matches_log(case: CaseDriver) -> None:
         claimed = [(b, a) for action, a, b in audit if action == "claimed"]
         assert claimed == completed
     assert [a for a in audit if a[0] == "message"] == [("message", sender, _catch_id(case, name))
-                                                       for name, sender in case.messages] or not case.messages
+                                                       for name, sender in case.messages]
     assert all(a[1] == "timer" for a in audit if a[0] == "timer")
     assert sum(1 for a in audit if a[0] == "timer") >= case.timers_fired
 
@@ -647,10 +637,6 @@ def reviews_in(case: CaseDriver) -> list[tuple[str, str | None]]:
 
 def now_year(engine) -> int:
     return engine.clock.now().astimezone(CST).year
-
-
-def year_date(engine, month: int, day: int) -> str:
-    return datetime(now_year(engine), month, day).date().isoformat()
 
 
 def with_year(value: Any, year: int) -> Any:
