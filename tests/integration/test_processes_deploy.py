@@ -66,11 +66,11 @@ def test_every_form_accepts_its_minimal_data_and_a_refusal_needs_a_reason(fast_e
             forms.update({k: v for k, v in uow.processes.latest(p.key).forms.items() if k.endswith(".schema.json")})
     assert len(forms) >= 50
     for name, schema in sorted(forms.items()):
-        assert validate_form(schema, filler.fill(schema)) == [], name
+        assert validate_form(schema, filler.fill(schema), "zh_CN") == [], name
         if "decision" in schema["properties"]:
             assert schema["properties"]["decision"]["enum"] == ["approve", "revise", "reject"], name
             errors = validate_form(schema, filler.fill({k: v for k, v in schema.items() if k != "if"},
-                                                       {"decision": "reject"}))
+                                                       {"decision": "reject"}), "zh_CN")
             assert [e["field"] for e in errors] == ["comment"], (name, errors)
 
 
