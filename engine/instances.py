@@ -74,7 +74,7 @@ def start_in(engine: "WorkflowEngine", uow, key: str, actor: Actor, data: dict, 
     initial = {**data, "business_key": bk, "applicant": actor.username, "process_key": key}
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
-    cmd = Command(uow, instance, workflow, actor, now, services)
+    cmd = Command(uow, instance, workflow, actor, now, services, had_events=False)
     cmd.attachment_ids.extend(referenced_ids(data))
     cmd.audit("started", version=version.version, business_key=bk, fields=sorted(data))
     engine._advance(cmd)

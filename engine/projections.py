@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -14,12 +15,17 @@ from store.models import HumanTask, MessageSubscription, Timer
 _JINJA = SandboxedEnvironment(autoescape=False)
 
 
+@lru_cache(maxsize=512)
+def _compiled(template: str):
+    return _JINJA.from_string(template)
+
+
 def render_instructions(template: str | None, data: dict) -> str:
     """Render a task's ``instructionsForEndUser`` in a sandbox; a broken template shows as is."""
     if not template:
         return ""
     try:
-        return _JINJA.from_string(template).render(**data)
+        return _compiled(template).render(**data)
     except Exception:  # noqa: BLE001 - an analyst's template error must not stop the case
         return template
 
@@ -78,8 +84,7 @@ def sync_human_tasks(uow, instance, workflow, now: datetime) -> list[HumanTask]:
             if row.status not in ("open", "claimed"):
                 row.status = "claimed" if row.assignee else "open"
         active.append(row)
-    uow.tasks.flush()
-    return active
+    return active  # the commit flushes the rows together with the state
 
 
 def timer_rows(instance, workflow) -> list[Timer]:

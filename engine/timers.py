@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from engine.errors import Conflict, NotFound
 from engine.identity import Actor
@@ -16,8 +16,23 @@ log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor("timer", roles=frozenset({"admin"}), display_name="timer")
 
 
-def fire_due_timers(engine: "WorkflowEngine", limit: int = 50) -> int:
+class StopFlag(Protocol):
+    """What a graceful stop looks like to the timer loop (a ``threading.Event`` fits)."""
+
+    def is_set(self) -> bool: ...
+
+
+def _stopping(stop: StopFlag | None) -> bool:
+    return stop is not None and stop.is_set()
+
+
+def fire_due_timers(engine: "WorkflowEngine", limit: int = 50, stop: StopFlag | None = None) -> int:
     """Fire every timer due by the engine clock; each case in its own transaction.
+
+    Args:
+        engine: the engine.
+        limit: at most this many cases per call.
+        stop: checked between cases; once set, the case in hand is finished and no other begun.
 
     Returns:
         How many cases moved on.
@@ -27,6 +42,8 @@ def fire_due_timers(engine: "WorkflowEngine", limit: int = 50) -> int:
         instance_ids = uow.events.due_timer_instance_ids(now, limit)
     moved = 0
     for instance_id in instance_ids:
+        if _stopping(stop):
+            return moved
         try:
             with engine.command(instance_id, TIMER_ACTOR, skip_locked=True) as cmd:
                 due_rows = cmd.uow.events.lock_due_timers(instance_id, now)
@@ -42,7 +59,7 @@ def fire_due_timers(engine: "WorkflowEngine", limit: int = 50) -> int:
                     moved += 1
         except (NotFound, Conflict):
             continue  # another worker holds or changed it; its timer rows say what is left
-    moved += fire_timer_starts(engine, now)
+    moved += fire_timer_starts(engine, now, stop)
     return moved
 
 
@@ -82,14 +99,18 @@ def schedule_timer_starts(engine: "WorkflowEngine", uow, keys: list[str]) -> Non
                                        due_at=due, period_s=period, repeats_left=repeats))
 
 
-def fire_timer_starts(engine: "WorkflowEngine", now: datetime) -> int:
+def fire_timer_starts(engine: "WorkflowEngine", now: datetime, stop: StopFlag | None = None) -> int:
     """Start a case for every due timer start; each start and its reschedule in one transaction."""
     from engine.instances import start_in
 
+    if _stopping(stop):
+        return 0
     with engine.uow() as uow:
         due_ids = [row.id for row in uow.events.due_start_timers(now)]
     started = 0
     for timer_id in due_ids:
+        if _stopping(stop):
+            break
         with engine.uow() as uow:
             row = uow.events.lock_start_timer(timer_id, now)
             if row is None:

@@ -60,45 +60,46 @@ def _ordered(stmt: Select, sort: str, orders: dict[str, tuple], default: str, ti
 
 # --- dashboard counts ---------------------------------------------------------------------
 
-def open_case_counts(session: Session) -> list[tuple[str, str, int]]:
-    """``(process_key, status, n)`` for cases that are active, suspended or in error."""
-    rows = session.execute(
-        select(Instance.status, Instance.process_key, func.count())
-        .where(Instance.status.in_(OPEN_CASE))
-        .group_by(Instance.status, Instance.process_key)).all()
-    return sorted(((k, s, n) for s, k, n in rows), key=lambda r: (r[0], r[1]))
-
-
 def _overdue(now: datetime):
     return and_(HumanTask.status.in_(ACTIVE_TASK), HumanTask.due_at.is_not(None), HumanTask.due_at < now)
-
-
-def overdue_by_group(session: Session, now: datetime) -> list[tuple[str | None, int]]:
-    """Overdue open tasks per lane (group), most first."""
-    rows = session.execute(select(HumanTask.lane, func.count()).where(_overdue(now))
-                           .group_by(HumanTask.lane)).all()
-    return sorted(((lane, n) for lane, n in rows), key=lambda r: (-r[1], r[0] or ""))
-
-
-def overdue_by_assignee(session: Session, now: datetime) -> list[tuple[str, int]]:
-    """Overdue claimed or assigned tasks per person, most first."""
-    rows = session.execute(select(HumanTask.assignee, func.count())
-                           .where(_overdue(now), HumanTask.assignee.is_not(None))
-                           .group_by(HumanTask.assignee)).all()
-    return sorted(((who, n) for who, n in rows), key=lambda r: (-r[1], r[0]))
 
 
 def _stuck(cutoff: datetime):
     return and_(Instance.status == "active", Instance.updated_at < cutoff)
 
 
-def stuck_count(session: Session, cutoff: datetime) -> int:
-    """Active cases that have not moved since ``cutoff``."""
-    return session.scalar(select(func.count()).select_from(Instance).where(_stuck(cutoff))) or 0
+@dataclass(frozen=True)
+class DashboardCounts:
+    """The dashboard's figures, from one pass over open cases and one over overdue tasks."""
+
+    cases: list[tuple[str, str, int]]  # (process_key, status, n) of active, suspended and failed cases
+    stuck: int  # active cases without progress since the cutoff
+    overdue_by_group: list[tuple[str | None, int]]  # most first
+    overdue_by_assignee: list[tuple[str, int]]  # claimed or assigned tasks only, most first
+    incidents: int  # open incidents
 
 
-def open_incident_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))) or 0
+def dashboard_counts(session: Session, now: datetime, stuck_cutoff: datetime) -> DashboardCounts:
+    """Open cases by process and status, stuck cases, overdue tasks by group and person, incidents."""
+    stuck = case((_stuck(stuck_cutoff), 1), else_=0)
+    rows = session.execute(
+        select(Instance.status, Instance.process_key, func.count(), func.coalesce(func.sum(stuck), 0))
+        .where(Instance.status.in_(OPEN_CASE))
+        .group_by(Instance.status, Instance.process_key)).all()
+    by_group: dict[str | None, int] = defaultdict(int)
+    by_person: dict[str, int] = defaultdict(int)
+    for lane, who, n in session.execute(select(HumanTask.lane, HumanTask.assignee, func.count())
+                                        .where(_overdue(now)).group_by(HumanTask.lane, HumanTask.assignee)):
+        by_group[lane] += n
+        if who:
+            by_person[who] += n
+    incidents = session.scalar(select(func.count()).select_from(Incident).where(Incident.resolved_at.is_(None))) or 0
+    return DashboardCounts(
+        cases=sorted((k, st, n) for st, k, n, _ in rows),
+        stuck=sum(int(x or 0) for *_, x in rows),
+        overdue_by_group=sorted(by_group.items(), key=lambda r: (-r[1], r[0] or "")),
+        overdue_by_assignee=sorted(by_person.items(), key=lambda r: (-r[1], r[0])),
+        incidents=incidents)
 
 
 # --- list statements ------------------------------------------------------------------------
@@ -170,8 +171,8 @@ def open_incidents(process: str | None = None, q: str | None = None, sort: str =
     stmt = (select(Incident.id, Incident.instance_id, Incident.task_id, Incident.bpmn_id, Incident.error_type,
                    Incident.message, Incident.line, Incident.created_at, Instance.process_key,
                    Instance.business_key, Instance.title, Instance.status)
-            .join(Instance, Instance.id == Incident.instance_id)
-            .where(Incident.resolved_at.is_(None)))
+            .outerjoin(Instance, Instance.id == Incident.instance_id)  # every incident has its case; an outer
+            .where(Incident.resolved_at.is_(None)))                     # join lets PostgreSQL skip it when counting
     if process:
         stmt = stmt.where(Instance.process_key == process)
     if q:

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from store.models import (
     ApiToken,
@@ -138,9 +139,8 @@ class InstanceRepository:
         )
         if result.rowcount != 1:
             return False
-        for k, v in values.items():
-            setattr(instance, k, v)
-        instance.revision = expected + 1
+        for k, v in {**values, "revision": expected + 1}.items():
+            set_committed_value(instance, k, v)  # already written: not dirty, no second UPDATE
         return True
 
     def ids_by_status(self, statuses: Iterable[str]) -> list[str]:
