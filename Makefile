@@ -49,7 +49,9 @@ test: setup-test
 
 bench: setup-test
 	$(PY) bench/engine.py
-	@for b in bench/inbox.py bench/monitor.py; do [ -f $$b ] && $(PY) $$b || true; done
+	@for b in bench/inbox.py bench/monitor.py bench/load.py; do \
+		if [ -f $$b ]; then $(PY) $$b || exit 1; fi; \
+	done
 
 clean:
 	rm -rf $(VENV) $(NPM_DIR)/node_modules instance

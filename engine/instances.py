@@ -71,7 +71,8 @@ def start_in(engine: "WorkflowEngine", uow, key: str, actor: Actor, data: dict, 
     uow.instances.add(instance)
     services = CommandServiceContext(uow, instance, actor.username, now, actor.locale)
     workflow.script_engine = engine.script_engine(services, uow)
-    initial = {**data, "business_key": bk, "applicant": actor.username, "process_key": key}
+    initial = {**data, "business_key": bk, "applicant": actor.username,
+               "applicant_name": actor.display_name or actor.username, "process_key": key}
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
     cmd = Command(uow, instance, workflow, actor, now, services, had_events=False)

@@ -87,7 +87,7 @@ def review_loop(r: Review) -> Node:
                     instructions="审查意见：{{ comment }}\n请按意见修改《{{ title }}》后重新提交。")
     merge = s.node("gw_revise_merge", XOR, "", lane=r.examiner)
     examine = s.node("examine", USER, "审查", lane=r.examiner, form=f"{r.key}.examine",
-                     instructions="请审查{{ applicant }}提交的《{{ title }}》（业务编号 {{ business_key }}），"
+                     instructions="请审查{{ applicant_name or applicant }}提交的《{{ title }}》（业务编号 {{ business_key }}），"
                                   f"时限{r.examine_days}个工作日。",
                      pre_script=RESET, post_script=log_review("examine"))
     s.node("examine_sla", BOUNDARY, "审查时限", attached_to=examine, interrupting=False,
