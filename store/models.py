@@ -119,8 +119,9 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_lane_status", "lane", "status", "created_at"),
-        Index("ix_human_task_assignee_status", "assignee", "status", "created_at"),
+        Index("ix_human_task_lane_status", "lane", "status", "created_at", "id"),
+        Index("ix_human_task_lane_due", "lane", "status", "due_at", "id"),
+        Index("ix_human_task_assignee_status", "assignee", "status", "created_at", "id"),
         Index("ix_human_task_instance", "instance_id", "status"),
         Index("ix_human_task_done_by", "completed_by", "completed_at"),
         Index("ix_human_task_due", "status", "due_at"),

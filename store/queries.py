@@ -27,27 +27,44 @@ def _page(session: Session, stmt, page: int, per_page: int) -> Page:
     return Page(items, total, page, per_page)
 
 
-def inbox(session: Session, username: str, groups: Sequence[str], *, scope: str = "both",
-          status: str | None = None, process: str | None = None, overdue: bool = False,
-          q: str | None = None, now: datetime | None = None, page: int = 1, per_page: int = 50,
-          sort: str = "created") -> Page:
-    """Tasks assigned to me (``mine``), open in my groups' lanes (``group``), or both.
+_ORDERS = {
+    "created": ((HumanTask.created_at, True), (HumanTask.id, False)),
+    "due": ((HumanTask.due_at, False), (HumanTask.id, False)),
+    "priority": ((HumanTask.priority, True), (HumanTask.created_at, True), (HumanTask.id, False)),
+    "completed": ((HumanTask.completed_at, True), (HumanTask.id, False)),
+}
 
-    ``done`` lists the tasks I completed.
-    """
-    stmt = select(HumanTask)
-    mine = HumanTask.assignee == username
-    in_groups = and_(HumanTask.lane.in_(list(groups) or [""]), HumanTask.assignee.is_(None))
-    if scope == "done":
-        stmt = stmt.where(HumanTask.completed_by == username, HumanTask.status == "completed")
-    else:
-        stmt = stmt.where(HumanTask.status.in_((status,) if status else ("open", "claimed")))
-        if scope == "mine":
-            stmt = stmt.where(mine)
-        elif scope == "group":
-            stmt = stmt.where(in_groups)
-        else:
-            stmt = stmt.where(or_(mine, in_groups))
+
+def _order_by(sort: str):
+    out = []
+    for col, desc in _ORDERS[sort]:
+        if col is HumanTask.due_at:
+            out.append(HumanTask.due_at.is_(None))
+        out.append(col.desc() if desc else col)
+    return out
+
+
+def _sort_key(sort: str):
+    far = datetime.max.replace(tzinfo=None)
+
+    def key(t: HumanTask):
+        parts = []
+        for col, desc in _ORDERS[sort]:
+            value = getattr(t, col.key)
+            if isinstance(value, datetime):
+                value = value.replace(tzinfo=None)
+            if col is HumanTask.due_at:
+                parts += [value is None, value or far]
+                continue
+            if desc:
+                value = -value.timestamp() if isinstance(value, datetime) else -value
+            parts.append(value)
+        return tuple(parts)
+
+    return key
+
+
+def _filtered(stmt, process: str | None, overdue: bool, q: str | None, now: datetime | None):
     if process:
         stmt = stmt.where(HumanTask.process_key == process)
     if overdue and now is not None:
@@ -56,20 +73,54 @@ def inbox(session: Session, username: str, groups: Sequence[str], *, scope: str 
         like = f"%{q}%"
         stmt = stmt.where(or_(HumanTask.name.like(like), HumanTask.business_key.like(like),
                               HumanTask.applicant.like(like), HumanTask.process_key.like(like)))
-    order = {
-        "created": (HumanTask.created_at.desc(), HumanTask.id),
-        "due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
-        "priority": (HumanTask.priority.desc(), HumanTask.created_at.desc(), HumanTask.id),
-        "completed": (HumanTask.completed_at.desc(), HumanTask.id),
-    }.get("completed" if scope == "done" else sort, (HumanTask.created_at.desc(), HumanTask.id))
-    return _page(session, stmt.order_by(*order), page, per_page)
+    return stmt
+
+
+def inbox(session: Session, username: str, groups: Sequence[str], *, scope: str = "both",
+          status: str | None = None, process: str | None = None, overdue: bool = False,
+          q: str | None = None, now: datetime | None = None, page: int = 1, per_page: int = 50,
+          sort: str = "created", counts: dict[str, int] | None = None) -> Page:
+    """Tasks assigned to me (``mine``), open in my groups' lanes (``group``), or both; ``done``: mine completed.
+
+    ``counts`` (from :func:`inbox_counts`) spares the totals' queries when nothing is filtered.
+
+    "Both" is two index-friendly queries (assigned to me; unclaimed in my lanes) merged here, so
+    the time stays flat however many tasks the groups hold: each branch reads at most one page
+    past the offset from its index, and the totals are index-only counts.
+    """
+    page, per_page = max(1, page), max(1, min(per_page, 200))
+    sort = "completed" if scope == "done" else (sort if sort in _ORDERS else "created")
+    if scope == "done":
+        branches = [select(HumanTask).where(HumanTask.completed_by == username, HumanTask.status == "completed")]
+    else:
+        statuses = (status,) if status else ("open", "claimed")
+        branches = []
+        if scope in ("mine", "both"):
+            branches.append(select(HumanTask).where(HumanTask.assignee == username, HumanTask.status.in_(statuses)))
+        if scope in ("group", "both") and "open" in statuses:
+            # one branch per lane: each reads its index in order ("open" means unclaimed)
+            branches += [select(HumanTask).where(HumanTask.lane == lane, HumanTask.status == "open")
+                         for lane in sorted(set(groups))]
+    branches = [_filtered(b, process, overdue, q, now) for b in branches]
+    unfiltered = not (process or overdue or q or status)
+    if counts is not None and unfiltered and scope in ("mine", "group", "both"):
+        total = counts["mine"] * (scope != "group") + counts["group"] * (scope != "mine")
+    else:
+        total = sum(session.scalar(select(func.count()).select_from(b.subquery())) or 0 for b in branches)
+    window = page * per_page
+    rows: list[HumanTask] = []
+    for b in branches:
+        rows.extend(session.scalars(b.order_by(*_order_by(sort)).limit(window)).all())
+    if len(branches) > 1:
+        rows.sort(key=_sort_key(sort))
+    return Page(rows[(page - 1) * per_page:window], total, page, per_page)
 
 
 def inbox_counts(session: Session, username: str, groups: Sequence[str]) -> dict[str, int]:
     active = HumanTask.status.in_(("open", "claimed"))
     mine = session.scalar(select(func.count()).where(active, HumanTask.assignee == username)) or 0
     group = session.scalar(select(func.count()).where(
-        active, HumanTask.assignee.is_(None), HumanTask.lane.in_(list(groups) or [""]))) or 0
+        HumanTask.status == "open", HumanTask.lane.in_(list(groups) or [""]))) or 0  # open = unclaimed
     return {"mine": mine, "group": group}
 
 

@@ -39,9 +39,10 @@ def index():
     now = eng.clock.now()
     scope = {"all": "both"}.get(tab, tab)
     with reading() as uow:
-        page = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=scope, process=process,
-                             overdue=overdue, q=q, now=now, page=page_no, per_page=PER_PAGE, sort=sort)
         counts = queries.inbox_counts(uow.session, actor.username, sorted(actor.groups))
+        page = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=scope, process=process,
+                             overdue=overdue, q=q, now=now, page=page_no, per_page=PER_PAGE, sort=sort,
+                             counts=counts)
         g.fao_nav_counts = dict(counts)  # the navigation shows the same counts: no second query
         counts["done"] = web_queries.done_count(uow.session, actor.username)
         titles = web_queries.process_titles(uow.session)
