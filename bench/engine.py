@@ -124,6 +124,35 @@ def our_engine(url: str, cases: int) -> tuple[float, list[float], object, object
     return done / (time.perf_counter() - t0), per_completion, engine, actor
 
 
+def through_api(engine, cases: int) -> tuple[float, float, float]:
+    """Completions per second, median completion and median start, through the JSON API (test client)."""
+    from engine.accounts import new_token
+    from webui import create_app
+
+    with engine.uow() as uow:
+        token = new_token(uow, engine.clock.now(), "bench")
+        uow.commit()
+    app = create_app({"ENGINE": engine, "SCHEDULER_ENABLED": False, "TESTING": True,
+                      "DATABASE_URL": str(engine.session_factory.kw["bind"].url)})
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    done, per, starts = 0, [], []
+    t0 = time.perf_counter()
+    for _ in range(cases):
+        t1 = time.perf_counter()
+        resp = client.post("/api/v1/processes/bench_seq/instances", json={}, headers=auth)
+        starts.append(time.perf_counter() - t1)
+        tasks = resp.get_json()["active_tasks"]
+        while tasks:
+            t1 = time.perf_counter()
+            resp = client.post(f"/api/v1/tasks/{tasks[0]['id']}/complete", json={"data": {"ok": True}}, headers=auth)
+            per.append(time.perf_counter() - t1)
+            assert resp.status_code == 200, resp.get_data(as_text=True)
+            tasks = resp.get_json()["next_tasks"]
+            done += 1
+    return done / (time.perf_counter() - t0), statistics.median(per) * 1000, statistics.median(starts) * 1000
+
+
 def start_cost(engine, actor, n: int = 200) -> float:
     t0 = time.perf_counter()
     for _ in range(n):
@@ -186,12 +215,13 @@ def main() -> None:
     b = spiff_alone(cases, persist=True)
     rows.append(("(a) SpiffWorkflow alone, in memory", a, ""))
     rows.append(("(b) SpiffWorkflow + JSON load/save per step (floor)", b, ""))
-    results = {}
+    results, api = {}, {}
     for kind in ("sqlite", "postgresql"):
         url, drop = make_db(kind, tmp)
         try:
             rate, per, engine, actor = our_engine(url, cases)
             results[kind] = (rate, statistics.median(per) * 1000, start_cost(engine, actor))
+            api[kind] = through_api(engine, cases)
             cost_1k = cost_50k = None
             if kind == "sqlite" or os.environ.get("BENCH_PAD_PG", "1") == "1":
                 pad_instances(engine, 1_000)
@@ -208,6 +238,9 @@ def main() -> None:
                   if c1k is not None else "")
         rows.append((label[kind], rate, f"ratio to (b) {rate / b:.2f}; median completion {med:.2f} ms; "
                      f"start {start_ms:.2f} ms{padded}"))
+    for kind, (rate, med, start_ms) in api.items():
+        rows.append((f"(e) through the JSON API, {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}", rate,
+                     f"ratio to (b) {rate / b:.2f}; median completion {med:.2f} ms; median start {start_ms:.2f} ms"))
     print(f"\nEngine benchmark: {N_TASKS}-user-task sequential process, {cases} cases per row\n")
     print(f"| {'what':<52} | {'completions/s':>13} | notes")
     print(f"|{'-' * 54}|{'-' * 15}|------")

@@ -44,14 +44,20 @@ def _task_due(task) -> datetime | None:
     return min(dues) if dues else None
 
 
-def sync_human_tasks(uow, instance, workflow, now: datetime) -> list[HumanTask]:
+def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | None = None) -> list[HumanTask]:
     """Insert rows for newly ready manual tasks, cancel rows whose task is no longer ready.
+
+    Args:
+        known_rows: every row of the case, when the command loaded them already.
 
     Returns:
         The open or claimed rows after the sync.
     """
     ready = {str(t.id): t for t in ready_human_tasks(workflow)}
-    rows = {t.id: t for t in uow.tasks.active_or_listed(instance.id, list(ready))}
+    if known_rows is not None:
+        rows = known_rows
+    else:
+        rows = {t.id: t for t in uow.tasks.active_or_listed(instance.id, list(ready))}
     for task_id, row in rows.items():
         if task_id not in ready and row.status in ("open", "claimed"):
             row.status = "cancelled"

@@ -99,7 +99,8 @@ def complete(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict | 
     """Complete a task with form data; returns the instance after the engine has moved on."""
     data = data or {}
     with engine.command(None, actor, task_id=task_id) as cmd:
-        row = _locked_row(cmd.uow, task_id)
+        cmd.task_rows = {r.id: r for r in cmd.uow.tasks.rows_of(cmd.instance.id)}
+        row = cmd.task_rows[task_id]
         _require_open(row)
         if cmd.instance.status != "active":
             raise Conflict(f"the case is {cmd.instance.status}")

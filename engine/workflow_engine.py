@@ -43,6 +43,7 @@ class Command:
     skip_save: bool = False  # nothing to do after all: roll back instead of saving
     had_events: bool = True  # timers or messages waited when loaded (their rows need rewriting)
     attachment_ids: list[str] = field(default_factory=list)  # uploads the submitted data refers to
+    task_rows: dict[str, Any] | None = None  # the case's human-task rows, when already loaded
 
     def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:
         self.events.append(AuditEvent(instance_id=self.instance.id, at=self.now, actor=self.actor.username,
@@ -142,12 +143,13 @@ class WorkflowEngine:
         """
         with self.uow() as uow:
             if task_id is not None:
-                instance_id = uow.tasks.instance_id_of(task_id)
-                if instance_id is None:
+                instance = uow.instances.get_for_update_by_task(task_id)
+                if instance is None:
                     raise NotFound(f"no task '{task_id}'")
-            instance = uow.instances.get_for_update(instance_id, skip_locked=skip_locked)
-            if instance is None:
-                raise NotFound(f"no case '{instance_id}'")
+            else:
+                instance = uow.instances.get_for_update(instance_id, skip_locked=skip_locked)
+                if instance is None:
+                    raise NotFound(f"no case '{instance_id}'")
             cmd = self._load(uow, instance, actor, self.clock.now())
             yield cmd
             if cmd.skip_save:
@@ -181,7 +183,7 @@ class WorkflowEngine:
         }
         if status in ("completed", "terminated") and instance.ended_at is None:
             values["ended_at"] = cmd.now
-        active = sync_human_tasks(uow, instance, wf, cmd.now) if status not in ("completed", "terminated") else []
+        active = sync_human_tasks(uow, instance, wf, cmd.now, cmd.task_rows) if status not in ("completed", "terminated") else []
         if status in ("completed", "terminated"):
             for row in uow.tasks.active_for(instance.id):
                 if row.status in ("open", "claimed"):  # the row completed by this command stays completed

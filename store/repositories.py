@@ -124,6 +124,13 @@ class InstanceRepository:
         stmt = _for_update(self.s, select(Instance).where(Instance.id == instance_id), skip_locked)
         return self.s.scalars(stmt.execution_options(populate_existing=True)).first()
 
+    def get_for_update_by_task(self, task_id: str) -> Instance | None:
+        """Lock and load the case a human task belongs to, in one statement."""
+        stmt = select(Instance).join(HumanTask, HumanTask.instance_id == Instance.id).where(HumanTask.id == task_id)
+        if self.s.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(of=Instance)
+        return self.s.scalars(stmt.execution_options(populate_existing=True)).first()
+
     def add(self, instance: Instance) -> None:
         self.s.add(instance)
         self.s.flush()
@@ -165,6 +172,12 @@ class HumanTaskRepository:
         return self.s.scalars(
             select(HumanTask).where(HumanTask.id == task_id).execution_options(populate_existing=True)
         ).first()
+
+    def rows_of(self, instance_id: str) -> Sequence[HumanTask]:
+        """Every task row of a case, as committed now."""
+        return self.s.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance_id).execution_options(populate_existing=True)
+        ).all()
 
     def active_or_listed(self, instance_id: str, task_ids: Sequence[str]) -> Sequence[HumanTask]:
         """Open/claimed rows of a case plus rows with the given ids, in one query."""
