@@ -106,9 +106,14 @@ def our_engine(url: str, cases: int) -> tuple[float, list[float], object, object
         uow.commit()
     actor = engine.actor("bench")
     engine.deploy([("bench_seq.bpmn", sequential_bpmn().encode())], actor)
-    per_completion: list[float] = []
-    done = 0
     t0 = time.perf_counter()
+    per_completion = run_cases(engine, actor, cases)
+    return len(per_completion) / (time.perf_counter() - t0), per_completion, engine, actor
+
+
+def run_cases(engine, actor, cases: int) -> list[float]:
+    """Start cases and complete each task by task; returns the seconds of every completion."""
+    samples: list[float] = []
     for _ in range(cases):
         inst = engine.start("bench_seq", actor, {})
         while True:
@@ -119,9 +124,8 @@ def our_engine(url: str, cases: int) -> tuple[float, list[float], object, object
                 break
             t1 = time.perf_counter()
             engine.complete(task_id, actor, {"ok": True})
-            per_completion.append(time.perf_counter() - t1)
-            done += 1
-    return done / (time.perf_counter() - t0), per_completion, engine, actor
+            samples.append(time.perf_counter() - t1)
+    return samples
 
 
 def through_api(engine, cases: int) -> tuple[float, float, float]:
@@ -192,19 +196,7 @@ def pad_instances(engine, target: int) -> None:
 
 
 def completion_cost_ms(engine, actor, n: int = 100) -> float:
-    samples = []
-    for _ in range(n // N_TASKS):
-        inst = engine.start("bench_seq", actor, {})
-        while True:
-            with engine.uow() as uow:
-                active = uow.tasks.active_for(inst.id)
-                task_id = active[0].id if active else None
-            if task_id is None:
-                break
-            t1 = time.perf_counter()
-            engine.complete(task_id, actor, {"ok": True})
-            samples.append(time.perf_counter() - t1)
-    return statistics.median(samples) * 1000
+    return statistics.median(run_cases(engine, actor, n // N_TASKS)) * 1000
 
 
 def main() -> None:
