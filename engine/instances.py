@@ -126,7 +126,8 @@ def terminate(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: 
     return cmd.instance
 
 
-def retry_incident(engine: "WorkflowEngine", incident_id: int, actor: Actor, data: dict | None = None) -> Instance:
+def retry_incident(engine: "WorkflowEngine", incident_id: int, actor: Actor, data: dict | None = None,
+                   reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.uow() as uow:
         incident = uow.incidents.get(incident_id)
@@ -147,7 +148,7 @@ def retry_incident(engine: "WorkflowEngine", incident_id: int, actor: Actor, dat
                 task._set_state(TaskState.READY)  # the documented way to re-run a failed task
         incident.resolved_at = cmd.now
         cmd.instance.status = "active"
-        cmd.audit("retried", incident.task_id, incident.bpmn_id, incident=incident_id, patched=sorted((data or {}).keys()))
+        cmd.audit("retried", incident.task_id, incident.bpmn_id, incident=incident_id, patched=sorted((data or {}).keys()), reason=reason)
         cmd.uow.session.flush()
         engine._advance(cmd)
     return cmd.instance

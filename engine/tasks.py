@@ -73,7 +73,7 @@ def unclaim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
         return row
 
 
-def assign(engine: "WorkflowEngine", task_id: str, actor: Actor, username: str) -> HumanTask:
+def assign(engine: "WorkflowEngine", task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
     require_supervisor(actor)
     with engine.uow() as uow:
         target = uow.users.by_username(username)
@@ -83,7 +83,7 @@ def assign(engine: "WorkflowEngine", task_id: str, actor: Actor, username: str) 
         row = _locked_row(uow, task_id)
         _require_open(row)
         row.assignee, row.status = username, "claimed"
-        _audit(engine, uow, instance, actor, "assigned", row, to=username)
+        _audit(engine, uow, instance, actor, "assigned", row, to=username, reason=reason)
         uow.commit()
         return row
 

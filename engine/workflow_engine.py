@@ -254,10 +254,10 @@ class WorkflowEngine:
 
         return tasks.unclaim(self, task_id, actor)
 
-    def assign(self, task_id: str, actor: Actor, username: str):
+    def assign(self, task_id: str, actor: Actor, username: str, reason: str = ""):
         from engine import tasks
 
-        return tasks.assign(self, task_id, actor, username)
+        return tasks.assign(self, task_id, actor, username, reason)
 
     def complete(self, task_id: str, actor: Actor, data: dict | None = None) -> Instance:
         from engine import tasks
@@ -284,10 +284,10 @@ class WorkflowEngine:
 
         return instances.terminate(self, instance_id, actor, reason)
 
-    def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None) -> Instance:
+    def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None, reason: str = "") -> Instance:
         from engine import instances
 
-        return instances.retry_incident(self, incident_id, actor, data)
+        return instances.retry_incident(self, incident_id, actor, data, reason)
 
     def deliver_message(self, actor: Actor, name: str, correlation: dict | None = None,
                         payload: dict | None = None) -> list[str]:

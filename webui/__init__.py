@@ -1,6 +1,7 @@
 """The Flask application: the composition root."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask, redirect, url_for
@@ -24,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         DATABASE_URL=settings.database_url,
-        SCHEDULER_ENABLED=True,
+        SCHEDULER_ENABLED=os.environ.get("FAO_SCHEDULER", "1") != "0",  # 0 in gunicorn workers
         FAO_TIMEZONE=settings.timezone,
         FAO_DEFAULT_LOCALE=settings.default_locale,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
@@ -41,7 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     engine = app.config.get("ENGINE") or build_engine(app.config["DATABASE_URL"], clock=app.config.get("CLOCK"))
     app.extensions["fao_engine"] = engine
 
-    from webui import errors, i18n, present, security, vendor
+    from webui import errors, health, i18n, logging_setup, present, security, vendor
+
+    health.init_app(app)  # /healthz, /readyz
+    logging_setup.init_app(app)  # case_id in the log context of a request
 
     i18n.init_app(app)
     present.register(app)
@@ -54,9 +58,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webui.auth import bp as auth_bp
     from webui.inbox import bp as inbox_bp
     from webui.instances import bp as instances_bp
+    from webui.modeler import bp as modeler_bp
+    from webui.monitor import bp as monitor_bp
     from webui.tasks import bp as tasks_bp
 
-    for bp in (auth_bp, inbox_bp, tasks_bp, apply_bp, instances_bp, api_bp):
+    for bp in (auth_bp, inbox_bp, tasks_bp, apply_bp, instances_bp, monitor_bp, modeler_bp, api_bp):
         app.register_blueprint(bp)
     security.csrf.exempt(api_bp)  # the API checks X-CSRFToken itself for browser sessions
 

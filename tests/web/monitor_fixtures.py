@@ -1,25 +1,37 @@
 """Helpers for the monitor and modeler tests: the app around a test engine, sign-in, a seeded office."""
 from __future__ import annotations
 
-import importlib
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 
 REVIEW = ("review.bpmn", "review.start.schema.json", "review.decision.schema.json", "review.decision.uischema.json")
 
 
 def make_app(engine, **config):
-    """The real app (``webui.create_app``) on the test engine, with our blueprints registered if the
-    composition root does not register them yet."""
+    """The real app (``webui.create_app``) on the test engine."""
     from webui import create_app
 
     url = engine.session_factory.kw["bind"].url.render_as_string(hide_password=False)
     settings = {"DATABASE_URL": url, "ENGINE": engine, "SCHEDULER_ENABLED": False, "TESTING": True,
                 "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret", **config}
-    app = create_app(settings)
-    for name in ("monitor", "modeler"):
-        if name not in app.blueprints:
-            app.register_blueprint(importlib.import_module(f"webui.{name}").bp)
-    return app
+    return create_app(settings)
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve the app with werkzeug in a thread on a free port; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
 
 
 def sign_in(client, username: str) -> None:

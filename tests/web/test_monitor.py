@@ -59,12 +59,13 @@ def test_dashboard_queries_match_counts_made_another_way(engine, office):
 
     with engine.uow() as uow:
         s = uow.session
-        assert {(k, st): n for k, st, n in mq.open_case_counts(s)} == dict(expected_cases)
-        assert dict(mq.overdue_by_group(s, now)) == dict(Counter(t.lane for t in overdue))
-        assert dict(mq.overdue_by_assignee(s, now)) == dict(Counter(t.assignee for t in overdue if t.assignee))
-        assert mq.stuck_count(s, cutoff) == len(expected_stuck)
+        figures = mq.dashboard_counts(s, now, cutoff)
+        assert {(k, st): n for k, st, n in figures.cases} == dict(expected_cases)
+        assert dict(figures.overdue_by_group) == dict(Counter(t.lane for t in overdue))
+        assert dict(figures.overdue_by_assignee) == dict(Counter(t.assignee for t in overdue if t.assignee))
+        assert figures.stuck == len(expected_stuck)
         assert {r.id for r in mq.page_of(s, mq.stuck_cases(cutoff)).items} == expected_stuck
-        assert mq.open_incident_count(s) == open_incidents == 1
+        assert figures.incidents == open_incidents == 1
         assert mq.page_of(s, mq.cases(status="open")).total == sum(expected_cases.values())
         assert mq.page_of(s, mq.overdue_tasks(now)).total == len(overdue)
         assert mq.page_of(s, mq.overdue_tasks(now, group="fao_clerk")).total == \
@@ -260,3 +261,18 @@ def test_process_analytics_page_draws_charts_and_heat(client_of, office):
     assert set(heat) == {"examine", "approve"}
     assert heat["examine"]["colour"] == "hsl(0, 75%, 62%)"  # the longest wait is red
     assert client_of("boss").get("/monitor/processes/nothing_here").status_code == 404
+
+
+def test_working_days_ago_counts_like_the_calendar():
+    from datetime import datetime, timedelta, timezone
+
+    from engine.working_days import WorkingCalendar
+    from webui.monitor.common import WorkingDaysAgo
+
+    calendar = WorkingCalendar()
+    now = datetime(2026, 10, 9, 2, 0, tzinfo=timezone.utc)  # the Friday after the National Day week
+    ago = WorkingDaysAgo(calendar, now)
+    for hours in (-30, -1, 0, 5, 20, 49, 24 * 9, 24 * 40, 24 * 400):
+        moment = now - timedelta(hours=hours)
+        assert ago(moment) == calendar.working_days_between(moment, now), hours
+    assert ago(None) is None

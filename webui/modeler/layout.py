@@ -98,19 +98,21 @@ def _layout_container(container, plane, lanes: list[tuple[str, set[str]]]) -> No
     flows = [el for el in container if isinstance(el.tag, str) and _local(el) == "sequenceFlow"]
     rank = _ranks(nodes, flows)
     lane_of = {n: i for i, (_, refs) in enumerate(lanes) for n in refs}
+    outside = len(lanes)  # a row below the lanes for elements in none of them
+    rows = len(lanes) + (1 if any(n not in lane_of for n in nodes) or not lanes else 0)
     taken: dict[tuple[int, int], int] = defaultdict(int)
     slot: dict[str, int] = {}
     for n in sorted(nodes, key=lambda n: (rank[n], list(nodes).index(n))):
         if _local(nodes[n]) == "boundaryEvent":
             continue
-        key = (lane_of.get(n, 0), rank[n])
+        key = (lane_of.get(n, outside), rank[n])
         slot[n] = taken[key]
         taken[key] += 1
     depth = defaultdict(lambda: 1)
     for (lane, _), count in taken.items():
         depth[lane] = max(depth[lane], count)
     lane_top, y0 = {}, TOP
-    for i in range(max(1, len(lanes))):
+    for i in range(rows):
         lane_top[i] = y0
         y0 += depth[i] * ROW_H + 20
     bounds: dict[str, tuple[float, float, float, float]] = {}
@@ -119,7 +121,7 @@ def _layout_container(container, plane, lanes: list[tuple[str, set[str]]]) -> No
             continue
         w, h = _size(_local(el))
         cx = LEFT + 60 + rank[n] * COL_W + 50
-        cy = lane_top[lane_of.get(n, 0)] + slot[n] * ROW_H + ROW_H / 2
+        cy = lane_top[lane_of.get(n, outside)] + slot[n] * ROW_H + ROW_H / 2
         bounds[n] = (cx - w / 2, cy - h / 2, w, h)
     for n, el in nodes.items():
         host = bounds.get(el.get("attachedToRef") or "")

@@ -82,17 +82,17 @@ def migrate(key: str):
     ids = [i for i in request.form.getlist("instance_id") if i and len(i) <= 32][:MAX_BATCH]
     reason = (request.form.get("reason") or "").strip()[:500]
     back = redirect(url_for("modeler.migration", key=key, to=to, **({"from": source} if source else {})))
-    if to is None or not ids:
+    if to is None or source is None or not ids:
         flash(t("请选择要迁移的案件。", "Choose the cases to move."), "error")
         return back
     if not reason:
         flash(t("请填写迁移理由。", "Please give a reason for the move."), "error")
         return back
     with reading() as uow:
-        owned = {r.id for r in mq.running_cases_of_version(uow.session, key, source)} if source else set()
-    if source and not set(ids) <= owned:
+        owned = {r.id for r in mq.running_cases_of_version(uow.session, key, source)}
+    if not set(ids) <= owned:  # only running cases of this process and version
         abort(404)
-    try:
+    try:  # each case is checked again in its own transaction: the preview may be stale
         outcomes = migrate_many(engine(), ids, current_actor(), to, reason)
     except EngineError as exc:
         flash(exc.message, "error")

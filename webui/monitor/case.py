@@ -6,7 +6,6 @@ message: engine errors are shown, never a traceback.
 """
 from __future__ import annotations
 
-import inspect
 import json
 from typing import Any, Callable
 
@@ -55,7 +54,8 @@ def case_page(instance_id: str):
     diagram = {"xml": ensure_layout(xml) if xml else "", "states": marks["states"], "runs": marks["runs"]}
     return render_template(
         "monitor/case.html", instance=instance, incidents=incidents, tasks=tasks, waiting=waiting,
-        waiting_text=describe_waiting(waiting), history=history, diagram=diagram,
+        waiting_text=describe_waiting(waiting) if waiting or not incidents
+        else t("异常待处理：请重试或终止", "an incident: retry or terminate the case"), history=history, diagram=diagram,
         data=masked(marks["data"]), problem=marks["problem"], members=members,
         process_title=title_of, status_label=status_label, action_label=action_label,
         group_title=group_title)
@@ -69,13 +69,6 @@ def _reason() -> str | None:
         flash(t("请填写操作理由。", "Please give a reason."), "error")
         return None
     return reason[:MAX_REASON]
-
-
-def _accepts_reason(fn: Callable) -> bool:
-    try:
-        return "reason" in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _run(instance_id: str, done: str, call: Callable[[], Any]):
@@ -119,9 +112,8 @@ def assign_task(instance_id: str, task_id: str):
         row = uow.tasks.get(task_id)
     if row is None or row.instance_id != instance_id:
         abort(404)
-    extra = {"reason": reason} if _accepts_reason(eng.assign) else {}
     return _run(instance_id, t(f"任务已交给 {username}。", f"The task is now assigned to {username}."),
-                lambda: eng.assign(task_id, actor, username, **extra))
+                lambda: eng.assign(task_id, actor, username, reason=reason))
 
 
 @bp.post("/cases/<instance_id>/incidents/<int:incident_id>/retry")
@@ -155,6 +147,5 @@ def retry_incident(instance_id: str, incident_id: int):
         incident = uow.incidents.get(incident_id)
     if incident is None or incident.instance_id != instance_id:
         abort(404)
-    extra = {"reason": reason} if _accepts_reason(eng.retry_incident) else {}
     return _run(instance_id, t("已重试出错的环节。", "The failed step was run again."),
-                lambda: eng.retry_incident(incident_id, actor, patch, **extra))
+                lambda: eng.retry_incident(incident_id, actor, patch, reason=reason))

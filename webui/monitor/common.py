@@ -7,8 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
-from functools import wraps
+from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Sequence
 
 from flask import Response, g, render_template, request, stream_with_context, url_for
@@ -18,7 +17,7 @@ from store import web_queries
 from store.monitor_queries import PER_PAGE, page_of, slice_of
 from webui.i18n import local_dt, pick as t
 from webui.present import process_title
-from webui.security import engine, reading, roles_required
+from webui.security import reading, roles_required
 
 CSV_CHUNK = 1000
 RowFn = Callable[[Any, Any], dict[str, Any]]
@@ -106,6 +105,34 @@ def title_of(key: str) -> str:
         with reading() as uow:
             load_titles(uow.session)
     return process_title(key, g.fao_monitor_titles.get(key))
+
+
+class WorkingDaysAgo:
+    """Working days from a past moment up to now, for a whole list: one walk back over the calendar
+    instead of one per row (``WorkingCalendar.working_days_between`` counts day by day)."""
+
+    MAX_DAYS = 20 * 366
+
+    def __init__(self, calendar, now: datetime) -> None:
+        self.calendar = calendar
+        self.now = now
+        self.today = now.astimezone(calendar.tz).date()
+        self._since = {self.today: 0}  # day -> working days in (day, today]
+        self._earliest = self.today
+
+    def __call__(self, moment: datetime | None) -> int | None:
+        if moment is None:
+            return None
+        day = moment.astimezone(self.calendar.tz).date()
+        if day >= self.today:
+            return -self.calendar.working_days_between(self.now, moment)
+        if (self.today - day).days > self.MAX_DAYS:
+            return None
+        while self._earliest > day:
+            before = self._earliest - timedelta(days=1)
+            self._since[before] = self._since[self._earliest] + int(self.calendar.is_working_day(self._earliest))
+            self._earliest = before
+        return self._since[day]
 
 
 def _safe_cell(value: Any) -> str:

@@ -1,14 +1,14 @@
 """The dashboard and the lists behind its numbers: cases, overdue tasks, stuck cases, incidents."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from flask import g, render_template, url_for
 
 from store import monitor_queries as mq
 from webui.monitor import bp
-from webui.monitor.common import (Column, Link, dt, int_arg, list_page, load_titles, supervisor_only, t,
-                                   text_arg, title_of)
+from webui.monitor.common import (Column, Link, WorkingDaysAgo, dt, int_arg, list_page, load_titles,
+                                   supervisor_only, t, text_arg, title_of)
 from webui.present import group_title, status_label
 from webui.security import current_actor, engine, reading
 
@@ -36,21 +36,17 @@ def dashboard():
     days = int_arg("days", DEFAULT_STUCK_DAYS, 1, 250)
     with reading() as uow:
         now, cutoff = _stuck_cutoff(uow, days)
-        counts = mq.open_case_counts(uow.session)
-        by_group = mq.overdue_by_group(uow.session, now)
-        by_person = mq.overdue_by_assignee(uow.session, now)
-        stuck = mq.stuck_count(uow.session, cutoff)
-        incidents = mq.open_incident_count(uow.session)
+        figures = mq.dashboard_counts(uow.session, now, cutoff)
         notes = list(uow.misc.notifications(actor.username, limit=8))
         processes = _process_options(uow.session)
     table: dict[str, dict[str, int]] = {}
-    for key, status, n in counts:
+    for key, status, n in figures.cases:
         table.setdefault(key, {s: 0 for s in STATUSES})[status] = n
     totals = {s: sum(r[s] for r in table.values()) for s in STATUSES}
-    overdue_total = sum(n for _, n in by_group)
     return render_template("monitor/dashboard.html", table=table, totals=totals, statuses=STATUSES,
-                           by_group=by_group, by_person=by_person, overdue_total=overdue_total,
-                           stuck=stuck, days=days, incidents=incidents, notes=notes, processes=processes,
+                           by_group=figures.overdue_by_group, by_person=figures.overdue_by_assignee,
+                           overdue_total=sum(n for _, n in figures.overdue_by_group), stuck=figures.stuck,
+                           days=days, incidents=figures.incidents, notes=notes, processes=processes,
                            process_title=title_of, group_title=group_title, status_label=status_label)
 
 
@@ -104,20 +100,16 @@ def overdue():
     eng = engine()
     with reading() as uow:
         now = eng.clock.now()
-        cal = eng.calendar(uow)
+        late_days = WorkingDaysAgo(eng.calendar(uow), now)
         options = _process_options(uow.session)
 
     def row(r: Any, _extra: Any = None) -> dict[str, Any]:
-        try:
-            late = cal.working_days_between(r.due_at, now)
-        except ValueError:
-            late = None
         return {"task": Link(r.name, url_for("monitor.case_page", instance_id=r.instance_id)),
                 "business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
                 "process": title_of(r.process_key), "group": group_title(r.lane) or "—",
                 "assignee": r.assignee or t("（未认领）", "(unclaimed)"), "created": dt(r.created_at),
-                "due": dt(r.due_at), "late_days": late}
+                "due": dt(r.due_at), "late_days": late_days(r.due_at)}
 
     columns = [Column("task", t("任务", "Task"), "name"), Column("business_key", t("业务编号", "Business key")),
                Column("process", t("事项", "Process"), "process"), Column("group", t("岗位组", "Group"), "group"),
@@ -167,15 +159,12 @@ def stuck():
     eng = engine()
     with reading() as uow:
         now, cutoff = _stuck_cutoff(uow, days)
-        cal = eng.calendar(uow)
+        idle_days = WorkingDaysAgo(eng.calendar(uow), now)
         options = _process_options(uow.session)
 
     def row(r: Any, waiting: dict | None) -> dict[str, Any]:
         cells = _case_row(r)
-        try:
-            cells["idle_days"] = cal.working_days_between(r.updated_at, now)
-        except ValueError:
-            cells["idle_days"] = None
+        cells["idle_days"] = idle_days(r.updated_at)
         cells["waiting"] = describe_waiting((waiting or {}).get(r.id, []))
         return cells
 

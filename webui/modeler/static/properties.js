@@ -123,9 +123,19 @@ window.FaoProperties = (function () {
     }));
   };
 
-  Panel.prototype.pythonWarning = function (text) {
-    var t = (text || "").trim();
-    return t && UNQUOTED.test(t) ? h("p", {"class": "warn-text", text: this.tr("unquoted", {v: t})}) : null;
+  Panel.prototype.pythonWarning = function (area) {
+    /* a live reminder under a Python expression field: a bare ISO literal must be quoted */
+    var tr = this.tr;
+    var note = h("p", {"class": "warn-text python-warning", role: "status"});
+    var check = function () {
+      var text = area.value.trim();
+      var bad = Boolean(text) && UNQUOTED.test(text);
+      note.hidden = !bad;
+      note.textContent = bad ? tr("unquoted", {v: text}) : "";
+    };
+    area.addEventListener("input", check);
+    check();
+    return note;
   };
 
   /* --- sections ------------------------------------------------------------------------------ */
@@ -215,10 +225,10 @@ window.FaoProperties = (function () {
       if (body.trim()) { props[newKind] = self.expression(body.trim(), ted); }
       self.modeling.updateModdleProperties(el, ted, props);
     };
-    select.addEventListener("change", function () { write(select.value, current); });
+    select.addEventListener("change", function () { self.quiet(function () { write(select.value, current); }); });
     box.appendChild(this.field(this.tr("timerKind"), select));
-    box.appendChild(this.field(this.tr("expression"), this.area(current, function (v) { write(select.value, v); }, {name: "timer-expression", rows: 2}),
-      this.tr("pythonHint"), this.pythonWarning(current)));
+    var area = this.area(current, function (v) { current = v; write(select.value, v); }, {name: "timer-expression", rows: 2});
+    box.appendChild(this.field(this.tr("expression"), area, this.tr("pythonHint"), this.pythonWarning(area)));
     return box;
   };
 
@@ -226,9 +236,10 @@ window.FaoProperties = (function () {
     var self = this;
     var bo = el.businessObject;
     var current = bo.conditionExpression ? bo.conditionExpression.body || "" : "";
-    return this.field(this.tr("condition"), this.area(current, function (v) {
+    var area = this.area(current, function (v) {
       self.modeling.updateProperties(el, {conditionExpression: v.trim() ? self.expression(v.trim(), bo) : undefined});
-    }, {name: "condition", rows: 2}), this.tr("conditionHint"), this.pythonWarning(current));
+    }, {name: "condition", rows: 2});
+    return this.field(this.tr("condition"), area, this.tr("conditionHint"), this.pythonWarning(area));
   };
 
   Panel.prototype.serviceSection = function (el) {

@@ -1,0 +1,166 @@
+"""Structured logs: one JSON object per line with time, level, logger, message and context.
+
+Context fields (``case_id``, ``task_id``) come from a context variable: :func:`log_context` sets
+them for a block of code, and :func:`init_app` sets them for every request whose URL names a
+case or a task. Extra fields given with ``log.info("...", extra={...})`` are written too.
+
+``FAO_LOG_FORMAT`` (``json``, the default, or ``text``) and ``FAO_LOG_LEVEL`` (``INFO``) choose
+the output of the long-running commands (``fao serve``, ``fao worker``, gunicorn).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+_CONTEXT: ContextVar[dict[str, Any]] = ContextVar("fao_log_context", default={})
+# attributes every LogRecord has: anything else on a record is an extra field worth writing
+_STANDARD = set(logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None).__dict__) | {"message", "asctime"}
+_HANDLER_NAME = "fao"
+# SpiffWorkflow logs every task state change at INFO with the task's data attached: too much,
+# and the data may be personal. Werkzeug's access line is replaced by ours (``fao.http``).
+QUIET = {"spiff": "WARNING", "werkzeug": "WARNING", "apscheduler": "WARNING"}
+
+
+@contextmanager
+def log_context(**fields: Any) -> Iterator[None]:
+    """Add fields (e.g. ``case_id``) to every log record written inside the block."""
+    token = _CONTEXT.set({**_CONTEXT.get(), **{k: v for k, v in fields.items() if v is not None}})
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def context() -> dict[str, Any]:
+    """The fields the current block adds to log records."""
+    return dict(_CONTEXT.get())
+
+
+class ContextFilter(logging.Filter):
+    """Copies the current log context onto each record (fields given explicitly win)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in _CONTEXT.get().items():
+            if not hasattr(record, key):
+                setattr(record, key, value)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """``{"time", "level", "logger", "message", ...extra fields, "exc"?}`` on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and not key.startswith("_") and key not in out:
+                out[key] = value
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            out["exc"] = record.exc_text
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def make_handler(fmt: str = "json", stream=None) -> logging.Handler:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.set_name(_HANDLER_NAME)
+    if fmt == "text":
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    else:
+        handler.setFormatter(JsonFormatter())
+    handler.addFilter(ContextFilter())
+    return handler
+
+
+def configure(fmt: str | None = None, level: str | None = None, stream=None) -> None:
+    """Send the root logger's records to stderr as JSON lines (or text); idempotent.
+
+    Args:
+        fmt: ``json`` or ``text``; default ``FAO_LOG_FORMAT`` or ``json``.
+        level: a level name; default ``FAO_LOG_LEVEL`` or ``INFO``.
+        stream: where to write (default stderr).
+    """
+    fmt = (fmt or os.environ.get("FAO_LOG_FORMAT") or "json").lower()
+    level = (level or os.environ.get("FAO_LOG_LEVEL") or "INFO").upper()
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(make_handler(fmt, stream))
+    root.setLevel(level)
+    for name, quiet in QUIET.items():
+        logging.getLogger(name).setLevel(quiet)
+
+
+def gunicorn_logconfig(level: str | None = None) -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` for gunicorn: its own logs and ours as JSON lines."""
+    level = (level or os.environ.get("FAO_LOG_LEVEL") or "INFO").upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": ContextFilter}},
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+                                "formatter": "json", "filters": ["context"]}},
+        "root": {"level": level, "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+            **{name: {"level": quiet} for name, quiet in QUIET.items()},
+        },
+    }
+
+
+def init_app(app) -> None:
+    """Per request: put the case (and task) the URL names into the log context; log one line."""
+    from flask import g, request
+
+    request_log = logging.getLogger("fao.http")
+
+    def _case_of_task(task_id: str) -> str | None:
+        try:
+            with app.extensions["fao_engine"].uow() as uow:
+                return uow.tasks.instance_id_of(task_id)
+        except Exception:  # noqa: BLE001 - a log field must never fail a request
+            return None
+
+    @app.before_request
+    def _enter() -> None:
+        args = request.view_args or {}
+        fields: dict[str, Any] = {}
+        if "instance_id" in args:
+            fields["case_id"] = args["instance_id"]
+        if "task_id" in args:
+            fields["task_id"] = args["task_id"]
+            fields["case_id"] = _case_of_task(args["task_id"])
+        g.fao_log_token = _CONTEXT.set({**_CONTEXT.get(), **{k: v for k, v in fields.items() if v}})
+        g.fao_log_started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        if not request.path.startswith("/static/"):
+            started = g.get("fao_log_started")
+            request_log.info("%s %s %s", request.method, request.path, response.status_code,
+                             extra={"method": request.method, "path": request.path, "status": response.status_code,
+                                    "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None})
+        return response
+
+    @app.teardown_request
+    def _leave(_exc) -> None:
+        token = g.pop("fao_log_token", None)
+        if token is not None:
+            try:
+                _CONTEXT.reset(token)
+            except ValueError:  # set in another context (should not happen); leave it
+                pass
