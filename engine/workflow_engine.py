@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from engine.clock import Clock
 from engine.deploy import Deployer, DeployResult
 from engine.errors import Conflict, Forbidden, NotFound
+from engine.escalations import notify_escalations
 from engine.handlers import HandlerRegistry
 from engine.identity import GROUPS, SYSTEM, Actor, load_actor
 from engine.projections import subscription_rows, sync_human_tasks, timer_rows
@@ -196,6 +197,7 @@ class WorkflowEngine:
         values["due_at"] = min(dues) if dues else None
         if not uow.instances.save_state(instance, values):
             raise Conflict("the case was changed by someone else; try again")
+        notify_escalations(cmd)
         for event in cmd.events:
             uow.audit.add(event)
         if cmd.attachment_ids:
@@ -299,6 +301,11 @@ class WorkflowEngine:
         from engine import timers
 
         return timers.fire_due_timers(self, limit)
+
+    def send_overdue_digest(self) -> int:
+        from engine.escalations import send_overdue_digest
+
+        return send_overdue_digest(self)
 
     def reindex(self) -> int:
         """Rebuild every case's projections from its state; returns how many cases."""

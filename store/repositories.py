@@ -186,6 +186,14 @@ class HumanTaskRepository:
             cond = cond | HumanTask.id.in_(list(task_ids))
         return self.s.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id, cond)).all()
 
+    def became_overdue(self, since: datetime, now: datetime) -> Sequence[HumanTask]:
+        """Open or claimed tasks whose due time passed between ``since`` and ``now``."""
+        return self.s.scalars(
+            select(HumanTask)
+            .where(HumanTask.status.in_(("open", "claimed")), HumanTask.due_at > since, HumanTask.due_at <= now)
+            .order_by(HumanTask.due_at, HumanTask.id)
+        ).all()
+
     def active_for(self, instance_id: str) -> Sequence[HumanTask]:
         return self.s.scalars(
             select(HumanTask)
