@@ -170,6 +170,9 @@ class Deployer:
         warnings_by_file: dict[str, list[ModelProblem]] = {}
         process_files: dict[str, str] = {}
         batch_process_ids: list[tuple[str, str, int | None]] = []
+        # a new form or decision table makes new versions of the deployed processes that use it
+        refresh_dependents = any(p.kind in ("form", "dmn") for p in batch)
+        dependent_ids: list[tuple[str, str, int | None]] = []
         for item in [*batch, *stored]:
             if item.kind == "form":
                 continue
@@ -186,6 +189,8 @@ class Deployer:
                                 continue
                             if executable:
                                 batch_process_ids.append((pid, item.name, line))
+                        elif executable and refresh_dependents and pid not in process_files:
+                            dependent_ids.append((pid, item.name, line))
                         process_files.setdefault(pid, item.name)
                     parser.add_bpmn_xml(item.tree, filename=item.name)
                     if not item.from_store:
@@ -203,7 +208,9 @@ class Deployer:
 
         forms = {p.name: p.json_value for p in [*batch, *stored] if p.kind == "form"}
         prepared = []
-        for pid, filename, line in batch_process_ids:
+        in_batch = {pid for pid, _f, _l in batch_process_ids}
+        dependents = {pid for pid, _f, _l in dependent_ids if pid not in in_batch}
+        for pid, filename, line in [*batch_process_ids, *[d for d in dependent_ids if d[0] in dependents]]:
             try:
                 spec = parser.get_spec(pid)
                 subprocess_specs = parser.get_subprocess_specs(pid)
@@ -242,7 +249,8 @@ class Deployer:
             warnings = [str(w) for w in warnings_by_file.get(filename, [])]
             title = spec.description or pid
             if latest is not None and latest.content_hash == content_hash:
-                results.append(DeployResult(pid, latest.version, "unchanged", warnings, latest.title))
+                if pid not in dependents:  # a dependent that did not change is not worth a line
+                    results.append(DeployResult(pid, latest.version, "unchanged", warnings, latest.title))
                 continue
             version = (latest.version + 1) if latest else 1
             row = ProcessVersion(

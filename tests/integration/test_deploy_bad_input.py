@@ -128,3 +128,19 @@ def test_miwg_reference_models_deploy_or_say_why(sqlite_engine, analyst, capsys)
             outcomes.append(f"{path.name}: deployed {', '.join(f'{r.key} v{r.version}' for r in value)}")
     assert len(outcomes) == len(REFERENCE) == 21
     print("\n".join(outcomes))
+
+
+def test_a_new_form_alone_makes_a_new_version_of_the_process_using_it(sqlite_engine, analyst):
+    files = model_files("review.bpmn", "review.start.schema.json", "review.decision.schema.json",
+                        "review.decision.uischema.json", "parallel.bpmn")
+    assert {(r.key, r.version) for r in sqlite_engine.deploy(files, analyst)} == {("review", 1), ("parallel", 1)}
+    schema = (Path(__file__).parent.parent / "models" / "review.start.schema.json").read_text()
+    changed = [("review.start.schema.json", schema.replace('"标题"', '"申请标题"').encode())]
+    assert [(r.key, r.version, r.status) for r in sqlite_engine.deploy(changed, analyst)] == [("review", 2, "new")]
+    with sqlite_engine.uow() as uow:
+        assert uow.processes.latest("review").forms["review.start.schema.json"]["properties"]["title"]["title"] == "申请标题"
+        assert uow.processes.latest("parallel").version == 1
+    broken = [("review.start.schema.json", b'{"type": "object", "required": "title"}')]
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy(broken, analyst)
+    assert "review.start.schema.json" in str(err.value)
