@@ -5,6 +5,8 @@ Database reads here use short units of work (SQLite's write transactions start w
 """
 from __future__ import annotations
 
+import hashlib
+import time
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import wraps
@@ -66,10 +68,37 @@ def _load_user(username: str) -> WebUser | None:
         return actor_from_user(uow, uow.users.by_username(username))
 
 
+IDENTITY_TTL_S = 5.0
+_identities: dict[tuple[str, str], tuple[float, WebUser | None]] = {}
+
+
+def _cached_identity(key: tuple[str, str], load: Callable[[], WebUser | None]) -> WebUser | None:
+    """Who a token or session is, remembered for a few seconds: every API call asks, and group or
+    role changes may take that long to apply. Nothing another process needs lives here."""
+    now = time.monotonic()
+    hit = _identities.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    user = load()
+    if len(_identities) > 1000:
+        _identities.clear()
+    _identities[key] = (now + IDENTITY_TTL_S, user)
+    return user
+
+
+def forget_identity(username: str) -> None:
+    for key, (_exp, user) in list(_identities.items()):
+        if key[1] == username or (user is not None and user.actor.username == username):
+            _identities.pop(key, None)
+
+
 def user_from_token(token: str) -> WebUser | None:
     """The user an API token belongs to, or None."""
-    with reading() as uow:
-        return actor_from_user(uow, uow.users.by_token(token))
+    def load() -> WebUser | None:
+        with reading() as uow:
+            return actor_from_user(uow, uow.users.by_token(token))
+
+    return _cached_identity(("token", hashlib.sha256(token.encode()).hexdigest()), load)
 
 
 def current_user_locale() -> str | None:
@@ -134,6 +163,7 @@ def remember_locale(lang: str) -> None:
     with engine().uow() as uow:
         set_locale(uow, user.actor.username, lang)
         uow.commit()
+    forget_identity(user.actor.username)
     user.chosen_locale = lang
 
 
