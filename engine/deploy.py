@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -101,13 +102,21 @@ def _read_files(files: Iterable[tuple[str, bytes]], problems: list[ModelProblem]
     return parsed, too_large
 
 
+_LXML_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+
+
+def _readable(text: str) -> str:
+    """SpiffWorkflow sometimes puts lxml objects into messages: name the element instead."""
+    return _LXML_REPR.sub(lambda m: f"<{m.group(1)}>", " ".join(text.split()))
+
+
 def _located(exc: Exception, default_file: str) -> ModelProblem:
     if isinstance(exc, ValidationException):
         line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
         msg = str(exc.args[0]) if exc.args else str(exc)
         if exc.id:
             msg = f"{msg} (element {exc.id})"
-        return ModelProblem(exc.file_name or default_file, line, msg, exc.id or None)
+        return ModelProblem(exc.file_name or default_file, line, _readable(msg), exc.id or None)
     if isinstance(exc, etree.XMLSyntaxError):
         return ModelProblem(default_file, exc.lineno, exc.msg)
     line = getattr(exc, "line_number", None)
@@ -115,7 +124,7 @@ def _located(exc: Exception, default_file: str) -> ModelProblem:
     text = str(exc) or exc.__class__.__name__
     if isinstance(exc, (TypeError, AttributeError, KeyError)):
         text = f"the model refers to something that is not defined or is malformed ({exc.__class__.__name__}: {exc})"
-    return ModelProblem(getattr(exc, "file_name", None) or default_file, line, text)
+    return ModelProblem(getattr(exc, "file_name", None) or default_file, line, _readable(text))
 
 
 def _process_ids(tree) -> list[tuple[str, bool, int | None]]:
