@@ -96,11 +96,13 @@ def edit(key: str):
 @bp.get("/<key>/versions/<int:version>.bpmn")
 @login_required
 def download(key: str, version: int):
-    """The BPMN file of a version, as deployed."""
+    """The BPMN file of a version, as deployed; ``?layout=1`` adds a diagram where it has none (for viewers)."""
     with reading() as uow:
         found = mq.version_xml(uow.session, key, version)
     if found is None:
         abort(404)
+    if request.args.get("layout") == "1":
+        return Response(ensure_layout(found[2]), mimetype="application/xml")
     name = f"{key}.v{version}.bpmn"
     return Response(found[2], mimetype="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
