@@ -46,8 +46,11 @@ def notify_escalations(cmd: "Command") -> None:
             ))
 
 
-def send_overdue_digest(engine: "WorkflowEngine", since: datetime | None = None) -> int:
+def send_overdue_digest(engine: "WorkflowEngine", since: datetime | None = None, once_per_day: bool = False) -> int:
     """One notification per supervisor listing the tasks that became overdue since ``since``.
+
+    Args:
+        once_per_day: claim today's digest first, so that of several schedulers only one sends it.
 
     Returns:
         How many tasks the digest names (0: nothing sent).
@@ -55,6 +58,11 @@ def send_overdue_digest(engine: "WorkflowEngine", since: datetime | None = None)
     now = engine.clock.now()
     since = since or now - timedelta(days=1)
     with engine.uow() as uow:
+        if once_per_day:
+            day = int(now.astimezone(engine.calendar(uow).tz).strftime("%Y%m%d"))
+            if uow.misc.next_sequence("overdue_digest", day) != 1:
+                return 0  # another process sent today's digest
+            uow.commit()  # the claim stands even when there is nothing to report
         rows = uow.tasks.became_overdue(since, now)
         if not rows:
             return 0

@@ -297,15 +297,16 @@ class WorkflowEngine:
 
         return messages.deliver_message(self, actor, name, correlation, payload)
 
-    def fire_due_timers(self, limit: int = 50) -> int:
+    def fire_due_timers(self, limit: int = 50, stop=None) -> int:
+        """Fire due timers; ``stop`` (an Event) is checked between cases for a graceful exit."""
         from engine import timers
 
-        return timers.fire_due_timers(self, limit)
+        return timers.fire_due_timers(self, limit, stop)
 
-    def send_overdue_digest(self) -> int:
+    def send_overdue_digest(self, once_per_day: bool = False) -> int:
         from engine.escalations import send_overdue_digest
 
-        return send_overdue_digest(self)
+        return send_overdue_digest(self, once_per_day=once_per_day)
 
     def reindex(self) -> int:
         """Rebuild every case's projections from its state; returns how many cases."""

@@ -47,3 +47,12 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether an exception means the database connection was lost or refused."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError) and "locked" not in str(exc).lower()

@@ -5,6 +5,15 @@ import os
 from typing import Any
 
 from flask import Flask, redirect, url_for
+from werkzeug.routing import IntegerConverter
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` limited to the range every database column of ours holds."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -22,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     settings = load_settings()
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.url_map.converters["int"] = BoundedInt  # an id past the database's integers is a 404, not a 500
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         DATABASE_URL=settings.database_url,
@@ -73,5 +83,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["SCHEDULER_ENABLED"]:
         from webui.scheduler import start_background
 
-        app.extensions["fao_scheduler"] = start_background(engine)
+        app.extensions["fao_scheduler"] = start_background(engine, timezone=app.config["FAO_TIMEZONE"])
     return app

@@ -256,9 +256,13 @@ def reindex() -> None:
 @click.option("--interval", default=1.0, help="seconds between polls")
 def worker(interval: float) -> None:
     """Run due timers until stopped (SIGTERM/SIGINT finish the current case, then exit 0)."""
-    from webui.scheduler import run_worker
+    from webui.scheduler import run_worker, stop_on_signals
 
-    run_worker(_engine(), interval)
+    stop = stop_on_signals()  # first: a signal while the engine is being built still stops cleanly
+    from webui.logging_setup import configure
+
+    configure()
+    run_worker(_engine(), interval, stop)
 
 
 @main.command()
@@ -266,11 +270,26 @@ def worker(interval: float) -> None:
 @click.option("--port", default=5000, type=int)
 @click.option("--no-scheduler", is_flag=True)
 def serve(host: str, port: int, no_scheduler: bool) -> None:
-    """Serve the web UI and API (with the timer scheduler unless --no-scheduler)."""
+    """Serve the web UI and API (with the timer scheduler unless --no-scheduler or FAO_SCHEDULER=0)."""
     from webui import create_app
+    from webui.logging_setup import configure
 
-    app = create_app({"SCHEDULER_ENABLED": not no_scheduler})
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    configure()
+    app = create_app({"SCHEDULER_ENABLED": False} if no_scheduler else None)
+
+    def _interrupt(_signum, _frame) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops the server like Ctrl-C: then the scheduler, gracefully
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler = app.extensions.get("fao_scheduler")
+        if scheduler is not None:
+            scheduler.fao_stop.set()  # a running poll finishes its case and begins no other
+            scheduler.shutdown(wait=True)
 
 
 @main.command()

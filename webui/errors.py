@@ -4,7 +4,7 @@ Never a traceback for bad input: engine errors and werkzeug's HTTP errors are bo
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import current_app, Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -82,6 +82,13 @@ def _page(status: int, message: str):
                            message=message), status
 
 
+def is_database_unavailable(exc: Exception) -> bool:
+    """A dropped or refused database connection (answered 503, not 500)."""
+    from store.db import is_connection_error
+
+    return is_connection_error(exc)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def _engine_error(exc: EngineError):
@@ -123,6 +130,15 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):  # pragma: no cover - handled above
             return _http_error(exc)
+        if is_database_unavailable(exc):
+            app.logger.warning("database unavailable: %s", exc.__class__.__name__)
+            if _is_api():
+                response = error_json(503, "unavailable", "the database is not reachable; try again shortly")
+            else:
+                response = _page(503, _("The service is briefly unavailable. Please try again in a moment."))
+            response = current_app.make_response(response)
+            response.headers["Retry-After"] = "5"
+            return response
         app.logger.exception("unexpected error")
         if _is_api():
             return error_json(500, "internal_error", "unexpected error; it has been logged")

@@ -26,6 +26,7 @@ _HANDLER_NAME = "fao"
 # SpiffWorkflow logs every task state change at INFO with the task's data attached: too much,
 # and the data may be personal. Werkzeug's access line is replaced by ours (``fao.http``).
 QUIET = {"spiff": "WARNING", "werkzeug": "WARNING", "apscheduler": "WARNING"}
+PROBES = ("/healthz", "/readyz")  # polled every few seconds by supervisors: logged at DEBUG only
 
 
 @contextmanager
@@ -122,38 +123,46 @@ def gunicorn_logconfig(level: str | None = None) -> dict[str, Any]:
     }
 
 
+def _case_in(response) -> str | None:
+    """The case an answer names (``instance_id``, ``instance.id``, or a new case's ``id``), without a query."""
+    if not response.is_json or response.direct_passthrough:
+        return None
+    body = response.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None
+    case = body.get("instance_id")
+    if case is None and isinstance(body.get("instance"), dict):
+        case = body["instance"].get("id")
+    return case if isinstance(case, str) else None
+
+
 def init_app(app) -> None:
     """Per request: put the case (and task) the URL names into the log context; log one line."""
     from flask import g, request
 
     request_log = logging.getLogger("fao.http")
 
-    def _case_of_task(task_id: str) -> str | None:
-        try:
-            with app.extensions["fao_engine"].uow() as uow:
-                return uow.tasks.instance_id_of(task_id)
-        except Exception:  # noqa: BLE001 - a log field must never fail a request
-            return None
-
     @app.before_request
     def _enter() -> None:
         args = request.view_args or {}
-        fields: dict[str, Any] = {}
-        if "instance_id" in args:
-            fields["case_id"] = args["instance_id"]
-        if "task_id" in args:
-            fields["task_id"] = args["task_id"]
-            fields["case_id"] = _case_of_task(args["task_id"])
+        fields = {"case_id": args.get("instance_id"), "task_id": args.get("task_id")}
         g.fao_log_token = _CONTEXT.set({**_CONTEXT.get(), **{k: v for k, v in fields.items() if v}})
         g.fao_log_started = time.perf_counter()
 
     @app.after_request
     def _log(response):
-        if not request.path.startswith("/static/"):
-            started = g.get("fao_log_started")
-            request_log.info("%s %s %s", request.method, request.path, response.status_code,
-                             extra={"method": request.method, "path": request.path, "status": response.status_code,
-                                    "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None})
+        if request.path.startswith("/static/"):
+            return response
+        started = g.get("fao_log_started")
+        extra: dict[str, Any] = {"method": request.method, "path": request.path, "status": response.status_code,
+                                 "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None}
+        if request.endpoint == "api.start_instance" and response.status_code == 201:
+            body = response.get_json(silent=True)
+            extra["case_id"] = body.get("id") if isinstance(body, dict) else None
+        elif "case_id" not in _CONTEXT.get() and "task_id" in _CONTEXT.get():
+            extra["case_id"] = _case_in(response)  # a task URL: its case is named in the answer
+        level = logging.DEBUG if request.path in PROBES else logging.INFO
+        request_log.log(level, "%s %s %s", request.method, request.path, response.status_code, extra=extra)
         return response
 
     @app.teardown_request

@@ -16,6 +16,7 @@ PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 api = ApiRegistry(bp)
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+MAX_PAGE = 1_000_000  # beyond any real list; keeps the SQL offset in range
 
 
 @bp.before_request
@@ -109,7 +110,10 @@ def paging() -> tuple[int, int]:
     except ValueError:
         raise ApiError(400, "page and per_page must be integers",
                        [{"field": "page", "message": "must be an integer"}]) from None
-    return max(1, page), max(1, min(per_page, 200))
+    if not 1 <= page <= MAX_PAGE:
+        raise ApiError(400, f"page must be between 1 and {MAX_PAGE}",
+                       [{"field": "page", "message": f"must be between 1 and {MAX_PAGE}"}])
+    return page, max(1, min(per_page, 200))
 
 
 def flag(name: str) -> bool:

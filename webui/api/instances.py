@@ -79,18 +79,18 @@ STATE = {200: ("the new state", {"type": "object", "properties": {"id": {"type":
 
 
 @api.route("/instances/<instance_id>/suspend", "POST", summary="Suspend a case", who="supervisor",
-           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415), responses=STATE)
+           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415, 422), responses=STATE)
 def suspend_instance(instance_id: str):
     return _change(instance_id, "suspend")
 
 
 @api.route("/instances/<instance_id>/resume", "POST", summary="Resume a suspended case", who="supervisor",
-           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415), responses=STATE)
+           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415, 422), responses=STATE)
 def resume_instance(instance_id: str):
     return _change(instance_id, "resume")
 
 
 @api.route("/instances/<instance_id>/terminate", "POST", summary="Terminate a case", who="supervisor",
-           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415), responses=STATE)
+           request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415, 422), responses=STATE)
 def terminate_instance(instance_id: str):
     return _change(instance_id, "terminate")

@@ -90,7 +90,7 @@ class ApiRegistry:
                 entry["security"] = []
             if op.request is not None:
                 media = "multipart/form-data" if op.request_kind == "multipart" else "application/json"
-                entry["requestBody"] = {"required": op.request_kind == "multipart",
+                entry["requestBody"] = {"required": op.request_kind == "multipart" or bool(op.request.get("required")),
                                         "content": {media: {"schema": op.request}}}
             paths.setdefault(path, {})[op.method.lower()] = entry
         return {
