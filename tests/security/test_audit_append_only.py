@@ -26,14 +26,6 @@ WRITES = [
     re.compile(r"\b(UPDATE|DELETE\s+FROM)\s+[\"']?audit_event\b", re.IGNORECASE),
     re.compile(r"\bquery\(\s*AuditEvent\b.*\.(update|delete)\(", re.DOTALL),
 ]
-GUARD = """
-CREATE FUNCTION fao_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'audit_event is append-only (% refused)', TG_OP; END $$;
-CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
-    FOR EACH ROW EXECUTE FUNCTION fao_audit_append_only();
-"""
-
-
 def test_no_source_file_updates_or_deletes_audit_events():
     offenders = []
     for path in CODE:
@@ -56,14 +48,11 @@ def test_the_audit_repository_only_adds_and_reads():
 
 @pytest.fixture(scope="module")
 def guarded_database():
-    import psycopg
-
-    from tests.faults.conftest import create_database, drop_database, psycopg_url
+    """A freshly migrated database: migration 0003 installs the append-only guard."""
+    from tests.faults.conftest import create_database, drop_database
 
     name, url = create_database("fao_audit")
     try:
-        with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
-            conn.execute(GUARD)
         yield url
     finally:
         drop_database(name)
@@ -107,6 +96,21 @@ def test_terminate_assign_unclaim_and_reindex_leave_the_audit_rows_alone(engine,
     with engine.uow() as uow:
         actions = [e.action for e in uow.audit.for_instance(inst.id)]
     assert actions[0] == "started" and "terminated" in actions and "assigned" in actions
+
+
+def test_sqlite_refuses_updates_and_deletes_too(sqlite_url):
+    import sqlite3
+
+    path = sqlite_url.removeprefix("sqlite:///")
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO audit_event (instance_id, at, actor, action, detail) VALUES "
+                 "('x', '2026-01-01 00:00:00', 'a', 'started', '{}')")
+    conn.commit()
+    for statement in ("UPDATE audit_event SET actor = 'mallory'", "DELETE FROM audit_event"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(statement)
+    assert conn.execute("SELECT actor FROM audit_event").fetchall() == [("a",)]
+    conn.close()
 
 
 def test_scenarios_above_ran_on_the_guarded_database(db_url, clock):
