@@ -6,6 +6,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
+import pytest
+
 REVIEW = ("review.bpmn", "review.start.schema.json", "review.decision.schema.json", "review.decision.uischema.json")
 
 
@@ -100,3 +102,22 @@ def seed_office(engine, users, deploy, clock) -> Office:
     engine.complete(task_id(engine, office.fresh, "examine"), users["clerk2"], {"decision": "approve", "comment": "好"})
     engine.complete(task_id(engine, office.timers[1], "examine"), users["clerk2"], {})  # a week late
     return office
+
+
+@pytest.fixture
+def client_of(engine, users, deploy):
+    deploy(*REVIEW)
+    app = make_app(engine)
+
+    def _client(username: str | None):
+        client = app.test_client()
+        if username:
+            sign_in(client, username)
+        return client
+
+    return _client
+
+
+def versions(engine, key="review") -> list[int]:
+    with engine.uow() as uow:
+        return [v.version for v in uow.processes.versions(key)]

@@ -11,7 +11,8 @@ from engine.migration import migrate, preview
 from engine.model_check import validate_only
 from engine.versions_diff import diff_bpmn
 from tests.conftest import TEST_MODELS
-from tests.web.monitor_fixtures import REVIEW, make_app, open_tasks, sign_in, task_id
+from tests.web.monitor_fixtures import client_of  # noqa: F401  (a fixture)
+from tests.web.monitor_fixtures import REVIEW, make_app, versions, open_tasks, sign_in, task_id
 from webui.modeler.layout import ensure_layout
 
 REVIEW_XML = (TEST_MODELS / "review.bpmn").read_text(encoding="utf-8")
@@ -27,23 +28,6 @@ def review_v2() -> str:
             .replace('name="Examine">', 'name="审查（第二版）">'))
 
 
-@pytest.fixture
-def client_of(engine, users, deploy):
-    deploy(*REVIEW)
-    app = make_app(engine)
-
-    def _client(username: str | None):
-        client = app.test_client()
-        if username:
-            sign_in(client, username)
-        return client
-
-    return _client
-
-
-def versions(engine, key="review") -> list[int]:
-    with engine.uow() as uow:
-        return [v.version for v in uow.processes.versions(key)]
 
 
 # --- pages and permissions --------------------------------------------------------------------

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from tests.conftest import CORPORA, TEST_MODELS
-from tests.web.monitor_fixtures import REVIEW, make_app, sign_in, task_id
+from tests.web.monitor_fixtures import client_of  # noqa: F401  (a fixture)
+from tests.web.monitor_fixtures import REVIEW, make_app, versions, sign_in, task_id
 
 DECISION = "review.decision.schema.json"
 DECISION_UI = "review.decision.uischema.json"
@@ -24,23 +25,6 @@ def titled(title: str = "审查意见") -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2)
 
 
-@pytest.fixture
-def client_of(engine, users, deploy):
-    deploy(*REVIEW)
-    app = make_app(engine)
-
-    def _client(username: str | None):
-        client = app.test_client()
-        if username:
-            sign_in(client, username)
-        return client
-
-    return _client
-
-
-def versions(engine, key="review") -> list[int]:
-    with engine.uow() as uow:
-        return [v.version for v in uow.processes.versions(key)]
 
 
 def stored(engine, name: str) -> str | None:
