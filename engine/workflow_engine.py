@@ -313,6 +313,6 @@ class WorkflowEngine:
         with self.uow() as uow:
             ids = uow.instances.all_ids()
         for instance_id in ids:
-            with self.command(instance_id, SYSTEM) as cmd:
-                cmd.instance.revision = cmd.instance.revision  # state unchanged; projections rebuilt on save
+            with self.command(instance_id, SYSTEM):
+                pass  # the state is unchanged; saving rebuilds the projections from it
         return len(ids)

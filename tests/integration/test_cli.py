@@ -85,3 +85,24 @@ def test_invalid_form_data_names_the_field(fao):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert any(line.startswith("title:") for line in lines) and any(line.startswith("members.0.name:") for line in lines)
+
+
+def test_reindex_rebuilds_a_lost_inbox_from_the_saved_state(fao, db_url):
+    from sqlalchemy import text
+
+    from store.db import make_engine
+
+    fao("db", "upgrade")
+    fao("users", "add", "ana", "--password", "pw", "--roles", "analyst")
+    fao("users", "add", "unit", "--password", "pw", "--groups", "applicant_unit")
+    fao("users", "add", "clerk", "--password", "pw", "--groups", "fao_clerk")
+    fao("deploy", *REVIEW)
+    fao("start", "review", "--as", "unit", "--data", json.dumps({"title": "t"}))
+    before = fao("tasks", "--as", "clerk").output
+    db = make_engine(db_url)
+    with db.begin() as conn:
+        conn.execute(text("DELETE FROM human_task"))
+    db.dispose()
+    assert fao("tasks", "--as", "clerk").output == ""
+    assert fao("reindex").output.strip() == "1 cases reindexed"
+    assert fao("tasks", "--as", "clerk").output.split("\t")[1:] == before.split("\t")[1:]
