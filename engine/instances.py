@@ -61,7 +61,7 @@ def start_in(engine: "WorkflowEngine", uow, key: str, actor: Actor, data: dict, 
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)
     workflow = BpmnWorkflow(spec, subs)
     instance_id = engine.new_instance_id()
-    bk = business_key or f"{now.astimezone().strftime('%Y%m%d')}-{instance_id[:8].upper()}"
+    bk = business_key or f"{now.astimezone(engine.calendar(uow).tz).strftime('%Y%m%d')}-{instance_id[:8].upper()}"
     instance = Instance(
         id=instance_id, process_version_id=version.id, process_key=key, version=version.version,
         status="active", business_key=bk, title=str(data.get("title") or version.title)[:300],
