@@ -140,6 +140,7 @@ def reload_engine(engine):
     """A fresh engine on the same database: nothing survives in memory (save/restore mid-way)."""
     from webui.wiring import build_engine
 
-    url = str(engine.session_factory.kw["bind"].url.render_as_string(hide_password=False))
-    fresh = build_engine(url, clock=engine.clock, script_time_limit_s=1.0)
-    return fresh
+    bind = engine.session_factory.kw["bind"]
+    url = str(bind.url.render_as_string(hide_password=False))
+    bind.dispose()  # the old engine's connections go now, not whenever it is collected
+    return build_engine(url, clock=engine.clock, script_time_limit_s=1.0)

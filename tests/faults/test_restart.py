@@ -52,8 +52,8 @@ class Traffic(threading.Thread):
             self.statuses[status] = self.statuses.get(status, 0) + 1
             if status == 201:
                 self.acknowledged.append(body["id"])
-            elif status == 0:
-                time.sleep(0.05)  # the web process is down: try again shortly
+            else:
+                time.sleep(0.05)  # the web process is down or restarting: try again shortly
 
     def count(self) -> int:
         return len(self.acknowledged)
@@ -71,7 +71,8 @@ def test_web_and_worker_restarted_under_traffic_lose_nothing(db, procs):
     try:
         for sig in (SIGTERM, SIGKILL):  # a graceful restart, then a crash of both
             floor = traffic.count() + 40
-            wait_until(lambda: traffic.count() >= floor, 30, every_s=0.05, what="cases to be started")
+            wait_until(lambda: traffic.count() >= floor, 90, every_s=0.05,
+                       what=f"cases to be started (answers so far: {traffic.statuses}, traffic alive: {traffic.is_alive()})")
             web.signal(sig)
             worker.signal(sig)
             codes = (web.wait(20), worker.wait(20))
@@ -80,7 +81,8 @@ def test_web_and_worker_restarted_under_traffic_lose_nothing(db, procs):
             worker.start()
             wait_ready(base, web)
         floor = traffic.count() + 40
-        wait_until(lambda: traffic.count() >= floor, 30, every_s=0.05, what="cases after the restarts")
+        wait_until(lambda: traffic.count() >= floor, 90, every_s=0.05,
+                   what=f"cases after the restarts (answers so far: {traffic.statuses})")
     finally:
         traffic.halt.set()
         traffic.join(20)
