@@ -95,9 +95,9 @@ def make_db(kind: str, tmp: Path) -> tuple[str, callable]:
     return url, drop
 
 
-def our_engine(url: str, cases: int) -> tuple[float, list[float], object, object]:
+def our_engine_setup(url: str):
+    """An engine on ``url`` with the bench user and the sequential process deployed."""
     from engine.accounts import put_user
-    from engine.identity import Actor
     from webui.wiring import build_engine
 
     engine = build_engine(url)
@@ -106,6 +106,24 @@ def our_engine(url: str, cases: int) -> tuple[float, list[float], object, object
         uow.commit()
     actor = engine.actor("bench")
     engine.deploy([("bench_seq.bpmn", sequential_bpmn().encode())], actor)
+    return engine, actor
+
+
+def api_client(engine):
+    """A Flask test client of an app over ``engine`` and the bench user's bearer header."""
+    from engine.accounts import new_token
+    from webui import create_app
+
+    with engine.uow() as uow:
+        token = new_token(uow, engine.clock.now(), "bench")
+        uow.commit()
+    app = create_app({"ENGINE": engine, "SCHEDULER_ENABLED": False, "TESTING": True,
+                      "DATABASE_URL": str(engine.session_factory.kw["bind"].url)})
+    return app.test_client(), {"Authorization": f"Bearer {token}"}
+
+
+def our_engine(url: str, cases: int) -> tuple[float, list[float], object, object]:
+    engine, actor = our_engine_setup(url)
     t0 = time.perf_counter()
     per_completion = run_cases(engine, actor, cases)
     return len(per_completion) / (time.perf_counter() - t0), per_completion, engine, actor
