@@ -189,6 +189,10 @@ def pad_instances(engine, target: int) -> None:
     from store.models import HumanTask, Instance
 
     with engine.uow() as uow:
+        template = uow.session.scalars(select(Instance).where(Instance.status == "active").limit(1)).first()
+    if template is None:
+        engine.start("bench_seq", engine.actor("bench"), {})
+    with engine.uow() as uow:
         s = uow.session
         have = s.scalar(select(func.count()).select_from(Instance))
         template = s.scalars(select(Instance).where(Instance.status == "active").limit(1)).first()
