@@ -61,3 +61,10 @@ def test_no_private_name_is_used_across_engine_files():
                     and node.attr not in local):
                 offenders.append(f"{path.name}:{node.lineno}: {node.value.id}.{node.attr}")
     assert offenders == []
+
+
+def test_web_layer_never_commits():
+    """Views and the CLI call engine services; only the services own transactions."""
+    offenders = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "webui").rglob("*.py"))
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if ".commit()" in line]
+    assert offenders == []
