@@ -1,6 +1,6 @@
 """Read-only views of a case's workflow: which elements ran, the data of a task, the case data.
 
-These load the serialized state (as :meth:`WorkflowEngine._load` does) without locking or saving;
+These load the serialized state (as :meth:`CommandRunner.load` does) without locking or saving;
 they are for the case page and the API's instance detail, never for inbox lists.
 """
 from __future__ import annotations
@@ -14,14 +14,14 @@ from SpiffWorkflow.util.task import TaskState
 from engine.service_context import CommandServiceContext
 
 if TYPE_CHECKING:
-    from engine.workflow_engine import WorkflowEngine
+    from engine.command_runner import CommandRunner
     from store.models import Instance
     from store.uow import UnitOfWork
 
 RUNNING = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 
-def load_readonly(engine: "WorkflowEngine", uow: "UnitOfWork", instance: "Instance"):
+def load_readonly(engine: "CommandRunner", uow: "UnitOfWork", instance: "Instance"):
     """Deserialize a case's workflow for reading (sandboxed script engine attached, never saved)."""
     version = uow.processes.by_id(instance.process_version_id)
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)

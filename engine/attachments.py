@@ -4,9 +4,12 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from store.models import Attachment
+
+if TYPE_CHECKING:
+    from engine.command_runner import CommandRunner
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -18,6 +21,14 @@ def store(uow, now, name: str, content_type: str, content: bytes, username: str)
                      sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by=username,
                      instance_id=None, created_at=now)
     uow.misc.add_attachment(att)
+    return att
+
+
+def save_upload(runner: "CommandRunner", name: str, content_type: str, content: bytes, username: str) -> Attachment:
+    """Store one upload in its own transaction; it is linked to a case when that case's data names it."""
+    with runner.uow() as uow:
+        att = store(uow, runner.clock.now(), name, content_type, content, username)
+        uow.commit()
     return att
 
 

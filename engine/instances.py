@@ -1,4 +1,4 @@
-"""Instance commands: start, suspend, resume, terminate, retry an incident."""
+"""Instance commands: start, suspend, resume, terminate, retry an incident, reindex."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,14 +9,16 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.forms import validate_form
-from engine.identity import Actor, may_start, require_supervisor
+from engine.identity import SYSTEM, Actor, may_start, require_supervisor
 from engine import stepping
 from engine.attachments import referenced_ids
+from engine.case_command import Command
+from engine.message_events import catch_message
 from engine.service_context import CommandServiceContext
 from store.models import Instance
 
 if TYPE_CHECKING:
-    from engine.workflow_engine import WorkflowEngine
+    from engine.command_runner import CommandRunner
 
 MAX_DATA_BYTES = 2 * 1024 * 1024
 
@@ -32,7 +34,7 @@ def check_form(schema: dict | None, data: dict, locale: str) -> None:
         raise ValidationFailed("the form has errors", errors)
 
 
-def start_instance(engine: "WorkflowEngine", key: str, actor: Actor, data: dict, business_key: str | None,
+def start_instance(engine: "CommandRunner", key: str, actor: Actor, data: dict, business_key: str | None,
                    message: tuple[str, dict] | None = None, check: bool = True,
                    timer_start: str | None = None) -> Instance:
     """Start the latest version of a process in its own transaction."""
@@ -42,12 +44,10 @@ def start_instance(engine: "WorkflowEngine", key: str, actor: Actor, data: dict,
         return instance
 
 
-def start_in(engine: "WorkflowEngine", uow, key: str, actor: Actor, data: dict, business_key: str | None,
+def start_in(engine: "CommandRunner", uow, key: str, actor: Actor, data: dict, business_key: str | None,
              message: tuple[str, dict] | None = None, check: bool = True,
              timer_start: str | None = None) -> Instance:
     """Start a case inside the caller's unit of work (the caller commits)."""
-    from engine.workflow_engine import Command
-
     version = uow.processes.latest(key)
     if version is None:
         raise NotFound(f"no process '{key}'")
@@ -78,21 +78,19 @@ def start_in(engine: "WorkflowEngine", uow, key: str, actor: Actor, data: dict, 
     cmd = Command(uow, instance, workflow, actor, now, services, had_events=False)
     cmd.attachment_ids.extend(referenced_ids(data))
     cmd.audit("started", version=version.version, business_key=bk, fields=sorted(data))
-    engine._advance(cmd)
+    engine.advance(cmd)
     if cmd.failure is None and message is not None:
-        from engine.messages import catch_message
-
         catch_message(cmd, message[0], message[1], {})
-        engine._advance(cmd)
+        engine.advance(cmd)
     if cmd.failure is None and timer_start is not None:
         for fired in stepping.fire_start_timer(workflow, timer_start):
             cmd.audit("timer", None, fired)
-        engine._advance(cmd)
-    engine._save(cmd)
+        engine.advance(cmd)
+    engine.save(cmd)
     return instance
 
 
-def suspend(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+def suspend(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status not in ("active", "error"):
@@ -102,18 +100,18 @@ def suspend(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: st
     return cmd.instance
 
 
-def resume(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+def resume(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status != "suspended":
             raise Conflict(f"a {cmd.instance.status} case cannot be resumed")
         cmd.instance.status = "active"
         cmd.audit("resumed", reason=reason)
-        engine._advance(cmd)  # timers that fell due meanwhile are picked up by the next poll
+        engine.advance(cmd)  # timers that fell due meanwhile are picked up by the next poll
     return cmd.instance
 
 
-def terminate(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+def terminate(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status in ("completed", "terminated"):
@@ -126,7 +124,7 @@ def terminate(engine: "WorkflowEngine", instance_id: str, actor: Actor, reason: 
     return cmd.instance
 
 
-def retry_incident(engine: "WorkflowEngine", incident_id: int, actor: Actor, data: dict | None = None,
+def retry_incident(engine: "CommandRunner", incident_id: int, actor: Actor, data: dict | None = None,
                    reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.uow() as uow:
@@ -150,5 +148,15 @@ def retry_incident(engine: "WorkflowEngine", incident_id: int, actor: Actor, dat
         cmd.instance.status = "active"
         cmd.audit("retried", incident.task_id, incident.bpmn_id, incident=incident_id, patched=sorted((data or {}).keys()), reason=reason)
         cmd.uow.session.flush()
-        engine._advance(cmd)
+        engine.advance(cmd)
     return cmd.instance
+
+
+def reindex(engine: "CommandRunner") -> int:
+    """Rebuild every case's projections from its state (a plain re-save); returns how many cases."""
+    with engine.uow() as uow:
+        ids = uow.instances.all_ids()
+    for instance_id in ids:
+        with engine.command(instance_id, SYSTEM):
+            pass  # the state is unchanged; saving rebuilds the projections from it
+    return len(ids)

@@ -3,60 +3,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessage
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.util.task import TaskState
-
 from engine.errors import NotFound
 from engine.identity import Actor
-from engine.stepping import failure_from
+from engine.instances import start_instance
+from engine.message_events import catch_message
 
 if TYPE_CHECKING:
-    from engine.workflow_engine import Command, WorkflowEngine
+    from engine.command_runner import CommandRunner
 
 
 def _matches(subscription_correlation: dict, wanted: dict) -> bool:
     return all(str(subscription_correlation.get(k)) == str(v) for k, v in wanted.items())
 
 
-def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -> bool:
-    """Hand a message to the waiting catch events of this case; True when one caught it."""
-    workflow = cmd.workflow
-    waiting = [
-        t for t in workflow.get_tasks(state=TaskState.WAITING)
-        if isinstance(getattr(t.task_spec, "event_definition", None), BaseMessage)
-        and t.task_spec.event_definition.name == name
-    ]
-    if not waiting:
-        return False
-    spec_ed = waiting[0].task_spec.event_definition
-    full = {**payload, **correlation}
-    event_def = MessageEventDefinition(name, correlation_properties=spec_ed.correlation_properties)
-    try:
-        correlations = event_def.calculate_correlations(workflow.script_engine, event_def.correlation_properties, full)
-    except Exception:  # noqa: BLE001 - a payload without the property correlates on our side already
-        correlations = {}
-    if getattr(spec_ed, "message_var", None) is None:
-        for task in waiting:
-            task.data.update(payload)
-    try:
-        workflow.send_event(BpmnEvent(event_def, payload=full, correlations=correlations))
-    except WorkflowException:
-        # SpiffWorkflow's own correlation check refused: fall back to the first waiting task
-        workflow.correlations.clear()
-        try:
-            workflow.send_event(BpmnEvent(event_def, payload=full, correlations={}))
-        except WorkflowException as exc:
-            cmd.failure = failure_from(exc)
-            return False
-    cmd.audit("message", str(waiting[0].id), waiting[0].task_spec.bpmn_id, name=name, correlation=correlation,
-              fields=sorted(payload))
-    return True
-
-
-def deliver_message(engine: "WorkflowEngine", actor: Actor, name: str, correlation: dict | None,
+def deliver_message(engine: "CommandRunner", actor: Actor, name: str, correlation: dict | None,
                     payload: dict | None) -> list[str]:
     """Deliver to every waiting case whose correlation matches, else start message-start processes.
 
@@ -79,10 +39,10 @@ def deliver_message(engine: "WorkflowEngine", actor: Actor, name: str, correlati
             if cmd.instance.status != "active":
                 continue
             if catch_message(cmd, name, payload, correlation):
-                engine._advance(cmd)
+                engine.advance(cmd)
                 delivered.append(instance_id)
     for key in starters:
-        instance = engine.start(key, actor, data=dict(payload), message=(name, payload), _check=False)
+        instance = start_instance(engine, key, actor, dict(payload), None, message=(name, payload), check=False)
         delivered.append(instance.id)
     if not delivered:
         raise NotFound(f"no case waits for message '{name}' with this correlation")

@@ -22,7 +22,7 @@ from engine.identity import Actor
 from store.monitor_queries import running_cases_of_version
 
 if TYPE_CHECKING:
-    from engine.workflow_engine import WorkflowEngine
+    from engine.command_runner import CommandRunner
     from store.models import Instance, ProcessVersion
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
@@ -99,7 +99,7 @@ def _workflow_diff(registry, workflow, new_spec) -> WorkflowDiff:
     return diff
 
 
-def _diffs(engine: "WorkflowEngine", workflow, new_spec, new_subs):
+def _diffs(engine: "CommandRunner", workflow, new_spec, new_subs):
     """As SpiffWorkflow's ``diff_workflow``, keeping each SpecDiff beside its WorkflowDiff."""
     registry = engine.codec._spec_registry  # the serializer registry the specs were written with
     top = _workflow_diff(registry, workflow, new_spec)
@@ -108,7 +108,7 @@ def _diffs(engine: "WorkflowEngine", workflow, new_spec, new_subs):
     return top, subs
 
 
-def unsafe_reasons(engine: "WorkflowEngine", workflow, instance: "Instance", target: "ProcessVersion") -> list[str]:
+def unsafe_reasons(engine: "CommandRunner", workflow, instance: "Instance", target: "ProcessVersion") -> list[str]:
     """Why ``workflow`` (of ``instance``) cannot move to ``target``; empty when it can."""
     if target.process_key != instance.process_key:
         return [f"version {target.version} belongs to another process"]
@@ -142,7 +142,7 @@ def _target(uow, key: str, version: int) -> "ProcessVersion":
     return target
 
 
-def preview(engine: "WorkflowEngine", key: str, from_version: int, to_version: int,
+def preview(engine: "CommandRunner", key: str, from_version: int, to_version: int,
             limit: int = 500) -> list[MigrationCheck]:
     """Check every unfinished case of ``key`` version ``from_version`` (at most ``limit``) against ``to_version``.
 
@@ -174,7 +174,7 @@ def _waiting_timer_data(workflow) -> dict:
     return kept
 
 
-def migrate(engine: "WorkflowEngine", instance_id: str, actor: Actor, to_version: int, reason: str = "") -> "Instance":
+def migrate(engine: "CommandRunner", instance_id: str, actor: Actor, to_version: int, reason: str = "") -> "Instance":
     """Move one case to ``to_version`` of its process in one transaction.
 
     Raises:
@@ -210,11 +210,11 @@ def migrate(engine: "WorkflowEngine", instance_id: str, actor: Actor, to_version
         old_version = instance.version
         instance.process_version_id, instance.version = target.id, target.version
         cmd.audit("migrated", from_version=old_version, to_version=target.version, reason=reason)
-        engine._advance(cmd)
+        engine.advance(cmd)
     return cmd.instance
 
 
-def migrate_many(engine: "WorkflowEngine", instance_ids: Iterable[str], actor: Actor, to_version: int,
+def migrate_many(engine: "CommandRunner", instance_ids: Iterable[str], actor: Actor, to_version: int,
                  reason: str = "") -> list[MigrationOutcome]:
     """Move several cases, each in its own transaction; a refused case does not stop the others."""
     require_may_migrate(actor)

@@ -13,7 +13,7 @@ from engine.errors import DeployRefused, ModelFileError, ModelProblem
 from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from engine.workflow_engine import WorkflowEngine
+    from engine.command_runner import CommandRunner
 
 
 class DryRunUnitOfWork(UnitOfWork):
@@ -39,7 +39,7 @@ class CheckResult:
         return [w for r in self.results for w in r.warnings]
 
 
-def validate_only(engine: "WorkflowEngine", files: Iterable[tuple[str, bytes]]) -> CheckResult:
+def validate_only(engine: "CommandRunner", files: Iterable[tuple[str, bytes]]) -> CheckResult:
     """Run the deploy pipeline over ``files`` (with the already deployed files) without writing.
 
     Args:

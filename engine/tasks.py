@@ -12,10 +12,10 @@ from engine.identity import Actor, may_work_task, require_supervisor
 from engine.attachments import referenced_ids
 from engine.instances import check_form
 from engine.stepping import failure_from
-from store.models import HumanTask
+from store.models import AuditEvent, HumanTask
 
 if TYPE_CHECKING:
-    from engine.workflow_engine import WorkflowEngine
+    from engine.command_runner import CommandRunner
 
 AUDITED_FIELDS = ("decision", "comment", "opinion")
 
@@ -41,7 +41,7 @@ def _require_open(row: HumanTask) -> None:
         raise Conflict(f"the task is {row.status}")
 
 
-def claim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
+def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
     with engine.uow() as uow:
         instance = _lock_case_of(uow, task_id)
         row = _locked_row(uow, task_id)
@@ -56,7 +56,7 @@ def claim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
         return row
 
 
-def unclaim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
+def unclaim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
     with engine.uow() as uow:
         instance = _lock_case_of(uow, task_id)
         row = _locked_row(uow, task_id)
@@ -73,7 +73,7 @@ def unclaim(engine: "WorkflowEngine", task_id: str, actor: Actor) -> HumanTask:
         return row
 
 
-def assign(engine: "WorkflowEngine", task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
+def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
     require_supervisor(actor)
     with engine.uow() as uow:
         target = uow.users.by_username(username)
@@ -89,13 +89,11 @@ def assign(engine: "WorkflowEngine", task_id: str, actor: Actor, username: str, 
 
 
 def _audit(engine, uow, instance, actor: Actor, action: str, row: HumanTask, **detail) -> None:
-    from store.models import AuditEvent
-
     uow.audit.add(AuditEvent(instance_id=instance.id, at=engine.clock.now(), actor=actor.username,
                              action=action, task_id=row.id, bpmn_id=row.bpmn_id, detail=detail))
 
 
-def complete(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict | None = None):
+def complete(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None):
     """Complete a task with form data; returns the instance after the engine has moved on."""
     data = data or {}
     with engine.command(None, actor, task_id=task_id) as cmd:
@@ -126,11 +124,11 @@ def complete(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict | 
         except SpiffWorkflowException as exc:
             cmd.failure = failure_from(exc)
         else:
-            engine._advance(cmd)
+            engine.advance(cmd)
     return cmd.instance
 
 
-def save_draft(engine: "WorkflowEngine", task_id: str, actor: Actor, data: dict) -> None:
+def save_draft(engine: "CommandRunner", task_id: str, actor: Actor, data: dict) -> None:
     with engine.uow() as uow:
         row = uow.tasks.get(task_id)
         if row is None:

@@ -5,12 +5,17 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as T
+
+from engine import stepping
 from engine.errors import Conflict, NotFound
 from engine.identity import Actor
-from engine import stepping
+from engine.instances import start_in
+from engine.spec_info import describe_spec
+from store.models import Timer
 
 if TYPE_CHECKING:
-    from engine.workflow_engine import WorkflowEngine
+    from engine.command_runner import CommandRunner
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor("timer", roles=frozenset({"admin"}), display_name="timer")
@@ -26,7 +31,7 @@ def _stopping(stop: StopFlag | None) -> bool:
     return stop is not None and stop.is_set()
 
 
-def fire_due_timers(engine: "WorkflowEngine", limit: int = 50, stop: StopFlag | None = None) -> int:
+def fire_due_timers(engine: "CommandRunner", limit: int = 50, stop: StopFlag | None = None) -> int:
     """Fire every timer due by the engine clock; each case in its own transaction.
 
     Args:
@@ -55,7 +60,7 @@ def fire_due_timers(engine: "WorkflowEngine", limit: int = 50, stop: StopFlag | 
                 else:
                     for bpmn_id in fired:
                         cmd.audit("timer", None, bpmn_id)
-                    engine._advance(cmd)
+                    engine.advance(cmd)
                     moved += 1
         except (NotFound, Conflict):
             continue  # another worker holds or changed it; its timer rows say what is left
@@ -64,8 +69,6 @@ def fire_due_timers(engine: "WorkflowEngine", limit: int = 50, stop: StopFlag | 
 
 
 def _first_due(expression_value: str, now: datetime) -> tuple[datetime, float | None, int | None]:
-    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as T
-
     value = str(expression_value).strip()
     if value.upper().startswith("R"):
         cycles, start, duration = T.parse_iso_recurring_interval(value)
@@ -77,11 +80,8 @@ def _first_due(expression_value: str, now: datetime) -> tuple[datetime, float | 
     return T.get_datetime(value), None, 1
 
 
-def schedule_timer_starts(engine: "WorkflowEngine", uow, keys: list[str]) -> None:
+def schedule_timer_starts(engine: "CommandRunner", uow, keys: list[str]) -> None:
     """(Re)create the start-timer rows of the given processes' latest versions."""
-    from engine.spec_info import describe_spec
-    from store.models import Timer
-
     now = engine.clock.now()
     for key in keys:
         version = uow.processes.latest(key)
@@ -99,10 +99,8 @@ def schedule_timer_starts(engine: "WorkflowEngine", uow, keys: list[str]) -> Non
                                        due_at=due, period_s=period, repeats_left=repeats))
 
 
-def fire_timer_starts(engine: "WorkflowEngine", now: datetime, stop: StopFlag | None = None) -> int:
+def fire_timer_starts(engine: "CommandRunner", now: datetime, stop: StopFlag | None = None) -> int:
     """Start a case for every due timer start; each start and its reschedule in one transaction."""
-    from engine.instances import start_in
-
     if _stopping(stop):
         return 0
     with engine.uow() as uow:

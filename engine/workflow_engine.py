@@ -1,318 +1,73 @@
-"""The engine facade: every command is lock + load -> mutate -> save + projections + audit -> commit."""
+"""The engine facade: one object the web UI and the CLI hold; each method names a service.
+
+The rules live in the service modules; the plumbing every command shares (lock, load, save,
+commit) lives in :mod:`engine.command_runner`.
+"""
 from __future__ import annotations
 
-import json
-import time
-import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator
+from typing import Iterable
 
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from engine import instances, messages, tasks, timers
+from engine.case_command import Command
+from engine.command_runner import CommandRunner, StartPolicy
+from engine.deploy import DeployResult
+from engine.deploying import deploy_files
+from engine.digest import send_overdue_digest
+from engine.identity import SYSTEM, Actor
+from store.models import Instance
 
-from engine.clock import Clock
-from engine.deploy import Deployer, DeployResult
-from engine.errors import Conflict, Forbidden, NotFound
-from engine.escalations import notify_escalations
-from engine.handlers import HandlerRegistry
-from engine.identity import GROUPS, SYSTEM, Actor, load_actor
-from engine.projections import subscription_rows, sync_human_tasks, timer_rows
-from engine.scripting import RestrictedScriptEngine
-from engine.serialization import SERIALIZER_VERSION, WorkflowCodec
-from engine.service_context import CommandServiceContext
-from engine.stepping import StepFailure, advance, error_tasks, failure_from
-from engine.working_days import WorkingCalendar
-from store.models import AuditEvent, Incident, Instance
-from store.uow import UnitOfWork
-
-StartPolicy = Callable[[str], "frozenset[str] | None"]
+__all__ = ["Command", "StartPolicy", "WorkflowEngine"]
 
 
-@dataclass
-class Command:
-    """What a command works on, for the length of one transaction."""
+class WorkflowEngine(CommandRunner):
+    """The command runner with every service as a method."""
 
-    uow: UnitOfWork
-    instance: Instance
-    workflow: BpmnWorkflow
-    actor: Actor
-    now: datetime
-    services: CommandServiceContext
-    events: list[AuditEvent] = field(default_factory=list)
-    failure: StepFailure | None = None
-    skip_save: bool = False  # nothing to do after all: roll back instead of saving
-    had_events: bool = True  # timers or messages waited when loaded (their rows need rewriting)
-    attachment_ids: list[str] = field(default_factory=list)  # uploads the submitted data refers to
-    task_rows: dict[str, Any] | None = None  # the case's human-task rows, when already loaded
-
-    def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:
-        self.events.append(AuditEvent(instance_id=self.instance.id, at=self.now, actor=self.actor.username,
-                                      action=action, task_id=task_id, bpmn_id=bpmn_id, detail=detail))
-
-
-class WorkflowEngine:
-    """Composition of codec, clock, handlers and policies over a session factory."""
-
-    def __init__(
-        self,
-        session_factory,
-        clock: Clock | None = None,
-        handlers: HandlerRegistry | None = None,
-        start_policy: StartPolicy | None = None,
-        known_groups: Iterable[str] | None = None,
-        script_time_limit_s: float = 2.0,
-        calendar_ttl_s: float = 60.0,
-    ) -> None:
-        self.session_factory = session_factory
-        self.clock = clock or Clock()
-        self.handlers = handlers or HandlerRegistry()
-        self.start_policy = start_policy or (lambda key: None)
-        self.known_groups = set(known_groups or GROUPS)
-        self.codec = WorkflowCodec()
-        self.script_time_limit_s = script_time_limit_s
-        self._versions: dict[int, Any] = {}
-        self._calendar: WorkingCalendar | None = None
-        self._calendar_loaded = 0.0
-        self._calendar_ttl_s = calendar_ttl_s
-        # test hook: called after the state is written and before commit
-        self.before_commit: Callable[[Command], None] | None = None
-
-    # --- plumbing -----------------------------------------------------------------------
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
-
-    def actor(self, username: str) -> Actor:
-        with self.uow() as uow:
-            return load_actor(uow, username)
-
-    def calendar(self, uow: UnitOfWork | None = None) -> WorkingCalendar:
-        if self._calendar is None or time.monotonic() - self._calendar_loaded > self._calendar_ttl_s:
-            if uow is None:
-                with self.uow() as own:
-                    overrides = own.misc.calendar_overrides()
-            else:
-                overrides = uow.misc.calendar_overrides()
-            self._calendar = WorkingCalendar(overrides=overrides)
-            self._calendar_loaded = time.monotonic()
-        return self._calendar
-
-    def invalidate_calendar(self) -> None:
-        self._calendar = None
-
-    def script_engine(self, services: CommandServiceContext, uow: UnitOfWork) -> RestrictedScriptEngine:
-        def call(name: str, params: dict) -> Any:
-            handler = self.handlers.get(name)
-            if handler is None:
-                raise ValueError(f"no service handler registered for operator '{name}'")
-            return handler(services, params)
-
-        return RestrictedScriptEngine(self.clock, self.calendar(uow), service_caller=call,
-                                      time_limit_s=self.script_time_limit_s)
-
-    def version(self, uow: UnitOfWork, version_id: int):
-        """A process version row; versions never change once deployed, so they are cached."""
-        hit = self._versions.get(version_id)
-        if hit is None:
-            hit = uow.processes.detached(version_id)
-            if hit is None:
-                raise NotFound(f"no process version {version_id}")
-            if len(self._versions) > 512:
-                self._versions.clear()
-            self._versions[version_id] = hit
-        return hit
-
-    def _load(self, uow: UnitOfWork, instance: Instance, actor: Actor, now: datetime) -> Command:
-        version = self.version(uow, instance.process_version_id)
-        spec, subs = self.codec.load_specs(version.id, version.spec_json)
-        workflow = self.codec.load_state(instance.state, instance.serializer_version, spec, subs)
-        services = CommandServiceContext(uow, instance, actor.username, now, actor.locale)
-        workflow.script_engine = self.script_engine(services, uow)  # never run a script unsandboxed
-        cmd = Command(uow, instance, workflow, actor, now, services)
-        cmd.had_events = bool(workflow.waiting_events())
-        return cmd
-
-    @contextmanager
-    def command(self, instance_id: str | None, actor: Actor, skip_locked: bool = False,
-                task_id: str | None = None) -> Iterator[Command]:
-        """Lock and load an instance; on clean exit save state, projections, audit and commit.
-
-        Pass ``task_id`` instead of ``instance_id`` to work on the case a human task belongs to.
-
-        Raises:
-            NotFound: no such case or task (or, with ``skip_locked``, another worker holds it).
-        """
-        with self.uow() as uow:
-            if task_id is not None:
-                instance = uow.instances.get_for_update_by_task(task_id)
-                if instance is None:
-                    raise NotFound(f"no task '{task_id}'")
-            else:
-                instance = uow.instances.get_for_update(instance_id, skip_locked=skip_locked)
-                if instance is None:
-                    raise NotFound(f"no case '{instance_id}'")
-            cmd = self._load(uow, instance, actor, self.clock.now())
-            yield cmd
-            if cmd.skip_save:
-                return
-            self._save(cmd)
-            uow.commit()
-
-    def _advance(self, cmd: Command) -> None:
-        failure = advance(cmd.workflow, cmd.now)
-        if failure is not None:
-            cmd.failure = failure
-
-    def _save(self, cmd: Command) -> None:
-        uow, instance, wf = cmd.uow, cmd.instance, cmd.workflow
-        if cmd.failure is not None:
-            self._open_incident(cmd, cmd.failure)
-        status = instance.status
-        has_incident = cmd.failure is not None or (status == "error" and bool(uow.incidents.open_for(instance.id)))
-        if status in ("active", "error"):
-            if has_incident:
-                status = "error"
-            elif wf.is_completed():
-                status = "completed"
-            else:
-                status = "active"
-        values: dict[str, Any] = {
-            "state": self.codec.dump_state(wf),
-            "serializer_version": SERIALIZER_VERSION,
-            "status": status,
-            "updated_at": cmd.now,
-        }
-        if status in ("completed", "terminated") and instance.ended_at is None:
-            values["ended_at"] = cmd.now
-        active = sync_human_tasks(uow, instance, wf, cmd.now, cmd.task_rows) if status not in ("completed", "terminated") else []
-        if status in ("completed", "terminated"):
-            for row in uow.tasks.active_for(instance.id):
-                if row.status in ("open", "claimed"):  # the row completed by this command stays completed
-                    row.status = "cancelled"
-                    row.completed_at = cmd.now
-            uow.events.replace_for(instance.id, [], [])
-        elif cmd.had_events or wf.waiting_events():
-            uow.events.replace_for(instance.id, timer_rows(instance, wf), subscription_rows(instance, wf))
-        dues = [t.due_at for t in active if t.due_at is not None]
-        values["due_at"] = min(dues) if dues else None
-        if not uow.instances.save_state(instance, values):
-            raise Conflict("the case was changed by someone else; try again")
-        notify_escalations(cmd)
-        for event in cmd.events:
-            uow.audit.add(event)
-        if cmd.attachment_ids:
-            uow.misc.link_attachments(cmd.attachment_ids, instance.id)
-        if self.before_commit is not None:
-            uow.session.flush()
-            self.before_commit(cmd)
-
-    def _open_incident(self, cmd: Command, failure: StepFailure) -> None:
-        cmd.uow.incidents.add(Incident(
-            instance_id=cmd.instance.id, task_id=failure.task_id, bpmn_id=failure.bpmn_id,
-            error_type=failure.error_type, message=failure.message, line=failure.line,
-            created_at=cmd.now, resolved_at=None,
-        ))
-        cmd.audit("incident", failure.task_id, failure.bpmn_id, error=failure.message, type=failure.error_type)
-
-    # --- deploy -------------------------------------------------------------------------
     def deploy(self, files: Iterable[tuple[str, bytes]], actor: Actor = SYSTEM, change_note: str = "") -> list[DeployResult]:
-        from engine.identity import require_analyst
+        return deploy_files(self, files, actor, change_note)
 
-        require_analyst(actor)
-        with self.uow() as uow:
-            deployer = Deployer(self.codec, self.clock, self.known_groups, set(self.handlers.names()) or None)
-            results = deployer.deploy(uow, files, actor.username, change_note)
-        self._schedule_timer_starts(results)
-        return results
-
-    def _schedule_timer_starts(self, results: list[DeployResult]) -> None:
-        from engine.timers import schedule_timer_starts
-
-        new = [r for r in results if r.status == "new"]
-        if new:
-            with self.uow() as uow:
-                schedule_timer_starts(self, uow, [r.key for r in new])
-                uow.commit()
-
-    # --- starting -----------------------------------------------------------------------
     def start(self, key: str, actor: Actor, data: dict | None = None, business_key: str | None = None,
-              message: tuple[str, dict] | None = None, _check: bool = True) -> Instance:
+              message: tuple[str, dict] | None = None, check: bool = True) -> Instance:
         """Start the latest version of a process (see :mod:`engine.instances`)."""
-        from engine.instances import start_instance
+        return instances.start_instance(self, key, actor, data or {}, business_key, message, check=check)
 
-        return start_instance(self, key, actor, data or {}, business_key, message, check=_check)
-
-    def new_instance_id(self) -> str:
-        return uuid.uuid4().hex
-
-    # --- commands (thin delegations; the rules live in the command modules) --------------
     def claim(self, task_id: str, actor: Actor):
-        from engine import tasks
-
         return tasks.claim(self, task_id, actor)
 
     def unclaim(self, task_id: str, actor: Actor):
-        from engine import tasks
-
         return tasks.unclaim(self, task_id, actor)
 
     def assign(self, task_id: str, actor: Actor, username: str, reason: str = ""):
-        from engine import tasks
-
         return tasks.assign(self, task_id, actor, username, reason)
 
     def complete(self, task_id: str, actor: Actor, data: dict | None = None) -> Instance:
-        from engine import tasks
-
         return tasks.complete(self, task_id, actor, data)
 
     def save_draft(self, task_id: str, actor: Actor, data: dict) -> None:
-        from engine import tasks
-
         tasks.save_draft(self, task_id, actor, data)
 
     def suspend(self, instance_id: str, actor: Actor, reason: str = "") -> Instance:
-        from engine import instances
-
         return instances.suspend(self, instance_id, actor, reason)
 
     def resume(self, instance_id: str, actor: Actor, reason: str = "") -> Instance:
-        from engine import instances
-
         return instances.resume(self, instance_id, actor, reason)
 
     def terminate(self, instance_id: str, actor: Actor, reason: str = "") -> Instance:
-        from engine import instances
-
         return instances.terminate(self, instance_id, actor, reason)
 
     def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None, reason: str = "") -> Instance:
-        from engine import instances
-
         return instances.retry_incident(self, incident_id, actor, data, reason)
 
     def deliver_message(self, actor: Actor, name: str, correlation: dict | None = None,
                         payload: dict | None = None) -> list[str]:
-        from engine import messages
-
         return messages.deliver_message(self, actor, name, correlation, payload)
 
     def fire_due_timers(self, limit: int = 50, stop=None) -> int:
         """Fire due timers; ``stop`` (an Event) is checked between cases for a graceful exit."""
-        from engine import timers
-
         return timers.fire_due_timers(self, limit, stop)
 
     def send_overdue_digest(self, once_per_day: bool = False) -> int:
-        from engine.escalations import send_overdue_digest
-
         return send_overdue_digest(self, once_per_day=once_per_day)
 
     def reindex(self) -> int:
         """Rebuild every case's projections from its state; returns how many cases."""
-        with self.uow() as uow:
-            ids = uow.instances.all_ids()
-        for instance_id in ids:
-            with self.command(instance_id, SYSTEM):
-                pass  # the state is unchanged; saving rebuilds the projections from it
-        return len(ids)
+        return instances.reindex(self)

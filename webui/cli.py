@@ -146,12 +146,9 @@ def users() -> None:
 @click.option("--display-name", default=None)
 def users_add(name: str, password: str, groups: str, roles: str, display_name: str | None) -> None:
     """Create or update a user."""
-    from engine.accounts import put_user
+    from engine.account_services import UserSpec, save_users
 
-    engine = _engine()
-    with engine.uow() as uow:
-        put_user(uow, engine.clock.now(), name, password, _csv(groups), _csv(roles), display_name)
-        uow.commit()
+    save_users(_engine(), [UserSpec(name, password, tuple(_csv(groups)), tuple(_csv(roles)), display_name)])
     click.echo(f"user {name} saved")
 
 
@@ -163,13 +160,9 @@ def _csv(value: str) -> list[str]:
 @click.argument("name")
 def users_token(name: str) -> None:
     """Print a new API token."""
-    from engine.accounts import new_token
+    from engine.account_services import issue_token
 
-    engine = _engine()
-    with engine.uow() as uow:
-        token = new_token(uow, engine.clock.now(), name)
-        uow.commit()
-    click.echo(token)
+    click.echo(issue_token(_engine(), name))
 
 
 @main.command()

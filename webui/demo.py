@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from engine.accounts import put_user
+from engine.account_services import UserSpec, save_users
 
 DEMO_PASSWORD = "demo123"
 
@@ -27,11 +27,8 @@ DEMO_USERS: list[tuple[str, str, list[str], list[str]]] = [
 
 
 def seed_users(engine) -> list[str]:
-    with engine.uow() as uow:
-        for name, display, groups, roles in DEMO_USERS:
-            put_user(uow, engine.clock.now(), name, DEMO_PASSWORD, groups, roles, display)
-        uow.commit()
-    return [name for name, *_ in DEMO_USERS]
+    return save_users(engine, [UserSpec(name, DEMO_PASSWORD, tuple(groups), tuple(roles), display)
+                               for name, display, groups, roles in DEMO_USERS])
 
 
 def seed_demo(engine) -> Iterator[str]:

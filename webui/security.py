@@ -16,6 +16,7 @@ from flask import Flask, abort, current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from engine import account_services
 from engine.identity import Actor
 from engine.workflow_engine import WorkflowEngine
 from store.uow import UnitOfWork
@@ -142,15 +143,8 @@ def roles_required(*roles: str) -> Callable:
 
 def sign_in(username: str, password: str) -> WebUser | None:
     """Check a password (failures are counted and lock the account); the result is committed."""
-    from engine.accounts import authenticate
-
-    eng = engine()
-    with eng.uow() as uow:
-        user = authenticate(uow, eng.clock.now(), username, password)
-        uow.commit()  # the failure counter is part of the answer
-        web_user = actor_from_user(uow, user) if user is not None else None
-        uow.session.expunge_all()
-    return web_user
+    signed_in = account_services.sign_in(engine(), username, password)
+    return WebUser(signed_in.actor, signed_in.chosen_locale) if signed_in is not None else None
 
 
 def remember_locale(lang: str) -> None:
@@ -158,11 +152,7 @@ def remember_locale(lang: str) -> None:
     user = g.get("fao_api_user") or (current_user if current_user and current_user.is_authenticated else None)
     if user is None or user.chosen_locale == lang:
         return
-    from engine.accounts import set_locale
-
-    with engine().uow() as uow:
-        set_locale(uow, user.actor.username, lang)
-        uow.commit()
+    account_services.remember_locale(engine(), user.actor.username, lang)
     forget_identity(user.actor.username)
     user.chosen_locale = lang
 

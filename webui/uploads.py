@@ -43,8 +43,5 @@ def store_upload(storage: FileStorage, username: str) -> Stored:
         raise FileTooLarge()
     name = clean_name(storage.filename)
     content_type = (storage.mimetype or mimetypes.guess_type(name)[0] or "application/octet-stream")[:200]
-    eng = engine()
-    with eng.uow() as uow:
-        att = attachments.store(uow, eng.clock.now(), name, content_type, content, username)
-        uow.commit()
+    att = attachments.save_upload(engine(), name, content_type, content, username)
     return Stored(att.id, name, len(content), content_type, att.sha256)

@@ -1,0 +1,73 @@
+"""Account commands in their own transactions: save users, issue tokens, sign in, keep a language."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from engine.accounts import authenticate, new_token, put_user, set_locale
+from engine.identity import Actor, load_actor
+
+if TYPE_CHECKING:
+    from engine.command_runner import CommandRunner
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who signed in, and the language they chose (None: not chosen yet)."""
+
+    actor: Actor
+    chosen_locale: str | None
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    """One user to create or update."""
+
+    username: str
+    password: str | None = None
+    groups: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    display_name: str | None = None
+
+
+def save_users(runner: "CommandRunner", users: Iterable[UserSpec]) -> list[str]:
+    """Create or update users, all in one transaction.
+
+    Raises:
+        BadInput: an unknown group or role, or a malformed name (nothing is saved).
+    """
+    now = runner.clock.now()
+    with runner.uow() as uow:
+        names = [put_user(uow, now, u.username, u.password, u.groups, u.roles, u.display_name).username
+                 for u in users]
+        uow.commit()
+    return names
+
+
+def issue_token(runner: "CommandRunner", username: str) -> str:
+    """A new API token for the user; only its hash is stored.
+
+    Raises:
+        NotFound: no such user.
+    """
+    with runner.uow() as uow:
+        token = new_token(uow, runner.clock.now(), username)
+        uow.commit()
+    return token
+
+
+def sign_in(runner: "CommandRunner", username: str, password: str) -> SignedIn | None:
+    """Check a password; the failure counter (and lockout) is committed either way."""
+    with runner.uow() as uow:
+        user = authenticate(uow, runner.clock.now(), username, password)
+        uow.commit()
+        if user is None:
+            return None
+        return SignedIn(load_actor(uow, user.username), user.locale)
+
+
+def remember_locale(runner: "CommandRunner", username: str, locale: str) -> None:
+    """Keep a user's language choice."""
+    with runner.uow() as uow:
+        set_locale(uow, username, locale)
+        uow.commit()

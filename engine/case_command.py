@@ -1,0 +1,36 @@
+"""What one command on a case works on, for the length of one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from engine.identity import Actor
+from engine.service_context import CommandServiceContext
+from engine.stepping import StepFailure
+from store.models import AuditEvent, Instance
+from store.uow import UnitOfWork
+
+
+@dataclass
+class Command:
+    """A locked, loaded case and what the command has done to it so far."""
+
+    uow: UnitOfWork
+    instance: Instance
+    workflow: BpmnWorkflow
+    actor: Actor
+    now: datetime
+    services: CommandServiceContext
+    events: list[AuditEvent] = field(default_factory=list)
+    failure: StepFailure | None = None
+    skip_save: bool = False  # nothing to do after all: roll back instead of saving
+    had_events: bool = True  # timers or messages waited when loaded (their rows need rewriting)
+    attachment_ids: list[str] = field(default_factory=list)  # uploads the submitted data refers to
+    task_rows: dict[str, Any] | None = None  # the case's human-task rows, when already loaded
+
+    def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:
+        self.events.append(AuditEvent(instance_id=self.instance.id, at=self.now, actor=self.actor.username,
+                                      action=action, task_id=task_id, bpmn_id=bpmn_id, detail=detail))

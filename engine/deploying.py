@@ -1,0 +1,31 @@
+"""The deploy command: validate and store model files, then schedule the new versions' timer starts."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from engine.deploy import Deployer, DeployResult
+from engine.identity import Actor, require_analyst
+from engine.timers import schedule_timer_starts
+
+if TYPE_CHECKING:
+    from engine.command_runner import CommandRunner
+
+
+def deploy_files(runner: "CommandRunner", files: Iterable[tuple[str, bytes]], actor: Actor,
+                 change_note: str = "") -> list[DeployResult]:
+    """Deploy a batch of ``(file name, content)`` pairs in one transaction.
+
+    Raises:
+        Forbidden: the actor is not a process analyst.
+        DeployRefused: a file has problems; nothing was written.
+    """
+    require_analyst(actor)
+    with runner.uow() as uow:
+        deployer = Deployer(runner.codec, runner.clock, runner.known_groups, set(runner.handlers.names()) or None)
+        results = deployer.deploy(uow, files, actor.username, change_note)
+    new = [r.key for r in results if r.status == "new"]
+    if new:
+        with runner.uow() as uow:
+            schedule_timer_starts(runner, uow, new)
+            uow.commit()
+    return results

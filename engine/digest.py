@@ -1,0 +1,46 @@
+"""The daily digest: supervisors hear which tasks became overdue."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from engine.escalations import supervisors
+from store.models import Notification
+
+if TYPE_CHECKING:
+    from engine.command_runner import CommandRunner
+
+
+def send_overdue_digest(engine: "CommandRunner", since: datetime | None = None, once_per_day: bool = False) -> int:
+    """One notification per supervisor listing the tasks that became overdue since ``since``.
+
+    Args:
+        once_per_day: claim today's digest first, so that of several schedulers only one sends it.
+
+    Returns:
+        How many tasks the digest names (0: nothing sent).
+    """
+    now = engine.clock.now()
+    since = since or now - timedelta(days=1)
+    with engine.uow() as uow:
+        if once_per_day:
+            day = int(now.astimezone(engine.calendar(uow).tz).strftime("%Y%m%d"))
+            if uow.misc.next_sequence("overdue_digest", day) != 1:
+                return 0  # another process sent today's digest
+            uow.commit()  # the claim stands even when there is nothing to report
+        rows = uow.tasks.became_overdue(since, now)
+        if not rows:
+            return 0
+        lines = [f"{t.name}（{t.business_key or t.instance_id[:8]}，{t.lane or '-'}，{t.assignee or '未认领'}）"
+                 for t in rows[:20]]
+        more = f" 等共 {len(rows)} 项" if len(rows) > 20 else ""
+        more_en = f" and more, {len(rows)} in all" if len(rows) > 20 else ""
+        for username in supervisors(uow):
+            uow.misc.add_notification(Notification(
+                username=username, instance_id=None, created_at=now, read_at=None,
+                message=f"超期日报：{len(rows)} 项任务在过去一天转为超期：" + "；".join(lines) + more,
+                message_en=f"Overdue digest: {len(rows)} tasks became overdue in the last day: "
+                           + "; ".join(lines) + more_en,
+            ))
+        uow.commit()
+        return len(rows)

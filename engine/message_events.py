@@ -1,0 +1,50 @@
+"""Catching a message inside one case: the waiting catch events get it through SpiffWorkflow."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessage
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from engine.stepping import failure_from
+
+if TYPE_CHECKING:
+    from engine.case_command import Command
+
+
+def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -> bool:
+    """Hand a message to the waiting catch events of this case; True when one caught it."""
+    workflow = cmd.workflow
+    waiting = [
+        t for t in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(getattr(t.task_spec, "event_definition", None), BaseMessage)
+        and t.task_spec.event_definition.name == name
+    ]
+    if not waiting:
+        return False
+    spec_ed = waiting[0].task_spec.event_definition
+    full = {**payload, **correlation}
+    event_def = MessageEventDefinition(name, correlation_properties=spec_ed.correlation_properties)
+    try:
+        correlations = event_def.calculate_correlations(workflow.script_engine, event_def.correlation_properties, full)
+    except Exception:  # noqa: BLE001 - a payload without the property correlates on our side already
+        correlations = {}
+    if getattr(spec_ed, "message_var", None) is None:
+        for task in waiting:
+            task.data.update(payload)
+    try:
+        workflow.send_event(BpmnEvent(event_def, payload=full, correlations=correlations))
+    except WorkflowException:
+        # SpiffWorkflow's own correlation check refused: fall back to the first waiting task
+        workflow.correlations.clear()
+        try:
+            workflow.send_event(BpmnEvent(event_def, payload=full, correlations={}))
+        except WorkflowException as exc:
+            cmd.failure = failure_from(exc)
+            return False
+    cmd.audit("message", str(waiting[0].id), waiting[0].task_spec.bpmn_id, name=name, correlation=correlation,
+              fields=sorted(payload))
+    return True
