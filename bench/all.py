@@ -43,18 +43,30 @@ DB_LABEL = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 class Table:
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
-        self.floor: float | None = None
+    """Rows of figures; a rate's ratio to the floor is taken at the end, against the median of the
+    floor measured several times during the run (the machine's load changes while it runs)."""
 
-    def add(self, what: str, value: str, ratio: float | None = None, note: str = "") -> None:
-        self.rows.append((what, value, f"{ratio:.2f}" if ratio is not None else "", note))
+    def __init__(self) -> None:
+        self.rows: list[list] = []
+        self.floors: list[float] = []
+
+    def measure_floor(self) -> None:
+        self.floors.append(spiff_alone(CASES, persist=True))
+        print(f"  floor sample: {self.floors[-1]:,.0f}/s", file=sys.stderr, flush=True)
+
+    @property
+    def floor(self) -> float:
+        return statistics.median(self.floors)
+
+    def add(self, what: str, value: str, rate: float | None = None, note: str = "") -> None:
+        self.rows.append([what, value, rate, note])
         print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
 
     def rate(self, what: str, per_s: float, note: str = "") -> None:
-        self.add(what, f"{per_s:,.0f}/s", per_s / self.floor if self.floor else None, note)
+        self.add(what, f"{per_s:,.0f}/s", per_s, note)
 
     def print(self) -> None:
+        self.rows = [[w, v, f"{r / self.floor:.2f}" if r is not None else "", n] for w, v, r, n in self.rows]
         print(f"\nSpeed benchmark ({N_TASKS}-user-task sequential process, {CASES} cases per sequential row)\n")
         widths = [max(len(r[i]) for r in self.rows + [("what", "value", "ratio to floor", "notes")]) for i in range(4)]
         head = ("what", "value", "ratio to floor", "notes")
@@ -113,6 +125,7 @@ def sequential_rows(table: Table, tmp: Path) -> None:
 
     results: dict[str, dict] = {}
     for kind in ("sqlite", "postgresql"):
+        table.measure_floor()
         url, drop = make_db(kind, tmp)
         try:
             engine, actor = our_engine_setup(url)
@@ -221,17 +234,20 @@ def main() -> None:
     began = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="fao-bench-"))
     table = Table()
-    table.floor = spiff_alone(CASES, persist=True)
+    table.measure_floor()
     table.add("SpiffWorkflow alone, in memory", f"{spiff_alone(CASES, persist=False):,.0f}/s")
-    table.add("floor: SpiffWorkflow + JSON dump/load around every step", f"{table.floor:,.0f}/s", 1.0)
     if wanted("engine"):
         sequential_rows(table, tmp)
+    table.measure_floor()
     if wanted("scale"):
         scale_rows(table, tmp)
     if wanted("timers"):
         timer_rows(table, tmp)
     if wanted("inbox"):
         inbox_rows(table, tmp)
+    table.measure_floor()
+    table.rows.insert(1, ["floor: SpiffWorkflow + JSON dump/load around every step", f"{table.floor:,.0f}/s",
+                          table.floor, "median of " + ", ".join(f"{f:,.0f}" for f in table.floors) + " measured in this run"])
     table.print()
     print(f"\n(total {time.monotonic() - began:.0f} s; the machine's load average then: {os.getloadavg()[0]:.1f})")
 

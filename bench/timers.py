@@ -40,7 +40,7 @@ def seed(url: str, n: int, through_engine: int = 20) -> None:
     engine = build_engine(url)
     try:
         engine.deploy([(f"{KEY}.bpmn", MODEL)], SYSTEM)
-        ids = [engine.start(KEY, SYSTEM, {}, _check=False).id for _ in range(min(n, through_engine))]
+        ids = [engine.start(KEY, SYSTEM, {}, check=False).id for _ in range(min(n, through_engine))]
         with engine.uow() as uow:
             s = uow.session
             inst = [dict(r._mapping) for r in s.execute(select(Instance.__table__).where(Instance.id.in_(ids)))]
@@ -68,6 +68,7 @@ def drain(url: str, tmp: Path, n: int, workers: int, deadline_s: float = 240) ->
     """Start ``workers`` worker processes on a seeded database; wait until every case completed."""
     from sqlalchemy import create_engine, text
 
+    tmp.mkdir(parents=True, exist_ok=True)
     time.sleep(1.1)  # every timer is due
     procs = [Server(f"timerworker{workers}-{i}", [sys.executable, "-m", "webui.cli", "worker", "--interval", "0.2"],
                     _env(url, tmp), 0, tmp) for i in range(workers)]

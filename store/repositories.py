@@ -5,7 +5,7 @@ import hashlib
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import bindparam, delete, func, insert, literal, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, inspect, literal, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -42,8 +42,12 @@ _INSTANCE_LOCKED = {
 _BY_TASK = (select(Instance).join(HumanTask, HumanTask.instance_id == Instance.id)
             .where(HumanTask.id == bindparam("tid")).execution_options(populate_existing=True))
 _BY_TASK_LOCKED = {"sqlite": _BY_TASK, "postgresql": _BY_TASK.with_for_update(of=Instance)}
+_LATEST_ID = (select(ProcessVersion.id).where(ProcessVersion.process_key == bindparam("key"))
+              .order_by(ProcessVersion.version.desc()).limit(1))
 _STATE_COLUMNS = ("state", "serializer_version", "status", "updated_at", "ended_at", "due_at")
 _t = Instance.__table__
+_INSERT_INSTANCE = insert(_t)
+_INSTANCE_COLUMNS = tuple(c.key for c in _t.columns)
 _SAVE_STATE = (
     update(_t)
     .where(_t.c.id == bindparam("b_id"), _t.c.revision == bindparam("b_revision"))
@@ -54,6 +58,14 @@ _ROWS_OF = (select(HumanTask).where(HumanTask.instance_id == bindparam("iid"))
 _ACTIVE_FOR = (select(HumanTask)
                .where(HumanTask.instance_id == bindparam("iid"), HumanTask.status.in_(("open", "claimed")))
                .order_by(HumanTask.created_at, HumanTask.id))
+_TASK_MUTABLE = ("status", "assignee", "due_at", "completed_by", "completed_at")
+_TASK_MUTABLE_SET = frozenset(_TASK_MUTABLE)
+_th = HumanTask.__table__
+_UPDATE_TASK = (update(_th).where(_th.c.id == bindparam("b_id"))
+                .values(**{c: bindparam(f"b_{c}") for c in _TASK_MUTABLE}))
+_INSERT_TASK = insert(_th)
+_TASK_COLUMNS = tuple(c.key for c in _th.columns)
+del _th
 _DELETE_DRAFTS = delete(TaskDraft.__table__).where(TaskDraft.__table__.c.task_id == bindparam("tid"))
 _AUDIT_COLUMNS = ("instance_id", "at", "actor", "action", "task_id", "bpmn_id", "detail")
 _INSERT_AUDIT = insert(AuditEvent.__table__)
@@ -78,6 +90,10 @@ class ProcessRepository:
         return self.s.scalars(
             select(ProcessVersion).where(ProcessVersion.process_key == key).order_by(ProcessVersion.version.desc()).limit(1)
         ).first()
+
+    def latest_id(self, key: str) -> int | None:
+        """The id of a process's latest version (versions are immutable: callers cache the row)."""
+        return self.s.scalar(_LATEST_ID, {"key": key})
 
     def get(self, key: str, version: int) -> ProcessVersion | None:
         return self.s.scalars(
@@ -166,8 +182,9 @@ class InstanceRepository:
         return self.s.scalars(stmt, {"tid": task_id}).first()
 
     def add(self, instance: Instance) -> None:
-        self.s.add(instance)
-        self.s.flush()
+        """Insert the row now with a prepared Core statement; the object stays usable, untracked
+        (a command then writes its state through :meth:`save_state`)."""
+        self.s.connection().execute(_INSERT_INSTANCE, {c: getattr(instance, c) for c in _INSTANCE_COLUMNS})
 
     def save_state(self, instance: Instance, values: dict[str, Any]) -> bool:
         """Write state with optimistic locking; False when another writer got there first."""
@@ -240,7 +257,23 @@ class HumanTaskRepository:
         ).all()
 
     def add(self, task: HumanTask) -> None:
-        self.s.add(task)
+        """Insert the row now with a prepared Core statement; the object stays usable, untracked
+        (a command creates a row once and changes it only in a later command)."""
+        self.s.connection().execute(_INSERT_TASK, {c: getattr(task, c) for c in _TASK_COLUMNS})
+
+    def write_changes(self) -> None:
+        """Write the session's changed task rows with one prepared UPDATE and detach them (their
+        values stay readable), so the commit has no unit-of-work flush to do for them. A row
+        changed in another column is left to the ordinary flush."""
+        params = []
+        for obj in [o for o in self.s.dirty if isinstance(o, HumanTask)]:
+            changed = set(inspect(obj).committed_state)  # the attributes set since the load
+            if not changed or not changed <= _TASK_MUTABLE_SET:
+                continue
+            params.append({"b_id": obj.id, **{f"b_{c}": getattr(obj, c) for c in _TASK_MUTABLE}})
+            self.s.expunge(obj)  # written: detached with its values, nothing left for a flush
+        if params:
+            self.s.connection().execute(_UPDATE_TASK, params)
 
     def rebuild_counts(self) -> None:
         """Recount the counter projection (``task_count``) from the task rows, in this transaction.
@@ -282,19 +315,6 @@ class EventRepository:
 
     def subscriptions_for(self, instance_id: str) -> Sequence[MessageSubscription]:
         return self.s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance_id)).all()
-
-    def due_timer_instance_ids(self, now: datetime, limit: int = 50) -> list[str]:
-        rows = self.s.execute(
-            select(Timer.instance_id)
-            .where(Timer.due_at <= now, Timer.instance_id.is_not(None))
-            .order_by(Timer.due_at)
-            .limit(limit)
-        ).all()
-        seen: list[str] = []
-        for (iid,) in rows:
-            if iid not in seen:
-                seen.append(iid)
-        return seen
 
     def claim_due_timer(self, now: datetime, exclude: Iterable[str] = ()) -> str | None:
         """Lock the earliest due timer row of a case that no other worker holds; returns its case.

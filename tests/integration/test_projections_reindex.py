@@ -48,7 +48,7 @@ def test_reindex_rebuilds_the_projections_identically(engine, users, deploy, clo
         first = uow.tasks.active_for(done.id)[0].id
         second = uow.tasks.active_for(claimed.id)[0].id
     engine.claim(first, users["clerk"])
-    engine.complete(first, users["clerk"], {"decision": "reject"})
+    engine.complete(first, users["clerk"], {"decision": "reject", "comment": "incomplete"})
     engine.claim(second, users["clerk2"])
     clock.advance(days=3)
     engine.fire_due_timers()

@@ -112,8 +112,6 @@ def complete_task(task_id: str):
         data = {}
     if not isinstance(data, dict):
         optional_object(body, "data")
-    instance = engine().complete(task_id, actor, data)
-    with reading() as uow:
-        active = uow.tasks.active_for(instance.id)
-    return jsonify({"instance": {"id": instance.id, "status": instance.status},
-                    "next_tasks": [task_json(t) for t in active]})
+    done = engine().complete_with_next(task_id, actor, data)
+    return jsonify({"instance": {"id": done.instance.id, "status": done.instance.status},
+                    "next_tasks": [task_json(t) for t in done.open_tasks]})
