@@ -34,10 +34,11 @@ def list_tasks():
     sort = request.args.get("sort", "created")
     page, per_page = paging()
     with reading() as uow:
+        counts = queries.inbox_counts(uow.session, actor.username, sorted(actor.groups))  # the counter projection
         result = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=SCOPES[scope], status=status,
                                process=request.args.get("process") or None, overdue=flag("overdue"),
                                now=engine().clock.now(), page=page, per_page=per_page,
-                               sort=sort if sort in ("created", "due", "priority") else "created")
+                               sort=sort if sort in ("created", "due", "priority") else "created", counts=counts)
     return jsonify(page_json(result, task_json))
 
 
