@@ -60,9 +60,8 @@ def fire_due_timers(engine: "CommandRunner", limit: int = 50, stop: StopFlag | N
 
         try:
             with engine.command(None, TIMER_ACTOR, skip_locked=True, claim=claim) as cmd:
-                due_rows = cmd.uow.events.lock_due_timers(cmd.instance.id, now)
-                fired = []
-                if due_rows and cmd.instance.status == "active":
+                fired = []  # the claimed row is locked and due: no second look at the timer rows
+                if cmd.instance.status == "active":
                     fired = stepping.fire_due_timers(cmd.workflow, now)
                 if not fired:
                     cmd.skip_save = True

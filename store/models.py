@@ -150,7 +150,8 @@ class HumanTask(Base):
 class TaskCount(Base):
     """Projection of human_task kept by database triggers (migration 0004): how many tasks are
     open per lane (``lane``), open or claimed per assignee (``mine``), completed per user
-    (``done``). A key's total is the sum over its shard rows."""
+    (``done``). A key's total is the sum over its shard rows (on PostgreSQL one per connection
+    slot, so concurrent commands do not queue on one row)."""
 
     __tablename__ = "task_count"
 

@@ -66,6 +66,11 @@ _UPDATE_TASK = (update(_th).where(_th.c.id == bindparam("b_id"))
 _INSERT_TASK = insert(_th)
 _TASK_COLUMNS = tuple(c.key for c in _th.columns)
 del _th
+_DELETE_TIMERS = delete(Timer.__table__).where(Timer.__table__.c.instance_id == bindparam("iid"))
+_DELETE_SUBSCRIPTIONS = delete(MessageSubscription.__table__).where(
+    MessageSubscription.__table__.c.instance_id == bindparam("iid"))
+_DELETE_EVENTS_PG = text("WITH gone AS (DELETE FROM timer WHERE instance_id = :iid) "
+                         "DELETE FROM message_subscription WHERE instance_id = :iid")
 _DELETE_DRAFTS = delete(TaskDraft.__table__).where(TaskDraft.__table__.c.task_id == bindparam("tid"))
 _AUDIT_COLUMNS = ("instance_id", "at", "actor", "action", "task_id", "bpmn_id", "detail")
 _INSERT_AUDIT = insert(AuditEvent.__table__)
@@ -283,7 +288,7 @@ class HumanTaskRepository:
         pg = _dialect(self.s) == "postgresql"
         if pg:
             self.s.execute(text("LOCK TABLE human_task IN SHARE MODE"))  # no command moves a count meanwhile
-        shard = func.hashtext(HumanTask.id).op("&")(7) if pg else literal(0)
+        shard = func.hashtext(HumanTask.id).op("&")(15) if pg else literal(0)  # any spread: a key's sum counts
         self.s.execute(delete(TaskCount))
         kinds = (
             ("lane", HumanTask.lane, (HumanTask.status == "open") & HumanTask.lane.is_not(None)),
@@ -305,8 +310,11 @@ class EventRepository:
         self.s = session
 
     def replace_for(self, instance_id: str, timers: list[Timer], subscriptions: list[MessageSubscription]) -> None:
-        self.s.execute(delete(Timer).where(Timer.instance_id == instance_id))
-        self.s.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance_id))
+        if _dialect(self.s) == "postgresql":  # both deletes in one round trip
+            self.s.connection().execute(_DELETE_EVENTS_PG, {"iid": instance_id})
+        else:
+            self.s.connection().execute(_DELETE_TIMERS, {"iid": instance_id})
+            self.s.connection().execute(_DELETE_SUBSCRIPTIONS, {"iid": instance_id})
         self.s.add_all(timers)
         self.s.add_all(subscriptions)
 
@@ -328,7 +336,7 @@ class EventRepository:
         exclude = list(exclude)
         if exclude:
             stmt = stmt.where(Timer.instance_id.not_in(exclude))
-        stmt = stmt.order_by(Timer.due_at, Timer.id).limit(1)
+        stmt = stmt.order_by(Timer.due_at).limit(1)  # the due_at index's order: no sort of every due row
         return self.s.scalar(_for_update(self.s, stmt, skip_locked=True))
 
     def lock_due_timers(self, instance_id: str, now: datetime) -> Sequence[Timer]:
