@@ -245,7 +245,12 @@ def pad_instances_pg(engine, target: int) -> None:
         have = s.scalar(select(func.count()).select_from(Instance))
         template = s.scalar(select(Instance.id).where(Instance.status == "active").limit(1))
         if target > have:
+            # a bulk load: triggers off (100,000 updates of one counter row in one transaction
+            # crawl), then the counter projection recounted, as after a restore
+            s.execute(text("SET LOCAL session_replication_role = replica"))
             s.execute(text(PG_PAD), {"n": target - have, "template": template})
+            s.execute(text("SET LOCAL session_replication_role = origin"))
+            uow.tasks.rebuild_counts()
         uow.commit()
     with engine.session_factory.kw["bind"].connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE instance")
