@@ -203,15 +203,17 @@ class ScriptHelpers:
         raise TypeError(f"expected an ISO date or datetime string, not {type(value).__name__}")
 
 
-class ScriptTime:
+class ScriptTime(ModuleType):
     """What scripts written for SpiffWorkflow use of the ``time`` module, on the engine clock.
 
     ``time.time()`` and ``time.time_ns()`` read the engine clock (a unique stamp, a correlation
     value); ``time.sleep()`` is refused: a script must not hold the case's transaction, a timer
-    event waits instead.
+    event waits instead. It is a module object, so a script may ``del time`` (as scripts that
+    imported it do) and it never stays behind in the task data.
     """
 
     def __init__(self, clock: Clock) -> None:
+        super().__init__("time")
         self._clock = clock
 
     def time(self) -> float:
@@ -302,6 +304,7 @@ class RestrictedEnvironment(TaskDataEnvironment):
     def __init__(self, helpers: dict[str, Any], time_limit_s: float = 2.0, memory_limit_mb: int = 256) -> None:
         super().__init__({})
         self.builtins = {**SAFE_BUILTINS, **helpers, "__import__": _internal_import}
+        self.module_helpers = {name: value for name, value in helpers.items() if isinstance(value, ModuleType)}
         self.time_limit_s = time_limit_s
         self.memory_limit_bytes = memory_limit_mb << 20
 
@@ -316,6 +319,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         scope = copy.deepcopy(context)
         shadowed = {name: scope[name] for name in GUARDS if name in scope}
         scope.update(external)
+        for name, module in self.module_helpers.items():  # script-local, so ``del time`` works
+            scope.setdefault(name, module)
         scope.update(GUARDS)
         scope["__builtins__"] = self.builtins
         self._run(code, scope)
@@ -486,7 +491,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
                 if tb.tb_frame.f_code.co_filename == SCRIPT_FILENAME:
                     line = tb.tb_lineno
                 tb = tb.tb_next
-        lines = script.splitlines()
+        lines = (script or "").splitlines()
         error_line = lines[line - 1] if line and 0 < line <= len(lines) else ""
         return line or 0, error_line
 
