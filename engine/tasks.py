@@ -10,6 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import Actor, may_work_task, require_supervisor
 from engine.attachments import referenced_ids
+from engine.forms import with_task_data_options
 from engine.instances import check_form
 from engine.stepping import failure_from
 from store.models import AuditEvent, HumanTask
@@ -107,11 +108,11 @@ def complete(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | N
                 raise Conflict(f"the task is claimed by {row.assignee}")
             raise Forbidden("only the assignee or a member of the task's group may complete it")
         version = engine.version(cmd.uow, cmd.instance.process_version_id)
-        schema = version.forms.get(row.form_file) if row.form_file else None
-        check_form(schema, data, actor.locale)
         task = cmd.workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
             raise Conflict("the task is no longer open")
+        schema = version.forms.get(row.form_file) if row.form_file else None
+        check_form(with_task_data_options(schema, task.data), data, actor.locale)
         task.data.update(data)
         cmd.attachment_ids.extend(referenced_ids(data))
         row.status, row.completed_by, row.completed_at = "completed", actor.username, cmd.now
