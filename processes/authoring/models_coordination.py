@@ -134,7 +134,7 @@ def unit_foreign_affairs_coordination():
     assert info is not None
     b = Builder()
     start = b.node("submit", START, "提请协调", lane="applicant_unit", form=f"{key}.submit")
-    init = b.node("register", SCRIPT, "登记", lane=FAO, script=INIT + "\nopinions = {}\nsign_off = \"\"")
+    init = b.node("register", SCRIPT, "登记", lane=FAO, script=INIT + "\nopinions = {}\nsign_off = \"\"\nsign_comment = \"\"\nsections = []")
     route = b.node("route", USER, "登记分办", lane=FAO, form=f"{key}.route",
                    instructions="{{ unit_name }}提请协调《{{ title }}》。请判断是否属外办职责，选定承办科室。")
     deadline(b, route, "due_in_working_days(2)", "分办时限", text="《{{ title }}》收文已满2个工作日仍未分办，请督办。")

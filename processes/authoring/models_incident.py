@@ -43,7 +43,7 @@ def foreign_incident_response():
     b = Builder()
     start = b.node("report", START, "报告涉外事件", lane="applicant_unit", form=f"{KEY}.submit")
     init = b.node("register", SCRIPT, "接报登记", lane=FAO,
-                  script='reported_at = now()\nprogress_reports = []\nresolved = False')
+                  script='reported_at = now()\nprogress_reports = []\nresolved = False\nsections = []\ninform_leader = False')
     ack = b.node("acknowledge", USER, "值班接报与初判", lane=FAO, form=f"{KEY}.acknowledge",
                  instructions=f"{{{{ unit_name }}}}报告：《{{{{ title }}}}》（{{{{ occurred_at }}}}，{{{{ location }}}}）。"
                               f"请在{ACK_HOURS}小时内核实情况、研判等级并确定处置科室。",

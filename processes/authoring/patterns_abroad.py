@@ -34,8 +34,12 @@ PUBLICITY_DAYS = 5
 HAND_BACK_DAYS = 7
 REPORT_DAYS = 15
 
-VETTING = ('political_review[vetted_member["id_number"]] = {"name": vetted_member["name"], '
-           '"passed": review_conclusion == "passed", "authority": review_authority, "on": review_date}')
+PREFILL_VETTING = ('political_review = [{"name": m["name"], "id_number": m["id_number"], "position": m["position"]} '
+                   'for m in members]')
+VETTING = '\n'.join([
+    'vetted = [r["id_number"] for r in political_review if r.get("conclusion") == "passed"]',
+    'vetting_failed = [m["name"] for m in members if m["id_number"] not in vetted]',
+])
 
 
 def trip_members() -> Field:
@@ -99,13 +103,25 @@ def trip_fields() -> tuple[Field, ...]:
     )
 
 
-POLITICAL_REVIEW = Form("abroad.political_review", "成员政审", "Political review of a member", (
-    choice("review_conclusion", "政审结论", "Conclusion",
-           (("passed", "同意出国（境）", "May travel"), ("failed", "不同意出国（境）", "May not travel")), widget="radio"),
-    text("review_authority", "政审单位", "Reviewing department", max_length=100, help="按干部管理权限，由组织人事部门出具"),
-    date("review_date", "政审日期", "Date of the review"),
-    attachment("review_document", "政审意见表", "Political review form", required=False),
-))
+POLITICAL_REVIEW = Form("abroad.political_review", "成员政审", "Political review of the members", (
+    Field("political_review", {
+        "type": "array", "title": "逐人政审结论", "title_en": "Political review of each member", "minItems": 1,
+        "maxItems": 50, "items": {"type": "object", "required": ["name", "id_number", "conclusion", "authority", "on"],
+                                  "properties": {
+            "name": {"type": "string", "title": "姓名", "title_en": "Name", "minLength": 1, "maxLength": 50},
+            "id_number": {"type": "string", "title": "身份证号", "title_en": "ID card number",
+                          "pattern": ID_NUMBER_PATTERN, "minLength": 18, "maxLength": 18},
+            "position": {"type": "string", "title": "职务", "title_en": "Position", "maxLength": 100},
+            "conclusion": {"type": "string", "title": "政审结论", "title_en": "Conclusion", "enum": ["passed", "failed"],
+                           "enumNames": ["同意出国（境）", "不同意出国（境）"], "enumNames_en": ["May travel", "May not travel"]},
+            "authority": {"type": "string", "title": "政审单位", "title_en": "Reviewing department", "minLength": 1,
+                          "maxLength": 100},
+            "on": {"type": "string", "format": "date", "title": "政审日期", "title_en": "Date of the review"}}}},
+        {"ui:help": "每名成员一行，已按申报名单列出 / one row per member, listed from the application",
+         "items": {"ui:order": ["name", "id_number", "position", "conclusion", "authority", "on"],
+                   "conclusion": {"ui:widget": "radio"}}}, True),
+    attachment("review_document", "政审意见表", "Political review forms", required=False),
+), description="按干部管理权限，由组织人事部门对每名成员出具政审意见；名单外人员不得出访。")
 PUBLICITY = Form("abroad.publicity", "出国（境）前公示", "Pre-departure publicity", (
     date("publicity_start", "公示开始日期", "Publicity starts on"),
     text("publicity_place", "公示方式及地点", "Where it is posted", max_length=200, help="如单位公示栏、内网"),
@@ -141,11 +157,9 @@ def _checks(extra: tuple[Field, ...]) -> tuple[Field, ...]:
 
 def _vetting_and_publicity(b: Builder, last: str, examiner: str) -> str:
     vet = b.node("political_review", USER, "成员政审", lane=UNIT, form="abroad.political_review",
-                 instructions="请按干部管理权限对{{ vetted_member.name }}（{{ vetted_member.position }}）"
-                              "进行出国（境）政审，填报政审结论。",
-                 multi=MultiInstance("members", "vetted_member"), post_script=VETTING)
-    summary = script(b, "vetting_summary", "汇总政审结论", UNIT,
-                     'vetting_failed = [r["name"] for r in political_review.values() if not r["passed"]]')
+                 instructions="请按干部管理权限对《{{ title }}》的每名成员（{{ members|map(attribute='name')|join('、') }}）"
+                              "进行出国（境）政审，逐人填报政审结论。",
+                 pre_script=PREFILL_VETTING, post_script=VETTING)
     gw = b.node("gw_vetting", XOR, "政审是否通过", lane=UNIT)
     post = b.node("publicity_post", USER, "出国（境）前公示", lane=UNIT, form="abroad.publicity",
                   instructions=f"政审已通过。请在本单位公示《{{{{ title }}}}》团组信息，公示期{PUBLICITY_DAYS}个工作日。",
@@ -155,7 +169,7 @@ def _vetting_and_publicity(b: Builder, last: str, examiner: str) -> str:
     result = b.node("publicity_result", USER, "报告公示结果", lane=UNIT, form="abroad.publicity_result",
                     instructions="公示期已于{{ publicity_ends }}届满，请报告公示结果。")
     gw_pub = b.node("gw_publicity", XOR, "公示是否有异议", lane=UNIT)
-    b.chain(last, vet, summary, gw)
+    b.chain(last, vet, gw)
     b.flow(gw, post, "全部通过", condition="not vetting_failed")
     refused(b, gw, "vetting_failed", UNIT, "有成员未通过",
             '"《" + title + "》成员政审未通过（" + "、".join(vetting_failed) + "），出访申请终止。"',
@@ -217,7 +231,7 @@ def trip(key: str, examiner: str, category: str, *, submit_extra: tuple[Field, .
                subject_zh="出访申请", subject_en="trip application")
     b = Builder()
     start = b.node("submit", START, "提交出访申请", lane=UNIT, form=f"{key}.submit")
-    init = b.node("register", SCRIPT, "受理登记", lane=examiner, script=INIT + "\npolitical_review = {}")
+    init = b.node("register", SCRIPT, "受理登记", lane=examiner, script=INIT)
     b.flow(start, init)
     last = _vetting_and_publicity(b, init, examiner)
     loop = b.add(review_loop(r))
