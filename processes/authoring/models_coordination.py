@@ -55,13 +55,13 @@ def foreign_activity_plan():
     gw = b.node("gw_final", XOR, "是否审定同意", lane=PROTOCOL)
     b.chain(start, init, loop, gw)
     refused(b, gw, "rejected", PROTOCOL, "不同意",
-            '"您报送的外事活动方案《" + title + "》未获批准。理由：" + comment',
+            '"您提交的外事活动方案《" + title + "》未获批准。理由：" + comment',
             '"Your activity plan \\"" + title + "\\" was not approved. Reason: " + comment', "不予批准")
     ok = b.node("approved", SCRIPT, "方案审定", lane=PROTOCOL, script='plan_approved_on = today()')
     b.flow(gw, ok, "同意", condition='decision == "approve"')
     last = numbered_letter(b, ok, PROTOCOL, "审",
                            '"经市领导审定，同意《" + title + "》活动方案。外办礼宾科将会同你单位落实礼宾、翻译和新闻报道等工作。"',
-                           '"您报送的外事活动方案《" + title + "》已批准，文号 " + doc_number',
+                           '"您提交的外事活动方案《" + title + "》已批准，文号 " + doc_number',
                            '"Your activity plan \\"" + title + "\\" was approved: " + doc_number')
     join = fan_out(b, last, "prepare", PROTOCOL, (
         Branch("protocol_arrangements", "礼宾安排", PROTOCOL, "common.preparation",

@@ -70,10 +70,15 @@ def foreign_incident_response():
                condition=f'"{lane}" in sections') for lane, id, name, text in HANDLERS),
         split_name="分工处置", join_name="科室处置完毕")
     # progress reports until resolved
-    progress = b.node("progress_report", USER, "报送处置进展", lane=FAO, form=f"{KEY}.progress",
-                      instructions="请向主任及市领导报送《{{ title }}》最新处置进展；事件平息后勾选“已妥善处置”。",
-                      post_script='progress_reports = progress_reports + [{"at": now(), "note": progress_note}]',
-                      loop=StandardLoop(condition="not resolved", maximum=50))
+    p = Builder(prefix="progress_")
+    p.chain(p.node("progress_start", START, "", lane=FAO),
+            p.node("progress_report", USER, "报送处置进展", lane=FAO, form=f"{KEY}.progress",
+                   instructions="请向主任及市领导报送《{{ title }}》最新处置进展；事件平息后勾选“已妥善处置”。",
+                   post_script='progress_reports = progress_reports + [{"at": now(), "note": progress_note}]'),
+            p.node("progress_end", END, "", lane=FAO))
+    progress = b.add(p.build_sub("progress_reports_loop", "处置进展报告",
+                                 loop=StandardLoop(condition="not resolved", maximum=50),
+                                 documentation="每次报送一轮，直至事件妥善处置（至多50次）。"))
     b.flow(split, progress)
     join = b.node("response_join", AND, "处置完毕", lane=FAO)
     for last in (merge, sections_done, progress):
