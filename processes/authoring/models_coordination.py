@@ -7,7 +7,7 @@ from .dsl import END, SCRIPT, START, TIMER_CATCH, USER, XOR, Builder, ProcessMod
 from .forms import Field, Form, attachment, boolean, choice, date, decision_form, integer, text, textarea
 from .models_incident import foreign_incident_response
 from .models_records import overseas_institution_registration
-from .patterns import INIT, deadline, lanes, notify
+from .patterns import INIT, deadline, lanes
 from .patterns_fao import Branch, Step, approval_chain, fan_out, numbered_letter, refused
 
 FAO = "fao_clerk"

@@ -173,8 +173,12 @@ def test_revision_reruns_the_review_only_and_takes_the_next_number(fast_engine):
 
 @pytest.mark.parametrize("key", ["official_passport_visa", "leader_visit_abroad_approval"])
 def test_refusal_ends_the_trip_without_a_number(fast_engine, key):
-    spec = BY_KEY[key]
-    case = CaseDriver(fast_engine, key, start_data=dict(spec.data)).start()
+    refuse(fast_engine, BY_KEY[key])
+
+
+def refuse(fast_engine, spec: ProcessSpec) -> CaseDriver:
+    """The trip is refused at ``spec.reject_at``: no number, no wait, a notice (also on PostgreSQL)."""
+    case = CaseDriver(fast_engine, spec.key, start_data=dict(spec.data)).start()
     assert case.run(until={spec.reject_at}, hooks={"political_review": vet}) == spec.reject_at
     fast_engine.reload()
     case.do(spec.reject_at, "reject", comment="出访时机不宜")
@@ -182,6 +186,7 @@ def test_refusal_ends_the_trip_without_a_number(fast_engine, key):
     assert_no_letter(case)
     assert case.notifications() == [f"您提交的出访申请《{spec.title}》未获批准。理由：出访时机不宜"]
     assert_audit_matches_log(case)
+    return case
 
 
 def test_a_member_failing_the_political_review_ends_the_application(fast_engine):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 
 from tests.integration.helpers import data_of
 from tests.integration.process_driver import (CST, CaseDriver, ProcessSpec, assert_audit_matches_log,  # noqa: F401
@@ -89,6 +88,12 @@ def test_activity_plan_revised_by_the_leader_and_refused_by_the_director(fast_en
 # --- 4 ------------------------------------------------------------------------------------------
 
 def test_incident_is_acknowledged_within_hours_and_handled_in_parallel(fast_engine):
+    run_incident(fast_engine)
+
+
+def run_incident(holder) -> CaseDriver:
+    """A major incident from the report to the closure (also run on PostgreSQL)."""
+    fast_engine = holder
     case = CaseDriver(fast_engine, "foreign_incident_response", start_data=dict(INCIDENT),
                       reload_after={"acknowledge", "progress_report"}).start()
     (ack,) = case.open_tasks()
@@ -129,6 +134,7 @@ def test_incident_is_acknowledged_within_hours_and_handled_in_parallel(fast_engi
     assert not task_rows(case, "documents_border")  # the passport section was not asked
     assert case.notifications() == [f"您报告的涉外事件《{case.start_data['title']}》已处置完毕，处置情况报告 衡外报〔{year}〕1号"]
     assert_audit_matches_log(case)
+    return case
 
 
 def test_a_general_incident_reported_by_the_clerk_needs_no_leader(fast_engine):
@@ -141,6 +147,12 @@ def test_a_general_incident_reported_by_the_clerk_needs_no_leader(fast_engine):
     assert steps == ["acknowledge", "director_instruction", "documents_border", "progress_report",
                      "closure_report", "director_sign"]
     assert "leader_instruction" not in steps and case.timers_fired == 0
+
+
+# cases that wait for the sign-off which numbers their letter (concurrency tests on PostgreSQL)
+NUMBERED_AT = {"unit_foreign_affairs_coordination": ("sign_off", {"sign_off": "approve"}, "feedback"),
+               "overseas_institution_registration": ("verify", {"decision": "approve"}, "record_filing")}
+START_DATA = {"unit_foreign_affairs_coordination": COORDINATION, "overseas_institution_registration": RECORD.data}
 
 
 # --- 5 ------------------------------------------------------------------------------------------
