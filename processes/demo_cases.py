@@ -98,13 +98,15 @@ def _completed_with_letter(d: _Demo) -> str:
         "matter": "2名德国专家拟来衡指导智能制造项目，需办理工作许可及居留手续。",
         "requested_support": "协调公安出入境部门办理工作类居留许可。", "needed_by": d.day(30),
     })
-    d.do(inst.id, "examine", "clerk_li", {"within_remit": True, "decision": "approve", "comment": "属外办协调职责。"})
-    d.approve(inst.id, ("verify", "chief_zhang"), ("approve", "director_liu"))
-    d.do(inst.id, "coordinate", "clerk_li", {"handled_on": d.day(0),
-                                             "handling_note": "已函请市公安局出入境管理支队优先办理。"})
+    d.do(inst.id, "route", "clerk_li", {"within_remit": True, "sections": ["passport_visa_section"],
+                                        "needs_director": False, "routing_note": "请护照签证科提出意见。"})
+    d.do(inst.id, "opinion_passport", "visa_wu", {"can_support": True,
+                                                  "section_opinion": "可函请市公安局出入境管理支队优先办理。"})
+    d.do(inst.id, "draft_reply", "clerk_li", {"reply_text": "请持邀请函及专家资料到市公安局出入境管理支队办理，外办已函请优先受理。"})
+    d.do(inst.id, "sign_off", "chief_zhang", {"sign_off": "approve"})
     d.do(inst.id, "feedback", "unit_wang", {"completed_on": d.day(0),
                                             "summary": "两名专家的工作许可已办结，项目按期启动。"})
-    return d.line(inst, f"已批准并办结（批复函已生成），状态 {d.status(inst.id)}")
+    return d.line(inst, f"已函复并办结（复函已生成），状态 {d.status(inst.id)}")
 
 
 def _returned_for_revision(d: _Demo) -> str:
@@ -137,19 +139,29 @@ def _rejected(d: _Demo) -> str:
 
 
 def _waiting_for_the_visa(d: _Demo) -> str:
+    members = [
+        {"name": "周建华", "gender": "male", "position": "市商务局副局长", "id_number": "430402197503121516",
+         "rank": "bureau", "political_review_done": True},
+        {"name": "陈晓梅", "gender": "female", "position": "外经贸科科长", "id_number": "430403198209230027",
+         "rank": "division", "political_review_done": True},
+    ]
     inst = d.start("official_passport_visa", "unit_wang", {
         "title": "市商务局赴日本经贸考察团", "unit_name": "衡阳市商务局", **_contact("王丽", "0734-8225566"),
         "mission": "考察先进制造业园区，洽谈招商合作项目，出席衡阳（东京）经贸推介会。",
-        "destination_type": "asia", "destinations": "日本东京、大阪", "inviter": "日本贸易振兴机构（JETRO）",
-        "departure_date": d.day(35), "return_date": d.day(41), "trip_days": 7,
-        "members": [
-            {"name": "周建华", "gender": "male", "position": "市商务局副局长", "id_number": "430402197503121516",
-             "rank": "bureau"},
-            {"name": "陈晓梅", "gender": "female", "position": "外经贸科科长", "id_number": "430403198209230027",
-             "rank": "division"},
-        ],
+        "destination_type": "asia", "destinations": "日本", "inviter": "日本贸易振兴机构（JETRO）",
+        "itinerary": [{"place": "日本东京", "arrive_on": d.day(35), "leave_on": d.day(38), "activity": "经贸推介会"},
+                      {"place": "日本大阪", "arrive_on": d.day(38), "leave_on": d.day(41), "activity": "考察园区"}],
+        "departure_date": d.day(35), "return_date": d.day(41), "trip_days": 7, "members": members,
         "funding_source": "部门预算（因公出国经费）", "budget_yuan": 86000, "invitation_letter": "demo-jetro-invitation",
     })
+    d.do(inst.id, "political_review", "unit_wang", {"political_review": [
+        {"name": m["name"], "id_number": m["id_number"], "position": m["position"], "conclusion": "passed",
+         "authority": "市委组织部", "on": d.day(-22)} for m in members]})
+    # posted in the unit 20 days ago (more than 5 working days, holidays included): the publicity period is over
+    d.do(inst.id, "publicity_post", "unit_wang", {"publicity_start": d.day(-20), "publicity_place": "局机关公示栏",
+                                                  "publicity_content": "团组名称、任务、国家、天数、人员及经费来源"})
+    d.engine.fire_due_timers()
+    d.do(inst.id, "publicity_result", "unit_wang", {"publicity_objection": "none"})
     d.do(inst.id, "examine", "visa_wu", {"materials_complete": True, "within_limits": True,
                                          "members_eligible": True, "decision": "approve", "comment": "符合规定。"})
     d.approve(inst.id, ("verify", "chief_zhang"), ("approve", "director_liu"))
@@ -159,33 +171,36 @@ def _waiting_for_the_visa(d: _Demo) -> str:
     d.do(inst.id, "lodge_visa", "visa_wu", {"embassy": "日本国驻华大使馆", "lodged_on": d.day(0),
                                            "visa_type": "official"}, every=True)
     waiting = "、".join(d.waiting_for(inst.id)) or "无"
-    return d.line(inst, f"已批准、已送签，等待使馆签证结果（消息 {waiting}）")
+    return d.line(inst, f"政审、公示完毕，任务批件已出，已送签，等待使馆签证结果（消息 {waiting}）")
 
 
 def _waiting_for_the_leader(d: _Demo) -> str:
     inst = d.start("foreign_activity_plan", "unit_wang", {
         "title": "孙建国市长会见日本大分市代表团", "unit_name": "衡阳市人民政府办公室", **_contact("王丽", "13907341234"),
-        "activity_type": "meeting", "activity_date": d.day(20), "venue": "雁城宾馆贵宾厅",
-        "attending_leader": "孙建国市长", "foreign_guests": "大分市市长一行8人", "attendance": 30,
-        "plan_summary": "会见、签署友好交流备忘录、工作午宴；配日语翻译2名。", "plan_document": "demo-meeting-plan",
+        "activity_type": "meeting", "activity_date": d.day(20), "activity_time": "10:00—11:30", "venue": "雁城宾馆贵宾厅",
+        "attending_leader": "孙建国市长",
+        "foreign_guests": [{"name": "佐藤樹一郎", "position": "大分市市长", "nationality": "日本"}],
+        "chinese_attendees": "市政府办公室、市外办、市商务局负责人", "attendance": 30,
+        "plan_summary": "会见、签署友好交流备忘录、工作午宴。", "interpretation_language": "japanese",
+        "media_coverage": True, "plan_document": "demo-meeting-plan",
     })
     d.do(inst.id, "examine", "protocol_zhou", {"protocol_proper": True, "talking_points_ok": True,
                                                "decision": "approve", "comment": "礼宾规格得当。"})
-    d.approve(inst.id, ("verify", "chief_zhang"), ("approve", "director_liu"))
-    return d.line(inst, "外办已审批，呈报市领导（leader_sun）审定")
+    d.approve(inst.id, ("director_review", "director_liu"))
+    return d.line(inst, "礼宾科审核、外办主任审核完毕，呈报市领导（leader_sun）审定")
 
 
 def _soon_overdue(d: _Demo) -> str:
     inst = d.start("foreign_incident_response", "unit_wang", {
-        "title": "韩国游客南岳景区交通事故处置", "unit_name": "衡阳市公安局", **_contact("王丽", "0734-8110110"),
-        "incident_kind": "accident", "severity": "major", "occurred_at": f"{d.day(-1)} 15:30",
-        "location": "南岳区南岳大道", "persons_involved": "韩国籍游客2名受伤，已送医。",
+        "title": "韩国游客南岳景区交通事故", "unit_name": "衡阳市公安局", **_contact("王丽", "0734-8110110"),
+        "incident_kind": "accident", "reported_level": "serious", "occurred_at": f"{d.day(0)} 08:30",
+        "location": "南岳区南岳大道", "nationalities": "韩国", "foreigners_involved": 2, "casualties": 2,
         "facts": "旅游大巴与私家车相撞，2名韩国游客受伤送市中心医院救治。",
-        "proposed_measures": "全力救治，通报驻长沙总领馆，做好家属接待。",
+        "measures_taken": "伤员已送医，现场已处置。",
     })
-    due = next((t.due_at for t in d.open_tasks(inst.id) if t.bpmn_id == "examine"), None)
+    due = next((t.due_at for t in d.open_tasks(inst.id) if t.bpmn_id == "acknowledge"), None)
     when = due.astimezone(CST).strftime("%Y-%m-%d %H:%M") if due else "未知"
-    return d.line(inst, f"待外办经办人（clerk_li）审查，时限1个工作日（{when} 到期，无人办理即超期）")
+    return d.line(inst, f"待值班经办人（clerk_li）接报初判，时限2小时（{when} 到期，逾期报科室负责人督办）")
 
 
 CASES: tuple[Callable[[_Demo], str], ...] = (
