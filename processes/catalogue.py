@@ -55,10 +55,9 @@ def _p(number, key, title_zh, title_en, description_zh, description_en, category
 
 _CATALOGUE = (
     _p(1, "foreign_activity_plan", "重大外事活动方案审核报批", "Plans for major foreign-affairs activities",
-       "市直单位报送市级以上领导出席的会见、会谈、宴请等重大外事活动方案，外办礼宾科审查、科室审核、主任审批后呈报市领导审定。",
-       "A municipal unit submits the plan of a meeting, talks, banquet or other major foreign activity attended by "
-       "municipal leaders; the protocol section examines it, the chief verifies, the director approves and submits it "
-       "to the municipal leader.", COORDINATION, examine=3, approve=2),
+       "市直单位报送市级以上领导出席的会见、会谈、宴请、签约等重大外事活动方案：礼宾科审核、外办主任审核后呈报市领导审定；批准后礼宾、翻译、新闻报道并行落实，活动后形成纪要。",
+       "A unit submits the plan of a meeting, talks, banquet or signing attended by municipal leaders: the protocol section reviews it, the director checks it and a municipal leader decides; then protocol, interpretation and press coverage are arranged in parallel, and minutes follow the activity.",
+       COORDINATION, examine=3, approve=2),
     _p(2, "state_guest_reception", "党和国家领导人来衡接待", "Reception of Party and state guests",
        "接待单位报送党和国家领导人、外国国宾来衡的接待通知与需求，外办礼宾科拟定接待方案，经审核审批并报市领导同意后，会同有关部门分工落实。",
        "The host unit reports a visit of Party and state guests; the protocol section drafts the reception plan, which "
@@ -70,28 +69,24 @@ _CATALOGUE = (
        "consular visitors; after approval the office confirms the programme with the visitors and organises the reception.",
        RECEPTION),
     _p(4, "foreign_incident_response", "涉外突发事件与纠纷处置", "Foreign-related incidents and disputes",
-       "有关单位或外办报告重大涉外事件、事故或纠纷，外办研判后审定处置方案，礼宾、护照签证、新闻文化科室并行会商处置，重大事件报市领导。",
-       "A unit or the office reports a major foreign-related incident or dispute; the office assesses it, approves a "
-       "handling plan, the sections countersign in parallel, and serious cases go to a municipal leader.",
+       "有关单位或外办值班人员报告涉外事故、纠纷、安全事件或领事保护案件：值班人员2小时内接报初判，立即报告主任（重大以上报市领导），相关科室并行处置并持续报送进展，处置完毕后形成报告由主任签发。",
+       "A unit or the office's duty clerk reports a foreign-related accident, dispute, security or consular case: the duty clerk acknowledges and assesses it within 2 hours, the director (and for major cases a municipal leader) is informed at once, the sections concerned act in parallel and report progress until it is resolved, and the director signs the closing report.",
        COORDINATION, starters=("applicant_unit", "fao_clerk"), examine=1, approve=1),
     _p(5, "unit_foreign_affairs_coordination", "市直单位外事工作协调", "Coordination of units' foreign affairs",
-       "市直单位就其涉外工作提请外办协调，外办审查、审核、审批后出具协调意见，单位反馈落实情况。",
-       "A unit directly under the municipality asks the office to coordinate its foreign work; the office examines, "
-       "verifies and approves, issues its coordination opinion, and the unit reports back.", COORDINATION),
+       "市直单位就涉外工作提请外办协调：外办登记分办，相关科室并行提出意见，拟写协调意见经科室负责人核稿（需要时主任签发）后函复，单位反馈落实情况。",
+       "A unit asks the office to coordinate its foreign work: the office registers and routes the request, the sections concerned give opinions in parallel, a coordination letter is drafted, checked (and signed by the director where needed) and sent, and the unit reports back.",
+       COORDINATION),
     _p(6, "official_passport_visa", "因公护照、通行证与签证办理", "Official passports, permits and visas",
-       "全市因公出国（境）人员的护照、往来港澳通行证及签证的申报办理：审查审批后逐人办证送签，等待使馆签证结果，回国后收缴证照、查验注销签证。",
-       "Applying for official passports, Hong Kong–Macao permits and visas for the city's official travellers: after "
-       "approval each member's documents are issued and lodged, the embassy's result awaited, and after the trip the "
-       "passports are collected and visas inspected and cancelled.", GOING_ABROAD),
+       "全市因公出国（境）人员的护照、往来港澳通行证及签证申报：单位逐人政审、出访前公示5个工作日，审核审批（按权限报市领导）后编发任务批件，逐人办证送签，回国后交回证照保管、注销签证并提交回国报告。",
+       "Official passports, Hong Kong–Macao permits and visas for the city's travellers: the unit vets each member, the trip is made public for 5 working days, it is approved (by a municipal leader where the authority table says so) with a numbered task approval, documents are issued and lodged per member, and after the trip passports return into custody, visas are cancelled and a return report is filed.",
+       GOING_ABROAD),
     _p(7, "overseas_chinese_office_trip", "侨办管理团组出访申报", "Trips of groups managed by the overseas Chinese office",
-       "市侨办管理的因公出国（境）团组和人员的出访申报与办理：外办审查、审核、审批（按审批权限报市领导），并统一办理证照签证。",
-       "Declaring and handling official trips abroad of groups and staff managed by the overseas Chinese affairs office: "
-       "examined, verified and approved (municipal leader where the authority table says so); passports and visas handled.",
+       "市侨办管理的因公出国（境）团组申报：成员政审、出访前公示5个工作日，外办审查审核审批（按权限报市领导）后编发任务批件，统一办理证照签证，回国后交回证照并提交回国报告。",
+       "Official trips of groups managed by the overseas Chinese affairs office: members vetted, the trip made public for 5 working days, examined and approved (municipal leader where the authority table says so) with a numbered task approval, documents handled, passports returned and a return report filed after the trip.",
        GOING_ABROAD),
     _p(8, "leader_visit_abroad_approval", "市领导出访审批", "Approval of municipal leaders' visits abroad",
-       "市长、副市长等市级领导出访（出境）的审批：外办审查审核、主任审批，呈报市主要领导审批，报省外办批复后办理证照。",
-       "Approval of visits abroad of the mayor and vice-mayors: examined and verified by the office, approved by the "
-       "director and the principal municipal leader, answered by the provincial foreign affairs office, then documents handled.",
+       "市长、副市长等市级领导出访（出境）审批：政审与公示后外办审查审核、主任审批，按权限呈报市主要领导，编发任务批件并报省外办批复，获批后办理证照，回国后交回证照并提交出访报告。",
+       "Visits abroad of the mayor and vice-mayors: after vetting and publicity the office examines and the director approves, the principal leader decides where required, a numbered task approval goes to the provincial foreign affairs office for its answer, then documents are handled; after the trip passports return and a report is filed.",
        GOING_ABROAD),
     _p(9, "sister_city_development_plan", "友好城市发展规划与交流计划", "Sister-city development plan and exchange programme",
        "友城科拟订全市友好城市发展规划和友城交流计划，征求相关单位意见后经审核、审批并报市政府审定，印发实施。",
@@ -133,18 +128,18 @@ _CATALOGUE = (
        "approves it (a municipal leader for large events), the sections countersign the support plan in parallel, and "
        "the event is run.", PRESS_CULTURE, examine=5, approve=3),
     _p(17, "press_culture_trip_approval", "新闻文化单位出访审批", "Trips abroad of press and cultural units",
-       "市新闻、文化单位团组和人员因公出国（境）的审查、审核、审批（按审批权限报市领导），并统一办理证照签证。",
-       "Examining, verifying and approving official trips abroad of the city's press and cultural units (municipal "
-       "leader where the authority table says so), with passports and visas handled per member.", GOING_ABROAD),
+       "市新闻、文化单位团组和人员因公出国（境）：成员政审、出访前公示5个工作日，新闻文化科审查、审核审批（按权限报市领导）后编发任务批件，统一办理证照签证，回国后交回证照并提交回国报告。",
+       "Official trips abroad of the city's press and cultural units: members vetted, the trip made public for 5 working days, examined by the press and culture section and approved (municipal leader where required) with a numbered task approval, documents handled, passports returned and a return report filed.",
+       GOING_ABROAD),
     _p(18, "foreign_press_group_reception", "外国新闻文化团组来访接待", "Reception of foreign press and cultural groups",
        "组织或配合有关部门接待来衡的外国新闻、文化团组：新闻文化科审查，审核审批后会同礼宾科筹备并接待。",
        "Organising, or helping the responsible department with, the reception of foreign press and cultural groups "
        "visiting Hengyang: examined by the press and culture section, then prepared with the protocol section.",
        RECEPTION),
     _p(19, "overseas_institution_registration", "驻外（境）机构备案", "Records of the city's institutions abroad",
-       "市属单位在境外设立的机构向外办备案：审查、审核、审批后编备案号，存续期间每年报送年度情况并复核。",
-       "Institutions the city's units set up abroad are put on record: examined, verified and approved with a record "
-       "number, then reviewed once a year while they exist.", COORDINATION,
+       "市属单位在境外设立的机构向外办备案：审核备案材料后编备案号并出具回执；存续期间单位申报事项变更、每年3月31日前报送年度报告，直至申请注销备案并经核准。",
+       "Institutions the city's units set up abroad are put on record with a record number and receipt; while they exist the unit files changes and an annual report (due by 31 March), until the record is cancelled on request.",
+       COORDINATION,
        starters=("applicant_unit", "fao_clerk"), examine=5, approve=3),
     _p(20, "research_study_personnel", "友城研修人员选派与接收", "Research and study personnel with sister cities",
        "选派赴外国友城研修学习人员、接收外国来衡研修人员：友城科审查，审核审批后办理派出或接收手续，研修期满评估总结。",
