@@ -214,24 +214,33 @@ def _entry_of(spec):
     return next((i for i in spec.inputs if isinstance(i, BoundaryEventSplit)), spec)
 
 
-def _cancelled_by(token, top, top_key: str) -> list[Element]:
-    """The active elements that cancelling ``token`` ends, subprocesses included."""
+def _cancel_roots(token) -> list:
+    """The tasks that cancelling ``token`` cancels: the token itself, or for a BoundaryEventSplit that
+    ran, its unfinished children (a boundary branch that already fired goes on by itself)."""
+    if not token.has_state(TaskState.FINISHED_MASK) or token.state == TaskState.ERROR:
+        return [token]
+    return [c for c in token.children if not c.has_state(TaskState.FINISHED_MASK) or c.state == TaskState.ERROR]
+
+
+def _cancelled_by(token, top, top_key: str) -> tuple[list[Element], set[int]]:
+    """The active elements that cancelling ``token`` ends (subprocesses included), and their task ids."""
     out: list[Element] = []
-    tasks = [token] if token.state & ACTIVE else []
-    tasks += [t for t in token if t is not token and t.state & ACTIVE]
+    seen: set[int] = set()
+    tasks = [t for root in _cancel_roots(token) for t in root if t.state & ACTIVE]
     for task in tasks:
+        seen.add(id(task))
         spec = task.task_spec
         if getattr(spec, "bpmn_id", None) is None:
             continue
-        key = _scope_key(task.workflow, top, top_key)
-        out.append(_element(spec, key))
+        out.append(_element(spec, _scope_key(task.workflow, top, top_key)))
         if isinstance(spec, SubWorkflowTask):
             sub = top.subprocesses.get(task.id)
             if sub is not None:
                 for inner in sub.get_tasks(state=ACTIVE):
+                    seen.add(id(inner))
                     if getattr(inner.task_spec, "bpmn_id", None) is not None:
                         out.append(_element(inner.task_spec, sub.spec.name))
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out)), seen
 
 
 # --- planning -----------------------------------------------------------------------------------
@@ -283,9 +292,8 @@ def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id
     preview.source = _element(source.task_spec, scope_key)
     plan.source_task = source
     plan.token = _token_of(source)
-    preview.cancelled = _cancelled_by(plan.token, workflow, top_key)
+    preview.cancelled, cancelled_ids = _cancelled_by(plan.token, workflow, top_key)
     preview.data_kept = sorted(k for k in source.data if not k.startswith("_"))
-    cancelled_ids = {id(t) for t in plan.token}
     preview.stays_active = list(dict.fromkeys(
         _element(t.task_spec, _scope_key(t.workflow, workflow, top_key)) for t in active
         if id(t) not in cancelled_ids and t.workflow is scope))
@@ -325,16 +333,10 @@ def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id
 # --- doing it -----------------------------------------------------------------------------------
 
 def _cancel_token(token) -> None:
-    if token.state == TaskState.ERROR:
-        token._set_state(TaskState.READY)  # a failed task is finished; cancel() only cancels unfinished ones
-    if token.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
-        token.cancel()
-    else:  # a BoundaryEventSplit that ran: cancel the task it split to and its waiting events
-        for child in list(token.children):
-            if child.state == TaskState.ERROR:
-                child._set_state(TaskState.READY)
-            if not child.has_state(TaskState.FINISHED_MASK):
-                child.cancel()
+    for task in _cancel_roots(token):
+        if task.state == TaskState.ERROR:
+            task._set_state(TaskState.READY)  # a failed task counts as finished; cancel() ends unfinished ones
+        task.cancel()
 
 
 def _start_before(parent, entry, data: dict):

@@ -203,3 +203,19 @@ def test_a_token_moves_inside_its_subprocess_and_a_call_activity_moves_as_a_whol
     assert [(r[2], r[4]) for r in rows(engine, inst.id)][2:] == [("check", "cancelled"), ("finish", "open")]
     engine.complete(open_row(engine, inst.id, "finish"), users["clerk"], {})
     assert case(engine, inst.id)[0] == "completed"
+
+
+def test_a_fired_non_interrupting_boundary_branch_stays_when_its_task_moves(engine, users, deploy):
+    deploy("timers.bpmn")
+    inst = engine.start("timers", users["boss"], {})
+    engine.clock.advance(days=10)
+    assert engine.fire_due_timers() == 1
+    assert sorted(r[2] for r in rows(engine, inst.id) if r[4] == "open") == ["escalate", "examine"]
+    preview = engine.move_preview(inst.id, users["boss"], "examine", "after_wait")
+    assert [e.bpmn_id for e in preview.cancelled] == ["examine"]
+    assert [e.bpmn_id for e in preview.stays_active] == ["escalate"]
+    engine.clock.advance(minutes=1)
+    engine.move(inst.id, users["boss"], "examine", "after_wait", "已处理")
+    assert sorted((r[2], r[4]) for r in rows(engine, inst.id)) == [
+        ("after_wait", "open"), ("escalate", "open"), ("examine", "cancelled")]
+    assert timers(engine, inst.id) == []
