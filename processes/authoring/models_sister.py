@@ -270,7 +270,7 @@ def sister_institution_approval():
     key = "sister_institution_approval"
     info = _info(key)
     b = Builder()
-    last = _start(b, key, UNIT, "申请缔结友好关系", "relationship_active = False")
+    last = _start(b, key, UNIT, "申请缔结友好关系", "relationship_active = False\nguidance_due = \"\"")
     check = b.add(review_sub(f"{key}_application_review", "审查审核审批", (
         Check("examine", "审查结好申请", SC, f"{key}.examine",
               "请审查{{ unit_name }}与{{ partner_institution }}缔结友好关系的申请（业务编号 {{ business_key }}）。",
@@ -299,7 +299,9 @@ def sister_institution_approval():
     last = task(b, last, "record_agreement", "协议备案", SC, "common.handling", "将友好协议备案，建立交流档案。")
     g = Builder(prefix="guidance_")
     gs = g.node("guidance_start", START, "开始", lane=SC)
-    w = wait_until(g, gs, "wait_next_year", "满一年", SC, "days_before(today(), -365)")
+    due = script(g, gs, "next_guidance_due", "下次报告日期", SC,
+                 "guidance_due = days_before(guidance_due or signed_on, -365)")
+    w = wait_until(g, due, "wait_next_year", "满一年", SC, "guidance_due")
     r = task(g, w, "activity_report", "年度交流活动报告", UNIT, f"{key}.activity_report",
              "请报告过去一年与{{ partner_institution }}的交流活动及下一年度计划。")
     gd = task(g, r, "guide", "指导交流活动", SC, f"{key}.guidance",
@@ -308,7 +310,7 @@ def sister_institution_approval():
     g.flow(gd, g.node("guidance_end", END, "本年度完毕", lane=SC))
     loop = b.add(g.build_sub(f"{key}_guidance", "逐年指导交流活动",
                              loop=StandardLoop(condition="relationship_active", maximum=10),
-                             documentation="每满一年一次；指导意见认为关系存续时继续（至多10年）。"))
+                             documentation="自签约起每满一年一次；指导意见认为关系存续时继续（至多10年）。"))
     b.flow(last, loop)
     finish(b, loop, SC)
     submit = Form(f"{key}.submit", info.title_zh, info.title_en, base_fields("结好事项", "Relationship") + (
