@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from ..catalogue import by_key
 from .common_forms import base_fields
-from .dsl import BOUNDARY, END, START, XOR, Builder, MultiInstance, StandardLoop, Timer
+from .dsl import BOUNDARY, END, START, XOR, Builder, StandardLoop, Timer
 from .forms import (ID_NUMBER_PATTERN, Field, Form, attachment, boolean, choice, date, integer, text,
                     textarea)
 from .forms_visit import examine_form
 from .patterns import INIT
-from .patterns_visit import (Check, Redo, deadline, finish, letter, make_model, optional, refuse, review_sub,
+from .patterns_visit import (Check, Redo, deadline, each, finish, letter, make_model, optional, refuse, review_sub,
                              script, task, wait_message, wait_until)
 
 SC, CHIEF, DIRECTOR, LEADER, UNIT = ("sister_city_section", "section_chief", "office_director",
@@ -57,13 +57,12 @@ def sister_city_development_plan():
     info = _info(key)
     b = Builder()
     last = _start(b, key, SC, "起草规划（计划）", "opinions = []")
-    consult = b.node("consult_units", "user", "征求单位意见", lane=UNIT, form=f"{key}.opinion",
-                     instructions="请{{ consulted_unit }}对《{{ title }}》（征求意见稿）提出书面意见，"
-                                  "{{ opinions_due }}前反馈。",
-                     multi=MultiInstance("consulted_units", "consulted_unit"), pre_script='opinion_text = ""',
-                     post_script='opinions = opinions + [consulted_unit + "：" + opinion_stance + "；" + '
-                                 '(opinion_text or "无具体意见")]')
-    b.flow(last, consult)
+    consult = each(b, last, f"{key}_consultation", "逐一征求单位意见", "consulted_units", "consulted_unit",
+                   ("consult_units", "征求单位意见", UNIT, f"{key}.opinion",
+                    "请{{ consulted_unit }}对《{{ title }}》（征求意见稿）提出书面意见，{{ opinions_due }}前反馈。"),
+                   pre_script='opinion_text = ""',
+                   post_script='opinion = consulted_unit + "：" + opinion_stance + "；" + (opinion_text or "无具体意见")',
+                   collect=("opinions", "opinion"))
     last = task(b, consult, "consolidate", "汇总意见形成送审稿", SC, f"{key}.consolidation",
                 "各单位意见：{% for o in opinions %}\n- {{ o }}{% endfor %}\n请逐条研究吸收，形成送审稿。")
     review = b.add(review_sub(f"{key}_plan_review", "审核审定", (
@@ -124,7 +123,7 @@ def sister_city_daily_management():
     key = "sister_city_daily_management"
     info = _info(key)
     b = Builder()
-    last = _start(b, key, SC, "启动年度友城管理", "dormant_cities = []")
+    last = _start(b, key, SC, "启动年度友城管理", "city_reviews = []\ndormant_cities = []")
     upkeep = task(b, last, "upkeep", "日常联络与维护（全年）", SC, f"{key}.upkeep",
                   "{{ year }}年度与各友城保持日常联络；每季度填写联络记录，年终完成本任务进入年度评估。")
     b.node("quarterly", BOUNDARY, "每季度", attached_to=upkeep, interrupting=False,
@@ -133,13 +132,13 @@ def sister_city_daily_management():
              "请记录本季度与各友城的往来函电、视频会议和互访。")
     b.flow("quarterly", q)
     b.flow(q, b.node("quarterly_end", END, "记录完毕", lane=SC))
-    review = b.node("review_city", "user", "友城年度评估", lane=SC, form=f"{key}.city_review",
-                    instructions="请评估与{{ city.city }}（{{ city.country }}，{{ city.since }}年结好）"
-                                 "本年度的交往情况。",
-                    multi=MultiInstance("cities", "city"),
-                    post_script='dormant_cities = dormant_cities + ([city["city"]] if activity_level == "dormant" '
-                                'else [])')
-    b.flow(upkeep, review)
+    review = each(b, upkeep, f"{key}_city_reviews", "逐一评估友城", "cities", "city",
+                  ("review_city", "友城年度评估", SC, f"{key}.city_review",
+                   "请评估与{{ city.city }}（{{ city.country }}，{{ city.since }}年结好）本年度的交往情况。"),
+                  post_script='city_review = {"city": city["city"], "level": activity_level}',
+                  collect=("city_reviews", "city_review"))
+    review = script(b, review, "find_dormant", "找出不活跃友城", SC,
+                    'dormant_cities = [r["city"] for r in city_reviews if r["level"] == "dormant"]')
     last = task(b, review, "annual_report", "编写年度工作报告", SC, f"{key}.annual_report",
                 "请汇总全年联络和各友城评估情况，编写{{ year }}年度友城工作报告。")
     check = b.add(review_sub(f"{key}_report_review", "年度报告审核", (
@@ -375,12 +374,12 @@ def research_study_personnel():
     last = _start(b, key, SC, "发布研修项目或登记来衡申请", "nominations = []")
     route = _gate(b, last, "gw_direction", "选派或接收", SC)
     # outbound: units nominate, the office vets and selects, they go and come back
-    nominate = b.node("nominate", "user", "推荐人选", lane=UNIT, form=f"{key}.nomination",
-                      instructions="请{{ nominating_unit }}按《{{ title }}》条件（{{ study_field }}，名额{{ places }}人）"
-                                   "推荐人选。",
-                      multi=MultiInstance("nominating_units", "nominating_unit"),
-                      post_script='nominations = nominations + [nominating_unit + "：" + nominees]')
-    b.flow(route, nominate, "选派", condition='direction == "outbound"')
+    nominate = each(b, route, f"{key}_nominations", "各单位推荐", "nominating_units", "nominating_unit",
+                    ("nominate", "推荐人选", UNIT, f"{key}.nomination",
+                     "请{{ nominating_unit }}按《{{ title }}》条件（{{ study_field }}，名额{{ places }}人）推荐人选。"),
+                    post_script='nomination = nominating_unit + "：" + nominees',
+                    collect=("nominations", "nomination"),
+                    label="选派", condition='direction == "outbound"')
     sel = task(b, nominate, "vet_nominees", "资格审查与遴选", SC, f"{key}.selection",
                "各单位推荐：{% for n in nominations %}\n- {{ n }}{% endfor %}\n请审查资格并提出拟选派人员。")
     pick = b.add(review_sub(f"{key}_selection_review", "确定人选", (

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .dsl import (AND, BOUNDARY, END, MSG_CATCH, SCRIPT, SERVICE, START, TIMER_CATCH, USER, XOR,
-                  Builder, Node, ProcessModel, StandardLoop, Timer)
+                  Builder, MultiInstance, Node, ProcessModel, StandardLoop, Timer)
 from .patterns import GROUP_LABELS, notify
 
 LANE_ORDER = ("applicant_unit", "protocol_section", "sister_city_section", "press_culture_section",
@@ -152,6 +152,26 @@ def chain(b: Builder, last: str, *specs: tuple[str, str, str, str, str]) -> str:
     for spec in specs:
         last = task(b, last, *spec)
     return last
+
+
+def each(b: Builder, last: str, id: str, name: str, collection: str, item: str,
+         spec: tuple[str, str, str, str, str], pre_script: str | None = None,
+         post_script: str | None = None, label: str = "", condition: str | None = None,
+         collect: tuple[str, str] | None = None) -> str:
+    """One task per item of ``collection``, side by side: a multi-instance sub-process around it.
+
+    SpiffWorkflow runs the scripts of a multi-instance *task* once, on the whole; inside a
+    multi-instance sub-process the task's scripts run for every item, and what each instance
+    adds to a list of strings is merged back into the case.
+    """
+    s = Builder(prefix=f"{id}_")
+    start = s.node(f"{id}_start", START, "开始", lane=spec[2])
+    t = task(s, start, *spec, pre_script=pre_script, post_script=post_script)
+    s.flow(t, s.node(f"{id}_end", END, "完成", lane=spec[2]))
+    node = b.add(s.build_sub(id, name, multi=MultiInstance(collection, item, output_ref=collect and collect[0],
+                                                              output_item=collect and collect[1])))
+    b.flow(last, node, label, condition=condition)
+    return node
 
 
 def parallel(b: Builder, last: str, prefix: str, lane: str,
