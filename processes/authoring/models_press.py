@@ -34,8 +34,16 @@ def _gate(b: Builder, last: str, id: str, name: str, lane: str) -> str:
     return gw
 
 
-def _objection(step: str) -> str:
-    return f'objections = objections + ([] if agree else ["{step}"])'
+def _objection(id: str) -> str:
+    # one variable per branch: parallel branches that change the same list do not merge reliably
+    return f"objection_{id} = not agree"
+
+
+def _collect(b: Builder, join: str, branches: tuple[tuple[str, str, str, str], ...], extra: str = "") -> str:
+    """After the join: ``objections``, the names of the countersignatures that refused."""
+    pairs = ", ".join(f'("{name}", objection_{id})' for id, name, _l, _t in branches)
+    code = f"objections = [name for name, refused in ({pairs}) if refused]" + (f"\n{extra}" if extra else "")
+    return script(b, join, "collect_countersign", "汇总会签意见", PC, code)
 
 
 def _countersign(b: Builder, gw: str, branches: tuple[tuple[str, str, str, str], ...]) -> tuple[str, str]:
@@ -45,7 +53,7 @@ def _countersign(b: Builder, gw: str, branches: tuple[tuple[str, str, str, str],
     b.flow(gw, split, "同意", condition='decision == "approve"')
     for id, name, lane, text_ in branches:
         t = b.node(id, "user", name, lane=lane, form="common.countersign", instructions=text_,
-                   post_script=_objection(name))
+                   post_script=_objection(id))
         b.flow(split, t)
         b.flow(t, join)
     return split, join
@@ -62,7 +70,7 @@ def news_culture_exchange():
     info = _info(key)
     b = Builder()
     s = b.node("submit", START, "申报新闻文化交流项目", lane=UNIT, form=f"{key}.submit")
-    last = script(b, s, "register", "登记", PC, INIT + "\nobjections = []")
+    last = script(b, s, "register", "登记", PC, INIT)
     check = b.add(review_sub(f"{key}_project_review", "审查审核", (
         Check("examine", "审查交流项目", PC, f"{key}.examine",
               "请审查{{ unit_name }}申报的《{{ title }}》：外方背景和交流内容（业务编号 {{ business_key }}）。",
@@ -72,11 +80,13 @@ def news_culture_exchange():
     b.flow(last, check)
     gw = _gate(b, check, "gw_examined", "审查结论", PC)
     _refused(b, gw, "rejected", "交流项目", "exchange project")
-    _split, join = _countersign(b, gw, (
+    branches = (
         ("content_review", "内容审核会签", PC, "审核展品、节目或稿件内容，确认符合对外宣传口径。"),
         ("safety_review", "安全审查会签", CLERK, "会同公安、文旅部门审查场地安全和外方人员情况。"),
         ("protocol_review", "礼宾会签", PROTOCOL, "会签外方人员接待和礼宾安排。"),
-    ))
+    )
+    _split, join = _countersign(b, gw, branches)
+    join = _collect(b, join, branches)
     gw2 = _gate(b, join, "gw_countersigned", "会签是否一致同意", PC)
     _refused(b, gw2, "countersign_refused", "交流项目", "exchange project",
              reason='"会签未通过（" + "、".join(objections) + "）"', end_name="会签未通过")
@@ -123,7 +133,7 @@ def large_foreign_event():
     b = Builder()
     s = b.node("submit", START, "申报大型涉外活动", lane=UNIT, form=f"{key}.submit")
     last = script(b, s, "register", "登记", PC,
-                  INIT + f"\nobjections = []\nneeds_police_permit = expected_audience >= {POLICE_THRESHOLD}")
+                  INIT + f"\nneeds_police_permit = expected_audience >= {POLICE_THRESHOLD}")
     check = b.add(review_sub(f"{key}_event_review", "审查审核", (
         Check("examine", "审查活动方案", PC, f"{key}.examine",
               "请审查《{{ title }}》活动方案和应急预案（业务编号 {{ business_key }}）。",
@@ -133,11 +143,12 @@ def large_foreign_event():
     b.flow(last, check)
     gw = _gate(b, check, "gw_examined", "审查结论", PC)
     _refused(b, gw, "rejected", "活动申请", "event application")
-    split, join = _countersign(b, gw, (
+    branches = (
         ("protocol_plan", "外宾礼宾接待会签", PROTOCOL, "会签外宾迎送、礼宾与贵宾接待方案。"),
         ("visa_support", "外籍人员邀请与签证协助会签", PV, "会签外籍演职人员、运动员的邀请函与签证协助事项。"),
         ("media_plan", "新闻宣传与境外媒体会签", PC, "会签新闻发布、境外媒体采访与舆情应对方案。"),
-    ))
+    )
+    split, join = _countersign(b, gw, branches)
     # the public security organ's permit, only for a crowd of POLICE_THRESHOLD or more
     gp = b.node("gw_police", XOR, "是否须公安安全许可", lane=CLERK)
     b.flow(split, gp)
@@ -145,12 +156,12 @@ def large_foreign_event():
                "预计观众{{ expected_audience }}人，请督促主办单位向公安机关申请大型群众性活动安全许可，并函告外籍人员情况。")
     b.flow(gp, ask, "须许可", condition="needs_police_permit")
     wait = wait_message(b, ask, "wait_police_permit", "公安机关许可决定", CLERK, "police_permit")
-    note = script(b, wait, "record_permit", "登记许可决定", CLERK,
-                  'objections = objections + ([] if police_permit.get("permitted", True) else ["公安安全许可"])')
     mp = b.node("gw_police_merge", XOR, "", lane=CLERK)
-    b.flow(note, mp)
+    b.flow(wait, mp)
     b.flow(gp, mp, "无需许可", default=True)
     b.flow(mp, join)
+    join = _collect(b, join, branches, 'objections = objections + (["公安安全许可"] if needs_police_permit and '
+                                       'not police_permit.get("permitted", True) else [])')
     gw2 = _gate(b, join, "gw_countersigned", "会签与许可是否齐备", PC)
     _refused(b, gw2, "countersign_refused", "活动申请", "event application",
              reason='"会签或安全许可未通过（" + "、".join(objections) + "）"', end_name="会签未通过")
