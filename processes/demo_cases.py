@@ -65,7 +65,8 @@ def _contact(person: str, phone: str) -> dict:
 def _just_started(d: _Demo) -> str:
     inst = d.start("foreign_delegation_reception", "unit_wang", {
         "title": "接待德国巴伐利亚州经贸代表团", "unit_name": "衡阳市商务局", **_contact("王丽", "0734-8225566"),
-        "guest_name": "德国巴伐利亚州经贸代表团", "guest_country": "德国", "arrival_date": d.day(24),
+        "guest_name": "德国巴伐利亚州经贸代表团", "guest_country": "德国", "delegation_head": "Markus Weber 司长",
+        "arrival_date": d.day(24),
         "departure_date": d.day(26), "party_size": 8,
         "guests": [
             {"name": "Markus Weber", "gender": "male", "position": "巴伐利亚州经济部司长", "nationality": "德国",
@@ -74,7 +75,8 @@ def _just_started(d: _Demo) -> str:
              "passport_no": "C7HK2LM09"},
         ],
         "purpose": "考察衡阳高新区装备制造企业，出席中德产业合作座谈会。", "requested_leader": "孙建国",
-        "guest_type": "delegation",
+        "guest_type": "delegation", "arranged_by": "省外办安排通知（湘外函〔2026〕15号）",
+        "visit_attachment": "demo-bavaria-notice",
     })
     return d.line(inst, "刚提交，待礼宾科（protocol_zhou）审查")
 
@@ -83,8 +85,10 @@ def _waiting_for_the_chief(d: _Demo) -> str:
     inst = d.start("news_culture_exchange", "unit_wang", {
         "title": "衡阳—大分摄影作品交流展", "unit_name": "衡阳市文化旅游广电体育局", **_contact("王丽", "0734-8456789"),
         "partner": "大分市文化振兴财团", "partner_kind": "ngo", "exchange_kind": "exhibition",
-        "start_date": d.day(40), "end_date": d.day(55),
-        "project_content": "在两市互办摄影作品展，各展出反映城市风貌的作品60幅。", "project_attachment": "demo-photo-plan",
+        "start_date": d.day(40), "end_date": d.day(55), "venue": "衡阳市美术馆", "foreign_participants": 6,
+        "project_content": "在两市互办摄影作品展，各展出反映城市风貌的作品60幅。",
+        "content_list": "《雁城印象》《大分四季》等摄影作品各60幅", "safety_measures": "展厅限流300人，配安保4人。",
+        "project_attachment": "demo-photo-plan",
     })
     d.do(inst.id, "examine", "press_huang", {"partner_verified": True, "content_appropriate": True,
                                              "decision": "approve", "comment": "材料齐全，外方背景已核实。"})
@@ -113,7 +117,7 @@ def _returned_for_revision(d: _Demo) -> str:
     inst = d.start("sister_city_exchange", "unit_wang", {
         "title": "衡阳市八中与大分上野丘高中青少年交流", "unit_name": "衡阳市教育局", **_contact("王丽", "0734-8123456"),
         "partner_city": "日本大分市", "partner_organisation": "大分县立上野丘高等学校", "exchange_kind": "youth",
-        "start_date": d.day(60), "end_date": d.day(67),
+        "direction": "outbound", "start_date": d.day(60), "end_date": d.day(67), "funding_source": "学校自筹",
         "project_content": "两校师生互访、同堂上课、家庭寄宿。", "participants": 20,
         "project_attachment": "demo-youth-plan",
     })
@@ -130,7 +134,8 @@ def _rejected(d: _Demo) -> str:
         "journalists": [{"name": "Tom Baker", "gender": "male", "position": "自由撰稿人", "nationality": "英国",
                          "passport_no": "123456789"}],
         "press_card_no": "无", "interview_start": d.day(10), "interview_end": d.day(12),
-        "topics": "拍摄工业园区企业生产情况。", "interview_request": "demo-interview-request",
+        "topics": "拍摄工业园区企业生产情况。", "interviewees": "衡阳白沙洲工业园区企业",
+        "interview_request": "demo-interview-request",
     })
     d.do(inst.id, "examine", "press_huang", {"credentials_valid": False, "topics_acceptable": False,
                                              "decision": "reject",

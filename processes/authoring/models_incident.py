@@ -76,7 +76,7 @@ def foreign_incident_response():
                    instructions="请向主任及市领导报送《{{ title }}》最新处置进展；事件平息后勾选“已妥善处置”。",
                    post_script='progress_reports = progress_reports + [{"at": now(), "note": progress_note}]'),
             p.node("progress_end", END, "", lane=FAO))
-    progress = b.add(p.build_sub("progress_reports_loop", "处置进展报告",
+    progress = b.add(p.build_sub("foreign_incident_response_progress", "处置进展报告",
                                  loop=StandardLoop(condition="not resolved", maximum=50),
                                  documentation="每次报送一轮，直至事件妥善处置（至多50次）。"))
     b.flow(split, progress)

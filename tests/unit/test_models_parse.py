@@ -58,7 +58,8 @@ def test_each_process_parses_with_its_call_activities_and_decisions(parser, key)
     spec = parser.get_spec(key)
     subs = parser.get_subprocess_specs(key)
     assert spec.name == key
-    assert (f"{key}_review" in subs) == (key not in NO_REVISION)
+    # sub-process ids are process ids for the parser: prefixed with the key, they stay unique in a deploy
+    assert all(s.startswith(f"{key}_") for s in subs if s != "passport_visa_handling"), sorted(subs)
 
 
 @pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.stem)
@@ -193,11 +194,12 @@ def test_revision_is_a_bounded_standard_loop():
         tree = _tree(path)
         for loop in _xp(tree, "//bpmn:standardLoopCharacteristics"):  # every repetition is bounded
             assert 0 < int(loop.get("loopMaximum")) <= 100, path.stem
-        loops = _xp(tree, f"//bpmn:subProcess[@id='{path.stem}_review']/bpmn:standardLoopCharacteristics")
-        assert len(loops) == (0 if path.stem in NO_REVISION else 1), path.stem
-        for loop in loops:
-            assert int(loop.get("loopMaximum")) <= 10
-            assert _xp(loop, "./bpmn:loopCondition")[0].text == 'decision == "revise"'
+            assert _xp(loop, "./bpmn:loopCondition")[0].text.strip(), path.stem
+        revise = [loop for loop in _xp(tree, "//bpmn:subProcess/bpmn:standardLoopCharacteristics")
+                  if re.fullmatch(r'\w*decision == "revise"', _xp(loop, "./bpmn:loopCondition")[0].text.strip())]
+        assert bool(revise) == (path.stem not in NO_REVISION), path.stem
+        for loop in revise:
+            assert int(loop.get("loopMaximum")) <= 10, path.stem
 
 
 def test_messages_are_correlated_by_business_key():
