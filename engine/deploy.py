@@ -116,6 +116,8 @@ def _located(exc: Exception, default_file: str) -> ModelProblem:
         msg = str(exc.args[0]) if exc.args else str(exc)
         if exc.id:
             msg = f"{msg} (element {exc.id})"
+        if "atomic type 'xs:ID'" in msg:
+            msg += " (an id must be unique in its file and start with a letter or '_')"
         return ModelProblem(exc.file_name or default_file, line, _readable(msg), exc.id or None)
     if isinstance(exc, etree.XMLSyntaxError):
         return ModelProblem(default_file, exc.lineno, exc.msg)
@@ -125,6 +127,28 @@ def _located(exc: Exception, default_file: str) -> ModelProblem:
     if isinstance(exc, (TypeError, AttributeError, KeyError)):
         text = f"the model refers to something that is not defined or is malformed ({exc.__class__.__name__}: {exc})"
     return ModelProblem(getattr(exc, "file_name", None) or default_file, line, _readable(text))
+
+
+_EVENTS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent")
+
+
+def drop_stray_event_message_refs(tree, filename: str) -> list[ModelProblem]:
+    """Remove a ``messageRef`` attribute written on an event element itself, with a warning.
+
+    Older versions of the SpiffWorkflow modeler wrote ``messageRef="[object Object]"`` on message
+    events; BPMN names an event's message in its ``messageEventDefinition`` (which those files
+    also have), and the schema refuses the attribute. It carries nothing, so it is dropped.
+    """
+    dropped: list[ModelProblem] = []
+    for name in _EVENTS:
+        for node in tree.iter(f"{{{BPMN_NS}}}{name}"):
+            value = node.attrib.pop("messageRef", None)
+            if value is not None:
+                dropped.append(ModelProblem(
+                    filename, node.sourceline,
+                    f"ignored messageRef=\"{value}\" on {name} '{node.get('id')}': an event names its message "
+                    "in its messageEventDefinition", node.get("id")))
+    return dropped
 
 
 def _process_ids(tree) -> list[tuple[str, bool, int | None]]:
@@ -140,6 +164,15 @@ def _hash(*parts: str) -> str:
         h.update(p.encode())
         h.update(b"\0")
     return h.hexdigest()
+
+
+def unknown_operator_message(element_id: str, operator: str, known: set[str]) -> str:
+    """Why a service task's operator is refused, and what is available instead."""
+    text = f"service task {element_id} uses unknown operator '{operator}'"
+    if "/" in operator:  # spiff-arena's connector-proxy naming: connector/Command
+        text += (" (a command of a SpiffWorkflow connector proxy; this engine calls no connector proxy "
+                 "and reaches no outside system from a model)")
+    return text + f"; operators here: {', '.join(sorted(known)) or 'none'}"
 
 
 class Deployer:
@@ -201,6 +234,9 @@ class Deployer:
                         elif executable and refresh_dependents and pid not in process_files:
                             dependent_ids.append((pid, item.name, line))
                         process_files.setdefault(pid, item.name)
+                    ignored = drop_stray_event_message_refs(item.tree, item.name)
+                    if not item.from_store:
+                        warnings_by_file.setdefault(item.name, []).extend(ignored)
                     parser.add_bpmn_xml(item.tree, filename=item.name)
                     if not item.from_store:
                         errors, warnings = lint.lint_bpmn(item.tree, item.name)
@@ -242,7 +278,7 @@ class Deployer:
             if self.handler_names is not None:
                 for op, element_id in info.service_operators:
                     if op not in self.handler_names:
-                        problems.append(ModelProblem(filename, line, f"service task {element_id} uses unknown operator '{op}'"))
+                        problems.append(ModelProblem(filename, line, unknown_operator_message(element_id, op, self.handler_names)))
             prepared.append((pid, filename, spec, subprocess_specs, info, used_forms))
 
         if problems:

@@ -3,7 +3,9 @@
 :func:`validate_form` answers ``[{"field": "members.0.name", "message": "此项为必填项"}]``: ``field``
 names the offending field itself (a missing required property is named, not its parent; an
 ``if``/``then`` rule such as "comment required unless approved" points at ``comment``), ``""`` the
-body as a whole. :func:`check_schema` tells an analyst whether an uploaded schema is valid.
+body as a whole. :func:`check_schema` tells an analyst whether an uploaded schema is valid;
+:func:`with_task_data_options` fills in choices a process computes
+(``"anyOf": ["options_from_task_data_var:NAME"]``, the SpiffWorkflow convention).
 """
 from __future__ import annotations
 
@@ -133,6 +135,74 @@ def validate_form(schema: dict, data: Any, locale: str = "zh_CN") -> list[dict]:
     return details
 
 
+TASK_DATA_OPTIONS = "options_from_task_data_var:"
+"""``"anyOf": ["options_from_task_data_var:colors"]``: the choices are the list ``colors`` in the
+task data (SpiffWorkflow's convention for choices computed by the process), each a
+``{"value": ..., "label": ...}`` object or a plain value."""
+
+
+def _options_variable(node: Any) -> tuple[str, str] | None:
+    """``(keyword, variable)`` when this schema node takes its choices from task data."""
+    if not isinstance(node, dict):
+        return None
+    for keyword in ("anyOf", "oneOf", "enum"):
+        value = node.get(keyword)
+        if (isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
+                and value[0].startswith(TASK_DATA_OPTIONS)):
+            return keyword, value[0][len(TASK_DATA_OPTIONS):].strip()
+    return None
+
+
+def with_task_data_options(schema: Any, data: dict | None) -> Any:
+    """The schema with choices taken from task data filled in as ``enum`` (and ``enumNames``).
+
+    Args:
+        schema: A form schema, possibly using ``options_from_task_data_var:NAME``.
+        data: The task data; ``None`` leaves every such field free text (used to check a schema
+            before any task exists).
+
+    Returns:
+        The schema itself when it uses no such choices, else a resolved copy. A variable that is
+        missing or not a list gives no choices (nothing validates).
+    """
+    if not _uses_task_data_options(schema):
+        return schema
+    return _fill_options(schema, data)
+
+
+def _uses_task_data_options(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if _options_variable(item) is not None:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _fill_options(node: Any, data: dict | None) -> Any:
+    if isinstance(node, list):
+        return [_fill_options(item, data) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _fill_options(value, data) for key, value in node.items()}
+    found = _options_variable(node)
+    if found is not None:
+        keyword, variable = found
+        del out[keyword]
+        if data is not None:
+            options = data.get(variable)
+            options = options if isinstance(options, list) else []
+            values = [o.get("value") if isinstance(o, dict) else o for o in options]
+            labels = [str(o.get("label", o.get("value"))) if isinstance(o, dict) else str(o) for o in options]
+            out["enum"] = values
+            out["enumNames"] = labels
+    return out
+
+
 def check_schema(schema: Any) -> list[str]:
     """Tell whether ``schema`` is a valid JSON Schema (Draft 2020-12).
 
@@ -144,6 +214,7 @@ def check_schema(schema: Any) -> list[str]:
     """
     if not isinstance(schema, (dict, bool)):
         return [f"a JSON Schema must be an object, not {type(schema).__name__}"]
+    schema = with_task_data_options(schema, None)  # choices named by task data are filled in later
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=FormatChecker())
     messages = []
     for error in sorted(meta.iter_errors(schema), key=lambda e: list(map(str, e.absolute_path))):

@@ -2,9 +2,12 @@
 
 Errors block a deploy: unquoted timer literals (timer expressions are Python, so ``PT1S`` is a
 name, not a duration), ids ``Start``/``End`` (reserved by SpiffWorkflow), and two or more flows
-into an activity or intermediate event without a merge gateway. Warnings never block: a loop
-through a gateway (it stalls silently after about 333 iterations) and an exclusive gateway with
-several outgoing flows but no default flow.
+into an activity or intermediate event without a merge gateway; the message says which kind:
+from parallel branches (it would run once per branch), a loop with no way out, or an implicit
+merge of alternative paths (SpiffWorkflow would run it once per arriving path; the office's
+rule is that a model shows its merges). Warnings never block: a loop through a gateway (it
+stalls silently after about 333 iterations) and an exclusive gateway with several outgoing
+flows but no default flow.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ _ACTIVITIES = frozenset({
     "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
 })
 _INTERMEDIATE_EVENTS = frozenset({"intermediateCatchEvent", "intermediateThrowEvent"})
+_PARALLEL_GATEWAYS = frozenset({"parallelGateway", "inclusiveGateway", "complexGateway"})
 _GATEWAYS = frozenset({"exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway"})
 _TIMER_FIELDS = ("timeDuration", "timeDate", "timeCycle")
 
@@ -32,6 +36,7 @@ _NUM = r"\d+(?:[.,]\d+)?"
 _DURATION = rf"P(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?"
 _DATETIME = r"\d{4}-\d{2}-\d{2}(?:T\d{2}(?::\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 _MOMENT = rf"(?:{_DURATION}|{_DATETIME})"
+_ISO_LIKE = re.compile(r"(?:R\d*/)?P[0-9TYMWDHS.,]+(?:/\S*)?|R\d*/\S+")
 _ISO_LITERAL = re.compile(rf"(?:R\d*/)?{_MOMENT}(?:/{_MOMENT})?")
 
 
@@ -52,7 +57,9 @@ def lint_bpmn(tree: etree._ElementTree, filename: str) -> tuple[list[ModelProble
     errors += _reserved_ids(root, filename)
     flows = _sequence_flows(root)
     nodes = _flow_nodes(root)
-    errors += _unmerged_flows(flows, nodes, filename)
+    unmerged_errors, unmerged_warnings = _unmerged_flows(root, flows, nodes, filename)
+    errors += unmerged_errors
+    warnings += unmerged_warnings
     warnings += _gateway_loops(root, flows, nodes, filename)
     warnings += _exclusive_without_default(flows, nodes, filename)
     return errors, warnings
@@ -90,6 +97,14 @@ def _timer_literals(root: etree._Element, filename: str) -> list[ModelProblem]:
                 filename, field.sourceline,
                 f"{what} is the bare literal {text}: timer expressions are "
                 f'Python, so quote it: "{text}"',
+                owner,
+            ))
+            continue
+        if _ISO_LIKE.fullmatch(text):
+            problems.append(ModelProblem(
+                filename, field.sourceline,
+                f"{what} is {text}, which looks like an unquoted ISO 8601 value but is not one "
+                f'(times of day need a T, e.g. "PT1H"); timer expressions are Python: quote a valid one',
                 owner,
             ))
             continue
@@ -132,24 +147,105 @@ def _flow_nodes(root: etree._Element) -> dict[str, etree._Element]:
     return nodes
 
 
-def _unmerged_flows(flows: list[etree._Element], nodes: dict[str, etree._Element], filename: str) -> list[ModelProblem]:
-    incoming: dict[str, list[str]] = defaultdict(list)
+def _unmerged_flows(root: etree._Element, flows: list[etree._Element], nodes: dict[str, etree._Element],
+                    filename: str) -> tuple[list[ModelProblem], list[ModelProblem]]:
+    """Flows entering an activity or intermediate event directly (no merging gateway).
+
+    SpiffWorkflow runs such an element once for every path that arrives (BPMN's implicit merge),
+    so alternative paths and a loop back into a task work, and are only a warning. It is an
+    error when the flows come from parallel branches (the element would run once per branch)
+    or form a loop with no way out.
+    """
+    incoming: dict[str, list[etree._Element]] = defaultdict(list)
     for flow in flows:
-        incoming[flow.get("targetRef", "")].append(flow.get("id", "?"))
-    problems = []
-    for target, flow_ids in incoming.items():
+        incoming[flow.get("targetRef", "")].append(flow)
+    edges = _graph(root, flows)
+    errors: list[ModelProblem] = []
+    warnings: list[ModelProblem] = []
+    for target, entering in incoming.items():
         node = nodes.get(target)
-        if node is None or len(flow_ids) < 2:
+        if node is None or len(entering) < 2:
             continue
         kind = _local(node)
-        if kind in _ACTIVITIES or kind in _INTERMEDIATE_EVENTS:
-            problems.append(ModelProblem(
+        if kind not in _ACTIVITIES and kind not in _INTERMEDIATE_EVENTS:
+            continue
+        flow_ids = [f.get("id", "?") for f in entering]
+        what = f"{len(entering)} sequence flows ({', '.join(flow_ids)}) enter {kind} '{target}' directly"
+        fork = _parallel_fork(target, entering, flows, nodes)
+        if fork is not None:
+            errors.append(ModelProblem(
                 filename, node.sourceline,
-                f"{len(flow_ids)} sequence flows ({', '.join(flow_ids)}) enter {kind} '{target}' directly: "
-                "merge them with a gateway first (exclusive for alternative paths, parallel to wait for all)",
+                f"{what} from parallel branches of '{fork}': it would run once per branch; merge them with a "
+                "gateway first (parallel to wait for all, exclusive for alternative paths)",
                 target,
             ))
-    return problems
+        elif _endless(target, edges):
+            errors.append(ModelProblem(
+                filename, node.sourceline,
+                f"{what} and form a loop with no way out: add an exclusive gateway that can leave the loop, "
+                "and merge the flows with a gateway first",
+                target,
+            ))
+        else:
+            errors.append(ModelProblem(
+                filename, node.sourceline,
+                f"{what}: an implicit merge; merge the alternative paths (or the loop back to it) with an "
+                "exclusive gateway first, so that the model shows it runs once per arriving path",
+                target,
+            ))
+    return errors, warnings
+
+
+def _parallel_fork(target: str, entering: list[etree._Element], flows: list[etree._Element],
+                   nodes: dict[str, etree._Element]) -> str | None:
+    """A parallel split from whose different branches two of ``entering`` come, if any."""
+    outgoing: dict[str, list[etree._Element]] = defaultdict(list)
+    into: dict[str, int] = defaultdict(int)
+    for flow in flows:
+        outgoing[flow.get("sourceRef", "")].append(flow)
+        into[flow.get("targetRef", "")] += 1
+
+    def is_join(node_id: str) -> bool:
+        node = nodes.get(node_id)
+        return node is not None and _local(node) in _PARALLEL_GATEWAYS and into[node_id] >= 2
+
+    for fork_id, branches in outgoing.items():
+        fork = nodes.get(fork_id)
+        if fork is None or len(branches) < 2 or fork_id == target:
+            continue
+        kind = _local(fork)
+        if kind not in _PARALLEL_GATEWAYS and kind not in _ACTIVITIES:
+            continue
+        reached: list[set[str]] = []
+        for branch in branches:
+            seen: set[str] = set()
+            todo = [branch.get("targetRef", "")]
+            while todo:
+                current = todo.pop()
+                if current in seen or current == target or is_join(current):
+                    continue
+                seen.add(current)
+                todo.extend(f.get("targetRef", "") for f in outgoing.get(current, []))
+            reached.append(seen)
+        per_flow = []
+        for flow in entering:
+            source = flow.get("sourceRef", "")
+            per_flow.append({i for i, branch in enumerate(branches)
+                             if branch is flow or source in reached[i]})
+        for i, first in enumerate(per_flow):
+            for second in per_flow[i + 1:]:
+                if first and second and (len(first | second) > 1):
+                    return fork_id
+    return None
+
+
+def _endless(target: str, edges: dict[str, list[str]]) -> bool:
+    """Whether ``target`` is on a cycle that nothing leaves."""
+    for component in _strongly_connected(edges):
+        if target in component:
+            members = set(component)
+            return all(t in members for n in component for t in edges.get(n, []))
+    return False
 
 
 def _graph(root: etree._Element, flows: list[etree._Element]) -> dict[str, list[str]]:

@@ -9,6 +9,8 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from engine.errors import ValidationFailed
+from engine.script_guards import ScriptError
 from engine.stepping import failure_from
 
 if TYPE_CHECKING:
@@ -36,15 +38,26 @@ def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -
         for task in waiting:
             task.data.update(payload)
     try:
-        workflow.send_event(BpmnEvent(event_def, payload=full, correlations=correlations))
-    except WorkflowException:
-        # SpiffWorkflow's own correlation check refused: fall back to the first waiting task
-        workflow.correlations.clear()
         try:
-            workflow.send_event(BpmnEvent(event_def, payload=full, correlations={}))
-        except WorkflowException as exc:
-            cmd.failure = failure_from(exc)
-            return False
+            workflow.send_event(BpmnEvent(event_def, payload=full, correlations=correlations))
+        except WorkflowException:
+            # SpiffWorkflow's own correlation check refused: fall back to the first waiting task
+            workflow.correlations.clear()
+            try:
+                workflow.send_event(BpmnEvent(event_def, payload=full, correlations={}))
+            except WorkflowException as exc:
+                cmd.failure = failure_from(exc)
+                return False
+    except (NameError, KeyError, TypeError, AttributeError, ScriptError) as exc:
+        # a correlation property's retrieval expression failed on this payload
+        raise _uncorrelated(name, spec_ed, exc) from None
     cmd.audit("message", str(waiting[0].id), waiting[0].task_spec.bpmn_id, name=name, correlation=correlation,
               fields=sorted(payload))
     return True
+
+
+def _uncorrelated(name: str, definition, exc: BaseException) -> ValidationFailed:
+    expressions = ", ".join(f"'{p.retrieval_expression}'" for p in getattr(definition, "correlation_properties", None) or [])
+    message = (f"the payload of message '{name}' does not give its correlation properties "
+               f"(retrieval expression {expressions or '?'} failed: {exc.__class__.__name__}: {exc})")
+    return ValidationFailed(message, [{"field": "payload", "message": message}])

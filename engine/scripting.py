@@ -31,6 +31,12 @@ from typing import Any, Callable
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.clock import Clock
@@ -54,7 +60,9 @@ from engine.working_days import WorkingCalendar
 __all__ = [
     "CACHE_SIZE", "GUARDS", "MAX_DATA_SIZE", "MAX_FORMAT_WIDTH", "MAX_INT_BITS", "MAX_ITEMS", "SCRIPT_FILENAME",
     "RestrictedEnvironment", "RestrictedScriptEngine", "SafeStr", "SandboxPolicy", "ScriptError", "ScriptHelpers",
-    "ScriptLimitExceeded", "ScriptRefused", "UnknownOperator", "compile_script", "safe_getattr",
+    "ScriptTime",
+    "ScriptLimitExceeded", "ScriptRefused", "UnknownOperator", "compile_script", "iso_duration", "safe_getattr",
+    "timer_value",
 ]
 
 SCRIPT_FILENAME = "<fao-script>"
@@ -148,6 +156,7 @@ class ScriptHelpers:
             "now": self.now, "today": self.today, "working_days_after": self.working_days_after,
             "due_in_working_days": self.due_in_working_days, "working_days_between": self.working_days_between,
             "days_before": self.days_before, "parse_date": self.parse_date,
+            "time": ScriptTime(self.clock),
         }
 
     def now(self) -> str:
@@ -192,6 +201,35 @@ class ScriptHelpers:
         if isinstance(value, date):
             return datetime.combine(value, self.OFFICE_HOUR, tzinfo=self.tz)
         raise TypeError(f"expected an ISO date or datetime string, not {type(value).__name__}")
+
+
+class ScriptTime(ModuleType):
+    """What scripts written for SpiffWorkflow use of the ``time`` module, on the engine clock.
+
+    ``time.time()`` and ``time.time_ns()`` read the engine clock (a unique stamp, a correlation
+    value); ``time.sleep()`` is refused: a script must not hold the case's transaction, a timer
+    event waits instead. It is a module object, so a script may ``del time`` (as scripts that
+    imported it do) and it never stays behind in the task data.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__("time")
+        self._clock = clock
+
+    def time(self) -> float:
+        """Seconds since the epoch, as ``time.time()``."""
+        return self._clock.now().timestamp()
+
+    def time_ns(self) -> int:
+        """Nanoseconds since the epoch, as ``time.time_ns()``."""
+        return int(self._clock.now().timestamp() * 1_000_000) * 1_000
+
+    def sleep(self, seconds: float = 0) -> None:
+        """Refused: waiting belongs in a timer event, not in a script."""
+        raise ScriptRefused(
+            f"time.sleep({seconds!r}) is not available: a script must not wait; "
+            "model the wait with a timer event (e.g. an intermediate timer of \"PT30S\")"
+        )
 
 
 # --- environment and engine ----------------------------------------------------------------
@@ -265,7 +303,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
     def __init__(self, helpers: dict[str, Any], time_limit_s: float = 2.0, memory_limit_mb: int = 256) -> None:
         super().__init__({})
-        self.builtins = {**SAFE_BUILTINS, **helpers}
+        self.builtins = {**SAFE_BUILTINS, **helpers, "__import__": _internal_import}
+        self.module_helpers = {name: value for name, value in helpers.items() if isinstance(value, ModuleType)}
         self.time_limit_s = time_limit_s
         self.memory_limit_bytes = memory_limit_mb << 20
 
@@ -280,6 +319,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         scope = copy.deepcopy(context)
         shadowed = {name: scope[name] for name in GUARDS if name in scope}
         scope.update(external)
+        for name, module in self.module_helpers.items():  # script-local, so ``del time`` works
+            scope.setdefault(name, module)
         scope.update(GUARDS)
         scope["__builtins__"] = self.builtins
         self._run(code, scope)
@@ -340,6 +381,18 @@ class RestrictedEnvironment(TaskDataEnvironment):
             sys.settrace(previous)
 
 
+_INTERNAL_IMPORTS = frozenset({"time", "_strptime"})
+"""Modules the C code of ``datetime`` imports through the builtins of the calling frame
+(``strftime`` needs ``time``, ``strptime`` needs ``_strptime``). A script cannot name
+``__import__`` (no underscore names) nor write ``import``, so only such C code reaches this."""
+
+
+def _internal_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> ModuleType:
+    if level == 0 and name in _INTERNAL_IMPORTS:
+        return __import__(name, globals, locals, fromlist, level)
+    raise ImportError(f"import of '{name}' is not allowed in scripts")
+
+
 def _rss_bytes() -> int | None:
     """The resident memory of this process (Linux), or ``None`` where it cannot be read."""
     try:
@@ -383,7 +436,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
     def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
         """Evaluate an expression against the task's data (the reason is kept in the message)."""
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            value = self.environment.evaluate(expression, task.data, external_context)
         except SpiffWorkflowException as err:
             err.add_note(f"Error evaluating expression '{expression}'")
             raise
@@ -393,6 +446,8 @@ class RestrictedScriptEngine(PythonScriptEngine):
                 f"Error evaluating expression '{expression}': {_describe(err)}",
                 task=task, exception=err, line_number=line or None,
             ) from err
+        timer = _timer_definition(task, expression)
+        return value if timer is None else timer_value(timer, value, expression, task, self.helpers.tz)
 
     def call_service(self, task: Any, operation_name: str | None = None,
                      operation_params: dict | None = None, **kwargs: Any) -> str:
@@ -436,9 +491,71 @@ class RestrictedScriptEngine(PythonScriptEngine):
                 if tb.tb_frame.f_code.co_filename == SCRIPT_FILENAME:
                     line = tb.tb_lineno
                 tb = tb.tb_next
-        lines = script.splitlines()
+        lines = (script or "").splitlines()
         error_line = lines[line - 1] if line and 0 < line <= len(lines) else ""
         return line or 0, error_line
+
+
+def _timer_definition(task: Any, expression: str) -> TimerEventDefinition | None:
+    """The timer whose expression is being evaluated for ``task``, if it is one."""
+    definition = getattr(getattr(task, "task_spec", None), "event_definition", None)
+    if isinstance(definition, TimerEventDefinition) and definition.expression == expression:
+        return definition
+    return None
+
+
+def iso_duration(value: timedelta) -> str:
+    """An ISO 8601 duration for a ``timedelta`` (``timedelta(seconds=30)`` is ``"PT30S"``).
+
+    Args:
+        value: The duration; a negative one counts as zero.
+
+    Returns:
+        The duration text, for example ``"P1DT2H30S"``.
+    """
+    total_us = max(int(value / timedelta(microseconds=1)), 0)
+    days, rest_us = divmod(total_us, 86_400_000_000)
+    hours, rest_us = divmod(rest_us, 3_600_000_000)
+    minutes, rest_us = divmod(rest_us, 60_000_000)
+    seconds = f"{rest_us / 1_000_000:.6f}".rstrip("0").rstrip(".") if rest_us % 1_000_000 else str(rest_us // 1_000_000)
+    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M")) if n)
+    clock += f"{seconds}S" if rest_us or not (days or clock) else ""
+    return "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
+
+
+def timer_value(timer: TimerEventDefinition, value: Any, expression: str, task: Any, tz: Any) -> str:
+    """The text SpiffWorkflow expects from a timer expression, from what the expression gave.
+
+    A duration may be written ``"PT30S"`` or ``timedelta(seconds=30)``, a date ``"2026-05-01T09:00:00+08:00"``
+    or a ``datetime``/``date`` (a date without a time is 09:00, without a zone the office's).
+    A value SpiffWorkflow could not read is refused here with a message naming the timer.
+
+    Raises:
+        WorkflowTaskException: The value is neither of the timer's kind nor readable text.
+    """
+    if isinstance(timer, DurationTimerEventDefinition) and isinstance(value, timedelta):
+        return iso_duration(value)
+    if isinstance(timer, TimeDateEventDefinition) and isinstance(value, (date, datetime)):
+        moment = value if isinstance(value, datetime) else datetime.combine(value, ScriptHelpers.OFFICE_HOUR)
+        return (moment.replace(tzinfo=tz) if moment.tzinfo is None else moment).isoformat()
+    kinds = {DurationTimerEventDefinition: ("an ISO 8601 duration", '"PT30S" or timedelta(seconds=30)'),
+             TimeDateEventDefinition: ("a date and time", '"2026-05-01T09:00:00+08:00" or a datetime'),
+             CycleTimerEventDefinition: ("an ISO 8601 repeating interval", '"R3/PT1H"')}
+    wanted, example = next((v for k, v in kinds.items() if isinstance(timer, k)), ("a timer value", '"PT30S"'))
+    if isinstance(value, str):
+        try:
+            if isinstance(timer, DurationTimerEventDefinition):
+                TimerEventDefinition.parse_iso_duration(value)
+            elif isinstance(timer, TimeDateEventDefinition):
+                TimerEventDefinition.get_datetime(value)
+            elif isinstance(timer, CycleTimerEventDefinition):
+                TimerEventDefinition.parse_iso_recurring_interval(value)
+            return value
+        except Exception:  # noqa: BLE001 - SpiffWorkflow raises bare Exception and ValueError here
+            pass
+    raise WorkflowTaskException(
+        f"Timer expression '{expression}' gave {value!r}, which is not {wanted} (write e.g. {example})", task=task
+    )
 
 
 def _describe(err: BaseException) -> str:

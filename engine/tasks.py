@@ -11,6 +11,7 @@ from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import Actor, may_work_task, require_supervisor
 from engine.attachments import referenced_ids
 from engine.case_command import Outcome
+from engine.forms import with_task_data_options
 from engine.instances import check_form
 from engine.stepping import failure_from
 from store.models import AuditEvent, HumanTask
@@ -114,11 +115,11 @@ def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data
                 raise Conflict(f"the task is claimed by {row.assignee}")
             raise Forbidden("only the assignee or a member of the task's group may complete it")
         version = engine.version(cmd.uow, cmd.instance.process_version_id)
-        schema = version.forms.get(row.form_file) if row.form_file else None
-        check_form(schema, data, actor.locale)
         task = cmd.workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
             raise Conflict("the task is no longer open")
+        schema = version.forms.get(row.form_file) if row.form_file else None
+        check_form(with_task_data_options(schema, task.data), data, actor.locale)
         task.data.update(data)
         cmd.attachment_ids.extend(referenced_ids(data))
         row.status, row.completed_by, row.completed_at = "completed", actor.username, cmd.now

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from engine import instances, messages, tasks, timers
+from engine import instances, messages, moving, tasks, timers
 from engine.case_command import Command, Outcome
 from engine.command_runner import CommandRunner, StartPolicy
 from engine.deploy import DeployResult
@@ -65,6 +65,15 @@ class WorkflowEngine(CommandRunner):
 
     def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None, reason: str = "") -> Instance:
         return instances.retry_incident(self, incident_id, actor, data, reason)
+
+    def move_preview(self, instance_id: str, actor: Actor, from_bpmn_id: str | None,
+                     to_bpmn_id: str | None) -> moving.MovePreview:
+        """What moving a case's token would do, or why it is refused (see :mod:`engine.moving`)."""
+        return moving.move_preview(self, instance_id, actor, from_bpmn_id, to_bpmn_id)
+
+    def move(self, instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str, reason: str) -> Instance:
+        """Move a case's token from one step to another (audited ``moved``)."""
+        return moving.move_token(self, instance_id, actor, from_bpmn_id, to_bpmn_id, reason)
 
     def deliver_message(self, actor: Actor, name: str, correlation: dict | None = None,
                         payload: dict | None = None) -> list[str]:

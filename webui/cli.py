@@ -124,6 +124,64 @@ def deploy(paths: tuple[str, ...], note: str) -> None:
             click.echo(f"  warning: {w}", err=True)
 
 
+@main.command("try")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--lanes-as-groups", is_flag=True, help="accept the models' lane names as groups")
+@click.option("--max-tasks", default=25, show_default=True, help="tasks to complete per case at most")
+def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) -> None:
+    """Deploy each model folder under PATHS into a scratch database and drive one case.
+
+    Prints one row per model: folder, deploy result, where the case stopped, detail. Nothing is
+    written to FAO_DATABASE_URL.
+    """
+    import shutil
+    import tempfile
+
+    from engine.model_trial import CorpusIndex, model_folders, try_model
+    from store.migrate import upgrade
+    from webui.wiring import build_engine
+
+    roots = [Path(p) for p in paths]
+    missing = [f"{p}: no such directory" for p in roots if not p.is_dir()]
+    if missing:
+        raise BadUsage(*missing)
+    folders = model_folders(roots)
+    if not folders:
+        raise BadUsage("no folder with a .bpmn file found")
+    index = CorpusIndex(roots)
+    with tempfile.TemporaryDirectory(prefix="fao-try-") as scratch:
+        template = Path(scratch) / "template.db"
+        upgrade(f"sqlite:///{template}")
+        database = Path(scratch) / "model.db"
+
+        def make_engine(extra_groups: set[str]):
+            from engine.identity import GROUPS
+
+            shutil.copyfile(template, database)
+            engine = build_engine(f"sqlite:///{database}", known_groups=set(GROUPS) | extra_groups)
+            engine.dispose = engine.session_factory.kw["bind"].dispose
+            return engine
+
+        counts: dict[str, int] = {}
+        for folder in folders:
+            label = _label(folder, roots)
+            row = try_model(make_engine, index, folder, label, lanes_as_groups, max_tasks)
+            summary = row.outcome.split(":")[0].split(" (")[0]
+            key = row.deploy if row.deploy != "deployed" else ("completed" if row.outcome == "completed" else summary.split(" ")[0])
+            counts[key] = counts.get(key, 0) + 1
+            click.echo("\t".join([label, row.deploy, row.outcome, row.detail or "-"]))
+    click.echo(f"{len(folders)} models: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), err=True)
+
+
+def _label(folder: Path, roots: list[Path]) -> str:
+    for root in roots:
+        try:
+            return str(folder.relative_to(root)) or "."
+        except ValueError:
+            continue
+    return str(folder)
+
+
 @main.command()
 def processes() -> None:
     """Deployed processes: key, latest version, title."""

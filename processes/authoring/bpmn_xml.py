@@ -110,7 +110,11 @@ def _node(parent: ET.Element, n: Node, flows: tuple[Flow, ...]) -> None:
         mi = sub(el, "bpmn", "multiInstanceLoopCharacteristics",
                  isSequential="true" if n.multi.sequential else "false")
         sub(mi, "bpmn", "loopDataInputRef", n.multi.input_ref)
+        if n.multi.output_ref:
+            sub(mi, "bpmn", "loopDataOutputRef", n.multi.output_ref)
         sub(mi, "bpmn", "inputDataItem", id=n.multi.item, name=n.multi.item)
+        if n.multi.output_item:
+            sub(mi, "bpmn", "outputDataItem", id=n.multi.output_item, name=n.multi.output_item)
     if n.loop:
         lp = sub(el, "bpmn", "standardLoopCharacteristics",
                  testBefore="true" if n.loop.test_before else "false", loopMaximum=str(n.loop.maximum))

@@ -69,10 +69,9 @@ COUNTERSIGN = Form("common.countersign", "会签意见", "Countersignature", (
     attachment("countersign_attachment", "附件", "Attachment", required=False),
 ))
 
-RETURN_REPORT = Form("abroad.return_report", "回国报告与交还证照", "Return report and handing back passports", (
-    date("actual_return_date", "实际回国（境）日期", "Actual return date"),
-    boolean("passports_returned", "已将全部证照交回外办", "All passports / permits handed back"),
-    textarea("trip_report", "出访报告", "Trip report"),
+RETURN_REPORT = Form("abroad.return_report", "回国报告", "Return report", (
+    textarea("trip_report", "出访报告", "Trip report", help="任务完成情况、主要成果、经费使用、后续工作"),
+    integer("actual_spent_yuan", "实际支出（元）", "Actual spending (yuan)", minimum=0),
     attachment("trip_report_attachment", "出访报告附件", "Trip report attachment", required=False),
 ))
 

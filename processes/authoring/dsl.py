@@ -31,6 +31,8 @@ class MultiInstance:
     input_ref: str
     item: str
     sequential: bool = False
+    output_ref: str | None = None  # a list collecting each instance's ``output_item``
+    output_item: str | None = None
 
 
 @dataclass(frozen=True)

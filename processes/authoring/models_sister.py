@@ -1,187 +1,495 @@
-"""Sister cities: responsibilities 9, 11, 12, 13 and 20."""
+"""Sister cities: responsibilities 9, 11, 12, 13 and 20, each in the shape the work takes.
+
+9 is the office's own annual plan (units consulted one by one, then verified, approved and
+endorsed, then issued); 11 is a year of upkeep (quarterly contact records, a review of every
+sister city, the annual report); 12 and 13 are applications by units (13 also needs the
+provincial office's approval, a signing and years of guidance); 20 is either a selection of
+people to send (units nominate, the office vets and selects, they go and come back) or the
+admission of people from a sister city.
+"""
 from __future__ import annotations
 
-from .dsl import BOUNDARY, END, MSG_CATCH, XOR, Builder, Timer
+from ..catalogue import by_key
+from .common_forms import base_fields
+from .dsl import BOUNDARY, END, START, XOR, Builder, StandardLoop, Timer
 from .forms import (ID_NUMBER_PATTERN, Field, Form, attachment, boolean, choice, date, integer, text,
                     textarea)
-from .patterns import deadline, task
-from .standard import standard, steps
+from .forms_visit import examine_form
+from .patterns import INIT
+from .patterns_visit import (Check, Redo, deadline, each, finish, letter, make_model, optional, refuse, review_sub,
+                             script, task, wait_message, wait_until)
 
-SC = "sister_city_section"
+SC, CHIEF, DIRECTOR, LEADER, UNIT = ("sister_city_section", "section_chief", "office_director",
+                                     "municipal_leader", "applicant_unit")
+APPROVED = 'decision == "approve"'
 
+
+def _info(key: str):
+    info = by_key(key)
+    assert info is not None, key
+    return info
+
+
+def _start(b: Builder, key: str, lane: str, name: str, extra_init: str = "") -> str:
+    s = b.node("submit", START, name, lane=lane, form=f"{key}.submit")
+    return script(b, s, "register", "登记", lane, INIT + ("\n" + extra_init if extra_init else ""))
+
+
+def _gate(b: Builder, last: str, id: str, name: str, lane: str) -> str:
+    gw = b.node(id, XOR, name, lane=lane)
+    b.flow(last, gw)
+    return gw
+
+
+def _refused(b: Builder, gw: str, lane: str, subject_zh: str, subject_en: str, id: str = "rejected") -> None:
+    refuse(b, gw, id, lane, f'"您提交的{subject_zh}《" + title + "》未获批准。理由：" + comment',
+           f'"Your {subject_en} \\"" + title + "\\" was not approved. Reason: " + comment')
+
+
+def _office_fields(title_zh: str, title_en: str) -> tuple[Field, ...]:
+    return (text("title", title_zh, title_en, max_length=120, help="将显示在待办列表中"),)
+
+
+# --- 9: the sister-city development plan / annual exchange programme ---------------------------
 
 def sister_city_development_plan():
-    def consult(b: Builder, last: str) -> str:
-        return steps(b, last, ("consult_units", "征求相关单位意见", "applicant_unit", "sister_city_development_plan.opinion",
-                               "请对《{{ title }}》（征求意见稿）提出书面意见。"))
-    opinion = Form("sister_city_development_plan.opinion", "单位意见", "Opinion of a unit", (
-        text("opinion_unit", "提出意见单位", "Unit", max_length=100),
-        choice("opinion_stance", "总体意见", "Overall view",
-               (("agree", "同意", "Agree"), ("agree_with_changes", "原则同意，有修改意见", "Agree with changes"),
-                ("disagree", "不同意", "Disagree")), widget="radio"),
-        textarea("opinion_text", "具体意见", "Comments", required=False),
-    ))
-    fields = (
+    key = "sister_city_development_plan"
+    info = _info(key)
+    b = Builder()
+    last = _start(b, key, SC, "起草规划（计划）", "opinions = []")
+    consult = each(b, last, f"{key}_consultation", "逐一征求单位意见", "consulted_units", "consulted_unit",
+                   ("consult_units", "征求单位意见", UNIT, f"{key}.opinion",
+                    "请{{ consulted_unit }}对《{{ title }}》（征求意见稿）提出书面意见，{{ opinions_due }}前反馈。"),
+                   pre_script='opinion_text = ""',
+                   post_script='opinion = consulted_unit + "：" + opinion_stance + "；" + (opinion_text or "无具体意见")',
+                   collect=("opinions", "opinion"))
+    last = task(b, consult, "consolidate", "汇总意见形成送审稿", SC, f"{key}.consolidation",
+                "各单位意见：{% for o in opinions %}\n- {{ o }}{% endfor %}\n请逐条研究吸收，形成送审稿。")
+    review = b.add(review_sub(f"{key}_plan_review", "审核审定", (
+        Check("verify", "科室审核", CHIEF, "common.verify", "请审核《{{ title }}》送审稿。"),
+        Check("approve", "主任审批", DIRECTOR, "common.approve", "请审批《{{ title }}》。",
+              sla_days=info.sla.approve_working_days),
+        Check("leader_approve", "市政府审定", LEADER, "common.leader_approve",
+              "外办已审批《{{ title }}》，呈请市政府分管领导审定。")),
+        redo=Redo("revise_plan", "修改送审稿", SC, f"{key}.consolidation",
+                  "审定意见：{{ comment }}\n请修改《{{ title }}》送审稿后重新报审。", tell_applicant=False)))
+    b.flow(last, review)
+    gw = _gate(b, review, "gw_adopted", "是否审定通过", SC)
+    refuse(b, gw, "not_adopted", SC, "", "", end_name="未获审定", tell=False)
+    num = b.node("assign_number", "service", "编发文号", lane=SC, operator="document_number",
+                 params=(("category", '"友"'),), result="doc_number")
+    b.flow(gw, num, "审定通过", condition=APPROVED)
+    last = task(b, num, "publish_plan", "印发实施", SC, "common.handling",
+                "《{{ title }}》已审定，文号 {{ doc_number }}。请印发各单位并部署实施。")
+    finish(b, last, SC)
+    submit = Form(f"{key}.submit", info.title_zh, info.title_en, _office_fields("规划名称", "Title of the plan") + (
         choice("plan_type", "规划类别", "Kind of plan",
                (("development", "友城发展规划", "Sister-city development plan"),
                 ("exchange", "年度友城交流计划", "Annual exchange programme")), widget="radio"),
         text("plan_period", "规划期", "Period covered", max_length=40, help="如 2026—2030 或 2026 年度"),
         textarea("plan_summary", "主要内容", "Main contents"),
         integer("target_new_cities", "拟新结友城数", "New sister cities targeted", minimum=0, maximum=50),
-        attachment("plan_document", "规划文本", "Plan document"),
-    )
-    return standard(
-        "sister_city_development_plan", "fao_clerk", "友", fields,
-        (boolean("consistent_with_policy", "符合国家外事方针与省市部署", "Consistent with national and provincial policy"),
-         boolean("opinions_addressed", "已吸收相关单位意见", "Units' opinions addressed")),
-        lambda b, last: steps(b, last, ("publish_plan", "印发实施", SC, "common.handling", "规划已审定，请印发并部署实施。")),
-        leader="always", subject=("规划", "plan"), submitter=SC, start_name="起草规划（计划）",
-        title_label=("规划名称", "Title of the plan"), before_review=consult, extra_forms=(opinion,), end_lane=SC)
+        Field("consulted_units", {"type": "array", "title": "征求意见单位", "title_en": "Units consulted",
+                                  "minItems": 1, "maxItems": 30,
+                                  "items": {"type": "string", "minLength": 2, "maxLength": 100}},
+              {"ui:help": "每行一个单位，如 市商务局、市教育局"}),
+        date("opinions_due", "意见反馈截止日期", "Opinions due by"),
+        attachment("plan_document", "征求意见稿", "Draft for consultation"),
+    ))
+    opinion = Form(f"{key}.opinion", "单位意见", "Opinion of a unit", (
+        choice("opinion_stance", "总体意见", "Overall view",
+               (("agree", "同意", "Agree"), ("agree_with_changes", "原则同意，有修改意见", "Agree with changes"),
+                ("disagree", "不同意", "Disagree")), widget="radio"),
+        textarea("opinion_text", "具体意见", "Comments", required=False),
+    ))
+    consolidation = Form(f"{key}.consolidation", "送审稿", "Draft for approval", (
+        textarea("opinions_adopted", "意见采纳情况", "How the opinions were taken into account"),
+        attachment("final_draft", "送审稿", "Draft for approval"),
+    ))
+    model = make_model(key, info.title_zh, b, SC, info.description_zh)
+    return model, (submit, opinion, consolidation)
+
+
+# --- 11: a year of day-to-day management ------------------------------------------------------
+
+CITY = {
+    "city": {"type": "string", "title": "友城", "title_en": "Sister city", "minLength": 1, "maxLength": 60},
+    "country": {"type": "string", "title": "国家", "title_en": "Country", "minLength": 1, "maxLength": 60},
+    "since": {"type": "integer", "title": "结好年份", "title_en": "Twinned since", "minimum": 1950, "maximum": 2100},
+}
 
 
 def sister_city_daily_management():
-    upkeep_form = Form("sister_city_daily_management.annual_report", "友城年度工作报告",
-                       "Annual sister-city report", (
-                           textarea("contacts_summary", "全年联络与互访情况", "Contacts and visits over the year"),
-                           integer("visits_count", "互访团组数", "Delegations exchanged", minimum=0),
-                           textarea("issues", "存在问题与下年度打算", "Issues and plans for next year"),
-                           attachment("annual_report_attachment", "年度报告", "Annual report"),
-                       ))
-
-    def upkeep(b: Builder, last: str) -> str:
-        t = task(b, "upkeep", "日常联络与维护（全年）", SC, "sister_city_daily_management.annual_report",
-                 "{{ year }}年度友城日常联络与维护；年终填写年度工作报告后提交。")
-        b.flow(last, t)
-        # quarterly reports while the year runs: a bounded cycle (at most 3), so it cannot flood
-        b.node("quarterly", BOUNDARY, "每季度", attached_to=t, interrupting=False, timer=Timer("timeCycle", '"R3/P3M"'))
-        q = task(b, "quarterly_report", "季度联络情况报告", SC, "common.report", "请报告本季度与各友城的联络情况。")
-        end = b.node("quarterly_end", END, "季报完毕", lane=SC)
-        b.flow("quarterly", q)
-        b.flow(q, end)
-        return t
-    fields = (
+    key = "sister_city_daily_management"
+    info = _info(key)
+    b = Builder()
+    last = _start(b, key, SC, "启动年度友城管理", "city_reviews = []\ndormant_cities = []")
+    upkeep = task(b, last, "upkeep", "日常联络与维护（全年）", SC, f"{key}.upkeep",
+                  "{{ year }}年度与各友城保持日常联络；每季度填写联络记录，年终完成本任务进入年度评估。")
+    b.node("quarterly", BOUNDARY, "每季度", attached_to=upkeep, interrupting=False,
+           timer=Timer("timeCycle", '"R3/P3M"'))
+    q = task(b, None, "quarterly_report", "季度联络记录", SC, f"{key}.contact_record",
+             "请记录本季度与各友城的往来函电、视频会议和互访。")
+    b.flow("quarterly", q)
+    b.flow(q, b.node("quarterly_end", END, "记录完毕", lane=SC))
+    review = each(b, upkeep, f"{key}_city_reviews", "逐一评估友城", "cities", "city",
+                  ("review_city", "友城年度评估", SC, f"{key}.city_review",
+                   "请评估与{{ city.city }}（{{ city.country }}，{{ city.since }}年结好）本年度的交往情况。"),
+                  post_script='city_review = {"city": city["city"], "level": activity_level}',
+                  collect=("city_reviews", "city_review"))
+    review = script(b, review, "find_dormant", "找出不活跃友城", SC,
+                    'dormant_cities = [r["city"] for r in city_reviews if r["level"] == "dormant"]')
+    last = task(b, review, "annual_report", "编写年度工作报告", SC, f"{key}.annual_report",
+                "请汇总全年联络和各友城评估情况，编写{{ year }}年度友城工作报告。")
+    check = b.add(review_sub(f"{key}_report_review", "年度报告审核", (
+        Check("verify", "科室审核", CHIEF, "common.verify", "请审核{{ year }}年度友城工作报告。"),
+        Check("approve", "主任审批", DIRECTOR, "common.approve", "请审批{{ year }}年度友城工作报告。",
+              sla_days=info.sla.approve_working_days)),
+        redo=Redo("revise", "修改年度报告", SC, f"{key}.annual_report",
+                  "审核意见：{{ comment }}\n请修改年度工作报告后重新报审。", tell_applicant=False)))
+    b.flow(last, check)
+    gw = _gate(b, check, "gw_report_accepted", "报告是否通过", SC)
+    refuse(b, gw, "report_refused", SC, "", "", end_name="报告未通过", tell=False)
+    revive = b.node("gw_dormant", XOR, "有无不活跃友城", lane=SC)
+    b.flow(gw, revive, "通过", condition=APPROVED)
+    merge = b.node("gw_dormant_merge", XOR, "", lane=SC)
+    t = task(b, None, "revive_contacts", "制定激活措施", SC, "common.handling",
+             "以下友城本年度交往不活跃：{{ dormant_cities | join('、') }}。请提出激活联络的措施并列入下年度计划。")
+    b.flow(revive, t, "有", condition="len(dormant_cities) > 0")
+    b.flow(t, merge)
+    b.flow(revive, merge, "无", default=True)
+    last = task(b, merge, "archive", "年度报告归档", SC, "common.handling", "请将年度工作报告及评估材料归档。")
+    finish(b, last, SC)
+    cities = Field("cities", {"type": "array", "title": "友好城市", "title_en": "Sister cities", "minItems": 1,
+                              "maxItems": 60, "items": {"type": "object", "properties": CITY,
+                                                        "required": list(CITY)}},
+                   {"ui:help": "每个友城一行", "items": {"ui:order": list(CITY)}})
+    submit = Form(f"{key}.submit", info.title_zh, info.title_en, _office_fields("年度工作名称", "Title") + (
         integer("year", "年度", "Year", minimum=2020, maximum=2100),
-        textarea("cities", "友好城市名单", "Sister cities", help="每行一个城市：国家、城市、结好时间"),
+        cities,
         textarea("annual_plan", "年度联络工作安排", "Plan of contacts for the year"),
-    )
-    return standard(
-        "sister_city_daily_management", "fao_clerk", "友", fields,
-        (boolean("report_complete", "年度报告内容完整", "Annual report complete"),),
-        lambda b, last: steps(b, last, ("archive", "年度报告归档", SC, "common.handling", "请将年度报告归档。")),
-        subject=("友城年度报告", "annual sister-city report"), submitter=SC, start_name="启动年度友城管理",
-        title_label=("年度工作名称", "Title"), before_review=upkeep,
-        revise_form="sister_city_daily_management.annual_report", extra_forms=(upkeep_form,), end_lane=SC)
+    ))
+    upkeep_form = Form(f"{key}.upkeep", "全年联络情况", "Contacts over the year", (
+        textarea("contacts_summary", "全年联络与互访情况", "Contacts and visits over the year"),
+        integer("visits_count", "互访团组数", "Delegations exchanged", minimum=0),
+    ))
+    record = Form(f"{key}.contact_record", "季度联络记录", "Quarterly contact record", (
+        textarea("contacts", "本季度联络情况", "Contacts this quarter", help="友城、方式（函电/视频/互访）、内容"),
+        integer("quarter_visits", "本季度互访团组数", "Delegations this quarter", minimum=0),
+    ))
+    city_review = Form(f"{key}.city_review", "友城年度评估", "Review of one sister city", (
+        choice("activity_level", "交往活跃程度", "How active the relationship is",
+               (("active", "活跃", "Active"), ("normal", "一般", "Normal"), ("dormant", "不活跃", "Dormant")),
+               widget="radio"),
+        textarea("main_exchanges", "本年度主要交往", "Main exchanges this year"),
+    ))
+    annual = Form(f"{key}.annual_report", "友城年度工作报告", "Annual sister-city report", (
+        textarea("report_summary", "年度工作总结", "Summary of the year"),
+        textarea("next_year_plan", "下年度工作打算", "Plans for next year"),
+        attachment("annual_report_attachment", "年度报告", "Annual report"),
+    ))
+    model = make_model(key, info.title_zh, b, SC, info.description_zh)
+    return model, (submit, upkeep_form, record, city_review, annual)
 
+
+# --- 12: exchanges with sister cities ----------------------------------------------------------
 
 def sister_city_exchange():
-    fields = (
+    key = "sister_city_exchange"
+    info = _info(key)
+    b = Builder()
+    last = _start(b, key, UNIT, "申报友城交流项目")
+    check = b.add(review_sub(f"{key}_project_review", "审查审批", (
+        Check("examine", "审查交流项目", SC, f"{key}.examine",
+              "请审查{{ unit_name }}申报的《{{ title }}》（业务编号 {{ business_key }}）。",
+              sla_days=info.sla.examine_working_days),
+        Check("approve", "主任审批", DIRECTOR, "common.approve", "请审批《{{ title }}》。",
+              sla_days=info.sla.approve_working_days)),
+        redo=Redo("revise", "修改项目申报", UNIT, f"{key}.submit")))
+    b.flow(last, check)
+    gw = _gate(b, check, "gw_final", "是否批准", SC)
+    _refused(b, gw, SC, "交流项目", "exchange project")
+    last = letter(b, gw, SC, "友", "交流项目", "exchange project",
+                  '"同意与" + partner_city + "开展该交流项目。请与对方落实细节，项目结束后报送成果。"')
+    last = task(b, last, "liaise", "函告对方友城", SC, "common.handling",
+                "将项目安排函告{{ partner_city }}（{{ partner_organisation }}），请对方书面确认。")
+    last = wait_message(b, last, "wait_partner", "对方回复", SC, "partner_reply")
+    gw2 = _gate(b, last, "gw_partner", "对方是否同意", SC)
+    refuse(b, gw2, "partner_declined", SC, '"《" + title + "》：对方友城未同意，项目暂缓。"',
+           '"\\"" + title + "\\": the sister city declined; the project is postponed."',
+           end_name="对方未同意", label="不同意")
+    route = b.node("gw_direction", XOR, "交流方式", lane=SC)
+    b.flow(gw2, route, "同意", condition='partner_reply.get("agreed", True)')
+    merge = b.node("gw_direction_merge", XOR, "", lane=SC)
+    out = task(b, None, "outbound_formalities", "办理出访手续", UNIT, "common.handling",
+               "我方人员赴{{ partner_city }}：请按因公出国（境）程序报批并办理证照。")
+    inn = task(b, None, "host_arrangements", "接待对方人员", SC, "common.preparation",
+               "{{ partner_city }}人员来衡：请会同{{ unit_name }}落实接待。")
+    b.flow(route, out, "我方出访", condition='direction == "outbound"')
+    b.flow(route, inn, "对方来访", condition='direction == "inbound"')
+    b.flow(route, merge, "线上或互寄", default=True)
+    b.flow(out, merge)
+    b.flow(inn, merge)
+    last = wait_until(b, merge, "wait_project_end", "项目结束", SC, "days_before(end_date, 0)")
+    last = task(b, last, "exchange_report", "交流成果报告", UNIT, "common.report", "项目已结束，请提交交流成果报告。")
+    last = task(b, last, "assess", "成果评估与归档", SC, f"{key}.assessment", "请评估项目成果并提出后续建议。")
+    finish(b, last, SC)
+    submit = Form(f"{key}.submit", info.title_zh, info.title_en, base_fields("项目名称", "Project") + (
         text("partner_city", "对方友城", "Sister city", max_length=100),
         text("partner_organisation", "对方机构", "Partner organisation", max_length=200),
         choice("exchange_kind", "交流类别", "Kind of exchange",
                (("ngo", "民间交流", "Non-governmental"), ("counterpart", "对口交流", "Counterpart"),
                 ("youth", "青少年交流", "Youth"), ("economic", "经贸交流", "Economic")), widget="select"),
+        choice("direction", "交流方式", "How the exchange takes place",
+               (("outbound", "我方出访", "We visit them"), ("inbound", "对方来访", "They visit us"),
+                ("online", "线上交流或互寄展品", "Online or by post")), widget="radio"),
         date("start_date", "开始日期", "Start date"),
         date("end_date", "结束日期", "End date"),
         textarea("project_content", "项目内容", "Project content"),
         integer("participants", "参加人数", "Participants", minimum=1, maximum=1000),
+        text("funding_source", "经费来源", "Source of funding", max_length=100),
         attachment("project_attachment", "项目方案", "Project plan"),
-    )
-    return standard(
-        "sister_city_exchange", SC, "友", fields,
-        (boolean("partner_verified", "对方机构情况已核实", "Partner verified"),
-         boolean("content_appropriate", "交流内容适当", "Content appropriate")),
-        lambda b, last: steps(b, last,
-                              ("liaise", "对外联络与协调", SC, "common.handling", "联系{{ partner_city }}落实交流安排。"),
-                              ("exchange_report", "交流成果报告", "applicant_unit", "common.report", "请提交交流成果报告。")),
-        subject=("交流项目", "exchange project"), title_label=("项目名称", "Project"))
+    ))
+    examine = examine_form(key, "审查友城交流项目", "Examination of the exchange project",
+                           boolean("partner_verified", "对方机构情况已核实", "Partner verified"),
+                           boolean("content_appropriate", "交流内容适当", "Content appropriate"))
+    assessment = Form(f"{key}.assessment", "成果评估", "Assessment of the results", (
+        choice("outcome", "成果评价", "Outcome",
+               (("good", "成效显著", "Good"), ("fair", "基本达到预期", "Fair"), ("poor", "未达预期", "Poor")),
+               widget="radio"),
+        textarea("follow_up", "后续合作建议", "Proposals for follow-up", required=False),
+    ))
+    model = make_model(key, info.title_zh, b, UNIT, info.description_zh, ("partner_reply",))
+    return model, (submit, examine, assessment)
 
+
+# --- 13: sister schools, hospitals and other institutions ---------------------------------------
 
 def sister_institution_approval():
-    signing = Form("sister_institution_approval.signing", "签订友好协议", "Signing the agreement", (
-        date("signed_on", "签约日期", "Signed on"),
-        text("signed_by", "签约人", "Signed by", max_length=100),
-        attachment("agreement", "友好协议文本", "Agreement"),
-    ))
-
-    def tail(b: Builder, last: str) -> str:
-        wait = b.node("wait_provincial", MSG_CATCH, "省外办批复", lane=SC, message="provincial_approval",
-                      message_var="provincial_approval")
-        b.flow(last, wait)
-        return steps(b, wait,
-                     ("sign", "签订友好协议", "applicant_unit", "sister_institution_approval.signing",
-                      "省外办已批复（{{ provincial_approval }}），请签订协议并上传文本。"),
-                     ("guide", "备案并指导交流活动", SC, "common.handling", "将协议备案，并指导双方制定交流计划。"))
-    fields = (
+    key = "sister_institution_approval"
+    info = _info(key)
+    b = Builder()
+    last = _start(b, key, UNIT, "申请缔结友好关系", "relationship_active = False\nguidance_due = \"\"")
+    check = b.add(review_sub(f"{key}_application_review", "审查审核审批", (
+        Check("examine", "审查结好申请", SC, f"{key}.examine",
+              "请审查{{ unit_name }}与{{ partner_institution }}缔结友好关系的申请（业务编号 {{ business_key }}）。",
+              sla_days=info.sla.examine_working_days),
+        Check("verify", "科室审核", CHIEF, "common.verify", "请审核《{{ title }}》。"),
+        Check("approve", "主任审批", DIRECTOR, "common.approve", "请审批《{{ title }}》，同意后报省外办。",
+              sla_days=info.sla.approve_working_days)),
+        redo=Redo("revise", "修改结好申请", UNIT, f"{key}.submit")))
+    b.flow(last, check)
+    gw = _gate(b, check, "gw_final", "是否同意报省", SC)
+    _refused(b, gw, SC, "结好申请", "application")
+    report = task(b, None, "report_province", "报省外办审批", SC, f"{key}.province",
+                  "请将《{{ title }}》及外办意见报省外办审批。")
+    b.flow(gw, report, "同意", condition=APPROVED)
+    last = wait_message(b, report, "wait_provincial", "省外办批复", SC, "provincial_approval")
+    gw2 = _gate(b, last, "gw_provincial", "省外办是否批准", SC)
+    refuse(b, gw2, "province_refused", SC, '"您提交的结好申请《" + title + "》未获省外办批准。"',
+           '"Your application \\"" + title + "\\" was not approved by the provincial office."',
+           end_name="省外办未批准", label="未批准")
+    last = letter(b, gw2, SC, "友", "结好申请", "application",
+                  '"经报省外办同意（" + provincial_approval.get("reference", "") + "），同意你单位与"'
+                  ' + partner_institution + "缔结友好关系。请签署协议后报外办备案。"',
+                  label="批准", condition='provincial_approval.get("approved", True)')
+    last = task(b, last, "sign", "签订友好协议", UNIT, f"{key}.signing",
+                "省外办已批复（{{ provincial_approval }}），请签订协议并上传文本。")
+    last = task(b, last, "record_agreement", "协议备案", SC, "common.handling", "将友好协议备案，建立交流档案。")
+    g = Builder(prefix="guidance_")
+    gs = g.node("guidance_start", START, "开始", lane=SC)
+    due = script(g, gs, "next_guidance_due", "下次报告日期", SC,
+                 "guidance_due = days_before(guidance_due or signed_on, -365)")
+    w = wait_until(g, due, "wait_next_year", "满一年", SC, "guidance_due")
+    r = task(g, w, "activity_report", "年度交流活动报告", UNIT, f"{key}.activity_report",
+             "请报告过去一年与{{ partner_institution }}的交流活动及下一年度计划。")
+    gd = task(g, r, "guide", "指导交流活动", SC, f"{key}.guidance",
+              "请审阅年度交流活动报告，提出指导意见；关系不再存续时不再跟踪。",
+              pre_script="relationship_active = False")
+    g.flow(gd, g.node("guidance_end", END, "本年度完毕", lane=SC))
+    loop = b.add(g.build_sub(f"{key}_guidance", "逐年指导交流活动",
+                             loop=StandardLoop(condition="relationship_active", maximum=10),
+                             documentation="自签约起每满一年一次；指导意见认为关系存续时继续（至多10年）。"))
+    b.flow(last, loop)
+    finish(b, loop, SC)
+    submit = Form(f"{key}.submit", info.title_zh, info.title_en, base_fields("结好事项", "Relationship") + (
         choice("institution_type", "机构类别", "Kind of institution",
                (("school", "学校", "School"), ("hospital", "医院", "Hospital"), ("other", "其他", "Other")),
                widget="radio"),
         text("partner_institution", "对方机构", "Partner institution", max_length=200),
         text("partner_country_city", "对方国家及城市", "Partner's country and city", max_length=100),
+        textarea("contacts_so_far", "双方交往基础", "Contacts so far"),
         textarea("cooperation_content", "合作内容", "Areas of cooperation"),
+        attachment("authority_opinion", "主管部门意见", "Opinion of the competent department",
+                   help="教育、卫健等主管部门同意的书面意见"),
         attachment("partner_profile", "对方机构简介", "Partner profile"),
-        attachment("draft_agreement", "协议草案", "Draft agreement"),
-    )
-    return standard(
-        "sister_institution_approval", SC, "友", fields,
-        (boolean("partner_verified", "对方机构资质已核实", "Partner's standing verified"),
-         boolean("agreement_proper", "协议文本合规", "Agreement proper")),
-        tail, subject=("结好申请", "application"), title_label=("结好事项", "Relationship"),
-        messages=("provincial_approval",), extra_forms=(signing,))
+        attachment("draft_agreement", "协议草案（中外文）", "Draft agreement"),
+    ))
+    examine = examine_form(key, "审查结好申请", "Examination of the application",
+                           boolean("partner_verified", "对方机构资质已核实", "Partner's standing verified"),
+                           boolean("agreement_proper", "协议文本合规", "Agreement proper"))
+    province = Form(f"{key}.province", "报省外办", "Submission to the provincial office", (
+        date("submitted_on", "报送日期", "Submitted on"),
+        text("submission_ref", "报送文号", "Reference", max_length=60),
+    ))
+    signing = Form(f"{key}.signing", "签订友好协议", "Signing the agreement", (
+        date("signed_on", "签约日期", "Signed on"),
+        text("signed_by", "签约人", "Signed by", max_length=100),
+        attachment("agreement", "友好协议文本", "Agreement"),
+    ))
+    activity = Form(f"{key}.activity_report", "年度交流活动报告", "Annual report of the exchanges", (
+        textarea("activities", "本年度交流活动", "Exchanges this year"),
+        textarea("next_plan", "下一年度计划", "Plan for next year"),
+    ))
+    guidance = Form(f"{key}.guidance", "指导意见", "Guidance", (
+        textarea("guidance_note", "指导意见", "Guidance"),
+        boolean("relationship_active", "关系存续，继续跟踪指导", "The relationship continues; keep guiding"),
+    ))
+    model = make_model(key, info.title_zh, b, UNIT, info.description_zh, ("provincial_approval",))
+    return model, (submit, examine, province, signing, activity, guidance)
+
+
+# --- 20: research and study personnel ------------------------------------------------------------
+
+PERSON = {
+    "name": {"type": "string", "title": "姓名", "title_en": "Name", "minLength": 1, "maxLength": 50},
+    "gender": {"type": "string", "title": "性别", "title_en": "Gender", "enum": ["male", "female"],
+               "enumNames": ["男", "女"], "enumNames_en": ["Male", "Female"]},
+    "position": {"type": "string", "title": "职务/专业", "title_en": "Position / field", "maxLength": 100},
+}
+
+
+def _people(name: str, zh: str, en: str, extra: dict, required: list[str], min_items: int = 0) -> Field:
+    props = {**PERSON, **extra}
+    return Field(name, {"type": "array", "title": zh, "title_en": en, "minItems": min_items, "maxItems": 50,
+                        "items": {"type": "object", "properties": props,
+                                  "required": ["name", "gender", "position"] + required}},
+                 {"items": {"ui:order": list(props), "gender": {"ui:widget": "radio"}}})
 
 
 def research_study_personnel():
-    def tail(b: Builder, last: str) -> str:
-        gw = b.node("gw_direction", XOR, "派出或接收", lane=SC)
-        merge = b.node("gw_direction_merge", XOR, "", lane=SC)
-        out = task(b, "send_out", "派出手续与行前培训", SC, "common.handling",
-                   "办理派出人员的出国手续（证照另按因公出国程序办理）并组织行前培训。")
-        inn = task(b, "admit", "接收安排（邀请函、住宿、导师）", SC, "common.handling",
-                   "向来衡研修人员发出邀请函，落实住宿、导师和安全管理。")
-        b.flow(last, gw)
-        b.flow(gw, out, "派出", condition='direction == "outbound"')
-        b.flow(gw, inn, "接收", default=True)
-        b.flow(out, merge)
-        b.flow(inn, merge)
-        manage = task(b, "manage_study", "研修期间管理", SC, "common.handling",
-                      "跟踪研修进展，处理研修期间的事项；研修结束后填写管理记录。")
-        b.flow(merge, manage)
-        deadline(b, manage, "working_days_after(end_date, 5)", "研修期满", escalate_lane="section_chief",
-                 text="研修期已满5个工作日，请督促完成研修总结。")
-        return steps(b, manage, ("study_report", "研修总结与评估", "applicant_unit", "common.report",
-                                 "请提交研修总结及考核评估意见。"))
-    person = {
-        "name": {"type": "string", "title": "姓名", "title_en": "Name", "minLength": 1, "maxLength": 50},
-        "gender": {"type": "string", "title": "性别", "title_en": "Gender", "enum": ["male", "female"],
-                   "enumNames": ["男", "女"], "enumNames_en": ["Male", "Female"]},
-        "nationality": {"type": "string", "title": "国籍", "title_en": "Nationality", "maxLength": 60},
-        "id_number": {"type": "string", "title": "身份证号", "title_en": "ID card number",
-                      "pattern": ID_NUMBER_PATTERN},
-        "passport_no": {"type": "string", "title": "护照号码", "title_en": "Passport number",
-                        "pattern": "^[0-9A-Z]{5,12}$"},
-        "position": {"type": "string", "title": "职务/专业", "title_en": "Position / field", "maxLength": 100},
-    }
-    people = Field("trainees", {"type": "array", "title": "研修人员", "title_en": "Trainees", "minItems": 1,
-                                "maxItems": 50, "items": {"type": "object", "properties": person,
-                                                          "required": ["name", "gender", "position"]}},
-                   {"ui:help": "派出人员填身份证号，来衡人员填国籍和护照号",
-                    "items": {"ui:order": list(person), "gender": {"ui:widget": "radio"}}})
-    fields = (
+    key = "research_study_personnel"
+    info = _info(key)
+    b = Builder()
+    last = _start(b, key, SC, "发布研修项目或登记来衡申请", "nominations = []")
+    route = _gate(b, last, "gw_direction", "选派或接收", SC)
+    # outbound: units nominate, the office vets and selects, they go and come back
+    nominate = each(b, route, f"{key}_nominations", "各单位推荐", "nominating_units", "nominating_unit",
+                    ("nominate", "推荐人选", UNIT, f"{key}.nomination",
+                     "请{{ nominating_unit }}按《{{ title }}》条件（{{ study_field }}，名额{{ places }}人）推荐人选。"),
+                    post_script='nomination = nominating_unit + "：" + nominees',
+                    collect=("nominations", "nomination"),
+                    label="选派", condition='direction == "outbound"')
+    sel = task(b, nominate, "vet_nominees", "资格审查与遴选", SC, f"{key}.selection",
+               "各单位推荐：{% for n in nominations %}\n- {{ n }}{% endfor %}\n请审查资格并提出拟选派人员。")
+    pick = b.add(review_sub(f"{key}_selection_review", "确定人选", (
+        Check("approve", "主任审定人选", DIRECTOR, "common.approve",
+              "友城科拟选派：{{ selected }}。请审定。", sla_days=info.sla.approve_working_days),),
+        redo=Redo("revise_selection", "调整人选", SC, f"{key}.selection",
+                  "审定意见：{{ comment }}\n请调整拟选派人员。", tell_applicant=False)))
+    b.flow(sel, pick)
+    gw_out = _gate(b, pick, "gw_selected", "是否审定", SC)
+    refuse(b, gw_out, "not_selected", SC, "", "", end_name="未选派", tell=False)
+    num = b.node("assign_number", "service", "编发文号", lane=SC, operator="document_number",
+                 params=(("category", '"友"'),), result="doc_number")
+    let = b.node("issue_letter", "service", "生成选派通知", lane=SC, operator="approval_letter",
+                 params=(("doc_number", "doc_number"), ("title", "title"),
+                         ("body", '"经审定，选派" + selected + "赴" + partner_city + host_institution + "研修。"'
+                                  '"请所在单位做好派出准备，研修结束后报送回国报告。"'),
+                         ("decision", '"approve"'), ("recipient", '"各推荐单位"')),
+                 result="approval_letter_id")
+    b.flow(gw_out, num, "审定", condition=APPROVED)
+    b.flow(num, let)
+    last = task(b, let, "dispatch", "派出手续与行前培训", SC, "common.handling",
+                "通知入选人员（{{ selected }}），办理因公出国手续（证照另按因公出国程序办理）并组织行前培训。")
+    last = wait_until(b, last, "wait_return", "研修期满", SC, "days_before(end_date, -1)")
+    last = task(b, last, "return_report", "回国报告", UNIT, "common.report", "研修已结束，请提交研修人员回国报告。")
+    out_end = task(b, last, "assess_outbound", "研修评估", SC, f"{key}.assessment", "请评估本期选派研修的成效。")
+    # inbound: the host agrees, the office examines and admits, manages the stay
+    host = task(b, None, "host_consent", "接收单位意见", UNIT, f"{key}.host",
+                "{{ partner_city }}申请选派人员来{{ host_institution }}研修，请接收单位提出意见并确定导师。")
+    b.flow(route, host, "接收", default=True)
+    adm = b.add(review_sub(f"{key}_admission_review", "审查审批", (
+        Check("examine", "审查来衡人员", SC, f"{key}.examine", "请审查来衡研修人员的资格和接收条件。",
+              sla_days=info.sla.examine_working_days),
+        Check("approve_admission", "主任审批", DIRECTOR, "common.approve", "请审批接收《{{ title }}》。",
+              sla_days=info.sla.approve_working_days)),
+        redo=Redo("supplement", "补充来衡人员材料", SC, "common.handling",
+                  "审查意见：{{ comment }}\n请向{{ partner_city }}索取补充材料。", tell_applicant=False)))
+    b.flow(host, adm)
+    gw_in = _gate(b, adm, "gw_admitted", "是否接收", SC)
+    refuse(b, gw_in, "not_admitted", SC, "", "", end_name="不予接收", tell=False)
+    num2 = b.node("assign_number_in", "service", "编发文号", lane=SC, operator="document_number",
+                  params=(("category", '"友"'),), result="doc_number")
+    let2 = b.node("issue_admission", "service", "生成接收函", lane=SC, operator="approval_letter",
+                  params=(("doc_number", "doc_number"), ("title", "title"),
+                          ("body", '"同意接收" + partner_city + "人员来" + host_institution + "研修。"'
+                                   '"请接收单位做好导师、住宿和安全管理。"'),
+                          ("decision", '"approve"'), ("recipient", "partner_city")),
+                  result="approval_letter_id")
+    b.flow(gw_in, num2, "接收", condition='decision == "approve"')
+    b.flow(num2, let2)
+    last = wait_until(b, let2, "wait_arrival", "来衡报到", SC, "days_before(start_date, 0)")
+    manage = task(b, last, "manage_study", "研修期间管理", SC, "common.handling",
+                  "跟踪研修进展，处理签证延期、住宿和安全事项；研修结束后填写管理记录。")
+    deadline(b, manage, "working_days_after(end_date, 5)", "研修期满",
+             "研修期已满5个工作日，请督促完成研修总结。")
+    in_end = task(b, manage, "assess_inbound", "结业评估", SC, f"{key}.assessment",
+                  "请会同接收单位对来衡研修人员作结业评估。")
+    merge = b.node("gw_direction_merge", XOR, "", lane=SC)
+    b.flow(out_end, merge)
+    b.flow(in_end, merge)
+    finish(b, merge, SC)
+    foreign = {"nationality": {"type": "string", "title": "国籍", "title_en": "Nationality", "maxLength": 60},
+               "passport_no": {"type": "string", "title": "护照号码", "title_en": "Passport number",
+                               "pattern": "^[0-9A-Z]{5,12}$"}}
+    submit = Form(f"{key}.submit", info.title_zh, info.title_en, _office_fields("研修项目", "Study programme") + (
         choice("direction", "类别", "Direction",
                (("outbound", "选派赴友城研修", "Sent to a sister city"),
                 ("inbound", "接收来衡研修", "Coming to Hengyang")), widget="radio"),
         text("partner_city", "友城", "Sister city", max_length=100),
         text("host_institution", "研修机构", "Host institution", max_length=200),
         text("study_field", "研修方向", "Field of study", max_length=100),
+        integer("places", "名额", "Places", minimum=1, maximum=50),
         date("start_date", "研修开始日期", "Study starts"),
         date("end_date", "研修结束日期", "Study ends"),
-        people,
-        attachment("selection_attachment", "选拔/接收材料", "Selection or admission documents"),
-    )
-    return standard(
-        "research_study_personnel", SC, "友", fields,
-        (boolean("selection_proper", "人选（来衡人员）情况已核实", "Persons vetted"),
-         boolean("host_confirmed", "研修机构已确认", "Host institution confirmed")),
-        tail, subject=("研修申请", "study application"), title_label=("研修项目", "Study programme"))
+        Field("nominating_units", {"type": "array", "title": "推荐单位（选派）", "title_en": "Nominating units (outbound)",
+                                   "minItems": 0, "maxItems": 30,
+                                   "items": {"type": "string", "minLength": 2, "maxLength": 100}},
+              {"ui:help": "选派时填写：每行一个推荐单位"}),
+        _people("applicants", "来衡研修人员（接收）", "Trainees coming to Hengyang (inbound)", foreign,
+                ["nationality", "passport_no"]),
+        attachment("programme_attachment", "项目文件或对方来函", "Programme or the sister city's letter"),
+    ), extra={"if": {"properties": {"direction": {"const": "outbound"}}, "required": ["direction"]},
+              "then": {"properties": {"nominating_units": {"minItems": 1}}},
+              "else": {"properties": {"applicants": {"minItems": 1}}}})
+    nomination = Form(f"{key}.nomination", "推荐人选", "Nomination", (
+        text("nominees", "推荐人员（姓名、职务）", "Nominees (name, position)", max_length=500),
+        _people("nominee_details", "推荐人员详细信息", "Nominees in detail",
+                {"id_number": {"type": "string", "title": "身份证号", "title_en": "ID card number",
+                               "pattern": ID_NUMBER_PATTERN}}, ["id_number"], min_items=1),
+        attachment("nomination_attachment", "推荐表", "Nomination form"),
+    ))
+    selection = Form(f"{key}.selection", "拟选派人员", "Proposed selection", (
+        text("selected", "拟选派人员", "Proposed for selection", max_length=500),
+        textarea("selection_reason", "遴选说明", "Reasons"),
+    ))
+    host_form = Form(f"{key}.host", "接收单位意见", "Opinion of the host", (
+        boolean("host_agrees", "同意接收", "Agrees to host"),
+        text("supervisor", "指导老师", "Supervisor", max_length=100),
+        text("lodging", "住宿安排", "Lodging", max_length=200),
+    ))
+    examine = examine_form(key, "审查来衡研修人员", "Examination of the trainees",
+                           boolean("persons_vetted", "来衡人员情况已核实", "Persons vetted"),
+                           boolean("host_confirmed", "接收条件已落实", "Host confirmed"))
+    assessment = Form(f"{key}.assessment", "研修评估", "Assessment", (
+        choice("rating", "评估等次", "Rating",
+               (("excellent", "优秀", "Excellent"), ("good", "良好", "Good"), ("pass", "合格", "Pass"),
+                ("fail", "不合格", "Fail")), widget="radio"),
+        textarea("assessment_note", "评估意见", "Assessment"),
+    ))
+    model = make_model(key, info.title_zh, b, SC, info.description_zh)
+    return model, (submit, nomination, selection, host_form, examine, assessment)
 
 
 MODELS = (sister_city_development_plan, sister_city_daily_management, sister_city_exchange,

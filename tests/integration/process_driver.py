@@ -335,9 +335,12 @@ MESSAGE_PAYLOADS: dict[str, dict] = {
     "visa_result": {"granted": True, "embassy": "日本国驻华大使馆", "note": "全部获签"},
     "provincial_approval": {"approved": True, "reference": "湘外审〔{year}〕8号"},
     "foreign_city_confirmation": {"confirmed": True, "note": "对方城市确认行程"},
+    "partner_reply": {"agreed": True, "note": "对方友城书面确认"},
+    "police_permit": {"permitted": True, "reference": "衡公（治）许〔{year}〕21号"},
 }
 MESSAGE_SENDERS = {"visa_result": "visa_wu", "provincial_approval": "clerk_li",
-                   "foreign_city_confirmation": "sister_zheng"}
+                   "foreign_city_confirmation": "sister_zheng", "partner_reply": "sister_zheng",
+                   "police_permit": "clerk_li"}
 
 
 @dataclass
@@ -622,7 +625,8 @@ def assert_audit_matches_log(case: CaseDriver) -> None:
 
 def _catch_id(case: CaseDriver, name: str) -> str:
     return {"visa_result": "wait_visa_result", "provincial_approval": "wait_provincial",
-            "foreign_city_confirmation": "wait_confirmation"}[name]
+            "foreign_city_confirmation": "wait_confirmation", "partner_reply": "wait_partner",
+            "police_permit": "wait_police_permit"}[name]
 
 
 def user_steps(case: CaseDriver, ids: Iterable[str] | None = None) -> list[tuple[str, str]]:

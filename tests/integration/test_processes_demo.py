@@ -42,7 +42,7 @@ def test_demo_creates_cases_in_varied_states(fast_engine):
     assert {"just_started", "waiting_for_chief", "approved", "returned_for_revision", "rejected",
             "waiting_for_message", "waiting_for_leader"} <= set(stages), stages
     assert stages["waiting_for_message"] == ["official_passport_visa"]
-    assert any("已批准，文号 衡外审〔" in n for n in notes)
+    assert any("已函复，文号 衡外函〔" in n for n in notes) and any("已批准，文号 衡外护〔" in n for n in notes)
     assert any("被退回修改" in n for n in notes) and any("未获批准" in n for n in notes)
     # every demo user with work has something in the inbox
     with engine.uow() as uow:

@@ -103,7 +103,7 @@ def test_only_the_catalogues_starters_may_start(fast_engine):
                 engine.start(p.key, engine.actor(name), {"title": "无权发起"})
     # the office's clerks may report an incident themselves (two starter groups)
     case = CaseDriver(fast_engine, "foreign_incident_response", starter="clerk_li").start()
-    assert case.instance().started_by == "clerk_li" and case.open_ids() == ["examine"]
+    assert case.instance().started_by == "clerk_li" and case.open_ids() == ["acknowledge"]
     # the sister-city section starts its own plan; an applicant unit may not
     with pytest.raises(Forbidden):
         engine.start("sister_city_development_plan", engine.actor("unit_wang"), {})

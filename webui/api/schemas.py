@@ -77,6 +77,36 @@ COMPONENTS["InstanceDetail"] = {"allOf": [ref("Instance"), {"type": "object", "p
     "activities": {"type": "array", "items": ref("Activity")},
     "history": {"type": "array", "items": ref("AuditEvent")}}}]}
 
+COMPONENTS["MoveElement"] = {"type": "object", "required": ["bpmn_id", "name", "type", "lane", "process_key"],
+                              "properties": {"bpmn_id": {"type": "string"}, "name": {"type": "string"},
+                                             "type": {"type": "string"}, "lane": STR_OR_NULL,
+                                             "process_key": {"type": "string"}}}
+COMPONENTS["MovePreview"] = {
+    "type": "object",
+    "required": ["instance_id", "status", "ok", "source", "target", "cancelled", "becomes_active", "data_kept",
+                 "stays_active", "reasons", "sources", "targets"],
+    "properties": {
+        "instance_id": {"type": "string"}, "status": {"type": "string"},
+        "ok": {"type": "boolean", "description": "the move can be done"},
+        "source": {"allOf": [ref("MoveElement")], "nullable": True},
+        "target": {"allOf": [ref("MoveElement")], "nullable": True},
+        "cancelled": {"type": "array", "items": ref("MoveElement"),
+                      "description": "active steps the move cancels (the source, its boundary events, "
+                                     "a call activity's subprocess steps)"},
+        "becomes_active": {"allOf": [ref("MoveElement")], "nullable": True},
+        "data_kept": {"type": "array", "items": {"type": "string"},
+                      "description": "the case data fields, all kept as they are"},
+        "stays_active": {"type": "array", "items": ref("MoveElement"),
+                         "description": "other active steps of the same process, left alone"},
+        "reasons": {"type": "array", "description": "why the move is refused (empty when ok)",
+                    "items": {"type": "object", "required": ["field", "message", "code"], "properties": {
+                        "field": {"type": "string"}, "message": {"type": "string"}, "code": {"type": "string"},
+                        "params": {"type": "object"}}}},
+        "sources": {"type": "array", "items": ref("MoveElement"), "description": "steps one may move from"},
+        "targets": {"type": "array", "items": ref("MoveElement"), "description": "steps one may move to"},
+    },
+}
+
 ERROR = ref("Error")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from engine import activities
+from engine.forms import with_task_data_options
 from store import queries, web_queries
 from webui.api import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
@@ -60,7 +61,8 @@ def get_task(task_id: str):
         data = activities.task_data(activities.load_readonly(eng, uow, instance), task_id)
         draft = uow.misc.draft(task_id, actor.username)
     out = task_json(row)
-    out.update({"form_schema": forms.get(row.form_file) if row.form_file else None,
+    schema = forms.get(row.form_file) if row.form_file else None
+    out.update({"form_schema": with_task_data_options(schema, data),
                 "ui_schema": forms.get(row.ui_form_file) if row.ui_form_file else None,
                 "data": jsonable(data), "instructions": row.instructions or "",
                 "draft": jsonable(draft.data) if draft is not None else None,

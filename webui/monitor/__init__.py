@@ -18,4 +18,4 @@ def _template_helpers() -> dict:
     return {"url_with": url_with}
 
 
-from webui.monitor import analytics, case, dashboard  # noqa: E402,F401  (routes attach to bp)
+from webui.monitor import analytics, case, dashboard, moving  # noqa: E402,F401  (routes attach to bp)

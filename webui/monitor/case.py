@@ -19,6 +19,7 @@ from webui.monitor.common import supervisor_only, t, title_of
 from webui.monitor.dashboard import describe_waiting
 from webui.modeler.layout import ensure_layout
 from webui.monitor.diagram import case_marks, masked
+from webui.monitor.moving import element_label, move_choices
 from webui.present import action_label, group_title, status_label
 from webui.security import current_actor, engine, reading
 
@@ -52,13 +53,15 @@ def case_page(instance_id: str):
         members = {lane: sorted(uow.users.members_of(lane)) for lane in {t_.lane for t_ in tasks if t_.lane}}
         uow.session.expunge_all()
     diagram = {"xml": ensure_layout(xml) if xml else "", "states": marks["states"], "runs": marks["runs"]}
+    moves = move_choices(instance_id) if instance.status in ("active", "error") else None
     return render_template(
         "monitor/case.html", instance=instance, incidents=incidents, tasks=tasks, waiting=waiting,
         waiting_text=describe_waiting(waiting) if waiting or not incidents
         else t("异常待处理：请重试或终止", "an incident: retry or terminate the case"), history=history, diagram=diagram,
         data=masked(marks["data"]), problem=marks["problem"], members=members,
         process_title=title_of, status_label=status_label, action_label=action_label,
-        group_title=group_title)
+        group_title=group_title, moves=moves if moves is not None and moves.sources else None,
+        move_label=lambda e: element_label(e, instance.process_key))
 
 
 # --- actions ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine import activities
+from engine.forms import with_task_data_options
 from engine.errors import Conflict, ValidationFailed
 from engine.identity import may_work_task
 from store import web_queries
@@ -43,6 +44,7 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
         ui = forms.get(row.ui_form_file) if row.ui_form_file else None
         workflow = activities.load_readonly(eng, uow, instance)
         data = activities.task_data(workflow, task_id)
+        schema = with_task_data_options(schema, data)
         if values is None:
             draft = uow.misc.draft(task_id, actor.username)
             values = dict(draft.data) if draft is not None else data

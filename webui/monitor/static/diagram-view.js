@@ -52,6 +52,9 @@
       }
       viewer.get("canvas").zoom("fit-viewport", "auto");
       decorate(viewer, container, payload);
+      viewer.get("eventBus").on("element.click", function (event) {
+        container.dispatchEvent(new CustomEvent("fao:element-click", {bubbles: true, detail: {id: event.element.id}}));
+      });
       container.dataset.ready = "1";
     }).catch(function (err) {
       container.textContent = container.dataset.failText + (err && err.message ? err.message : err);

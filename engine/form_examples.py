@@ -1,0 +1,135 @@
+"""Minimal valid data for a JSON Schema form: what a person who accepts every default would submit.
+
+Used by ``fao try`` to drive a case through its user tasks without a person. Every property is
+filled (conditions after a form usually read its fields): its ``default`` when there is one, else
+the first ``enum``/``const``/``oneOf`` choice, else a small value of its type that honours the
+limits (``minimum``, ``minLength``, ``minItems``, date and e-mail formats). ``pattern`` is not
+solved: a field with a pattern and no default may still be refused by the form's validation.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+MAX_DEPTH = 12
+
+
+def example_data(schema: Any, today: date | None = None) -> Any:
+    """A value that a form with this schema accepts in the usual cases.
+
+    Args:
+        schema: A JSON Schema (an object form schema for a task; any schema works).
+        today: The date used for ``format: date`` fields (default: today).
+
+    Returns:
+        The value (a dict for an object schema).
+    """
+    return _value(schema, schema, today or date.today(), 0)
+
+
+def _resolve(node: Any, root: Any) -> Any:
+    """Follow a local ``$ref`` (``#/definitions/x``, ``#/$defs/x``); anything else is kept."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/") and seen < 8:
+        target: Any = root
+        for part in node["$ref"][2:].split("/"):
+            target = target.get(part) if isinstance(target, dict) else None
+        if target is None:
+            break
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        seen += 1
+    return node
+
+
+def _value(node: Any, root: Any, today: date, depth: int) -> Any:
+    node = _resolve(node, root)
+    if not isinstance(node, dict) or depth > MAX_DEPTH:
+        return None
+    if "default" in node:
+        return node["default"]
+    if "const" in node:
+        return node["const"]
+    if isinstance(node.get("enum"), list) and node["enum"]:
+        return node["enum"][0]
+    for key in ("oneOf", "anyOf"):
+        options = node.get(key)
+        if isinstance(options, list) and options:
+            if all(isinstance(o, dict) and "const" in o for o in options) and not node.get("type") == "array":
+                return options[0]["const"]
+            if not node.get("type") and not node.get("properties"):
+                return _value(options[0], root, today, depth + 1)
+    kind = node.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), kind[0] if kind else None)
+    if kind is None:
+        kind = "object" if "properties" in node else ("array" if "items" in node else None)
+    if kind == "object":
+        return _object(node, root, today, depth)
+    if kind == "array":
+        return _array(node, root, today, depth)
+    if kind == "string":
+        return _string(node, today)
+    if kind in ("integer", "number"):
+        return _number(node, kind)
+    if kind == "boolean":
+        return False
+    if kind == "null":
+        return None
+    return None
+
+
+def _object(node: dict, root: Any, today: date, depth: int) -> dict:
+    out: dict[str, Any] = {}
+    properties = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+    for name, sub in properties.items():
+        value = _value(sub, root, today, depth + 1)
+        if value is not None or name in (node.get("required") or []):
+            out[name] = value
+    for part in node.get("allOf") or []:
+        value = _value(part, root, today, depth + 1)
+        if isinstance(value, dict):
+            out = {**value, **out}
+    return out
+
+
+def _array(node: dict, root: Any, today: date, depth: int) -> list:
+    items = node.get("items")
+    count = node.get("minItems") if isinstance(node.get("minItems"), int) else 0
+    if isinstance(items, dict):
+        item = _resolve(items, root)
+        options = item.get("anyOf") or item.get("oneOf") or item.get("enum") if isinstance(item, dict) else None
+        if count == 0 and node.get("uniqueItems") and options:  # a checkbox list: tick nothing
+            return []
+        return [_value(items, root, today, depth + 1) for _ in range(min(count, 10))]
+    return []
+
+
+def _string(node: dict, today: date) -> str:
+    fmt = node.get("format")
+    if fmt == "date":
+        return today.isoformat()
+    if fmt == "date-time":
+        return f"{today.isoformat()}T09:00:00+08:00"
+    if fmt == "time":
+        return "09:00:00"
+    if fmt in ("email", "idn-email"):
+        return "someone@example.org"
+    if fmt in ("uri", "url", "iri"):
+        return "https://example.org/"
+    if fmt == "uuid":
+        return "00000000-0000-4000-8000-000000000000"
+    length = node.get("minLength") if isinstance(node.get("minLength"), int) else 1
+    text = ("x" * max(length, 1))
+    limit = node.get("maxLength")
+    return text[:limit] if isinstance(limit, int) and limit >= 0 else text
+
+
+def _number(node: dict, kind: str) -> int | float:
+    value: float = 1
+    if isinstance(node.get("minimum"), (int, float)) and node["minimum"] > value:
+        value = node["minimum"]
+    if isinstance(node.get("exclusiveMinimum"), (int, float)) and value <= node["exclusiveMinimum"]:
+        value = node["exclusiveMinimum"] + 1
+    if isinstance(node.get("maximum"), (int, float)) and value > node["maximum"]:
+        value = node["maximum"]
+    return int(value) if kind == "integer" else value

@@ -1,0 +1,306 @@
+"""Try a folder of process models written elsewhere: deploy each, start a case, drive it.
+
+``fao try MODELS_DIR`` uses this to answer "which of these models run here unchanged?". A model is
+a folder holding ``.bpmn`` files (the SpiffWorkflow layout: one folder per process model, with its
+``.dmn`` and form ``.json`` files beside it). Each model is deployed through the real deploy
+pipeline into a scratch database of its own, together with the models it calls (call activities
+and decision tables found elsewhere in the corpus, as SpiffWorkflow resolves them globally). One
+case is started and driven: every open user or manual task is completed with the form's
+``*-exampledata.json`` when the model ships one, else with :func:`engine.form_examples.example_data`;
+nothing else is delivered (no message, no timer is fired), so a case ends completed, waiting on a
+timer or message, or with an incident.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from engine.deploy import MODEL_SUFFIXES
+from engine.errors import DeployRefused, EngineError, ModelFileError, ValidationFailed
+from engine.form_examples import example_data
+from engine.forms import with_task_data_options
+from engine.identity import Actor
+from engine.xml_safety import parse_model_bytes
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/20191111/MODEL/", "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+                  "http://www.omg.org/spec/DMN/20180521/MODEL/")
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+MAX_TASKS = 25
+METADATA_FILES = frozenset({"process_model.json", "process_group.json"})
+
+
+@dataclass
+class TrialRow:
+    """The outcome of one model: how its deploy went and where its case stopped."""
+
+    model: str
+    deploy: str  # "deployed", "refused", "no process", "crash"
+    outcome: str  # "completed", "waiting on ...", "incident: ...", "not started: ...", "-"
+    detail: str = ""
+    tasks_done: int = 0
+
+
+@dataclass
+class _ModelFile:
+    path: Path
+    processes: list[tuple[str, bool]]  # (process id, executable)
+    called: set[str]
+    decisions_defined: set[str]
+    decisions_used: set[str]
+    lanes: set[str]
+
+
+def model_folders(roots: Iterable[Path]) -> list[Path]:
+    """Every folder under ``roots`` that holds a ``.bpmn`` file itself, in path order."""
+    found: set[Path] = set()
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file() and path.suffix.lower() == ".bpmn":
+                found.add(path.parent)
+    return sorted(found)
+
+
+def _own_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower().endswith(MODEL_SUFFIXES))
+
+
+class CorpusIndex:
+    """Where each process id and decision id of a corpus is defined."""
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        self.files: dict[Path, _ModelFile] = {}
+        self.process_file: dict[str, Path] = {}
+        self.decision_file: dict[str, Path] = {}
+        for root in roots:
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and path.suffix.lower() in (".bpmn", ".dmn"):
+                    info = _scan(path)
+                    if info is None:
+                        continue
+                    self.files[path] = info
+                    for pid, _executable in info.processes:
+                        self.process_file.setdefault(pid, path)
+                    for did in info.decisions_defined:
+                        self.decision_file.setdefault(did, path)
+
+    def batch(self, folder: Path) -> list[Path]:
+        """The folder's model files plus those of every folder it calls, transitively."""
+        chosen: list[Path] = []
+        names: set[str] = set()
+        folders = [folder]
+        done: set[Path] = set()
+        while folders:
+            current = folders.pop(0)
+            if current in done:
+                continue
+            done.add(current)
+            for path in _own_files(current):
+                if path.name in names or (current != folder and path.name in METADATA_FILES):
+                    continue
+                names.add(path.name)
+                chosen.append(path)
+            defined = {pid for p in chosen if p in self.files for pid, _ in self.files[p].processes}
+            decided = {d for p in chosen if p in self.files for d in self.files[p].decisions_defined}
+            for path in list(chosen):
+                info = self.files.get(path)
+                if info is None:
+                    continue
+                for target in sorted(info.called - defined):
+                    if target in self.process_file:
+                        folders.append(self.process_file[target].parent)
+                for decision in sorted(info.decisions_used - decided):
+                    if decision in self.decision_file:
+                        folders.append(self.decision_file[decision].parent)
+        return chosen
+
+    def lanes(self, paths: Iterable[Path]) -> set[str]:
+        return {lane for p in paths if p in self.files for lane in self.files[p].lanes}
+
+    def primary_process(self, folder: Path) -> str | None:
+        """``primary_process_id`` of ``process_model.json``, else the folder's first executable process."""
+        meta = folder / "process_model.json"
+        if meta.is_file():
+            try:
+                value = json.loads(meta.read_text(encoding="utf-8")).get("primary_process_id")
+            except (ValueError, AttributeError, UnicodeDecodeError):
+                value = None
+            if isinstance(value, str) and value:
+                return value
+        for path in _own_files(folder):
+            for pid, executable in (self.files[path].processes if path in self.files else []):
+                if executable:
+                    return pid
+        return None
+
+
+def _scan(path: Path) -> _ModelFile | None:
+    try:
+        tree = parse_model_bytes(path.read_bytes(), path.name)
+    except ModelFileError:
+        return None
+    root = tree.getroot()
+    processes = [(p.get("id") or "", p.get("isExecutable", "true") == "true") for p in root.iter(f"{{{BPMN_NS}}}process")]
+    called = {c.get("calledElement") for c in root.iter(f"{{{BPMN_NS}}}callActivity") if c.get("calledElement")}
+    used: set[str] = set()
+    for task in root.iter(f"{{{BPMN_NS}}}businessRuleTask"):
+        for element in task.iter(f"{{{SPIFF_NS}}}calledDecisionId"):
+            if element.text:
+                used.add(element.text.strip())
+    defined = {d.get("id") for ns in DMN_NAMESPACES for d in root.iter(f"{{{ns}}}decision") if d.get("id")}
+    lanes = {(lane.get("name") or "").strip() for lane in root.iter(f"{{{BPMN_NS}}}lane")} - {""}
+    return _ModelFile(path, processes, called, defined, used, lanes)
+
+
+def _example_files(paths: Iterable[Path]) -> dict[str, dict]:
+    """Form example data shipped beside a schema: ``x-exampledata.json`` for ``x-schema.json``."""
+    out: dict[str, dict] = {}
+    for path in paths:
+        if path.name.endswith("-exampledata.json"):
+            try:
+                value = json.loads(path.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if isinstance(value, dict):
+                out[path.name[: -len("-exampledata.json")] + "-schema.json"] = value
+    return out
+
+
+def _form_data(schema: object, form_file: str | None, examples: dict[str, dict]) -> dict:
+    data = example_data(schema) if isinstance(schema, dict) else {}
+    data = data if isinstance(data, dict) else {}
+    if form_file and form_file in examples:
+        data = {**data, **examples[form_file]}
+    return data
+
+
+def _first_line(text: str) -> str:
+    return " ".join(str(text).split())[:300]
+
+
+EngineFactory = Callable[[set[str]], object]
+"""Builds a fresh engine on an empty, migrated database; the argument adds lane groups."""
+
+
+def try_model(make_engine: EngineFactory, index: CorpusIndex, folder: Path, label: str,
+              lanes_as_groups: bool = False, max_tasks: int = MAX_TASKS) -> TrialRow:
+    """Deploy one model folder (with what it calls) and drive one case as far as it goes.
+
+    Args:
+        make_engine: Builds a fresh engine; it receives the extra group names to accept.
+        index: The corpus index (call activity and decision targets elsewhere in the corpus).
+        folder: The model folder.
+        label: How the row names the model.
+        lanes_as_groups: Accept the models' lane names as groups (else a lane must name one of
+            the office's groups, as in a real deploy).
+        max_tasks: Stop driving after this many completed tasks (a loop that never ends).
+
+    Returns:
+        The row for the report.
+    """
+    paths = index.batch(folder)
+    extra = index.lanes(paths) if lanes_as_groups else set()
+    engine = make_engine(extra)
+    try:
+        return _try(engine, index, folder, label, paths, max_tasks)
+    except Exception as exc:  # noqa: BLE001 - a crash is itself a finding to report
+        return TrialRow(label, "crash", "-", _first_line(f"{exc.__class__.__name__}: {exc}"))
+    finally:
+        dispose = getattr(engine, "dispose", None)
+        if callable(dispose):
+            dispose()
+
+
+def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path], max_tasks: int) -> TrialRow:
+    from engine.identity import SYSTEM
+
+    files = [(p.name, p.read_bytes()) for p in paths]
+    try:
+        engine.deploy(files, SYSTEM)
+    except (DeployRefused, ModelFileError) as exc:
+        problems = exc.problems if isinstance(exc, DeployRefused) else [exc.problem]
+        return TrialRow(label, "refused", "-", _first_line(str(problems[0])) + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""))
+    key = index.primary_process(folder)
+    actor = Actor("trial", groups=frozenset(engine.known_groups), roles=frozenset({"admin"}), display_name="trial",
+                  locale="en")
+    with engine.uow() as uow:
+        version = uow.processes.latest(key) if key else None
+        if version is None:
+            return TrialRow(label, "deployed", "not started: its primary process is not executable", key or "")
+        manual, start_form, forms = version.manual_start, version.start_form, dict(version.forms)
+        start_messages, timer_start = list(version.start_messages), not version.manual_start and not version.start_messages
+    examples = _example_files(paths)
+    data = _form_data(forms.get(start_form) if start_form else None, start_form, examples)
+    try:
+        if manual:
+            instance = engine.start(key, actor, data)
+        elif start_messages:
+            instance = engine.start(key, actor, data, message=(start_messages[0], data))
+        else:
+            return TrialRow(label, "deployed", "not started: starts only by a timer" if timer_start else "not started", key)
+    except ValidationFailed as exc:
+        if not manual:
+            return TrialRow(label, "deployed", "not started: message refused", _details(exc))
+        return TrialRow(label, "deployed", "not started: example start data refused", _details(exc))
+    except EngineError as exc:
+        return TrialRow(label, "deployed", f"not started: {exc.message}", key)
+    done = 0
+    while True:
+        with engine.uow() as uow:
+            status = uow.instances.get(instance.id).status
+            rows = sorted(uow.tasks.active_for(instance.id), key=lambda r: (r.created_at, r.id))
+            task = rows[0] if rows and status == "active" else None
+            task_id, task_name, form_file = (task.id, task.name or task.bpmn_id, task.form_file) if task else (None, "", None)
+        if task_id is None or done >= max_tasks:
+            break
+        schema = forms.get(form_file) if form_file else None
+        if schema is not None and with_task_data_options(schema, None) is not schema:
+            schema = with_task_data_options(schema, _task_data(engine, instance.id, task_id))
+        data = _form_data(schema, form_file, examples)
+        try:
+            engine.complete(task_id, actor, data)
+        except ValidationFailed as exc:
+            return TrialRow(label, "deployed", f"waiting on task {task_name}: example form data refused", _details(exc), done)
+        except EngineError as exc:
+            return TrialRow(label, "deployed", f"waiting on task {task_name}: {exc.message}", "", done)
+        done += 1
+    return _outcome(engine, instance.id, label, done, max_tasks)
+
+
+def _task_data(engine, instance_id: str, task_id: str) -> dict:
+    from engine.activities import load_readonly, task_data
+
+    with engine.uow() as uow:
+        return task_data(load_readonly(engine, uow, uow.instances.get(instance_id)), task_id)
+
+
+def _details(exc: ValidationFailed) -> str:
+    return _first_line("; ".join(f"{d.get('field') or '(form)'}: {d.get('message')}" for d in exc.details[:3]))
+
+
+def _outcome(engine, instance_id: str, label: str, done: int, max_tasks: int) -> TrialRow:
+    from store import queries
+
+    with engine.uow() as uow:
+        instance = uow.instances.get(instance_id)
+        if instance.status == "completed":
+            return TrialRow(label, "deployed", "completed", "", done)
+        if instance.status == "error":
+            incidents = uow.incidents.open_for(instance_id)
+            text = f"{incidents[0].bpmn_id or '-'}: {incidents[0].message}" if incidents else ""
+            return TrialRow(label, "deployed", "incident", _first_line(text), done)
+        waiting = queries.waiting_on(uow.session, instance_id)
+    if not waiting:
+        return TrialRow(label, "deployed", f"{instance.status}, waiting on nothing", "", done)
+    first = waiting[0]
+    if first["kind"] == "task":
+        what = f"still on task {first.get('name') or first['bpmn_id']} after {done} tasks" if done >= max_tasks \
+            else f"waiting on task {first.get('name') or first['bpmn_id']}"
+    elif first["kind"] == "timer":
+        what = f"waiting on timer {first['bpmn_id']}"
+    else:
+        what = f"waiting on message {first.get('message')}"
+    more = f" (+{len(waiting) - 1} more)" if len(waiting) > 1 else ""
+    return TrialRow(label, "deployed", what + more, "", done)

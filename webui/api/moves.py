@@ -1,0 +1,63 @@
+"""API: token move (instance modification) on a case: preview and move, supervisors only."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from engine.identity import require_supervisor
+from webui.api import api, json_body, optional_str
+from webui.api import schemas as s
+from webui.api.serialize import task_json
+from webui.errors import ApiError
+from webui.security import current_actor, engine, reading
+
+MAX_ID = 200
+MAX_REASON = 2000
+MOVE_QUERY = (
+    ("from", {"type": "string", "maxLength": MAX_ID}, "bpmn id of the active step to move the token from"),
+    ("to", {"type": "string", "maxLength": MAX_ID}, "bpmn id of the step to move the token to"),
+)
+MOVE_BODY = {
+    "type": "object", "required": ["from", "to", "reason"],
+    "properties": {
+        "from": {"type": "string", "maxLength": MAX_ID, "description": "bpmn id of an active step"},
+        "to": {"type": "string", "maxLength": MAX_ID, "description": "bpmn id of a task or activity of the same process"},
+        "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON, "description": "goes into the history"},
+    },
+}
+MOVED = {200: ("the case after the move", {"type": "object", "required": ["id", "status", "active_tasks"], "properties": {
+    "id": {"type": "string"}, "status": {"type": "string"}, "active_tasks": {"type": "array", "items": s.ref("Task")}}})}
+
+
+def _query_id(name: str) -> str | None:
+    value = (request.args.get(name) or "").strip()
+    if len(value) > MAX_ID:
+        raise ApiError(400, f"'{name}' is at most {MAX_ID} characters", [{"field": name, "message": "too long"}])
+    return value or None
+
+
+@api.route("/instances/<instance_id>/move", summary="Preview a token move: what is cancelled, what becomes active, "
+           "what data is kept, and why it would be refused (changes nothing)", who="supervisor", query=MOVE_QUERY,
+           tag="instances", errors=(403, 404), responses={200: ("the preview", s.ref("MovePreview"))})
+def preview_move(instance_id: str):
+    actor = current_actor()
+    require_supervisor(actor)
+    preview = engine().move_preview(instance_id, actor, _query_id("from"), _query_id("to"))
+    return jsonify(preview.as_dict())
+
+
+@api.route("/instances/<instance_id>/move", "POST", summary="Move a case's token from an active step to another "
+           "step of the same process (audited 'moved'); 409 with the reasons when refused", who="supervisor",
+           request=MOVE_BODY, tag="instances", errors=(403, 404, 409, 415, 422), responses=MOVED)
+def move_instance(instance_id: str):
+    actor = current_actor()
+    require_supervisor(actor)
+    body = json_body()
+    values = {"from": optional_str(body, "from", MAX_ID), "to": optional_str(body, "to", MAX_ID),
+              "reason": optional_str(body, "reason", MAX_REASON)}
+    missing = [{"field": k, "message": "required"} for k, v in values.items() if not (v or "").strip()]
+    if missing:
+        raise ApiError(422, "a move needs from, to and a reason", missing)
+    instance = engine().move(instance_id, actor, values["from"].strip(), values["to"].strip(), values["reason"])
+    with reading() as uow:
+        active = uow.tasks.active_for(instance.id)
+    return jsonify({"id": instance.id, "status": instance.status, "active_tasks": [task_json(t) for t in active]})

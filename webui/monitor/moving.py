@@ -1,0 +1,142 @@
+"""Token move on the supervisor's case page: choose from/to, see the preview, give a reason, confirm.
+
+The preview and the move go through the engine facade (``move_preview``, ``move``), which checks
+the supervisor role again, refuses what cannot be moved and writes the ``moved`` audit event.
+Texts come from the Flask-Babel catalogue (English message ids, ``zh_Hans_CN`` translations).
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine.errors import Conflict, EngineError, NotFound
+from engine.moving import Element, MovePreview, Refusal
+from store import web_queries
+from webui.monitor import bp
+from webui.monitor.common import supervisor_only, text_arg, title_of
+from webui.present import group_title, status_label
+from webui.security import current_actor, engine, reading
+
+MAX_ID = 200
+MAX_REASON = 500
+
+
+def type_label(type_name: str) -> str:
+    """A BPMN element type for people."""
+    return {
+        "UserTask": _("user task"), "ManualTask": _("manual task"), "NoneTask": _("task"),
+        "ScriptTask": _("script task"), "ServiceTask": _("service task"),
+        "BusinessRuleTask": _("decision task"), "CallActivity": _("call activity"),
+        "SubWorkflowTask": _("subprocess"), "TransactionSubprocess": _("subprocess"),
+        "ParallelMultiInstanceTask": _("multi-instance activity"),
+        "SequentialMultiInstanceTask": _("multi-instance activity"), "StandardLoopTask": _("loop activity"),
+        "SendTask": _("send task"), "ReceiveTask": _("receive task"),
+        "IntermediateCatchEvent": _("intermediate event"), "IntermediateThrowEvent": _("intermediate event"),
+        "StartEvent": _("start event"), "EndEvent": _("end event"), "BoundaryEvent": _("boundary event"),
+    }.get(type_name, type_name)
+
+
+def element_label(element: Element, top_key: str) -> str:
+    """``名称 (bpmn_id) · 车道``, with the subprocess named when the element is inside one."""
+    text = f"{element.name} ({element.bpmn_id})" if element.name != element.bpmn_id else element.bpmn_id
+    if element.lane:
+        text += " · " + group_title(element.lane)
+    if element.process_key != top_key:
+        text += " · " + _("in %(process)s", process=title_of(element.process_key))
+    return text
+
+
+def reason_text(reason: Refusal) -> str:
+    """A refusal in the UI language (the engine's English text for an unknown code)."""
+    p = reason.params
+    element = p.get("element", "")
+    texts = {
+        "case_ended": lambda: _("The case has ended (%(status)s).", status=status_label(p.get("status", ""))),
+        "case_suspended": lambda: _("The case is suspended: resume it first."),
+        "from_missing": lambda: _("Choose the step to move the token from."),
+        "to_missing": lambda: _("Choose the step to move the token to."),
+        "from_not_active": lambda: _("No token is at “%(element)s” now.", element=element),
+        "from_repeats": lambda: _("“%(element)s” repeats (multi-instance or loop, or inside one): its tokens "
+                                  "cannot be moved.", element=element),
+        "from_ambiguous": lambda: _("Several tokens are at “%(element)s”.", element=element),
+        "incident_elsewhere": lambda: _("The case has an open incident at “%(element)s”: retry it, or move "
+                                        "the token from that step.", element=element),
+        "to_other_scope": lambda: _("“%(element)s” is in another process or subprocess: a token moves within "
+                                    "its own process (to leave a subprocess, move from its call activity).",
+                                    element=element),
+        "to_unknown": lambda: _("The process has no element “%(element)s”.", element=element),
+        "to_kind": lambda: _("“%(element)s” is a %(kind)s: move the token to a task or an activity.",
+                             element=element, kind=type_label(p.get("kind", ""))),
+    }
+    make = texts.get(reason.code)
+    return make() if make else reason.message
+
+
+def move_choices(instance_id: str) -> MovePreview | None:
+    """Where a token may be moved from and to, for the case page (None when it cannot be shown)."""
+    try:
+        return engine().move_preview(instance_id, current_actor(), None, None)
+    except EngineError:
+        return None
+
+
+def _picked(source, name: str) -> str | None:
+    value = (source.get(name) or "").strip()
+    return value[:MAX_ID] or None
+
+
+@bp.get("/cases/<instance_id>/move")
+@supervisor_only
+def move_page(instance_id: str):
+    """The chosen move's preview: what is cancelled, what becomes active, what data stays, why not."""
+    frm, to = text_arg("from", MAX_ID), text_arg("to", MAX_ID)
+    with reading() as uow:
+        instance = web_queries.instance_summary(uow.session, instance_id) if len(instance_id) <= 32 else None
+        if instance is None:
+            abort(404)
+        uow.session.expunge_all()
+    try:
+        preview = engine().move_preview(instance_id, current_actor(), frm, to)
+    except NotFound:
+        abort(404)
+    if frm is None and len(preview.sources) == 1:
+        frm = preview.sources[0].bpmn_id
+    chosen = frm is not None and to is not None
+    reasons = [reason_text(r) for r in preview.reasons if chosen or r.code not in ("from_missing", "to_missing")]
+    return render_template(
+        "monitor/move.html", instance=instance, preview=preview, frm=frm, to=to, chosen=chosen, reasons=reasons,
+        label=lambda e: element_label(e, instance.process_key), type_label=type_label, group_title=group_title,
+        process_title=title_of, status_label=status_label, max_reason=MAX_REASON)
+
+
+@bp.post("/cases/<instance_id>/move")
+@supervisor_only
+def move_token(instance_id: str):
+    """Move the token (reason required); back to the case page, or to the preview when refused."""
+    frm, to = _picked(request.form, "from"), _picked(request.form, "to")
+    reason = (request.form.get("reason") or "").strip()[:MAX_REASON]
+    back = redirect(url_for("monitor.move_page", instance_id=instance_id, **{"from": frm or "", "to": to or ""}))
+    if not frm or not to:
+        flash(_("Choose where the token moves from and to."), "error")
+        return back
+    if not reason:
+        flash(_("Please give a reason."), "error")
+        return back
+    eng, actor = engine(), current_actor()
+    try:
+        names = {e.bpmn_id: e.name for e in (lambda p: p.sources + p.targets)(eng.move_preview(instance_id, actor, None, None))}
+        eng.move(instance_id, actor, frm, to, reason)
+    except NotFound:
+        abort(404)
+    except Conflict as exc:
+        refusals = [Refusal(d.get("code", ""), d.get("field", ""), d.get("message", ""), d.get("params") or {})
+                    for d in exc.details]
+        texts = [reason_text(r) for r in refusals] or [exc.message]
+        flash(_("The token was not moved: %(reasons)s", reasons=" ".join(texts)), "error")
+        return back
+    except EngineError as exc:
+        flash(_("The token was not moved: %(reasons)s", reasons=exc.message), "error")
+        return back
+    flash(_("The token moved from “%(source)s” to “%(target)s”.", source=names.get(frm, frm),
+                target=names.get(to, to)), "success")
+    return redirect(url_for("monitor.case_page", instance_id=instance_id))
