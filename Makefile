@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 FAO := $(VENV)/bin/fao
 NPM_DIR := webui/assets
 
-.PHONY: run test bench setup setup-test assets system-deps db clean
+.PHONY: run test bench bench-more setup setup-test assets system-deps db clean
 
 $(VENV)/.stamp-install: pyproject.toml
 	python3 -m venv $(VENV)
@@ -47,11 +47,14 @@ run: db
 test: setup-test
 	$(VENV)/bin/pytest -q -p no:randomly
 
+# One table of every speed figure (bench/all.py, ~10 min); the monitor and mixed-load benchmarks
+# are longer and run on their own: make bench-more.
 bench: setup-test
-	$(PY) bench/engine.py
-	@for b in bench/inbox.py bench/monitor.py bench/load.py; do \
-		if [ -f $$b ]; then $(PY) $$b || exit 1; fi; \
-	done
+	$(PY) bench/all.py
+
+bench-more: setup-test
+	$(PY) bench/monitor.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) $(NPM_DIR)/node_modules instance

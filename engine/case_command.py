@@ -30,7 +30,20 @@ class Command:
     had_events: bool = True  # timers or messages waited when loaded (their rows need rewriting)
     attachment_ids: list[str] = field(default_factory=list)  # uploads the submitted data refers to
     task_rows: dict[str, Any] | None = None  # the case's human-task rows, when already loaded
+    open_rows: list[Any] = field(default_factory=list)  # after the save: the case's open task rows
+
+    @property
+    def outcome(self) -> "Outcome":
+        return Outcome(self.instance, self.open_rows)
 
     def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:
         self.events.append(AuditEvent(instance_id=self.instance.id, at=self.now, actor=self.actor.username,
                                       action=action, task_id=task_id, bpmn_id=bpmn_id, detail=detail))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A case after a command, with its open task rows as saved (what the API answers with)."""
+
+    instance: Instance
+    open_tasks: list[Any]

@@ -113,15 +113,23 @@ class CommandRunner:
 
     @contextmanager
     def command(self, instance_id: str | None, actor: Actor, skip_locked: bool = False,
-                task_id: str | None = None) -> Iterator[Command]:
+                task_id: str | None = None,
+                claim: Callable[[UnitOfWork], str | None] | None = None) -> Iterator[Command]:
         """Lock and load an instance; on clean exit save state, projections, audit and commit.
 
-        Pass ``task_id`` instead of ``instance_id`` to work on the case a human task belongs to.
+        Pass ``task_id`` instead of ``instance_id`` to work on the case a human task belongs to,
+        or ``claim``: called first inside the transaction, it locks a row that names the case
+        (a due timer) and returns the case's id, or None when there is nothing to do.
 
         Raises:
-            NotFound: no such case or task (or, with ``skip_locked``, another worker holds it).
+            NotFound: no such case or task, nothing claimed, or (with ``skip_locked``) another
+                worker holds the case.
         """
         with self.uow() as uow:
+            if claim is not None:
+                instance_id = claim(uow)
+                if instance_id is None:
+                    raise NotFound("nothing to claim")
             if task_id is not None:
                 instance = uow.instances.get_for_update_by_task(task_id)
                 if instance is None:
@@ -173,13 +181,14 @@ class CommandRunner:
             uow.events.replace_for(instance.id, [], [])
         elif cmd.had_events or wf.waiting_events():
             uow.events.replace_for(instance.id, timer_rows(instance, wf), subscription_rows(instance, wf))
+        uow.tasks.write_changes()
+        cmd.open_rows = sorted(active, key=lambda r: (r.created_at, r.id))
         dues = [t.due_at for t in active if t.due_at is not None]
         values["due_at"] = min(dues) if dues else None
         if not uow.instances.save_state(instance, values):
             raise Conflict("the case was changed by someone else; try again")
         notify_escalations(cmd)
-        for event in cmd.events:
-            uow.audit.add(event)
+        uow.audit.add_all(cmd.events)  # one multi-row insert
         if cmd.attachment_ids:
             uow.misc.link_attachments(cmd.attachment_ids, instance.id)
         if self.before_commit is not None:

@@ -12,7 +12,7 @@ from engine.forms import validate_form
 from engine.identity import SYSTEM, Actor, may_start, require_supervisor
 from engine import stepping
 from engine.attachments import referenced_ids
-from engine.case_command import Command
+from engine.case_command import Command, Outcome
 from engine.message_events import catch_message
 from engine.service_context import CommandServiceContext
 from store.models import Instance
@@ -38,19 +38,34 @@ def start_instance(engine: "CommandRunner", key: str, actor: Actor, data: dict, 
                    message: tuple[str, dict] | None = None, check: bool = True,
                    timer_start: str | None = None) -> Instance:
     """Start the latest version of a process in its own transaction."""
+    return start_with_next(engine, key, actor, data, business_key, message, check, timer_start).instance
+
+
+def start_with_next(engine: "CommandRunner", key: str, actor: Actor, data: dict, business_key: str | None,
+                    message: tuple[str, dict] | None = None, check: bool = True,
+                    timer_start: str | None = None) -> Outcome:
+    """Start a case in its own transaction; returns it with its task rows open now."""
     with engine.uow() as uow:
-        instance = start_in(engine, uow, key, actor, data, business_key, message, check, timer_start)
+        cmd = start_command(engine, uow, key, actor, data, business_key, message, check, timer_start)
         uow.commit()
-        return instance
+        return cmd.outcome
 
 
 def start_in(engine: "CommandRunner", uow, key: str, actor: Actor, data: dict, business_key: str | None,
              message: tuple[str, dict] | None = None, check: bool = True,
              timer_start: str | None = None) -> Instance:
     """Start a case inside the caller's unit of work (the caller commits)."""
-    version = uow.processes.latest(key)
-    if version is None:
+    return start_command(engine, uow, key, actor, data, business_key, message, check, timer_start).instance
+
+
+def start_command(engine: "CommandRunner", uow, key: str, actor: Actor, data: dict, business_key: str | None,
+                  message: tuple[str, dict] | None = None, check: bool = True,
+                  timer_start: str | None = None) -> Command:
+    """Start a case inside the caller's unit of work (the caller commits); returns the saved command."""
+    version_id = uow.processes.latest_id(key)  # one small query; the version itself is cached
+    if version_id is None:
         raise NotFound(f"no process '{key}'")
+    version = engine.version(uow, version_id)
     if check:
         if message is None and not version.manual_start:
             raise Conflict(f"process '{key}' starts only by a timer, message or signal", code="no_manual_start")
@@ -87,7 +102,7 @@ def start_in(engine: "CommandRunner", uow, key: str, actor: Actor, data: dict, b
             cmd.audit("timer", None, fired)
         engine.advance(cmd)
     engine.save(cmd)
-    return instance
+    return cmd
 
 
 def suspend(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str = "") -> Instance:
@@ -159,4 +174,7 @@ def reindex(engine: "CommandRunner") -> int:
     for instance_id in ids:
         with engine.command(instance_id, SYSTEM):
             pass  # the state is unchanged; saving rebuilds the projections from it
+    with engine.uow() as uow:
+        uow.tasks.rebuild_counts()  # and the counter projection from the task rows
+        uow.commit()
     return len(ids)

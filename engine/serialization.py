@@ -12,6 +12,7 @@ from decimal import Decimal
 from threading import Lock
 from typing import Any
 
+import orjson
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
@@ -40,6 +41,24 @@ class StatelessSpecWorkflowConverter(BpmnWorkflowConverter):
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+
+def dumps_compact(value: Any) -> str:
+    """Compact JSON text (UTF-8, no ASCII escapes) through orjson; stdlib json for what orjson
+    refuses (integers beyond 64 bits, non-string keys), so the stored text is the same JSON.
+    A float NaN or infinity (not JSON) is written as null."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON through orjson; stdlib json for what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _register_data_types(registry) -> None:
@@ -77,7 +96,7 @@ class WorkflowCodec:
             if hit is not None:
                 self._cache.move_to_end(version_id)
                 return hit
-        dct = json.loads(spec_json)
+        dct = loads(spec_json)
         spec = self._spec_registry.restore(dct["spec"])
         subs = {k: self._spec_registry.restore(v) for k, v in dct["subprocess_specs"].items()}
         with self._lock:
@@ -88,10 +107,10 @@ class WorkflowCodec:
 
     # --- instance state -----------------------------------------------------------------
     def dump_state(self, workflow: BpmnWorkflow) -> str:
-        return json.dumps(self._state_registry.convert(workflow), ensure_ascii=False, separators=(",", ":"))
+        return dumps_compact(self._state_registry.convert(workflow))
 
     def load_state(self, state: str, serializer_version: str, spec, subprocess_specs: dict) -> BpmnWorkflow:
-        dct = json.loads(state)
+        dct = loads(state)
         if serializer_version != SERIALIZER_VERSION and serializer_version in MIGRATIONS:
             MIGRATIONS[serializer_version](dct)
         return self._state_registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)

@@ -10,6 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.identity import Actor, may_work_task, require_supervisor
 from engine.attachments import referenced_ids
+from engine.case_command import Outcome
 from engine.forms import with_task_data_options
 from engine.instances import check_form
 from engine.stepping import failure_from
@@ -96,6 +97,12 @@ def _audit(engine, uow, instance, actor: Actor, action: str, row: HumanTask, **d
 
 def complete(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None):
     """Complete a task with form data; returns the instance after the engine has moved on."""
+    return complete_with_next(engine, task_id, actor, data).instance
+
+
+def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None) -> Outcome:
+    """Complete a task; returns the case and its task rows open now (read from the saved command,
+    so the caller needs no second query)."""
     data = data or {}
     with engine.command(None, actor, task_id=task_id) as cmd:
         cmd.task_rows = {r.id: r for r in cmd.uow.tasks.rows_of(cmd.instance.id)}
@@ -126,7 +133,7 @@ def complete(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | N
             cmd.failure = failure_from(exc)
         else:
             engine.advance(cmd)
-    return cmd.instance
+    return cmd.outcome
 
 
 def save_draft(engine: "CommandRunner", task_id: str, actor: Actor, data: dict) -> None:

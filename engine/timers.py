@@ -43,27 +43,38 @@ def fire_due_timers(engine: "CommandRunner", limit: int = 50, stop: StopFlag | N
         How many cases moved on.
     """
     now = engine.clock.now()
-    with engine.uow() as uow:
-        instance_ids = uow.events.due_timer_instance_ids(now, limit)
     moved = 0
-    for instance_id in instance_ids:
+    passed: list[str] = []  # cases claimed in this poll that had nothing to fire, or were busy
+    for _ in range(limit):
         if _stopping(stop):
             return moved
+        claimed: list[str] = []
+
+        def claim(uow) -> str | None:
+            # lock one due timer row no other worker holds, before the case is even loaded:
+            # concurrent workers each take a different row and never walk the same list
+            instance_id = uow.events.claim_due_timer(now, exclude=passed)
+            if instance_id is not None:
+                claimed.append(instance_id)
+            return instance_id
+
         try:
-            with engine.command(instance_id, TIMER_ACTOR, skip_locked=True) as cmd:
-                due_rows = cmd.uow.events.lock_due_timers(instance_id, now)
-                fired = []
-                if due_rows and cmd.instance.status == "active":
+            with engine.command(None, TIMER_ACTOR, skip_locked=True, claim=claim) as cmd:
+                fired = []  # the claimed row is locked and due: no second look at the timer rows
+                if cmd.instance.status == "active":
                     fired = stepping.fire_due_timers(cmd.workflow, now)
                 if not fired:
                     cmd.skip_save = True
+                    passed.append(cmd.instance.id)
                 else:
                     for bpmn_id in fired:
                         cmd.audit("timer", None, bpmn_id)
                     engine.advance(cmd)
                     moved += 1
         except (NotFound, Conflict):
-            continue  # another worker holds or changed it; its timer rows say what is left
+            if not claimed:
+                break  # nothing due is left that another worker does not hold
+            passed.append(claimed[0])  # a user's command holds the case or changed it: next poll
     moved += fire_timer_starts(engine, now, stop)
     return moved
 

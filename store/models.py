@@ -147,6 +147,20 @@ class HumanTask(Base):
     applicant: Mapped[str | None] = mapped_column(String(100))
 
 
+class TaskCount(Base):
+    """Projection of human_task kept by database triggers (migration 0004): how many tasks are
+    open per lane (``lane``), open or claimed per assignee (``mine``), completed per user
+    (``done``). A key's total is the sum over its shard rows (on PostgreSQL one per connection
+    slot, so concurrent commands do not queue on one row)."""
+
+    __tablename__ = "task_count"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class Timer(Base):
     """Projection: a waiting timer (instance_id set) or a scheduled timer start (instance_id null)."""
 

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import AuditEvent, HumanTask, Incident, Instance, MessageSubscription, Timer
+from store.models import AuditEvent, HumanTask, Incident, Instance, MessageSubscription, TaskCount, Timer
 
 
 @dataclass(frozen=True)
@@ -117,11 +117,18 @@ def inbox(session: Session, username: str, groups: Sequence[str], *, scope: str 
 
 
 def inbox_counts(session: Session, username: str, groups: Sequence[str]) -> dict[str, int]:
-    active = HumanTask.status.in_(("open", "claimed"))
-    mine = session.scalar(select(func.count()).where(active, HumanTask.assignee == username)) or 0
-    group = session.scalar(select(func.count()).where(
-        HumanTask.status == "open", HumanTask.lane.in_(list(groups) or [""]))) or 0  # open = unclaimed
-    return {"mine": mine, "group": group}
+    """Tasks assigned to me (open or claimed) and unclaimed in my groups' lanes, from the counter
+    projection (``task_count``): a few rows, however many tasks are open."""
+    return task_counts(session, username, groups)
+
+
+def task_counts(session: Session, username: str, groups: Sequence[str]) -> dict[str, int]:
+    """``mine``, ``group`` and ``done`` totals of a user, in one query of the counter projection."""
+    cond = or_(and_(TaskCount.kind.in_(("mine", "done")), TaskCount.key == username),
+               and_(TaskCount.kind == "lane", TaskCount.key.in_(list(groups) or [""])))
+    rows = session.execute(select(TaskCount.kind, func.sum(TaskCount.n)).where(cond).group_by(TaskCount.kind)).all()
+    got = {kind: int(n or 0) for kind, n in rows}
+    return {"mine": got.get("mine", 0), "group": got.get("lane", 0), "done": got.get("done", 0)}
 
 
 def instances(session: Session, *, visible_to: tuple[str, Sequence[str]] | None = None,

@@ -5,7 +5,7 @@ import hashlib
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, inspect, literal, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,11 +24,61 @@ from store.models import (
     Notification,
     ProcessVersion,
     SequenceCounter,
+    TaskCount,
     TaskDraft,
     Timer,
     User,
     UserRole,
 )
+
+
+# The hot path's statements, built once: SQLAlchemy then only looks up their compiled form.
+_INSTANCE = select(Instance).where(Instance.id == bindparam("iid")).execution_options(populate_existing=True)
+_INSTANCE_LOCKED = {
+    "sqlite": _INSTANCE,
+    "postgresql": _INSTANCE.with_for_update(),
+    "postgresql-skip": _INSTANCE.with_for_update(skip_locked=True),
+}
+_BY_TASK = (select(Instance).join(HumanTask, HumanTask.instance_id == Instance.id)
+            .where(HumanTask.id == bindparam("tid")).execution_options(populate_existing=True))
+_BY_TASK_LOCKED = {"sqlite": _BY_TASK, "postgresql": _BY_TASK.with_for_update(of=Instance)}
+_LATEST_ID = (select(ProcessVersion.id).where(ProcessVersion.process_key == bindparam("key"))
+              .order_by(ProcessVersion.version.desc()).limit(1))
+_STATE_COLUMNS = ("state", "serializer_version", "status", "updated_at", "ended_at", "due_at")
+_t = Instance.__table__
+_INSERT_INSTANCE = insert(_t)
+_INSTANCE_COLUMNS = tuple(c.key for c in _t.columns)
+_SAVE_STATE = (
+    update(_t)
+    .where(_t.c.id == bindparam("b_id"), _t.c.revision == bindparam("b_revision"))
+    .values(revision=bindparam("b_new_revision"), **{c: bindparam(f"b_{c}") for c in _STATE_COLUMNS})
+)
+_ROWS_OF = (select(HumanTask).where(HumanTask.instance_id == bindparam("iid"))
+            .execution_options(populate_existing=True))
+_ACTIVE_FOR = (select(HumanTask)
+               .where(HumanTask.instance_id == bindparam("iid"), HumanTask.status.in_(("open", "claimed")))
+               .order_by(HumanTask.created_at, HumanTask.id))
+_TASK_MUTABLE = ("status", "assignee", "due_at", "completed_by", "completed_at")
+_TASK_MUTABLE_SET = frozenset(_TASK_MUTABLE)
+_th = HumanTask.__table__
+_UPDATE_TASK = (update(_th).where(_th.c.id == bindparam("b_id"))
+                .values(**{c: bindparam(f"b_{c}") for c in _TASK_MUTABLE}))
+_INSERT_TASK = insert(_th)
+_TASK_COLUMNS = tuple(c.key for c in _th.columns)
+del _th
+_DELETE_TIMERS = delete(Timer.__table__).where(Timer.__table__.c.instance_id == bindparam("iid"))
+_DELETE_SUBSCRIPTIONS = delete(MessageSubscription.__table__).where(
+    MessageSubscription.__table__.c.instance_id == bindparam("iid"))
+_DELETE_EVENTS_PG = text("WITH gone AS (DELETE FROM timer WHERE instance_id = :iid) "
+                         "DELETE FROM message_subscription WHERE instance_id = :iid")
+_DELETE_DRAFTS = delete(TaskDraft.__table__).where(TaskDraft.__table__.c.task_id == bindparam("tid"))
+_AUDIT_COLUMNS = ("instance_id", "at", "actor", "action", "task_id", "bpmn_id", "detail")
+_INSERT_AUDIT = insert(AuditEvent.__table__)
+del _t
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def _for_update(session: Session, stmt, skip_locked: bool = False):
@@ -45,6 +95,10 @@ class ProcessRepository:
         return self.s.scalars(
             select(ProcessVersion).where(ProcessVersion.process_key == key).order_by(ProcessVersion.version.desc()).limit(1)
         ).first()
+
+    def latest_id(self, key: str) -> int | None:
+        """The id of a process's latest version (versions are immutable: callers cache the row)."""
+        return self.s.scalar(_LATEST_ID, {"key": key})
 
     def get(self, key: str, version: int) -> ProcessVersion | None:
         return self.s.scalars(
@@ -121,29 +175,36 @@ class InstanceRepository:
 
         With ``skip_locked`` a row another transaction holds is answered with None.
         """
-        stmt = _for_update(self.s, select(Instance).where(Instance.id == instance_id), skip_locked)
-        return self.s.scalars(stmt.execution_options(populate_existing=True)).first()
+        dialect = _dialect(self.s)
+        if dialect == "postgresql" and skip_locked:
+            dialect = "postgresql-skip"
+        stmt = _INSTANCE_LOCKED.get(dialect, _INSTANCE)
+        return self.s.scalars(stmt, {"iid": instance_id}).first()
 
     def get_for_update_by_task(self, task_id: str) -> Instance | None:
         """Lock and load the case a human task belongs to, in one statement."""
-        stmt = select(Instance).join(HumanTask, HumanTask.instance_id == Instance.id).where(HumanTask.id == task_id)
-        if self.s.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update(of=Instance)
-        return self.s.scalars(stmt.execution_options(populate_existing=True)).first()
+        stmt = _BY_TASK_LOCKED.get(_dialect(self.s), _BY_TASK)
+        return self.s.scalars(stmt, {"tid": task_id}).first()
 
     def add(self, instance: Instance) -> None:
-        self.s.add(instance)
-        self.s.flush()
+        """Insert the row now with a prepared Core statement; the object stays usable, untracked
+        (a command then writes its state through :meth:`save_state`)."""
+        self.s.connection().execute(_INSERT_INSTANCE, {c: getattr(instance, c) for c in _INSTANCE_COLUMNS})
 
     def save_state(self, instance: Instance, values: dict[str, Any]) -> bool:
         """Write state with optimistic locking; False when another writer got there first."""
         expected = instance.revision
-        result = self.s.execute(
-            update(Instance)
-            .where(Instance.id == instance.id, Instance.revision == expected)
-            .values(revision=expected + 1, **values)
-            .execution_options(synchronize_session=False)
-        )
+        if set(values) <= set(_STATE_COLUMNS):  # the usual case: one prepared Core statement
+            params = {f"b_{c}": values[c] if c in values else getattr(instance, c) for c in _STATE_COLUMNS}
+            params.update(b_id=instance.id, b_revision=expected, b_new_revision=expected + 1)
+            result = self.s.connection().execute(_SAVE_STATE, params)
+        else:
+            result = self.s.execute(
+                update(Instance)
+                .where(Instance.id == instance.id, Instance.revision == expected)
+                .values(revision=expected + 1, **values)
+                .execution_options(synchronize_session=False)
+            )
         if result.rowcount != 1:
             return False
         for k, v in {**values, "revision": expected + 1}.items():
@@ -175,9 +236,7 @@ class HumanTaskRepository:
 
     def rows_of(self, instance_id: str) -> Sequence[HumanTask]:
         """Every task row of a case, as committed now."""
-        return self.s.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance_id).execution_options(populate_existing=True)
-        ).all()
+        return self.s.scalars(_ROWS_OF, {"iid": instance_id}).all()
 
     def active_or_listed(self, instance_id: str, task_ids: Sequence[str]) -> Sequence[HumanTask]:
         """Open/claimed rows of a case plus rows with the given ids, in one query."""
@@ -195,11 +254,7 @@ class HumanTaskRepository:
         ).all()
 
     def active_for(self, instance_id: str) -> Sequence[HumanTask]:
-        return self.s.scalars(
-            select(HumanTask)
-            .where(HumanTask.instance_id == instance_id, HumanTask.status.in_(("open", "claimed")))
-            .order_by(HumanTask.created_at, HumanTask.id)
-        ).all()
+        return self.s.scalars(_ACTIVE_FOR, {"iid": instance_id}).all()
 
     def all_for(self, instance_id: str) -> Sequence[HumanTask]:
         return self.s.scalars(
@@ -207,7 +262,42 @@ class HumanTaskRepository:
         ).all()
 
     def add(self, task: HumanTask) -> None:
-        self.s.add(task)
+        """Insert the row now with a prepared Core statement; the object stays usable, untracked
+        (a command creates a row once and changes it only in a later command)."""
+        self.s.connection().execute(_INSERT_TASK, {c: getattr(task, c) for c in _TASK_COLUMNS})
+
+    def write_changes(self) -> None:
+        """Write the session's changed task rows with one prepared UPDATE and detach them (their
+        values stay readable), so the commit has no unit-of-work flush to do for them. A row
+        changed in another column is left to the ordinary flush."""
+        params = []
+        for obj in [o for o in self.s.dirty if isinstance(o, HumanTask)]:
+            changed = set(inspect(obj).committed_state)  # the attributes set since the load
+            if not changed or not changed <= _TASK_MUTABLE_SET:
+                continue
+            params.append({"b_id": obj.id, **{f"b_{c}": getattr(obj, c) for c in _TASK_MUTABLE}})
+            self.s.expunge(obj)  # written: detached with its values, nothing left for a flush
+        if params:
+            self.s.connection().execute(_UPDATE_TASK, params)
+
+    def rebuild_counts(self) -> None:
+        """Recount the counter projection (``task_count``) from the task rows, in this transaction.
+
+        The triggers of migration 0004 keep it exact; this repairs it after rows were edited
+        with the triggers off (a restore, a manual fix)."""
+        pg = _dialect(self.s) == "postgresql"
+        if pg:
+            self.s.execute(text("LOCK TABLE human_task IN SHARE MODE"))  # no command moves a count meanwhile
+        shard = func.hashtext(HumanTask.id).op("&")(15) if pg else literal(0)  # any spread: a key's sum counts
+        self.s.execute(delete(TaskCount))
+        kinds = (
+            ("lane", HumanTask.lane, (HumanTask.status == "open") & HumanTask.lane.is_not(None)),
+            ("mine", HumanTask.assignee, HumanTask.status.in_(("open", "claimed")) & HumanTask.assignee.is_not(None)),
+            ("done", HumanTask.completed_by, (HumanTask.status == "completed") & HumanTask.completed_by.is_not(None)),
+        )
+        for kind, col, cond in kinds:
+            sel = select(literal(kind), col, shard, func.count()).where(cond).group_by(col, *([shard] if pg else []))
+            self.s.execute(insert(TaskCount).from_select(["kind", "key", "shard", "n"], sel))
 
     def flush(self) -> None:
         self.s.flush()
@@ -220,8 +310,11 @@ class EventRepository:
         self.s = session
 
     def replace_for(self, instance_id: str, timers: list[Timer], subscriptions: list[MessageSubscription]) -> None:
-        self.s.execute(delete(Timer).where(Timer.instance_id == instance_id))
-        self.s.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance_id))
+        if _dialect(self.s) == "postgresql":  # both deletes in one round trip
+            self.s.connection().execute(_DELETE_EVENTS_PG, {"iid": instance_id})
+        else:
+            self.s.connection().execute(_DELETE_TIMERS, {"iid": instance_id})
+            self.s.connection().execute(_DELETE_SUBSCRIPTIONS, {"iid": instance_id})
         self.s.add_all(timers)
         self.s.add_all(subscriptions)
 
@@ -231,18 +324,20 @@ class EventRepository:
     def subscriptions_for(self, instance_id: str) -> Sequence[MessageSubscription]:
         return self.s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == instance_id)).all()
 
-    def due_timer_instance_ids(self, now: datetime, limit: int = 50) -> list[str]:
-        rows = self.s.execute(
-            select(Timer.instance_id)
-            .where(Timer.due_at <= now, Timer.instance_id.is_not(None))
-            .order_by(Timer.due_at)
-            .limit(limit)
-        ).all()
-        seen: list[str] = []
-        for (iid,) in rows:
-            if iid not in seen:
-                seen.append(iid)
-        return seen
+    def claim_due_timer(self, now: datetime, exclude: Iterable[str] = ()) -> str | None:
+        """Lock the earliest due timer row of a case that no other worker holds; returns its case.
+
+        ``FOR UPDATE SKIP LOCKED`` on PostgreSQL: concurrent workers each take a different row
+        and never walk the same list. The lock lasts until the caller's transaction ends, so the
+        claim and the case's step commit (or roll back) together. On SQLite the write
+        transaction already serialises the workers.
+        """
+        stmt = select(Timer.instance_id).where(Timer.due_at <= now, Timer.instance_id.is_not(None))
+        exclude = list(exclude)
+        if exclude:
+            stmt = stmt.where(Timer.instance_id.not_in(exclude))
+        stmt = stmt.order_by(Timer.due_at).limit(1)  # the due_at index's order: no sort of every due row
+        return self.s.scalar(_for_update(self.s, stmt, skip_locked=True))
 
     def lock_due_timers(self, instance_id: str, now: datetime) -> Sequence[Timer]:
         """Lock this instance's due timer rows, skipping rows another worker holds."""
@@ -300,7 +395,17 @@ class AuditRepository:
         self.s = session
 
     def add(self, event: AuditEvent) -> None:
-        self.s.add(event)
+        """Insert the event now (a Core insert: audit rows are never changed, so the ORM has
+        nothing to track); it commits or rolls back with the command's transaction."""
+        self.add_all([event])
+
+    def add_all(self, events: Sequence[AuditEvent]) -> None:
+        if events:
+            rows = [{c: getattr(e, c) for c in _AUDIT_COLUMNS} for e in events]
+            for row in rows:
+                if row["detail"] is None:
+                    row["detail"] = {}
+            self.s.connection().execute(_INSERT_AUDIT, rows)
 
     def for_instance(self, instance_id: str) -> Sequence[AuditEvent]:
         return self.s.scalars(
@@ -452,7 +557,7 @@ class MiscRepository:
         self.s.flush()
 
     def delete_drafts(self, task_id: str) -> None:
-        self.s.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))
+        self.s.connection().execute(_DELETE_DRAFTS, {"tid": task_id})
 
     def calendar_overrides(self) -> dict:
         return {row.day: row.working for row in self.s.scalars(select(CalendarOverride)).all()}

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from store.models import Attachment, AuditEvent, HumanTask, Instance, ProcessVersion
+from store.models import Attachment, AuditEvent, HumanTask, Instance, ProcessVersion, TaskCount
 from store.queries import Page, _page
 
 
@@ -83,8 +83,9 @@ def next_task_for(session: Session, instance_id: str, username: str, groups: Seq
 
 
 def done_count(session: Session, username: str) -> int:
-    return session.scalar(select(func.count()).where(
-        HumanTask.completed_by == username, HumanTask.status == "completed")) or 0
+    """Tasks the user completed, from the counter projection (``task_count``)."""
+    return int(session.scalar(select(func.sum(TaskCount.n)).where(
+        TaskCount.kind == "done", TaskCount.key == username)) or 0)
 
 
 def my_applications(session: Session, username: str, *, status: str | None = None, page: int = 1,

@@ -41,7 +41,7 @@ def test_the_audit_repository_only_adds_and_reads():
     from store.repositories import AuditRepository
 
     public = {name for name in vars(AuditRepository) if not name.startswith("_")}
-    assert public == {"add", "for_instance"}
+    assert public == {"add", "add_all", "for_instance"}  # add_all: one multi-row insert
 
 
 # --- the guarded PostgreSQL database ---------------------------------------------------------

@@ -94,9 +94,8 @@ def start_instance(key: str):
     body = json_body()
     data = optional_object(body, "data")
     business_key = optional_str(body, "business_key")
-    instance = engine().start(key, actor, data, business_key)
-    with reading() as uow:
-        active = uow.tasks.active_for(instance.id)
+    started = engine().start_with_next(key, actor, data, business_key)
+    instance, active = started.instance, started.open_tasks
     return created({"id": instance.id, "status": instance.status, "process_key": instance.process_key,
                     "version": instance.version, "business_key": instance.business_key,
                     "active_tasks": [task_json(t) for t in active]})

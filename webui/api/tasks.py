@@ -35,10 +35,11 @@ def list_tasks():
     sort = request.args.get("sort", "created")
     page, per_page = paging()
     with reading() as uow:
+        counts = queries.inbox_counts(uow.session, actor.username, sorted(actor.groups))  # the counter projection
         result = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=SCOPES[scope], status=status,
                                process=request.args.get("process") or None, overdue=flag("overdue"),
                                now=engine().clock.now(), page=page, per_page=per_page,
-                               sort=sort if sort in ("created", "due", "priority") else "created")
+                               sort=sort if sort in ("created", "due", "priority") else "created", counts=counts)
     return jsonify(page_json(result, task_json))
 
 
@@ -114,8 +115,6 @@ def complete_task(task_id: str):
         data = {}
     if not isinstance(data, dict):
         optional_object(body, "data")
-    instance = engine().complete(task_id, actor, data)
-    with reading() as uow:
-        active = uow.tasks.active_for(instance.id)
-    return jsonify({"instance": {"id": instance.id, "status": instance.status},
-                    "next_tasks": [task_json(t) for t in active]})
+    done = engine().complete_with_next(task_id, actor, data)
+    return jsonify({"instance": {"id": done.instance.id, "status": done.instance.status},
+                    "next_tasks": [task_json(t) for t in done.open_tasks]})

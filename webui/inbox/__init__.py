@@ -44,7 +44,6 @@ def index():
                              overdue=overdue, q=q, now=now, page=page_no, per_page=PER_PAGE, sort=sort,
                              counts=counts)
         g.fao_nav_counts = dict(counts)  # the navigation shows the same counts: no second query
-        counts["done"] = web_queries.done_count(uow.session, actor.username)
         titles = web_queries.process_titles(uow.session)
         calendar = eng.calendar(uow)
     rows = [(t, due_info(t.due_at, now, calendar)) for t in page.items]
