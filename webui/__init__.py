@@ -31,6 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     settings = load_settings()
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    from webui.flask_tuning import CachedSignerSessions, OrjsonProvider
+
+    app.json = OrjsonProvider(app)  # the same documents as Flask's encoder, encoded by orjson
+    app.session_interface = CachedSignerSessions()
     app.url_map.converters["int"] = BoundedInt  # an id past the database's integers is a 404, not a 500
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,

@@ -19,10 +19,14 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
+import orjson
+
 _CONTEXT: ContextVar[dict[str, Any]] = ContextVar("fao_log_context", default={})
 # attributes every LogRecord has: anything else on a record is an extra field worth writing
 _STANDARD = set(logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None).__dict__) | {"message", "asctime"}
 _HANDLER_NAME = "fao"
+# values orjson has no spelling for, and dates and dataclasses, are written with str() as before
+_ORJSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 # SpiffWorkflow logs every task state change at INFO with the task's data attached: too much,
 # and the data may be personal. Werkzeug's access line is replaced by ours (``fao.http``).
 QUIET = {"spiff": "WARNING", "werkzeug": "WARNING", "apscheduler": "WARNING"}
@@ -71,7 +75,10 @@ class JsonFormatter(logging.Formatter):
             out["exc"] = self.formatException(record.exc_info)
         elif record.exc_text:
             out["exc"] = record.exc_text
-        return json.dumps(out, ensure_ascii=False, default=str)
+        try:
+            return orjson.dumps(out, default=str, option=_ORJSON).decode()
+        except (orjson.JSONEncodeError, TypeError):  # e.g. an integer past 64 bits
+            return json.dumps(out, ensure_ascii=False, default=str)
 
 
 def make_handler(fmt: str = "json", stream=None) -> logging.Handler:
@@ -136,6 +143,14 @@ def _case_in(response) -> str | None:
     return case if isinstance(case, str) else None
 
 
+def name_case(case_id: str | None) -> None:
+    """Tell this request's log line which case it touched (saves reading the answer back)."""
+    from flask import g
+
+    if case_id is not None:
+        g.fao_log_case_id = case_id
+
+
 def init_app(app) -> None:
     """Per request: put the case (and task) the URL names into the log context; log one line."""
     from flask import g, request
@@ -153,15 +168,20 @@ def init_app(app) -> None:
     def _log(response):
         if request.path.startswith("/static/"):
             return response
+        level = logging.DEBUG if request.path in PROBES else logging.INFO
+        if not request_log.isEnabledFor(level):  # nothing would be written: build nothing
+            return response
         started = g.get("fao_log_started")
         extra: dict[str, Any] = {"method": request.method, "path": request.path, "status": response.status_code,
                                  "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None}
-        if request.endpoint == "api.start_instance" and response.status_code == 201:
+        named = g.get("fao_log_case_id")  # the view said which case it touched: no need to read the answer
+        if named is not None and "case_id" not in _CONTEXT.get():
+            extra["case_id"] = named
+        elif request.endpoint == "api.start_instance" and response.status_code == 201:
             body = response.get_json(silent=True)
             extra["case_id"] = body.get("id") if isinstance(body, dict) else None
         elif "case_id" not in _CONTEXT.get() and "task_id" in _CONTEXT.get():
             extra["case_id"] = _case_in(response)  # a task URL: its case is named in the answer
-        level = logging.DEBUG if request.path in PROBES else logging.INFO
         request_log.log(level, "%s %s %s", request.method, request.path, response.status_code, extra=extra)
         return response
 

@@ -44,6 +44,14 @@ class WebUser(UserMixin):
     def __init__(self, actor: Actor, chosen_locale: str | None) -> None:
         self.actor = actor
         self.chosen_locale = chosen_locale
+        self._in_lang: dict[str, Actor] = {}
+
+    def actor_in(self, lang: str) -> Actor:
+        """The Actor speaking ``lang`` (made once per language: the identity is cached a few seconds)."""
+        actor = self._in_lang.get(lang)
+        if actor is None:
+            actor = self._in_lang[lang] = replace(self.actor, locale=lang)
+        return actor
 
     def get_id(self) -> str:
         return self.actor.username
@@ -121,7 +129,7 @@ def current_actor() -> Actor:
         abort(401)
     from webui.i18n import ui_lang
 
-    g.fao_actor = replace(user.actor, locale=ui_lang())
+    g.fao_actor = user.actor_in(ui_lang())
     return g.fao_actor
 
 

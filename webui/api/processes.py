@@ -9,6 +9,7 @@ from webui.api import api, created, json_body, optional_object, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import iso, task_json
 from webui.errors import ApiError
+from webui.logging_setup import name_case
 from webui.present import catalogue_entry, process_description, process_title
 from webui.security import current_actor, engine, reading
 
@@ -96,6 +97,7 @@ def start_instance(key: str):
     business_key = optional_str(body, "business_key")
     started = engine().start_with_next(key, actor, data, business_key)
     instance, active = started.instance, started.open_tasks
+    name_case(instance.id)
     return created({"id": instance.id, "status": instance.status, "process_key": instance.process_key,
                     "version": instance.version, "business_key": instance.business_key,
                     "active_tasks": [task_json(t) for t in active]})

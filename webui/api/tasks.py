@@ -10,6 +10,7 @@ from webui.api import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import jsonable, task_json
 from webui.errors import ApiError
+from webui.logging_setup import name_case
 from webui.present import may_see_task
 from webui.security import current_actor, engine, reading
 
@@ -116,5 +117,6 @@ def complete_task(task_id: str):
     if not isinstance(data, dict):
         optional_object(body, "data")
     done = engine().complete_with_next(task_id, actor, data)
+    name_case(done.instance.id)
     return jsonify({"instance": {"id": done.instance.id, "status": done.instance.status},
                     "next_tasks": [task_json(t) for t in done.open_tasks]})
