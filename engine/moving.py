@@ -136,8 +136,12 @@ def _scope_key(scope, workflow, top_key: str) -> str:
 
 
 def _element(spec, process_key: str) -> Element:
-    return Element(spec.bpmn_id, getattr(spec, "bpmn_name", None) or spec.bpmn_id, type(spec).__name__,
-                   getattr(spec, "lane", None), process_key)
+    named = spec
+    if isinstance(spec, LoopTask) and not getattr(spec, "bpmn_name", None):
+        # a multi-instance or loop activity: its name and lane are on the activity it repeats
+        named = spec._wf_spec.task_specs.get(spec.task_spec, spec)
+    return Element(spec.bpmn_id, getattr(named, "bpmn_name", None) or spec.bpmn_id, type(spec).__name__,
+                   getattr(spec, "lane", None) or getattr(named, "lane", None), process_key)
 
 
 def _repeated_specs(scope_spec) -> set[str]:

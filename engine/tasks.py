@@ -92,7 +92,7 @@ def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, r
 
 def _audit(engine, uow, instance, actor: Actor, action: str, row: HumanTask, **detail) -> None:
     uow.audit.add(AuditEvent(instance_id=instance.id, at=engine.clock.now(), actor=actor.username,
-                             action=action, task_id=row.id, bpmn_id=row.bpmn_id, detail=detail))
+                             action=action, task_id=row.id, bpmn_id=row.bpmn_id, detail={"task": row.name, **detail}))
 
 
 def complete(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None):

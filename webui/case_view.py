@@ -10,6 +10,7 @@ from flask import abort
 from engine.identity import Actor
 from store import queries, web_queries
 from store.models import Instance
+from webui.element_names import name_or_id, names_of
 from webui.formview import FieldView, build_fields
 from webui.i18n import ui_lang
 
@@ -28,6 +29,8 @@ class CaseView:
     done_ids: list[str]
     waiting: list[dict]
     active_tasks: list[Any] = field(default_factory=list)
+    waiting_events: list[dict] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def attachment_ids(value: Any) -> set[str]:
@@ -76,15 +79,33 @@ def build_case(uow, instance: Instance, data: dict | None) -> CaseView:
     done_ids = sorted({e.bpmn_id for e in history if e.action in ("completed", "timer", "message") and e.bpmn_id}
                       - set(active_ids))
     active_tasks = [w for w in waiting if w["kind"] == "task"]
-    return CaseView(instance, summary, history, attachments, active_ids, done_ids, waiting, active_tasks)
+    names = dict(names_of(uow.session, instance.process_key, instance.version))
+    events = [dict(w, name=name_or_id(names, w.get("bpmn_id"))) for w in waiting if w["kind"] != "task"]
+    return CaseView(instance, summary, history, attachments, active_ids, done_ids, waiting, active_tasks,
+                    events, names)
 
 
-def history_rows(history: Iterable[Any]) -> list[dict]:
-    """Audit events for display: who, when, what, decision, comment."""
+def history_rows(history: Iterable[Any], names: dict[str, str] | None = None) -> list[dict]:
+    """Audit events for display: who, when, what (the step by its name), decision, comment.
+
+    Args:
+        history: the case's audit events, oldest first.
+        names: element names of the case's version (``webui.element_names``); a step that is not
+            in it (e.g. inside a called process) is named by another event that recorded its name.
+    """
+    history = list(history)
+    known = dict(names or {})
+    for e in history:
+        detail = e.detail if isinstance(e.detail, dict) else {}
+        if e.bpmn_id and detail.get("task"):
+            known.setdefault(e.bpmn_id, detail["task"])
     rows = []
     for e in history:
         detail = e.detail if isinstance(e.detail, dict) else {}
-        rows.append({"at": e.at, "actor": e.actor, "action": e.action, "task": detail.get("task") or e.bpmn_id or "",
+        task = detail.get("task") or name_or_id(known, e.bpmn_id)
+        if e.action == "moved" and detail.get("to"):
+            task = f"{name_or_id(known, detail.get('from') or e.bpmn_id)} → {name_or_id(known, detail['to'])}"
+        rows.append({"at": e.at, "actor": e.actor, "action": e.action, "task": task,
                      "decision": detail.get("decision"), "comment": detail.get("comment") or detail.get("opinion")
                      or detail.get("reason") or detail.get("error") or ""})
     return rows

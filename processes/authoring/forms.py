@@ -113,6 +113,12 @@ def choice(name: str, zh: str, en: str, options: tuple[tuple[str, str, str], ...
     return Field(name, s, _ui(widget, help), required)
 
 
+def choice_text(name: str, options: tuple[tuple[str, str, str], ...]) -> str:
+    """A Jinja expression for task instructions that shows a choice by its Chinese label, not its value."""
+    pairs = ", ".join(f"'{o[0]}': '{o[1]}'" for o in options)
+    return f"{{{{ {{{pairs}}}.get({name}, {name}) }}}}"
+
+
 def boolean(name: str, zh: str, en: str, required: bool = True, help: str | None = None) -> Field:
     return Field(name, {"type": "boolean", "title": zh, "title_en": en}, _ui("radio", help), required)
 
@@ -155,14 +161,15 @@ def members(name: str = "members", zh: str = "团组成员", en: str = "Delegati
                               "pattern": ID_NUMBER_PATTERN, "minLength": 18, "maxLength": 18}
         props["passport_no"] = {"type": "string", "title": "因公护照号码", "title_en": "Official passport number",
                                 "pattern": PASSPORT_PATTERN,
-                                "description": "尚未办理的留空 / leave empty if not yet issued"}
+                                "description": "尚未办理的留空",
+                                "description_en": "Leave empty if not yet issued"}
         props["rank"] = {"type": "string", "title": "级别", "title_en": "Rank",
                          "enum": [r[0] for r in RANKS], "enumNames": [r[1] for r in RANKS],
                          "enumNames_en": [r[2] for r in RANKS]}
         required += ["id_number", "rank"]
     schema = {"type": "array", "title": zh, "title_en": en, "minItems": min_items, "maxItems": max_items,
               "items": {"type": "object", "properties": props, "required": required}}
-    ui = {"ui:help": "每人一行 / one row per person",
+    ui = {"ui:help": "每人一行", "ui:help_en": "One row per person",
           "items": {"ui:order": list(props), "gender": {"ui:widget": "radio"}}}
     return Field(name, schema, ui, True)
 

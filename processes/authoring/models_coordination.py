@@ -4,13 +4,15 @@ from __future__ import annotations
 from ..catalogue import by_key
 from .common_forms import base_fields
 from .dsl import END, SCRIPT, START, TIMER_CATCH, USER, XOR, Builder, ProcessModel, StandardLoop, Timer
-from .forms import Field, Form, attachment, boolean, choice, date, decision_form, integer, text, textarea
+from .forms import Field, Form, attachment, boolean, choice, choice_text, date, decision_form, integer, text, textarea
 from .models_incident import foreign_incident_response
 from .models_records import overseas_institution_registration
 from .patterns import INIT, deadline, lanes
 from .patterns_fao import Branch, Step, approval_chain, fan_out, numbered_letter, refused
 
 FAO = "fao_clerk"
+LANGUAGES = (("english", "英语", "English"), ("japanese", "日语", "Japanese"), ("korean", "韩语", "Korean"),
+             ("german", "德语", "German"), ("other", "其他", "Other"))
 PROTOCOL = "protocol_section"
 SECTIONS = (("protocol_section", "礼宾科", "Protocol section"),
             ("passport_visa_section", "护照签证科", "Passport & visa section"),
@@ -67,7 +69,7 @@ def foreign_activity_plan():
         Branch("protocol_arrangements", "礼宾安排", PROTOCOL, "common.preparation",
                "请落实{{ activity_date }}《{{ title }}》的礼宾安排：会场、座次、旗帜、名签、迎送。"),
         Branch("interpretation", "翻译安排", FAO, "foreign_activity_plan.interpretation",
-               "请为《{{ title }}》安排{{ interpretation_language }}翻译，并审校讲话稿译文。"),
+               "请为《{{ title }}》安排" + choice_text("interpretation_language", LANGUAGES) + "翻译，并审校讲话稿译文。"),
         Branch("press_arrangements", "新闻报道安排", "press_culture_section", "common.preparation",
                "《{{ title }}》安排媒体报道，请审定新闻通稿、安排记者。", condition="media_coverage"),
     ), split_name="分工筹备", join_name="筹备就绪")
@@ -96,9 +98,7 @@ def foreign_activity_plan():
         integer("attendance", "参加总人数", "Attendance", minimum=1, maximum=2000),
         textarea("plan_summary", "活动议程与方案要点", "Agenda and main points",
                  help="议程、礼宾次序、会谈/讲话要点、礼品、安保等"),
-        choice("interpretation_language", "翻译语种", "Interpretation",
-               (("english", "英语", "English"), ("japanese", "日语", "Japanese"), ("korean", "韩语", "Korean"),
-                ("german", "德语", "German"), ("other", "其他", "Other")), widget="select"),
+        choice("interpretation_language", "翻译语种", "Interpretation", LANGUAGES, widget="select"),
         boolean("media_coverage", "安排媒体报道", "Press coverage"),
         attachment("plan_document", "活动方案", "Plan document"),
         attachment("talking_points", "讲话要点/会谈参考", "Talking points", required=False),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..catalogue import by_key
 from .common_forms import base_fields
 from .dsl import AND, BOUNDARY, END, SCRIPT, SERVICE, START, USER, XOR, Builder, ProcessModel, StandardLoop, Timer
-from .forms import Field, Form, attachment, boolean, choice, integer, text, textarea
+from .forms import Field, Form, attachment, boolean, choice, choice_text, integer, text, textarea
 from .patterns import lanes, notify
 from .patterns_fao import Branch, fan_out
 
@@ -54,11 +54,13 @@ def foreign_incident_response():
     # leaders informed at once
     director = b.node("director_instruction", USER, "报告外办主任并请示", lane="office_director",
                       form=f"{KEY}.instruction",
-                      instructions="《{{ title }}》初判等级：{{ confirmed_level }}。初步处置：{{ initial_measures }}。请指示。")
+                      instructions="《{{ title }}》研判等级：" + choice_text("confirmed_level", LEVELS)
+                      + "。\n初步处置：{{ initial_measures }}\n请指示。")
     _hours_limit(b, director, INFORM_HOURS, "请示时限", f"《{{{{ title }}}}》报主任已超过{INFORM_HOURS}小时未获指示，请跟进。")
     gw = b.node("gw_leader", XOR, "是否报市领导", lane="office_director")
     leader = b.node("leader_instruction", USER, "报告市领导并请示", lane="municipal_leader", form=f"{KEY}.instruction",
-                    instructions="外办报告《{{ title }}》（{{ confirmed_level }}），主任意见：{{ instruction }}。请批示。")
+                    instructions="外办报告《{{ title }}》（" + choice_text("confirmed_level", LEVELS)
+                    + "），主任意见：{{ instruction }}\n请批示。")
     merge = b.node("gw_leader_merge", XOR, "", lane="office_director")
     b.chain(split, director, gw)
     b.flow(gw, leader, "重大或须报告", condition="needs_leader")

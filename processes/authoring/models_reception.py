@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..catalogue import by_key
 from .common_forms import base_fields
 from .dsl import START, XOR, Builder
-from .forms import Form, attachment, boolean, choice, date, members, phone, person, text, textarea
-from .forms_visit import (coverage_form, examine_form, guest_fields, meeting_form, plan_form,
+from .forms import Form, attachment, boolean, choice, choice_text, date, members, phone, person, text, textarea
+from .forms_visit import (PROTOCOL_LEVELS, coverage_form, examine_form, guest_fields, meeting_form, plan_form,
                           plan_review_form, visit_record_form)
 from .patterns import INIT
 from .patterns_visit import (Check, Redo, chain, deadline, finish, letter, make_model, optional, parallel,
@@ -19,6 +19,7 @@ from .patterns_visit import (Check, Redo, chain, deadline, finish, letter, make_
 
 PROTOCOL, SC, PC, CLERK = "protocol_section", "sister_city_section", "press_culture_section", "fao_clerk"
 CHIEF, DIRECTOR, LEADER, UNIT = "section_chief", "office_director", "municipal_leader", "applicant_unit"
+SECURITY_LEVELS = (("first", "一级", "First"), ("second", "二级", "Second"), ("third", "三级", "Third"))
 NEEDS_LEADER = 'leader_meeting or protocol_level == "ministerial"'
 
 
@@ -82,7 +83,7 @@ def state_guest_reception():
         ("protocol_arrangements", "礼宾安排", PROTOCOL, "common.preparation",
          "落实迎送、会见、宴请、礼宾次序、礼品和住地布置。"),
         ("security_liaison", "警卫安保协调", CLERK, "common.preparation",
-         "按{{ security_level }}级警卫要求会同公安机关落实警卫、交通管制和现场安保。"),
+         "按" + choice_text("security_level", SECURITY_LEVELS) + "警卫要求会同公安机关落实警卫、交通管制和现场安保。"),
         ("logistics", "车辆住宿与后勤保障", CLERK, "common.preparation", "落实车辆、住宿、餐饮、通讯和医疗保障。"),
         ("press_coverage", "新闻报道安排", PC, "common.preparation", "按上级口径安排随行记者、新闻报道和宣传管理。"),
     ))
@@ -102,8 +103,7 @@ def state_guest_reception():
                 ("central", "中央部委主要负责同志", "Head of a central ministry")), widget="radio"),
     ) + guest_fields("来宾", "Guest", foreign=False, leader=False) + (
         textarea("entourage", "主要随行人员", "Main entourage", required=False),
-        choice("security_level", "警卫级别", "Security level",
-               (("first", "一级", "First"), ("second", "二级", "Second"), ("third", "三级", "Third")), widget="radio"),
+        choice("security_level", "警卫级别", "Security level", SECURITY_LEVELS, widget="radio"),
         person("liaison_person", "上级联络人", "Liaison of the higher authority"),
         phone("liaison_phone", "联络电话", "Liaison phone"),
         attachment("notice_attachment", "接待通知", "Notice", required=False),
@@ -133,7 +133,7 @@ def foreign_delegation_reception():
         Check("approve", "主任审批接待方案", DIRECTOR, "common.approve", "请审批《{{ title }}》接待方案。",
               sla_days=info.sla.approve_working_days),
         Check("leader_approve", "市领导审定", LEADER, "common.leader_approve",
-              "《{{ title }}》按{{ protocol_level }}规格接待并请市领导会见，呈请审定。", when=NEEDS_LEADER)),
+              "《{{ title }}》按" + choice_text("protocol_level", PROTOCOL_LEVELS) + "接待并请市领导会见，呈请审定。", when=NEEDS_LEADER)),
         draft=Check("draft_plan", "拟订接待方案", PROTOCOL, f"{key}.plan",
                     "请拟订{{ guest_name }}（{{ arrival_date }}至{{ departure_date }}）接待方案，确定接待规格。"
                     "{% if comment %}\n审批意见：{{ comment }}{% endif %}")))

@@ -54,8 +54,8 @@ def trip_members() -> Field:
                       "pattern": ID_NUMBER_PATTERN, "minLength": 18, "maxLength": 18},
         "passport_no": {"type": "string", "title": "因公护照号码", "title_en": "Official passport number",
                         "pattern": PASSPORT_PATTERN,
-                        "description": "在外办保管的因公护照号码；尚未办理的留空 / passport in the office's custody; "
-                                       "leave empty if none"},
+                        "description": "在外办保管的因公护照号码；尚未办理的留空",
+                        "description_en": "Passport in the office's custody; leave empty if none"},
         "rank": {"type": "string", "title": "级别", "title_en": "Rank", "enum": [r[0] for r in RANKS],
                  "enumNames": [r[1] for r in RANKS], "enumNames_en": [r[2] for r in RANKS]},
         "political_review_done": {"type": "boolean", "title": "已按干部管理权限报送政审",
@@ -64,7 +64,7 @@ def trip_members() -> Field:
     schema = {"type": "array", "title": "团组成员", "title_en": "Members of the group", "minItems": 1, "maxItems": 50,
               "items": {"type": "object", "properties": props,
                         "required": ["name", "gender", "position", "id_number", "rank", "political_review_done"]}}
-    ui = {"ui:help": "每人一行 / one row per person",
+    ui = {"ui:help": "每人一行", "ui:help_en": "One row per person",
           "items": {"ui:order": list(props), "gender": {"ui:widget": "radio"},
                     "political_review_done": {"ui:widget": "radio"}}}
     return Field("members", schema, ui, True)
@@ -81,7 +81,7 @@ def itinerary() -> Field:
     }
     schema = {"type": "array", "title": "行程安排", "title_en": "Itinerary", "minItems": 1, "maxItems": 20,
               "items": {"type": "object", "properties": props, "required": list(props)}}
-    return Field("itinerary", schema, {"ui:help": "每站一行 / one row per stop",
+    return Field("itinerary", schema, {"ui:help": "每站一行", "ui:help_en": "One row per stop",
                                        "items": {"ui:order": list(props)}}, True)
 
 
@@ -117,7 +117,8 @@ POLITICAL_REVIEW = Form("abroad.political_review", "成员政审", "Political re
             "authority": {"type": "string", "title": "政审单位", "title_en": "Reviewing department", "minLength": 1,
                           "maxLength": 100},
             "on": {"type": "string", "format": "date", "title": "政审日期", "title_en": "Date of the review"}}}},
-        {"ui:help": "每名成员一行，已按申报名单列出 / one row per member, listed from the application",
+        {"ui:help": "每名成员一行，已按申报名单列出",
+         "ui:help_en": "One row per member, listed from the application",
          "items": {"ui:order": ["name", "id_number", "position", "conclusion", "authority", "on"],
                    "conclusion": {"ui:widget": "radio"}}}, True),
     attachment("review_document", "政审意见表", "Political review forms", required=False),
@@ -167,7 +168,7 @@ def _vetting_and_publicity(b: Builder, last: str, examiner: str) -> str:
     period = b.node("publicity_period", TIMER_CATCH, f"公示期（{PUBLICITY_DAYS}个工作日）", lane=UNIT,
                     timer=Timer("timeDate", "publicity_ends"))
     result = b.node("publicity_result", USER, "报告公示结果", lane=UNIT, form="abroad.publicity_result",
-                    instructions="公示期已于{{ publicity_ends }}届满，请报告公示结果。")
+                    instructions="公示期已于{{ publicity_ends[:10] }}届满，请报告公示结果。")
     gw_pub = b.node("gw_publicity", XOR, "公示是否有异议", lane=UNIT)
     b.chain(last, vet, gw)
     b.flow(gw, post, "全部通过", condition="not vetting_failed")

@@ -219,3 +219,11 @@ def test_a_fired_non_interrupting_boundary_branch_stays_when_its_task_moves(engi
     assert sorted((r[2], r[4]) for r in rows(engine, inst.id)) == [
         ("after_wait", "open"), ("escalate", "open"), ("examine", "cancelled")]
     assert timers(engine, inst.id) == []
+
+
+def test_a_multi_instance_target_is_offered_by_its_name_and_lane(engine, users, deploy):
+    deploy(*MOVE)
+    inst = start_at_approve(engine, users)
+    preview = engine.move_preview(inst.id, users["boss"], None, None)
+    per_member = next(e for e in preview.targets if e.bpmn_id == "per_member")
+    assert (per_member.name, per_member.lane) == ("逐人核对", "section_chief")

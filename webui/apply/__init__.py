@@ -8,6 +8,7 @@ from flask_login import login_required
 from engine.errors import Conflict, ValidationFailed
 from engine.identity import Actor, may_start
 from store import web_queries
+from webui.element_names import waiting_events
 from webui.formdata import parse_form
 from webui.formview import build_fields, unplaced_errors
 from webui.i18n import pick, ui_lang
@@ -125,10 +126,12 @@ def applications():
         tasks = web_queries.active_tasks_for(uow.session, ids)
         decisions = web_queries.decisions_for(uow.session, ids)
         files = web_queries.attachments_meta(uow.session, instance_ids=ids)
+        events = {i.id: waiting_events(uow.session, i) for i in page.items
+                  if i.status == "active" and not tasks.get(i.id)}
     by_case: dict[str, list] = {}
     for f in files:
         by_case.setdefault(f.instance_id, []).append(f)
     pages = max(1, -(-page.total // page.per_page))
     return render_template("apply/applications.html", page=page, pages=pages, tasks=tasks, decisions=decisions,
-                           files=by_case, status=status)
+                           files=by_case, status=status, events=events)
 

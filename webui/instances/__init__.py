@@ -24,4 +24,5 @@ def show(instance_id: str):
         data = activities.case_data(workflow)
         case = build_case(uow, instance, data)
         tasks = list(uow.tasks.all_for(instance_id))
-    return render_template("instances/case.html", instance=instance, case=case, history=history_rows(case.history), tasks=tasks)
+    return render_template("instances/case.html", instance=instance, case=case,
+                           history=history_rows(case.history, case.names), tasks=tasks)

@@ -17,6 +17,7 @@ from store import queries, web_queries
 from webui.monitor import bp
 from webui.monitor.common import supervisor_only, t, title_of
 from webui.monitor.dashboard import describe_waiting
+from webui.element_names import name_or_id, names_in
 from webui.modeler.layout import ensure_layout
 from webui.monitor.diagram import case_marks, masked
 from webui.monitor.moving import element_label, move_choices
@@ -52,16 +53,17 @@ def case_page(instance_id: str):
             "states": {}, "runs": {}, "data": {}, "problem": None}
         members = {lane: sorted(uow.users.members_of(lane)) for lane in {t_.lane for t_ in tasks if t_.lane}}
         uow.session.expunge_all()
+    names = names_in(xml) if xml else {}
     diagram = {"xml": ensure_layout(xml) if xml else "", "states": marks["states"], "runs": marks["runs"]}
     moves = move_choices(instance_id) if instance.status in ("active", "error") else None
     return render_template(
         "monitor/case.html", instance=instance, incidents=incidents, tasks=tasks, waiting=waiting,
-        waiting_text=describe_waiting(waiting) if waiting or not incidents
+        waiting_text=describe_waiting(waiting, names) if waiting or not incidents
         else t("异常待处理：请重试或终止", "an incident: retry or terminate the case"), history=history, diagram=diagram,
         data=masked(marks["data"]), problem=marks["problem"], members=members,
         process_title=title_of, status_label=status_label, action_label=action_label,
         group_title=group_title, moves=moves if moves is not None and moves.sources else None,
-        move_label=lambda e: element_label(e, instance.process_key))
+        move_label=lambda e: element_label(e, instance.process_key), step_name=lambda i: name_or_id(names, i))
 
 
 # --- actions ------------------------------------------------------------------------------------

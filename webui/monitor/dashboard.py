@@ -1,11 +1,12 @@
 """The dashboard and the lists behind its numbers: cases, overdue tasks, stuck cases, incidents."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from flask import g, render_template, url_for
 
 from store import monitor_queries as mq
+from webui.element_names import name_or_id
 from webui.monitor import bp
 from webui.monitor.common import (Column, Link, WorkingDaysAgo, dt, int_arg, list_page, load_titles,
                                    supervisor_only, t, text_arg, title_of)
@@ -133,8 +134,14 @@ def _all_groups() -> list[str]:
 
 # --- stuck cases ------------------------------------------------------------------------------
 
-def describe_waiting(items: list[dict]) -> str:
-    """One line per thing a case waits on: a person or group since when, a timer until when, a message."""
+def describe_waiting(items: list[dict], names: Mapping[str, str] | None = None) -> str:
+    """One line per thing a case waits on: a person or group since when, a timer until when, a message.
+
+    Args:
+        items: what the case waits on (``waiting_on``).
+        names: element names of the case's version, to name timers by their step.
+    """
+    names = names or {}
     parts = []
     for w in items:
         if w["kind"] == "task":
@@ -142,10 +149,12 @@ def describe_waiting(items: list[dict]) -> str:
             parts.append(t(f"{w['name']}：等待 {who}，自 {dt(w['since'])}",
                            f"{w['name']}: waiting for {who} since {dt(w['since'])}"))
         elif w["kind"] == "timer":
-            parts.append(t(f"定时器 {w['bpmn_id']}：至 {dt(w['until'])}",
-                           f"timer {w['bpmn_id']}: until {dt(w['until'])}"))
+            step = name_or_id(names, w["bpmn_id"])
+            parts.append(t(f"定时器 {step}：至 {dt(w['until'])}", f"timer {step}: until {dt(w['until'])}"))
         else:
-            parts.append(t(f"等待消息 {w['message']}", f"waiting for message {w['message']}"))
+            step = names.get(w.get("bpmn_id") or "")
+            parts.append(t(f"{step}：等待消息 {w['message']}" if step else f"等待消息 {w['message']}",
+                           f"{step}: waiting for message {w['message']}" if step else f"waiting for message {w['message']}"))
     return "; ".join(parts) or t("（无）", "(nothing)")
 
 

@@ -61,7 +61,7 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
         can_claim=is_open and not row.assignee and row.lane in actor.groups,
         can_unclaim=is_open and bool(row.assignee) and (row.assignee == actor.username or actor.is_supervisor),
         can_assign=is_open and actor.is_supervisor, members=members, has_draft=has_draft,
-        due=due_info(row.due_at, eng.clock.now(), calendar), history=history_rows(case.history),
+        due=due_info(row.due_at, eng.clock.now(), calendar), history=history_rows(case.history, case.names),
         form_title=(schema or {}).get("title_en" if ui_lang() == "en" else "title") or "",
     ), status
 

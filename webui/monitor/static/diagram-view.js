@@ -2,6 +2,28 @@
 (function () {
   "use strict";
 
+  // A wide process fitted into the panel is too small to read: show the current steps at a
+  // readable scale instead (the viewer still pans and zooms to the rest).
+  function focus(canvas, registry, ids) {
+    var shapes = ids.map(function (id) { return registry.get(id); })
+      .filter(function (e) { return e && !e.waypoints && e.width; });
+    var inner = shapes.filter(function (e) { return e.type !== "bpmn:SubProcess" && e.type !== "bpmn:Participant"; });
+    shapes = inner.length ? inner : shapes;
+    var fitted = canvas.zoom();
+    if (!shapes.length || fitted >= 0.6) { return false; }
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    shapes.forEach(function (s) {
+      minX = Math.min(minX, s.x); minY = Math.min(minY, s.y);
+      maxX = Math.max(maxX, s.x + s.width); maxY = Math.max(maxY, s.y + s.height);
+    });
+    var outer = canvas.viewbox().outer;
+    var scale = Math.min(0.9, outer.width / (maxX - minX + 240), outer.height / (maxY - minY + 160));
+    scale = Math.max(scale, fitted);
+    var w = outer.width / scale, h = outer.height / scale;
+    canvas.viewbox({x: (minX + maxX) / 2 - w / 2, y: (minY + maxY) / 2 - h / 2, width: w, height: h});
+    return true;
+  }
+
   function shapeOf(registry, id) {
     var gfx = registry.getGraphics(id);
     return gfx ? gfx.querySelector(".djs-visual > rect, .djs-visual > circle, .djs-visual > polygon") : null;
@@ -52,6 +74,10 @@
       }
       viewer.get("canvas").zoom("fit-viewport", "auto");
       decorate(viewer, container, payload);
+      var current = Object.keys(payload.states || {}).filter(function (id) {
+        return payload.states[id] === "running" || payload.states[id] === "error";
+      });
+      if (!payload.heat && focus(viewer.get("canvas"), registry, current)) { container.dataset.focused = "1"; }
       viewer.get("eventBus").on("element.click", function (event) {
         container.dispatchEvent(new CustomEvent("fao:element-click", {bubbles: true, detail: {id: event.element.id}}));
       });
