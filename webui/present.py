@@ -5,6 +5,7 @@ catalogue without some field, falls back to the deployed title.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -69,11 +70,12 @@ def group_title(key: str | None) -> str:
 
 @dataclass(frozen=True)
 class Due:
-    """How a due date shows: when, overdue or not, working days left."""
+    """How a due date shows: when, overdue or not, working days left (hours when due within a day)."""
 
     at: datetime | None
     overdue: bool
     days_left: int | None
+    hours_left: int | None = None
 
 
 def due_info(due_at: datetime | None, now: datetime, calendar) -> Due:
@@ -83,7 +85,9 @@ def due_info(due_at: datetime | None, now: datetime, calendar) -> Due:
         days = calendar.working_days_between(now, due_at) if calendar is not None else None
     except ValueError:
         days = None
-    return Due(due_at, due_at < now, days)
+    left_s = (due_at - now).total_seconds()
+    hours = math.ceil(left_s / 3600) if 0 <= left_s < 24 * 3600 else None  # urgent work is counted in hours
+    return Due(due_at, due_at < now, days, hours)
 
 
 def may_see_task(actor: Actor, row, instance_visible: bool = False) -> bool:
