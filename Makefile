@@ -45,7 +45,7 @@ run: db
 	$(FAO) serve --host 127.0.0.1 --port 5000
 
 test: setup-test
-	$(VENV)/bin/pytest -q -p no:randomly
+	$(VENV)/bin/pytest -q -p no:randomly -n 2 --dist loadfile --durations=15
 
 # One table of every speed figure (bench/all.py, ~10 min); the monitor and mixed-load benchmarks
 # are longer and run on their own: make bench-more.
