@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.engine import (  # noqa: E402
+    api_cases,
     N_TASKS, api_client, completion_cost_ms, make_db, our_engine_setup, pad_instances, sequential_bpmn, spiff_alone,
 )
 
@@ -99,24 +100,6 @@ def engine_cases(engine, actor, cases: int) -> tuple[float, float, float]:
     return len(per) / (sum(starts) + sum(per)), statistics.median(starts) * 1000, statistics.median(per) * 1000
 
 
-def test_client_cases(client, auth: dict, cases: int) -> tuple[float, float, float]:
-    done, starts, per = 0, [], []
-    t_all = time.perf_counter()
-    for _ in range(cases):
-        t0 = time.perf_counter()
-        resp = client.post("/api/v1/processes/bench_seq/instances", json={}, headers=auth)
-        starts.append(time.perf_counter() - t0)
-        tasks = resp.get_json()["active_tasks"]
-        while tasks:
-            t0 = time.perf_counter()
-            resp = client.post(f"/api/v1/tasks/{tasks[0]['id']}/complete", json={"data": {"ok": True}}, headers=auth)
-            per.append(time.perf_counter() - t0)
-            assert resp.status_code == 200, resp.get_data(as_text=True)
-            tasks = resp.get_json()["next_tasks"]
-            done += 1
-    return done / (time.perf_counter() - t_all), statistics.median(starts) * 1000, statistics.median(per) * 1000
-
-
 def sequential_rows(table: Table, tmp: Path) -> None:
     from engine.accounts import new_token
 
@@ -133,8 +116,8 @@ def sequential_rows(table: Table, tmp: Path) -> None:
             r = results[kind] = {}
             r["engine"] = engine_cases(engine, actor, CASES)
             client, auth = api_client(engine)
-            test_client_cases(client, auth, 3)
-            r["test_client"] = test_client_cases(client, auth, CASES)
+            api_cases(client, auth, 3)
+            r["test_client"] = api_cases(client, auth, CASES)
             with engine.uow() as uow:
                 token = new_token(uow, engine.clock.now(), "bench")
                 uow.commit()
