@@ -23,6 +23,7 @@ from engine.serialization import SERIALIZER_VERSION, WorkflowCodec
 from engine.service_context import CommandServiceContext
 from engine import stepping
 from engine.stepping import StepFailure
+from engine.workflow_cache import WorkflowCache
 from engine.working_days import WorkingCalendar
 from store.models import Incident, Instance
 from store.uow import UnitOfWork
@@ -42,6 +43,7 @@ class CommandRunner:
         known_groups: Iterable[str] | None = None,
         script_time_limit_s: float = 2.0,
         calendar_ttl_s: float = 60.0,
+        workflow_cache_size: int = 256,
     ) -> None:
         self.session_factory = session_factory
         self.clock = clock or Clock()
@@ -49,6 +51,7 @@ class CommandRunner:
         self.start_policy = start_policy or (lambda key: None)
         self.known_groups = set(known_groups or GROUPS)
         self.codec = WorkflowCodec()
+        self.workflows = WorkflowCache(workflow_cache_size)
         self.script_time_limit_s = script_time_limit_s
         self._versions: dict[int, Any] = {}
         self._calendar: WorkingCalendar | None = None
@@ -101,10 +104,15 @@ class CommandRunner:
             self._versions[version_id] = hit
         return hit
 
-    def load(self, uow: UnitOfWork, instance: Instance, actor: Actor, now: datetime) -> Command:
+    def load(self, uow: UnitOfWork, instance: Instance, actor: Actor, now: datetime,
+             reuse: bool = False) -> Command:
+        """The case's workflow with a fresh sandbox; with ``reuse``, the live workflow the last
+        command on this case committed, when the row's revision shows nobody wrote it since."""
         version = self.version(uow, instance.process_version_id)
-        spec, subs = self.codec.load_specs(version.id, version.spec_json)
-        workflow = self.codec.load_state(instance.state, instance.serializer_version, spec, subs)
+        workflow = self.workflows.take(instance.id, version.id, instance.revision) if reuse else None
+        if workflow is None:
+            spec, subs = self.codec.load_specs(version.id, version.spec_json)
+            workflow = self.codec.load_state(instance.state, instance.serializer_version, spec, subs)
         services = CommandServiceContext(uow, instance, actor.username, now, actor.locale)
         workflow.script_engine = self.script_engine(services, uow)  # never run a script unsandboxed
         cmd = Command(uow, instance, workflow, actor, now, services)
@@ -138,12 +146,21 @@ class CommandRunner:
                 instance = uow.instances.get_for_update(instance_id, skip_locked=skip_locked)
                 if instance is None:
                     raise NotFound(f"no case '{instance_id}'")
-            cmd = self.load(uow, instance, actor, self.clock.now())
+            cmd = self.load(uow, instance, actor, self.clock.now(), reuse=True)
             yield cmd
             if cmd.skip_save:
                 return
             self.save(cmd)
             uow.commit()
+            self.keep(cmd)
+
+    def keep(self, cmd: Command) -> None:
+        """After the commit: keep the live workflow of a case that goes on, for its next command."""
+        instance = cmd.instance
+        if instance.status in ("completed", "terminated"):
+            self.workflows.discard(instance.id)
+        else:
+            self.workflows.put(instance.id, instance.process_version_id, instance.revision, cmd.workflow)
 
     def advance(self, cmd: Command) -> None:
         """Run engine steps; a failure is kept on the command and becomes an incident on save."""

@@ -48,6 +48,7 @@ def start_with_next(engine: "CommandRunner", key: str, actor: Actor, data: dict,
     with engine.uow() as uow:
         cmd = start_command(engine, uow, key, actor, data, business_key, message, check, timer_start)
         uow.commit()
+        engine.keep(cmd)
         return cmd.outcome
 
 

@@ -20,6 +20,8 @@ from typing import Any, Callable, Iterable
 
 import pytest
 
+from engine.serialization import SERIALIZER_VERSION, loads
+from engine.workflow_cache import WorkflowCache, restores_unchanged
 from tests.conftest import make_engine_for, reload_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +94,28 @@ def wiring_start_policy_error() -> str | None:
     return None
 
 
+class CheckedWorkflowCache(WorkflowCache):
+    """The engine's workflow cache, checking on every put that the live workflow it keeps is
+    the one a restore of its state would give (the same state, as JSON values, when dumped again)."""
+
+    def __init__(self, codec, capacity: int = 256) -> None:
+        super().__init__(capacity)
+        self.codec = codec
+        self.puts = self.checked = 0
+
+    def put(self, instance_id: str, version_id: int, revision: int, workflow) -> None:
+        self.puts += 1
+        if restores_unchanged(workflow):
+            state = self.codec.dump_state(workflow)
+            restored = self.codec.load_state(state, SERIALIZER_VERSION, workflow.spec, workflow.subprocess_specs)
+            # equal as JSON values: the key order of a task's data may differ (JSON objects are unordered)
+            assert loads(self.codec.dump_state(restored)) == loads(state), "a cached workflow differs from its restored state"
+            self.checked += 1
+        super().put(instance_id, version_id, revision, workflow)
+
+
 def _patched(engine):
+    engine.workflows = CheckedWorkflowCache(engine.codec)
     # Known defect (reported, asserted by test_wiring_start_policy_reads_the_catalogue):
     # webui.wiring.start_policy reads ProcessInfo.starter_groups, which does not exist, so every
     # start of a catalogued process fails with AttributeError. Until it is fixed the scenario
