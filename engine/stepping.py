@@ -72,8 +72,10 @@ def error_tasks(workflow) -> list:
 
 def detect_stall(workflow) -> StepFailure | None:
     deepest = 0
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
-        deepest = max(deepest, _depth(task))
+    # a task is no deeper than its workflow has tasks: a small case needs no walk up the tree
+    if sum(len(wf.tasks) for wf in (workflow, *workflow.subprocesses.values())) > MAX_TREE_DEPTH:
+        for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            deepest = max(deepest, _depth(task))
     if deepest > MAX_TREE_DEPTH:
         return StepFailure(None, None, "LoopTooDeep",
                            f"the case's task tree is {deepest} levels deep (a gateway loop ran too often); "
