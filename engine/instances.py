@@ -92,6 +92,7 @@ def start_command(engine: "CommandRunner", uow, key: str, actor: Actor, data: di
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
     cmd = Command(uow, instance, workflow, actor, now, services, had_events=False)
+    cmd.task_rows = {}  # a new case has no task rows yet: the projection needs no query
     cmd.attachment_ids.extend(referenced_ids(data))
     cmd.audit("started", version=version.version, business_key=bk, fields=sorted(data))
     engine.advance(cmd)

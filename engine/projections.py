@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.util.task import TaskState
 
 from engine.spec_info import form_files
-from engine.stepping import timer_due, waiting_timer_tasks
+from engine.stepping import tasks_in_state, timer_due, waiting_timer_tasks
 from store.models import HumanTask, MessageSubscription, Timer
 
 _JINJA = SandboxedEnvironment(autoescape=False)
@@ -31,13 +31,8 @@ def render_instructions(template: str | None, data: dict) -> str:
 
 
 def ready_human_tasks(workflow) -> list:
-    """The READY manual tasks of the workflow and its running sub-processes.
-
-    A scan of the task maps: SpiffWorkflow's ``get_tasks`` walks the whole tree through an
-    iterator, which costs more than the rest of the projection on a long case."""
-    ready = TaskState.READY
-    return [t for wf in (workflow, *workflow.subprocesses.values()) for t in wf.tasks.values()
-            if t.state == ready and t.task_spec.manual]
+    """The READY manual tasks of the workflow and its running sub-processes."""
+    return [t for t in tasks_in_state(workflow, TaskState.READY) if t.task_spec.manual]
 
 
 def _task_due(task) -> datetime | None:
@@ -112,7 +107,7 @@ def timer_rows(instance, workflow) -> list[Timer]:
 def subscription_rows(instance, workflow) -> list[MessageSubscription]:
     rows = []
     engine = workflow.script_engine
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in tasks_in_state(workflow, TaskState.WAITING):
         ed = getattr(task.task_spec, "event_definition", None)
         if not isinstance(ed, MessageEventDefinition):
             continue

@@ -41,6 +41,14 @@ def failure_from(exc: BaseException) -> StepFailure:
     return StepFailure(task_id, bpmn_id, error_type, message, line if isinstance(line, int) and line else None)
 
 
+def tasks_in_state(workflow, state: int) -> list:
+    """Tasks of the workflow and its running sub-processes whose state is in the ``state`` mask.
+
+    A scan of the task maps; SpiffWorkflow's ``get_tasks`` walks the tree through an iterator,
+    which the hot path cannot afford several times per command."""
+    return [t for wf in (workflow, *workflow.subprocesses.values()) for t in wf.tasks.values() if t.state & state]
+
+
 def _depth(task) -> int:
     depth = 0
     while task is not None:
@@ -93,7 +101,7 @@ def detect_stall(workflow) -> StepFailure | None:
 
 def waiting_timer_tasks(workflow) -> list:
     out = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in tasks_in_state(workflow, TaskState.WAITING):
         ed = getattr(task.task_spec, "event_definition", None)
         if isinstance(ed, TimerEventDefinition):
             out.append(task)
