@@ -47,3 +47,13 @@ def load_settings(base: Path | None = None) -> Settings:
         timezone=os.environ.get("FAO_TIMEZONE", "Asia/Shanghai"),
         default_locale=os.environ.get("FAO_DEFAULT_LOCALE", "zh_CN"),
     )
+
+
+def workflow_cache_size() -> int:
+    """``FAO_WORKFLOW_CACHE``: live workflows a process keeps for the next command (0: none)."""
+    raw = os.environ.get("FAO_WORKFLOW_CACHE", "").strip()
+    if not raw:
+        return 256
+    if not raw.isdigit():
+        raise ValueError(f"FAO_WORKFLOW_CACHE must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)

@@ -24,7 +24,10 @@ def handler_registry() -> HandlerRegistry:
 
 
 def build_engine(database_url: str, clock: Clock | None = None, **kwargs) -> WorkflowEngine:
+    from webui.config import workflow_cache_size
+
     db = make_engine(database_url)
+    kwargs.setdefault("workflow_cache_size", workflow_cache_size())
     return WorkflowEngine(
         make_session_factory(db),
         clock=clock,

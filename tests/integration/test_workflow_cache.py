@@ -157,3 +157,15 @@ def test_the_offices_processes_reuse_their_workflows(fast_engine):
     cache = fast_engine.engine.workflows
     # every committed workflow was kept, each checked against a restore of its state, and reused
     assert cache.puts >= 8 and cache.checked == cache.puts and cache.hits >= cache.puts - 1
+
+
+def test_the_cache_size_comes_from_the_environment(monkeypatch, sqlite_url):
+    from webui.wiring import build_engine
+
+    monkeypatch.setenv("FAO_WORKFLOW_CACHE", "0")
+    engine = build_engine(sqlite_url)
+    assert engine.workflows.capacity == 0
+    engine.session_factory.kw["bind"].dispose()
+    monkeypatch.setenv("FAO_WORKFLOW_CACHE", "many")
+    with pytest.raises(ValueError, match="FAO_WORKFLOW_CACHE"):
+        build_engine(sqlite_url)
