@@ -24,10 +24,21 @@ from engine.service_context import CommandServiceContext
 from engine import stepping
 from engine.stepping import StepFailure
 from engine.working_days import WorkingCalendar
+from store.errors import StaleState
 from store.models import Incident, Instance
 from store.uow import UnitOfWork
 
 StartPolicy = Callable[[str], "frozenset[str] | None"]
+STALE_CONFLICT = "the case was changed by someone else; try again"
+
+
+def commit_or_conflict(uow: UnitOfWork) -> None:
+    """Commit a command; a state write that lost its race (on PostgreSQL the revision is
+    checked when the queued writes are sent) is the same Conflict as on SQLite."""
+    try:
+        uow.commit()
+    except StaleState:
+        raise Conflict(STALE_CONFLICT) from None
 
 
 class CommandRunner:
@@ -143,7 +154,7 @@ class CommandRunner:
             if cmd.skip_save:
                 return
             self.save(cmd)
-            uow.commit()
+            commit_or_conflict(uow)
 
     def advance(self, cmd: Command) -> None:
         """Run engine steps; a failure is kept on the command and becomes an incident on save."""
@@ -186,7 +197,7 @@ class CommandRunner:
         dues = [t.due_at for t in active if t.due_at is not None]
         values["due_at"] = min(dues) if dues else None
         if not uow.instances.save_state(instance, values):
-            raise Conflict("the case was changed by someone else; try again")
+            raise Conflict(STALE_CONFLICT)
         notify_escalations(cmd)
         uow.audit.add_all(cmd.events)  # one multi-row insert
         if cmd.attachment_ids:
