@@ -25,10 +25,21 @@ from engine import stepping
 from engine.stepping import StepFailure
 from engine.workflow_cache import WorkflowCache
 from engine.working_days import WorkingCalendar
+from store.errors import StaleState
 from store.models import Incident, Instance
 from store.uow import UnitOfWork
 
 StartPolicy = Callable[[str], "frozenset[str] | None"]
+STALE_CONFLICT = "the case was changed by someone else; try again"
+
+
+def commit_or_conflict(uow: UnitOfWork) -> None:
+    """Commit a command; a state write that lost its race (on PostgreSQL the revision is
+    checked when the queued writes are sent) is the same Conflict as on SQLite."""
+    try:
+        uow.commit()
+    except StaleState:
+        raise Conflict(STALE_CONFLICT) from None
 
 
 class CommandRunner:
@@ -151,7 +162,7 @@ class CommandRunner:
             if cmd.skip_save:
                 return
             self.save(cmd)
-            uow.commit()
+            commit_or_conflict(uow)
             self.keep(cmd)
 
     def keep(self, cmd: Command) -> None:
@@ -203,7 +214,7 @@ class CommandRunner:
         dues = [t.due_at for t in active if t.due_at is not None]
         values["due_at"] = min(dues) if dues else None
         if not uow.instances.save_state(instance, values):
-            raise Conflict("the case was changed by someone else; try again")
+            raise Conflict(STALE_CONFLICT)
         notify_escalations(cmd)
         uow.audit.add_all(cmd.events)  # one multi-row insert
         if cmd.attachment_ids:

@@ -1,4 +1,5 @@
-"""Repositories: the only write paths to the tables. They flush, never commit."""
+"""Repositories: the only write paths to the tables. They flush (or, on PostgreSQL, queue the
+hot-path writes: :mod:`store.write_batch`), never commit."""
 from __future__ import annotations
 
 import hashlib
@@ -9,6 +10,7 @@ from sqlalchemy import bindparam, delete, func, insert, inspect, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from store import write_batch
 from store.models import (
     ApiToken,
     Attachment,
@@ -53,6 +55,7 @@ _SAVE_STATE = (
     .where(_t.c.id == bindparam("b_id"), _t.c.revision == bindparam("b_revision"))
     .values(revision=bindparam("b_new_revision"), **{c: bindparam(f"b_{c}") for c in _STATE_COLUMNS})
 )
+_SAVE_STATE_CHECKED = write_batch.checked_update(_SAVE_STATE, _t.c.id)  # queued form: fails on 0 rows
 _ROWS_OF = (select(HumanTask).where(HumanTask.instance_id == bindparam("iid"))
             .execution_options(populate_existing=True))
 _ACTIVE_FOR = (select(HumanTask)
@@ -189,15 +192,26 @@ class InstanceRepository:
     def add(self, instance: Instance) -> None:
         """Insert the row now with a prepared Core statement; the object stays usable, untracked
         (a command then writes its state through :meth:`save_state`)."""
-        self.s.connection().execute(_INSERT_INSTANCE, {c: getattr(instance, c) for c in _INSTANCE_COLUMNS})
+        write_batch.write(self.s, _INSERT_INSTANCE, {c: getattr(instance, c) for c in _INSTANCE_COLUMNS})
 
     def save_state(self, instance: Instance, values: dict[str, Any]) -> bool:
-        """Write state with optimistic locking; False when another writer got there first."""
+        """Write state with optimistic locking; False when another writer got there first.
+
+        On PostgreSQL the write is queued and True returned: the check then runs in the
+        database, and a lost race raises :class:`store.errors.StaleState` when the queue is sent
+        (at the commit, or at the next statement of the transaction).
+        """
         expected = instance.revision
         if set(values) <= set(_STATE_COLUMNS):  # the usual case: one prepared Core statement
             params = {f"b_{c}": values[c] if c in values else getattr(instance, c) for c in _STATE_COLUMNS}
             params.update(b_id=instance.id, b_revision=expected, b_new_revision=expected + 1)
-            result = self.s.connection().execute(_SAVE_STATE, params)
+            conn = self.s.connection()
+            batch = write_batch.batch_of(conn)
+            if batch is not None:
+                batch.add(_SAVE_STATE_CHECKED, params, checked=True)
+                self._saved(instance, values, expected + 1)
+                return True
+            result = conn.execute(_SAVE_STATE, params)
         else:
             result = self.s.execute(
                 update(Instance)
@@ -207,9 +221,13 @@ class InstanceRepository:
             )
         if result.rowcount != 1:
             return False
-        for k, v in {**values, "revision": expected + 1}.items():
-            set_committed_value(instance, k, v)  # already written: not dirty, no second UPDATE
+        self._saved(instance, values, expected + 1)
         return True
+
+    @staticmethod
+    def _saved(instance: Instance, values: dict[str, Any], revision: int) -> None:
+        for k, v in {**values, "revision": revision}.items():
+            set_committed_value(instance, k, v)  # already written: not dirty, no second UPDATE
 
     def ids_by_status(self, statuses: Iterable[str]) -> list[str]:
         return list(self.s.scalars(select(Instance.id).where(Instance.status.in_(list(statuses)))).all())
@@ -264,7 +282,7 @@ class HumanTaskRepository:
     def add(self, task: HumanTask) -> None:
         """Insert the row now with a prepared Core statement; the object stays usable, untracked
         (a command creates a row once and changes it only in a later command)."""
-        self.s.connection().execute(_INSERT_TASK, {c: getattr(task, c) for c in _TASK_COLUMNS})
+        write_batch.write(self.s, _INSERT_TASK, {c: getattr(task, c) for c in _TASK_COLUMNS})
 
     def write_changes(self) -> None:
         """Write the session's changed task rows with one prepared UPDATE and detach them (their
@@ -278,7 +296,7 @@ class HumanTaskRepository:
             params.append({"b_id": obj.id, **{f"b_{c}": getattr(obj, c) for c in _TASK_MUTABLE}})
             self.s.expunge(obj)  # written: detached with its values, nothing left for a flush
         if params:
-            self.s.connection().execute(_UPDATE_TASK, params)
+            write_batch.write(self.s, _UPDATE_TASK, params)
 
     def rebuild_counts(self) -> None:
         """Recount the counter projection (``task_count``) from the task rows, in this transaction.
@@ -310,8 +328,8 @@ class EventRepository:
         self.s = session
 
     def replace_for(self, instance_id: str, timers: list[Timer], subscriptions: list[MessageSubscription]) -> None:
-        if _dialect(self.s) == "postgresql":  # both deletes in one round trip
-            self.s.connection().execute(_DELETE_EVENTS_PG, {"iid": instance_id})
+        if _dialect(self.s) == "postgresql":  # both deletes in one statement
+            write_batch.write(self.s, _DELETE_EVENTS_PG, {"iid": instance_id})
         else:
             self.s.connection().execute(_DELETE_TIMERS, {"iid": instance_id})
             self.s.connection().execute(_DELETE_SUBSCRIPTIONS, {"iid": instance_id})
@@ -405,7 +423,7 @@ class AuditRepository:
             for row in rows:
                 if row["detail"] is None:
                     row["detail"] = {}
-            self.s.connection().execute(_INSERT_AUDIT, rows)
+            write_batch.write(self.s, _INSERT_AUDIT, rows)
 
     def for_instance(self, instance_id: str) -> Sequence[AuditEvent]:
         return self.s.scalars(
@@ -557,7 +575,7 @@ class MiscRepository:
         self.s.flush()
 
     def delete_drafts(self, task_id: str) -> None:
-        self.s.connection().execute(_DELETE_DRAFTS, {"tid": task_id})
+        write_batch.write(self.s, _DELETE_DRAFTS, {"tid": task_id})
 
     def calendar_overrides(self) -> dict:
         return {row.day: row.working for row in self.s.scalars(select(CalendarOverride)).all()}

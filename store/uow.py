@@ -6,6 +6,7 @@ from typing import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from store import repositories as repos
+from store import write_batch
 
 
 class UnitOfWork:
@@ -39,7 +40,8 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
-        self.session.commit()
+        """Commit; on PostgreSQL the queued writes go with the COMMIT in one round trip."""
+        write_batch.commit(self.session)
 
     def rollback(self) -> None:
         self.session.rollback()
