@@ -136,8 +136,8 @@ class CommandRunner:
                 claim: Callable[[UnitOfWork], str | None] | None = None) -> Iterator[Command]:
         """Lock and load an instance; on clean exit save state, projections, audit and commit.
 
-        Pass ``task_id`` instead of ``instance_id`` to work on the case a human task belongs to,
-        or ``claim``: called first inside the transaction, it locks a row that names the case
+        Pass ``task_id`` instead of ``instance_id`` to work on the case a human task belongs to
+        (the command then holds every task row of the case in ``task_rows``), or ``claim``: called first inside the transaction, it locks a row that names the case
         (a due timer) and returns the case's id, or None when there is nothing to do.
 
         Raises:
@@ -149,8 +149,9 @@ class CommandRunner:
                 instance_id = claim(uow)
                 if instance_id is None:
                     raise NotFound("nothing to claim")
+            rows = None
             if task_id is not None:
-                instance = uow.instances.get_for_update_by_task(task_id)
+                instance, rows = uow.instances.lock_with_rows_by_task(task_id)
                 if instance is None:
                     raise NotFound(f"no task '{task_id}'")
             else:
@@ -158,6 +159,8 @@ class CommandRunner:
                 if instance is None:
                     raise NotFound(f"no case '{instance_id}'")
             cmd = self.load(uow, instance, actor, self.clock.now(), reuse=True)
+            if rows is not None:
+                cmd.task_rows = {r.id: r for r in rows}
             yield cmd
             if cmd.skip_save:
                 return

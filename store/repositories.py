@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import bindparam, delete, func, insert, inspect, literal, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from store import write_batch
@@ -41,9 +41,16 @@ _INSTANCE_LOCKED = {
     "postgresql": _INSTANCE.with_for_update(),
     "postgresql-skip": _INSTANCE.with_for_update(skip_locked=True),
 }
-_BY_TASK = (select(Instance).join(HumanTask, HumanTask.instance_id == Instance.id)
-            .where(HumanTask.id == bindparam("tid")).execution_options(populate_existing=True))
-_BY_TASK_LOCKED = {"sqlite": _BY_TASK, "postgresql": _BY_TASK.with_for_update(of=Instance)}
+_named = aliased(HumanTask)
+# the case of a task with all its task rows, the state left for later (a command that finds its
+# workflow in memory never reads it): one round trip where a lock and a row query took two
+_WITH_ROWS_BY_TASK = (
+    select(Instance, HumanTask).join(HumanTask, HumanTask.instance_id == Instance.id)
+    .where(Instance.id == select(_named.instance_id).where(_named.id == bindparam("tid")).scalar_subquery())
+    .options(defer(Instance.state)).execution_options(populate_existing=True))
+_WITH_ROWS_BY_TASK_LOCKED = {"sqlite": _WITH_ROWS_BY_TASK,
+                             "postgresql": _WITH_ROWS_BY_TASK.with_for_update(of=Instance)}
+del _named
 _LATEST_ID = (select(ProcessVersion.id).where(ProcessVersion.process_key == bindparam("key"))
               .order_by(ProcessVersion.version.desc()).limit(1))
 _STATE_COLUMNS = ("state", "serializer_version", "status", "updated_at", "ended_at", "due_at")
@@ -184,10 +191,14 @@ class InstanceRepository:
         stmt = _INSTANCE_LOCKED.get(dialect, _INSTANCE)
         return self.s.scalars(stmt, {"iid": instance_id}).first()
 
-    def get_for_update_by_task(self, task_id: str) -> Instance | None:
-        """Lock and load the case a human task belongs to, in one statement."""
-        stmt = _BY_TASK_LOCKED.get(_dialect(self.s), _BY_TASK)
-        return self.s.scalars(stmt, {"tid": task_id}).first()
+    def lock_with_rows_by_task(self, task_id: str) -> tuple[Instance | None, list[HumanTask]]:
+        """Lock the case a human task belongs to and read every task row of the case, in one
+        statement; the case's ``state`` is read when first used."""
+        stmt = _WITH_ROWS_BY_TASK_LOCKED.get(_dialect(self.s), _WITH_ROWS_BY_TASK)
+        pairs = self.s.execute(stmt, {"tid": task_id}).all()
+        if not pairs:
+            return None, []
+        return pairs[0][0], [row for _instance, row in pairs]
 
     def add(self, instance: Instance) -> None:
         """Insert the row now with a prepared Core statement; the object stays usable, untracked

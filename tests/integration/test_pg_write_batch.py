@@ -128,7 +128,7 @@ def test_a_lost_revision_race_is_a_conflict_and_writes_nothing(pg_engine, pg_url
     # the row lock makes the race impossible through the engine: take it away, then lose the race
     from store import repositories
 
-    monkeypatch.setitem(repositories._BY_TASK_LOCKED, "postgresql", repositories._BY_TASK)
+    monkeypatch.setitem(repositories._WITH_ROWS_BY_TASK_LOCKED, "postgresql", repositories._WITH_ROWS_BY_TASK)
     other = create_engine(pg_url)
 
     def another_writer_saves_first(cmd):
@@ -232,7 +232,7 @@ def test_a_completion_sends_its_writes_and_commit_in_one_round_trip(pg_engine, t
         pgconn.untrace()
     directions = [line.split("\t", 1)[0] for line in trace.read_text().splitlines()]
     trips = sum(1 for a, b in zip(["B"] + directions, directions) if (a, b) == ("B", "F"))
-    assert trips == 4  # BEGIN, lock the case, its task rows, then the writes with the COMMIT
+    assert trips == 3  # BEGIN, lock the case with its task rows, then the writes with the COMMIT
 
 
 def test_the_next_command_succeeds_after_the_server_closed_every_connection(pg_engine, pg_url):
