@@ -33,13 +33,6 @@ StartPolicy = Callable[[str], "frozenset[str] | None"]
 STALE_CONFLICT = "the case was changed by someone else; try again"
 
 
-def commit_or_conflict(uow: UnitOfWork) -> None:
-    """Commit a command; a state write that lost its race (on PostgreSQL the revision is
-    checked when the queued writes are sent) is the same Conflict as on SQLite."""
-    try:
-        uow.commit()
-    except StaleState:
-        raise Conflict(STALE_CONFLICT) from None
 
 
 class CommandRunner:
@@ -68,7 +61,7 @@ class CommandRunner:
         self._calendar: WorkingCalendar | None = None
         self._calendar_loaded = 0.0
         self._calendar_ttl_s = calendar_ttl_s
-        # test hook: called after the state is written and before commit
+        # test hook: called after the state is written (on PostgreSQL: queued) and before commit
         self.before_commit: Callable[[Command], None] | None = None
 
     # --- plumbing -----------------------------------------------------------------------
@@ -164,8 +157,11 @@ class CommandRunner:
             yield cmd
             if cmd.skip_save:
                 return
-            self.save(cmd)
-            commit_or_conflict(uow)
+            try:
+                self.save(cmd)
+                uow.commit()
+            except StaleState:  # PostgreSQL checks the revision when the queued writes are sent
+                raise Conflict(STALE_CONFLICT) from None
             self.keep(cmd)
 
     def keep(self, cmd: Command) -> None:

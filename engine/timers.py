@@ -126,6 +126,7 @@ def fire_timer_starts(engine: "CommandRunner", now: datetime, stop: StopFlag | N
                 continue  # another worker took it
             try:
                 start_in(engine, uow, row.process_key, TIMER_ACTOR, {}, None, check=False, timer_start=row.bpmn_id)
+                uow.send_writes()  # a failing write of the start fails here, inside the try
             except Exception as exc:  # noqa: BLE001 - keep the schedule; the failure is logged
                 log.error("timer start of %s failed: %s", row.process_key, exc)
                 uow.rollback()

@@ -5,7 +5,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import pg_pool, write_batch
+from store import direct_writes, pg_pool, write_batch
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -39,6 +39,7 @@ def make_engine(url: str, **kwargs) -> Engine:
             # read-modify-write cannot interleave with another writer.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+        direct_writes.install(engine)
         return engine
     if make_url(url).drivername != "postgresql+psycopg":
         kwargs.setdefault("pool_pre_ping", True)

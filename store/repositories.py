@@ -222,15 +222,15 @@ class InstanceRepository:
                 batch.add(_SAVE_STATE_CHECKED, params, checked=True)
                 self._saved(instance, values, expected + 1)
                 return True
-            result = conn.execute(_SAVE_STATE, params)
+            changed = write_batch.execute_now(conn, _SAVE_STATE, params)
         else:
-            result = self.s.execute(
+            changed = self.s.execute(
                 update(Instance)
                 .where(Instance.id == instance.id, Instance.revision == expected)
                 .values(revision=expected + 1, **values)
                 .execution_options(synchronize_session=False)
-            )
-        if result.rowcount != 1:
+            ).rowcount
+        if changed != 1:
             return False
         self._saved(instance, values, expected + 1)
         return True

@@ -43,6 +43,10 @@ class UnitOfWork:
         """Commit; on PostgreSQL the queued writes go with the COMMIT in one round trip."""
         write_batch.commit(self.session)
 
+    def send_writes(self) -> None:
+        """Send the writes PostgreSQL holds for the commit now, so their errors surface here."""
+        write_batch.send_queued(self.session)
+
     def rollback(self) -> None:
         self.session.rollback()
 

@@ -31,33 +31,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import Update
 
+from store import direct_writes
 from store.errors import StaleState
+from store.prepared import Params, PreparedStatements
 
 KEY = "fao_write_batch"  # in the DBAPI connection's ``info``: the batch of that connection
 _DIVISION_BY_ZERO = "22012"  # the SQLSTATE a checked state write fails with when it matched no row
 
-Params = dict[str, Any]
-
-
-class _Prepared:
-    """A statement compiled for one dialect, with the bind processor of each of its parameters."""
-
-    def __init__(self, stmt: Executable, column_keys: Sequence[str], engine: Engine) -> None:
-        dialect = engine.dialect
-        self.compiled = stmt.compile(dialect=dialect, column_keys=list(column_keys), for_executemany=True)
-        self.sql = self.compiled.string
-        self.processors = [
-            (name, proc) for name, bind in self.compiled.binds.items()
-            if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-        ]
-
-    def params(self, values: Params) -> Params:
-        """The DBAPI parameters for one row, converted as SQLAlchemy converts them."""
-        out = self.compiled.construct_params(values)
-        for name, proc in self.processors:
-            if name in out:
-                out[name] = proc(out[name])
-        return out
 
 
 def checked_update(stmt: Update, key_column) -> Executable:
@@ -69,9 +49,8 @@ def checked_update(stmt: Update, key_column) -> Executable:
 class WriteBatch:
     """The queued writes of one DBAPI connection's current transaction."""
 
-    def __init__(self, engine: Engine, prepared: dict[tuple[int, tuple[str, ...]], _Prepared]) -> None:
-        self._engine = engine
-        self._prepared = prepared  # shared by the engine's connections; an entry keeps its statement alive
+    def __init__(self, prepared: PreparedStatements) -> None:
+        self._prepared = prepared  # shared by the engine's connections
         self._pending: list[tuple[str, Params | list[Params]]] = []
         self._checked = False  # a revision-checked write is queued
 
@@ -83,10 +62,7 @@ class WriteBatch:
         rows = [params] if isinstance(params, dict) else list(params)
         if not rows:
             return
-        keys = tuple(rows[0])
-        prepared = self._prepared.get((id(stmt), keys))
-        if prepared is None:
-            prepared = self._prepared[(id(stmt), keys)] = _Prepared(stmt, keys, self._engine)
+        prepared = self._prepared.get(stmt, tuple(rows[0]))
         converted = [prepared.params(r) for r in rows]  # now: later changes to the objects do not leak in
         self._pending.append((prepared.sql, converted[0] if isinstance(params, dict) else converted))
         self._checked = self._checked or checked
@@ -147,9 +123,26 @@ def write(session: Session, stmt: Executable, params: Params | Sequence[Params])
     conn = session.connection()
     batch = batch_of(conn)
     if batch is None:
-        conn.execute(stmt, params)
+        execute_now(conn, stmt, params)
     else:
         batch.add(stmt, params)
+
+
+def execute_now(conn: Connection, stmt: Executable, params: Params | Sequence[Params]) -> int:
+    """Execute a write at once (directly by the DBAPI cursor on SQLite); returns its row count."""
+    direct = direct_writes.writer_of(conn)
+    if direct is not None:
+        return direct_writes.execute(conn, direct, stmt, params)
+    return conn.execute(stmt, params).rowcount
+
+
+def send_queued(session: Session) -> None:
+    """Send the queued writes now (their errors then surface here, not at the commit)."""
+    if session.in_transaction():
+        conn = session.connection()
+        batch = batch_of(conn)
+        if batch:
+            batch.send(conn)
 
 
 def commit(session: Session) -> None:
@@ -171,11 +164,11 @@ def commit(session: Session) -> None:
 
 def install(engine: Engine) -> None:
     """Give each of the engine's DBAPI connections a write batch (PostgreSQL with psycopg 3)."""
-    prepared: dict[tuple[int, tuple[str, ...]], _Prepared] = {}
+    prepared = PreparedStatements(engine)
 
     @event.listens_for(engine, "connect")
     def _new_batch(_dbapi_connection, record) -> None:
-        record.info[KEY] = WriteBatch(engine, prepared)
+        record.info[KEY] = WriteBatch(prepared)
 
     @event.listens_for(engine, "begin")
     @event.listens_for(engine, "rollback")
