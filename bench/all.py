@@ -122,6 +122,7 @@ def sequential_rows(table: Table, tmp: Path) -> None:
                 token = new_token(uow, engine.clock.now(), "bench")
                 uow.commit()
             r["http"] = sequential_http(url, token, tmp / f"http-{kind}", CASES)
+            r["granian"] = sequential_http(url, token, tmp / f"granian-{kind}", CASES, server_kind="granian")
             pad_instances(engine, 1_000)
             r["cost_1k"] = completion_cost_ms(engine, actor)
             t0 = time.perf_counter()
@@ -144,7 +145,11 @@ def sequential_rows(table: Table, tmp: Path) -> None:
     for kind, r in results.items():
         h = r["http"]
         table.rate(f"API over HTTP, {DB_LABEL[kind]} (goal {goal[kind]} of floor)", h["rate"],
-                   f"gunicorn 1x1, keep-alive; completion {h['complete_ms']:.2f} ms")
+                   f"gunicorn 1x1, keep-alive; start {h['start_ms']:.2f} ms, completion {h['complete_ms']:.2f} ms")
+    for kind, r in results.items():
+        h = r["granian"]
+        table.rate(f"API over HTTP, {DB_LABEL[kind]}, Granian server (comparison)", h["rate"],
+                   f"granian 1 worker, 1 thread; start {h['start_ms']:.2f} ms, completion {h['complete_ms']:.2f} ms")
     start_goal = {"sqlite": 3, "postgresql": 5}
     for kind, r in results.items():
         table.add(f"case start over HTTP, {DB_LABEL[kind]} (goal < {start_goal[kind]} ms)", f"{r['http']['start_ms']:.2f} ms",

@@ -28,6 +28,19 @@ def gunicorn(url: str, tmp: Path, workers: int = 1, threads: int = 1, name: str 
     return server
 
 
+def granian(url: str, tmp: Path, name: str = "granian") -> Server:
+    """For comparison only (gunicorn is the server the project ships): Granian, a Rust HTTP
+    server, running the same app in one worker process with one Python thread."""
+    port = free_port()
+    tmp.mkdir(parents=True, exist_ok=True)
+    server = Server(name, [sys.executable, "-m", "granian", "--interface", "wsgi", "--factory",
+                           "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+                           "--blocking-threads", "1", "webui:create_app"],
+                    _env(url, tmp, FAO_SCHEDULER="0", FAO_LOG_LEVEL="WARNING"), port, tmp)
+    server.wait_ready(BIND_WAIT_S)
+    return server
+
+
 class Http:
     """A keep-alive JSON client with a bearer token."""
 
@@ -79,9 +92,11 @@ def run_cases(client: Http, key: str, cases: int) -> tuple[int, float, list[floa
     return done, time.perf_counter() - t0, starts, per
 
 
-def sequential_http(url: str, token: str, tmp: Path, cases: int, key: str = "bench_seq") -> dict:
-    """Completions/s of whole cases and the medians of start and completion, over HTTP."""
-    server = gunicorn(url, tmp, name="gunicorn 1x1")
+def sequential_http(url: str, token: str, tmp: Path, cases: int, key: str = "bench_seq",
+                    server_kind: str = "gunicorn") -> dict:
+    """Completions/s of whole cases and the medians of start and completion, over HTTP
+    (``server_kind``: ``gunicorn`` 1x1, as shipped, or ``granian`` for comparison)."""
+    server = gunicorn(url, tmp, name="gunicorn 1x1") if server_kind == "gunicorn" else granian(url, tmp)
     try:
         client = Http(server.port, token)
         run_cases(client, key, 3)  # warm the worker: imports, spec cache, compiled statements
