@@ -16,6 +16,9 @@ from engine.errors import DeployRefused, EngineError, ValidationFailed
 from webui.config import load_settings
 
 
+SHUTDOWN_GRACE_S = 30  # SIGTERM: requests already begun get this long to finish (as gunicorn's graceful_timeout)
+
+
 class BadUsage(Exception):
     def __init__(self, *lines: str) -> None:
         super().__init__("\n".join(lines))
@@ -322,21 +325,30 @@ def worker(interval: float) -> None:
 @click.option("--no-scheduler", is_flag=True)
 def serve(host: str, port: int, no_scheduler: bool) -> None:
     """Serve the web UI and API (with the timer scheduler unless --no-scheduler or FAO_SCHEDULER=0)."""
+    from werkzeug.serving import make_server
+
     from webui import create_app
+    from webui.drain import InFlight
     from webui.logging_setup import configure
 
     configure()
     app = create_app({"SCHEDULER_ENABLED": False} if no_scheduler else None)
+    in_flight = InFlight(app)
+    server = make_server(host, port, in_flight, threaded=True)
 
     def _interrupt(_signum, _frame) -> None:
         raise KeyboardInterrupt  # SIGTERM stops the server like Ctrl-C: then the scheduler, gracefully
 
     signal.signal(signal.SIGTERM, _interrupt)
+    click.echo(f" * Serving on http://{host}:{server.server_port}", err=True)
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        server.serve_forever()  # returns on KeyboardInterrupt, with the listening socket closed
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM while draining ends at once
+        if not in_flight.wait_idle(SHUTDOWN_GRACE_S):
+            click.echo(f"{in_flight.count} request(s) still running after {SHUTDOWN_GRACE_S} s; exiting", err=True)
         scheduler = app.extensions.get("fao_scheduler")
         if scheduler is not None:
             scheduler.fao_stop.set()  # a running poll finishes its case and begins no other

@@ -5,6 +5,7 @@ starts is killed in the fixture's teardown, and every wait has a deadline.
 """
 from __future__ import annotations
 
+import http.client as http_client
 import json
 import os
 import signal
@@ -306,9 +307,12 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float, every_s: float =
         time.sleep(every_s)
 
 
+CUT = -1  # the status ``http`` answers for a response cut short
+
+
 def http(method: str, url: str, body: dict | None = None, token: str | None = None,
          timeout_s: float = 10.0) -> tuple[int, dict | None]:
-    """A small JSON client (stdlib only); a refused connection answers status 0."""
+    """A small JSON client (stdlib only); a refused connection answers status 0, a response cut short -1."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
     if data is not None:
@@ -325,7 +329,9 @@ def http(method: str, url: str, body: dict | None = None, token: str | None = No
             return exc.code, json.loads(raw) if raw else None
         except ValueError:
             return exc.code, None
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+    except http_client.IncompleteRead:
+        return CUT, None  # the server went away between the headers and the end of the body
+    except (urllib.error.URLError, http_client.HTTPException, ConnectionError, TimeoutError, OSError):
         return 0, None
 
 
