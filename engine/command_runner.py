@@ -130,7 +130,8 @@ class CommandRunner:
         """Lock and load an instance; on clean exit save state, projections, audit and commit.
 
         Pass ``task_id`` instead of ``instance_id`` to work on the case a human task belongs to
-        (the command then holds every task row of the case in ``task_rows``), or ``claim``: called first inside the transaction, it locks a row that names the case
+        (the command then holds, in ``task_rows``, the task's row and every open or claimed
+        task row of the case), or ``claim``: called first inside the transaction, it locks a row that names the case
         (a due timer) and returns the case's id, or None when there is nothing to do.
 
         Raises:

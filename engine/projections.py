@@ -49,7 +49,8 @@ def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | 
     """Insert rows for newly ready manual tasks, cancel rows whose task is no longer ready.
 
     Args:
-        known_rows: every row of the case, when the command loaded them already.
+        known_rows: the case's open or claimed rows (and any other row a ready task may have),
+            when the command loaded them already.
 
     Returns:
         The open or claimed rows after the sync.

@@ -105,7 +105,7 @@ def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data
     so the caller needs no second query)."""
     data = data or {}
     with engine.command(None, actor, task_id=task_id) as cmd:
-        row = cmd.task_rows[task_id]  # the command read every task row of the case with its lock
+        row = cmd.task_rows[task_id]  # the command read the case's active task rows with its lock
         _require_open(row)
         if cmd.instance.status != "active":
             raise Conflict(f"the case is {cmd.instance.status}")

@@ -42,11 +42,15 @@ _INSTANCE_LOCKED = {
     "postgresql-skip": _INSTANCE.with_for_update(skip_locked=True),
 }
 _named = aliased(HumanTask)
-# the case of a task with all its task rows, the state left for later (a command that finds its
-# workflow in memory never reads it): one round trip where a lock and a row query took two
+# the case of a task with the task and the case's open or claimed task rows, the state left for
+# later (a command that finds its workflow in memory never reads it): one round trip where a lock
+# and a row query took two. Completed and cancelled rows are not read: a completion never makes
+# their tasks ready again (only a move does, and a move reads the rows it needs itself), so the
+# statement reads the same few rows however long the case has run.
 _WITH_ROWS_BY_TASK = (
     select(Instance, HumanTask).join(HumanTask, HumanTask.instance_id == Instance.id)
-    .where(Instance.id == select(_named.instance_id).where(_named.id == bindparam("tid")).scalar_subquery())
+    .where(Instance.id == select(_named.instance_id).where(_named.id == bindparam("tid")).scalar_subquery(),
+           HumanTask.status.in_(("open", "claimed")) | (HumanTask.id == bindparam("tid")))
     .options(defer(Instance.state)).execution_options(populate_existing=True))
 _WITH_ROWS_BY_TASK_LOCKED = {"sqlite": _WITH_ROWS_BY_TASK,
                              "postgresql": _WITH_ROWS_BY_TASK.with_for_update(of=Instance)}
@@ -192,8 +196,8 @@ class InstanceRepository:
         return self.s.scalars(stmt, {"iid": instance_id}).first()
 
     def lock_with_rows_by_task(self, task_id: str) -> tuple[Instance | None, list[HumanTask]]:
-        """Lock the case a human task belongs to and read every task row of the case, in one
-        statement; the case's ``state`` is read when first used."""
+        """Lock the case a human task belongs to and read the task's row with every open or
+        claimed task row of the case, in one statement; the case's ``state`` is read when first used."""
         stmt = _WITH_ROWS_BY_TASK_LOCKED.get(_dialect(self.s), _WITH_ROWS_BY_TASK)
         pairs = self.s.execute(stmt, {"tid": task_id}).all()
         if not pairs:
