@@ -135,7 +135,7 @@ def run_cases(engine, actor, cases: int) -> list[float]:
     for _ in range(cases):
         inst = engine.start("bench_seq", actor, {})
         while True:
-            with engine.uow() as uow:
+            with engine.uow(read_only=True) as uow:  # as the web UI reads
                 active = uow.tasks.active_for(inst.id)
                 task_id = active[0].id if active else None
             if task_id is None:

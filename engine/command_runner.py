@@ -65,8 +65,9 @@ class CommandRunner:
         self.before_commit: Callable[[Command], None] | None = None
 
     # --- plumbing -----------------------------------------------------------------------
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+    def uow(self, read_only: bool = False) -> UnitOfWork:
+        """A unit of work; ``read_only`` for one that only reads (see :class:`UnitOfWork`)."""
+        return UnitOfWork(self.session_factory, read_only=read_only)
 
     def actor(self, username: str) -> Actor:
         with self.uow() as uow:

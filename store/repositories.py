@@ -50,7 +50,7 @@ _named = aliased(HumanTask)
 _WITH_ROWS_BY_TASK = (
     select(Instance, HumanTask).join(HumanTask, HumanTask.instance_id == Instance.id)
     .where(Instance.id == select(_named.instance_id).where(_named.id == bindparam("tid")).scalar_subquery(),
-           HumanTask.status.in_(("open", "claimed")) | (HumanTask.id == bindparam("tid")))
+           (HumanTask.status == "open") | (HumanTask.status == "claimed") | (HumanTask.id == bindparam("tid")))
     .options(defer(Instance.state)).execution_options(populate_existing=True))
 _WITH_ROWS_BY_TASK_LOCKED = {"sqlite": _WITH_ROWS_BY_TASK,
                              "postgresql": _WITH_ROWS_BY_TASK.with_for_update(of=Instance)}

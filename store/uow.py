@@ -19,12 +19,16 @@ class UnitOfWork:
             uow.commit()
     """
 
-    def __init__(self, session_factory: sessionmaker[Session] | Callable[[], Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session] | Callable[[], Session],
+                 read_only: bool = False) -> None:
         self._session_factory = session_factory
+        self.read_only = read_only
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
+        if self.read_only and self.dialect == "postgresql":
+            self.session.connection(execution_options={"postgresql_readonly": True})  # BEGIN READ ONLY
         self.processes = repos.ProcessRepository(self.session)
         self.instances = repos.InstanceRepository(self.session)
         self.tasks = repos.HumanTaskRepository(self.session)
@@ -35,9 +39,21 @@ class UnitOfWork:
         self.misc = repos.MiscRepository(self.session)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None and self.read_only:
+            self._end_read()
         # close() rolls back what was not committed and detaches objects without expiring them
         self.session.close()
+
+    def _end_read(self) -> None:
+        """End a read-only PostgreSQL transaction with COMMIT rather than ROLLBACK: after a
+        ROLLBACK psycopg drops every statement it prepared on the connection (and sends
+        ``DEALLOCATE ALL``), so the commands that next use the connection are planned again. The
+        server refuses writes in a READ ONLY transaction, so the COMMIT cannot write anything;
+        an object changed in memory while reading is still thrown away by the ROLLBACK of close()."""
+        s = self.session
+        if self.dialect == "postgresql" and s.in_transaction() and not (s.new or s.dirty or s.deleted):
+            s.commit()
 
     def commit(self) -> None:
         """Commit; on PostgreSQL the queued writes go with the COMMIT in one round trip."""

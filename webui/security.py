@@ -33,7 +33,7 @@ def engine() -> WorkflowEngine:
 @contextmanager
 def reading() -> Iterator[UnitOfWork]:
     """A short read-only unit of work whose loaded rows stay usable after it ends."""
-    with engine().uow() as uow:
+    with engine().uow(read_only=True) as uow:
         yield uow
         uow.session.expunge_all()
 

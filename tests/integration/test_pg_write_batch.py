@@ -276,3 +276,37 @@ def test_a_connection_lost_before_the_commit_fails_that_command_only_and_writes_
     assert open_tasks(pg_engine, inst.id) == [(examine, "examine", "fao_clerk", "open", None)]
     pg_engine.complete(examine, people["clerk"], {"decision": "approve"})
     assert [t[1] for t in open_tasks(pg_engine, inst.id)] == ["approve"]
+
+
+def prepared_statements(engine) -> int:
+    with engine.uow(read_only=True) as uow:
+        return uow.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+
+
+def test_a_read_between_commands_keeps_the_statements_prepared(pg_engine):
+    """A read ends with COMMIT, not ROLLBACK, after which psycopg would drop what it prepared."""
+    people, inst, examine = start_review(pg_engine)
+    for _ in range(6):  # psycopg prepares a statement on its fifth execution
+        pg_engine.save_draft(examine, people["clerk"], {"decision": "approve"})
+        with pg_engine.uow(read_only=True) as uow:
+            assert uow.tasks.get(examine).status == "open"
+    assert pg_engine.session_factory.kw["bind"].pool.checkedin() == 1  # one connection did it all
+    assert prepared_statements(pg_engine) >= 2
+    with pg_engine.uow() as uow:  # an ordinary unit of work left uncommitted still rolls back
+        uow.tasks.get(examine)
+    assert prepared_statements(pg_engine) == 0
+
+
+def test_a_read_only_unit_of_work_writes_nothing(pg_engine):
+    people, inst, examine = start_review(pg_engine)
+    with pytest.raises(Exception, match="read-only transaction"):
+        with pg_engine.uow(read_only=True) as uow:
+            uow.session.execute(text("UPDATE human_task SET priority = 1"))
+    with pg_engine.uow(read_only=True) as uow:
+        uow.tasks.get(examine).priority = 7  # changed in memory while reading: thrown away
+    with pg_engine.uow() as uow:
+        assert uow.tasks.get(examine).priority != 7
+        uow.session.execute(text("UPDATE human_task SET priority = 9 WHERE id = :id"), {"id": examine})
+        uow.commit()  # the connection is writable again after a read-only use
+    with pg_engine.uow(read_only=True) as uow:
+        assert uow.tasks.get(examine).priority == 9
