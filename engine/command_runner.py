@@ -70,13 +70,13 @@ class CommandRunner:
         return UnitOfWork(self.session_factory, read_only=read_only)
 
     def actor(self, username: str) -> Actor:
-        with self.uow() as uow:
+        with self.uow(read_only=True) as uow:
             return load_actor(uow, username)
 
     def calendar(self, uow: UnitOfWork | None = None) -> WorkingCalendar:
         if self._calendar is None or time.monotonic() - self._calendar_loaded > self._calendar_ttl_s:
             if uow is None:
-                with self.uow() as own:
+                with self.uow(read_only=True) as own:
                     overrides = own.misc.calendar_overrides()
             else:
                 overrides = uow.misc.calendar_overrides()

@@ -40,7 +40,7 @@ def _as_utc(value) -> datetime | None:
 def readyz():
     engine = current_app.extensions["fao_engine"]
     try:
-        with engine.uow() as uow:
+        with engine.uow(read_only=True) as uow:  # probes must not drop prepared statements
             connection = uow.session.connection()
             connection.exec_driver_sql("SELECT 1")
             oldest = _as_utc(connection.exec_driver_sql("SELECT min(due_at) FROM timer").scalar())

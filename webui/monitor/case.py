@@ -41,7 +41,7 @@ def case_page(instance_id: str):
     """The case: summary, diagram (completed, running and failed elements, runs), what it waits
     on, incidents, open tasks with reassignment, audit timeline, data with personal numbers masked."""
     eng = engine()
-    with eng.uow() as uow:
+    with eng.uow(read_only=True) as uow:
         instance = _instance_or_404(uow, instance_id)
         incidents = mq.open_incidents_of(uow.session, instance_id)
         tasks = mq.open_tasks_of(uow.session, instance_id)
