@@ -89,7 +89,7 @@ def engine_cases(engine, actor, cases: int) -> tuple[float, float, float]:
         inst = engine.start("bench_seq", actor, {})
         starts.append(time.perf_counter() - t0)
         while True:
-            with engine.uow() as uow:
+            with engine.uow(read_only=True) as uow:  # as the web UI reads
                 active = uow.tasks.active_for(inst.id)
                 task_id = active[0].id if active else None
             if task_id is None:
