@@ -17,6 +17,9 @@ class UnitOfWork:
         with UnitOfWork(factory) as uow:
             ...
             uow.commit()
+
+    What is not committed is rolled back. With ``read_only`` the unit of work only reads: on
+    PostgreSQL its transaction is ``READ ONLY`` and ends with a COMMIT (see :meth:`_end_read`).
     """
 
     def __init__(self, session_factory: sessionmaker[Session] | Callable[[], Session],
