@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.engine import (  # noqa: E402
     api_cases,
-    N_TASKS, api_client, completion_cost_ms, make_db, our_engine_setup, pad_instances, sequential_bpmn, spiff_alone,
+    N_TASKS, api_client, completion_cost_ms, make_db, our_engine_setup, pad_instances, run_cases, sequential_bpmn,
+    spiff_alone,
 )
 
 CASES = int(os.environ.get("BENCH_CASES", "30"))
@@ -83,20 +84,8 @@ def wanted(section: str) -> bool:
 
 def engine_cases(engine, actor, cases: int) -> tuple[float, float, float]:
     """Whole cases through the services: (completions/s counting only start + complete, start ms, completion ms)."""
-    starts, per = [], []
-    for _ in range(cases):
-        t0 = time.perf_counter()
-        inst = engine.start("bench_seq", actor, {})
-        starts.append(time.perf_counter() - t0)
-        while True:
-            with engine.uow(read_only=True) as uow:  # as the web UI reads
-                active = uow.tasks.active_for(inst.id)
-                task_id = active[0].id if active else None
-            if task_id is None:
-                break
-            t0 = time.perf_counter()
-            engine.complete(task_id, actor, {"ok": True})
-            per.append(time.perf_counter() - t0)
+    starts: list[float] = []
+    per = run_cases(engine, actor, cases, starts)
     return len(per) / (sum(starts) + sum(per)), statistics.median(starts) * 1000, statistics.median(per) * 1000
 
 

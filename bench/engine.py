@@ -129,11 +129,15 @@ def our_engine(url: str, cases: int) -> tuple[float, list[float], object, object
     return len(per_completion) / (time.perf_counter() - t0), per_completion, engine, actor
 
 
-def run_cases(engine, actor, cases: int) -> list[float]:
-    """Start cases and complete each task by task; returns the seconds of every completion."""
+def run_cases(engine, actor, cases: int, starts: list[float] | None = None) -> list[float]:
+    """Start cases and complete each task by task; returns the seconds of every completion
+    (and appends the seconds of every start to ``starts``, when given)."""
     samples: list[float] = []
     for _ in range(cases):
+        t0 = time.perf_counter()
         inst = engine.start("bench_seq", actor, {})
+        if starts is not None:
+            starts.append(time.perf_counter() - t0)
         while True:
             with engine.uow(read_only=True) as uow:  # as the web UI reads
                 active = uow.tasks.active_for(inst.id)

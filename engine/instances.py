@@ -144,7 +144,7 @@ def terminate(engine: "CommandRunner", instance_id: str, actor: Actor, reason: s
 def retry_incident(engine: "CommandRunner", incident_id: int, actor: Actor, data: dict | None = None,
                    reason: str = "") -> Instance:
     require_supervisor(actor)
-    with engine.uow() as uow:
+    with engine.uow(read_only=True) as uow:
         incident = uow.incidents.get(incident_id)
         if incident is None:
             raise NotFound(f"no incident {incident_id}")
@@ -171,7 +171,7 @@ def retry_incident(engine: "CommandRunner", incident_id: int, actor: Actor, data
 
 def reindex(engine: "CommandRunner") -> int:
     """Rebuild every case's projections from its state (a plain re-save); returns how many cases."""
-    with engine.uow() as uow:
+    with engine.uow(read_only=True) as uow:
         ids = uow.instances.all_ids()
     for instance_id in ids:
         with engine.command(instance_id, SYSTEM):

@@ -25,7 +25,7 @@ def deliver_message(engine: "CommandRunner", actor: Actor, name: str, correlatio
     """
     correlation = correlation or {}
     payload = payload or {}
-    with engine.uow() as uow:
+    with engine.uow(read_only=True) as uow:
         key = correlation.get("business_key")
         subs = uow.events.subscriptions(name, str(key) if key is not None else None)
         targets: list[str] = []

@@ -30,7 +30,8 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
-        if self.read_only and self.dialect == "postgresql":
+        self._pg_read = self.read_only and self.dialect == "postgresql"
+        if self._pg_read:
             self.session.connection(execution_options={"postgresql_readonly": True})  # BEGIN READ ONLY
         self.processes = repos.ProcessRepository(self.session)
         self.instances = repos.InstanceRepository(self.session)
@@ -43,7 +44,7 @@ class UnitOfWork:
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
-        if exc_type is None and self.read_only:
+        if exc_type is None and self._pg_read:
             self._end_read()
         # close() rolls back what was not committed and detaches objects without expiring them
         self.session.close()
@@ -55,7 +56,7 @@ class UnitOfWork:
         server refuses writes in a READ ONLY transaction, so the COMMIT cannot write anything;
         an object changed in memory while reading is still thrown away by the ROLLBACK of close()."""
         s = self.session
-        if self.dialect == "postgresql" and s.in_transaction() and not (s.new or s.dirty or s.deleted):
+        if s.in_transaction() and not (s.new or s.dirty or s.deleted):
             s.commit()
 
     def commit(self) -> None:

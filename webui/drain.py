@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, Callable
+
+from werkzeug.wsgi import ClosingIterator
 
 
 class InFlight:
@@ -29,12 +31,20 @@ class InFlight:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         with self._idle:
             self._count += 1
+        finished = False
+
+        def finish() -> None:  # once per request, however often the server closes the body
+            nonlocal finished
+            if not finished:
+                finished = True
+                self._done()
+
         try:
             body = self.app(environ, start_response)
         except BaseException:
-            self._done()
+            finish()
             raise
-        return _Closing(body, self._done)
+        return ClosingIterator(body, finish)  # closes the app's body, then counts the request done
 
     def _done(self) -> None:
         with self._idle:
@@ -52,24 +62,3 @@ class InFlight:
                     return False
                 self._idle.wait(left)
             return True
-
-
-class _Closing:
-    """The app's response body, with a callback run once when the server closes it."""
-
-    def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
-        self._body, self._on_close, self._closed = body, on_close, False
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self._body)
-
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            close = getattr(self._body, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self._on_close()
