@@ -30,8 +30,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.engine import (  # noqa: E402
+    N_TASKS,
     api_cases,
-    N_TASKS, api_client, completion_cost_ms, make_db, our_engine_setup, pad_instances, run_cases, sequential_bpmn,
+    api_client,
+    completion_cost_ms,
+    make_db,
+    our_engine_setup,
+    pad_instances,
+    run_cases,
+    sequential_bpmn,
     spiff_alone,
 )
 
@@ -90,10 +97,9 @@ def engine_cases(engine, actor, cases: int) -> tuple[float, float, float]:
 
 
 def sequential_rows(table: Table, tmp: Path) -> None:
-    from engine.accounts import new_token
-
     from bench.growth import revise_loop_bytes
     from bench.http_api import sequential_http
+    from engine.people.accounts import new_token
 
     results: dict[str, dict] = {}
     for kind in ("sqlite", "postgresql"):
@@ -154,9 +160,8 @@ def sequential_rows(table: Table, tmp: Path) -> None:
 
 
 def scale_rows(table: Table, tmp: Path) -> None:
-    from engine.accounts import new_token, put_user
-
     from bench.scaleout import FIRST_KEY, FIRST_MODEL, scale_out
+    from engine.people.accounts import new_token, put_user
 
     url, drop = make_db("postgresql", tmp)
     try:
@@ -199,7 +204,8 @@ def timer_rows(table: Table, tmp: Path) -> None:
 
 
 def inbox_rows(table: Table, tmp: Path) -> None:
-    from bench.inbox import N_TASKS as INBOX_TASKS, run
+    from bench.inbox import N_TASKS as INBOX_TASKS
+    from bench.inbox import run
 
     for kind in ("sqlite", "postgresql"):
         for name, med, p95 in run(kind, tmp):

@@ -97,7 +97,7 @@ def make_db(kind: str, tmp: Path) -> tuple[str, callable]:
 
 def our_engine_setup(url: str):
     """An engine on ``url`` with the bench user and the sequential process deployed."""
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
     from webui.wiring import build_engine
 
     engine = build_engine(url)
@@ -111,7 +111,7 @@ def our_engine_setup(url: str):
 
 def api_client(engine):
     """A Flask test client of an app over ``engine`` and the bench user's bearer header."""
-    from engine.accounts import new_token
+    from engine.people.accounts import new_token
     from webui import create_app
 
     with engine.uow() as uow:
@@ -152,7 +152,7 @@ def run_cases(engine, actor, cases: int, starts: list[float] | None = None) -> l
 
 def through_api(engine, cases: int) -> tuple[float, float, float]:
     """Completions per second, median completion and median start, through the JSON API (test client)."""
-    from engine.accounts import new_token
+    from engine.people.accounts import new_token
     from webui import create_app
 
     with engine.uow() as uow:

@@ -26,9 +26,22 @@ sys.path.insert(0, str(ROOT))
 
 
 def main(argv: list[str] | None = None) -> int:
-    from engine.identity import SYSTEM
-    from tests.faults.conftest import (SIGKILL, SIGTERM, TIMER_KEY, TIMER_MODEL, Database, Proc, child_env,
-                                       create_database, drop_database, engine_for, free_port, http, start_many)
+    from engine.people.identity import SYSTEM
+    from tests.faults.conftest import (
+        SIGKILL,
+        SIGTERM,
+        TIMER_KEY,
+        TIMER_MODEL,
+        Database,
+        Proc,
+        child_env,
+        create_database,
+        drop_database,
+        engine_for,
+        free_port,
+        http,
+        start_many,
+    )
     from tests.faults.test_restart import Traffic, token_for
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -99,7 +99,7 @@ def p95(values: list[float]) -> float:
 
 
 def run(kind: str, tmp: Path) -> list[tuple[str, float, float]]:
-    from engine.accounts import new_token, put_user
+    from engine.people.accounts import new_token, put_user
     from webui import create_app
     from webui.wiring import build_engine
 

@@ -68,8 +68,8 @@ def _pg_admin():
 
 def prepare_database(url: str, clients: int) -> list[str]:
     """Migrate, deploy the model, add one clerk per client; returns their API tokens."""
-    from engine.accounts import new_token, put_user
-    from engine.identity import SYSTEM
+    from engine.people.accounts import new_token, put_user
+    from engine.people.identity import SYSTEM
     from store.migrate import upgrade
     from webui.wiring import build_engine
 

@@ -122,7 +122,7 @@ def timed(fn, runs: int = 5) -> float:
 
 
 def bench(url: str) -> list[tuple[str, float]]:
-    from engine.working_days import WorkingCalendar
+    from engine.timekeeping.working_days import WorkingCalendar
     from store import monitor_queries as mq
     from store.db import make_engine, make_session_factory
     from store.repositories import MiscRepository
@@ -160,8 +160,8 @@ def bench(url: str) -> list[tuple[str, float]]:
 
 def pages(url: str) -> list[tuple[str, float]]:
     """Whole pages through Flask (signed in as a supervisor): what a user waits for."""
-    from engine.accounts import put_user
-    from engine.clock import FrozenClock
+    from engine.people.accounts import put_user
+    from engine.timekeeping.clock import FrozenClock
     from webui import create_app
 
     app = create_app({"DATABASE_URL": url, "SCHEDULER_ENABLED": False, "TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,

@@ -33,7 +33,7 @@ def seed(url: str, n: int, through_engine: int = 20) -> None:
     """``n`` cases waiting on a one-second timer."""
     from sqlalchemy import insert, select
 
-    from engine.identity import SYSTEM
+    from engine.people.identity import SYSTEM
     from store.models import AuditEvent, Instance, Timer
     from webui.wiring import build_engine
 

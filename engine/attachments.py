@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from store.models import Attachment
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _ID = re.compile(r"^[0-9a-f]{32}$")

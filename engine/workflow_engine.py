@@ -1,19 +1,21 @@
 """The engine facade: one object the web UI and the CLI hold; each method names a service.
 
 The rules live in the service modules; the plumbing every command shares (lock, load, save,
-commit) lives in :mod:`engine.command_runner`.
+commit) lives in :mod:`engine.commands.runner`.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
-from engine import instances, messages, moving, tasks, timers
-from engine.case_command import Command, Outcome
-from engine.command_runner import CommandRunner, StartPolicy
-from engine.deploy import DeployResult
-from engine.deploying import deploy_files
-from engine.digest import send_overdue_digest
-from engine.identity import SYSTEM, Actor
+from engine.commands import instances, tasks, timers
+from engine.commands import message_delivery as messages
+from engine.commands import token_move as moving
+from engine.commands.case_command import Command, Outcome
+from engine.commands.digest import send_overdue_digest
+from engine.commands.runner import CommandRunner, StartPolicy
+from engine.deploy.command import deploy_files
+from engine.deploy.pipeline import DeployResult
+from engine.people.identity import SYSTEM, Actor
 from store.models import Instance
 
 __all__ = ["Command", "StartPolicy", "WorkflowEngine"]
@@ -27,7 +29,7 @@ class WorkflowEngine(CommandRunner):
 
     def start(self, key: str, actor: Actor, data: dict | None = None, business_key: str | None = None,
               message: tuple[str, dict] | None = None, check: bool = True) -> Instance:
-        """Start the latest version of a process (see :mod:`engine.instances`)."""
+        """Start the latest version of a process (see :mod:`engine.commands.instances`)."""
         return instances.start_instance(self, key, actor, data or {}, business_key, message, check=check)
 
     def start_with_next(self, key: str, actor: Actor, data: dict | None = None,
@@ -68,7 +70,7 @@ class WorkflowEngine(CommandRunner):
 
     def move_preview(self, instance_id: str, actor: Actor, from_bpmn_id: str | None,
                      to_bpmn_id: str | None) -> moving.MovePreview:
-        """What moving a case's token would do, or why it is refused (see :mod:`engine.moving`)."""
+        """What moving a case's token would do, or why it is refused (see :mod:`engine.commands.token_move`)."""
         return moving.move_preview(self, instance_id, actor, from_bpmn_id, to_bpmn_id)
 
     def move(self, instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str, reason: str) -> Instance:

@@ -14,12 +14,12 @@ Operators (``spiffworkflow:serviceTaskOperator id=...``):
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone, timedelta
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from engine.handlers import HandlerRegistry, ServiceContext
+from engine.service_tasks.registry import HandlerRegistry, ServiceContext
 
 CHINA = timezone(timedelta(hours=8), "CST")
 ISSUER = "衡阳市人民政府外事办公室"

@@ -16,7 +16,14 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import HumanTask, Incident, Instance, MessageSubscription, ProcessVersion, Timer
+from store.models import (
+    HumanTask,
+    Incident,
+    Instance,
+    MessageSubscription,
+    ProcessVersion,
+    Timer,
+)
 from store.queries import Page
 
 PER_PAGE = 50

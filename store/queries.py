@@ -8,7 +8,15 @@ from typing import Any, Sequence
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.models import AuditEvent, HumanTask, Incident, Instance, MessageSubscription, TaskCount, Timer
+from store.models import (
+    AuditEvent,
+    HumanTask,
+    Incident,
+    Instance,
+    MessageSubscription,
+    TaskCount,
+    Timer,
+)
 
 
 @dataclass(frozen=True)

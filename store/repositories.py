@@ -6,7 +6,17 @@ import hashlib
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import bindparam, delete, func, insert, inspect, literal, select, text, update
+from sqlalchemy import (
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, aliased, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,9 +30,9 @@ from store.models import (
     HumanTask,
     Incident,
     Instance,
+    Membership,
     MessageSubscription,
     ModelFile,
-    Membership,
     Notification,
     ProcessVersion,
     SequenceCounter,
@@ -32,7 +42,6 @@ from store.models import (
     User,
     UserRole,
 )
-
 
 # The hot path's statements, built once: SQLAlchemy then only looks up their compiled form.
 _INSTANCE = select(Instance).where(Instance.id == bindparam("iid")).execution_options(populate_existing=True)

@@ -13,7 +13,14 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from store.models import Attachment, AuditEvent, HumanTask, Instance, ProcessVersion, TaskCount
+from store.models import (
+    Attachment,
+    AuditEvent,
+    HumanTask,
+    Instance,
+    ProcessVersion,
+    TaskCount,
+)
 from store.queries import Page, _page
 
 

@@ -81,7 +81,7 @@ def sqlite_url(tmp_path):
 
 @pytest.fixture
 def clock():
-    from engine.clock import FrozenClock
+    from engine.timekeeping.clock import FrozenClock
 
     # a Monday at 09:00 in Hengyang, ahead of the wall clock so SpiffWorkflow never fires a timer by itself
     now = datetime.now(timezone.utc)
@@ -104,7 +104,7 @@ def engine(db_url, clock):
 @pytest.fixture
 def users(engine):
     """Demo-like users, one or more per group, and their Actors."""
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
 
     specs = {
         "unit": (["applicant_unit"], []),

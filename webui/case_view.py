@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from flask import abort
 
-from engine.identity import Actor
+from engine.people.identity import Actor
 from store import queries, web_queries
 from store.models import Instance
 from webui.element_names import name_or_id, names_of

@@ -15,7 +15,6 @@ import click
 from engine.errors import DeployRefused, EngineError, ValidationFailed
 from webui.config import load_settings
 
-
 SHUTDOWN_GRACE_S = 30  # SIGTERM: requests already begun get this long to finish (as gunicorn's graceful_timeout)
 
 
@@ -94,7 +93,7 @@ def db_upgrade() -> None:
 
 
 def _collect(paths: tuple[str, ...]) -> list[tuple[str, bytes]]:
-    from engine.deploy import MODEL_SUFFIXES
+    from engine.deploy.pipeline import MODEL_SUFFIXES
 
     files: list[tuple[str, bytes]] = []
     missing = []
@@ -140,7 +139,7 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
     import shutil
     import tempfile
 
-    from engine.model_trial import CorpusIndex, model_folders, try_model
+    from engine.deploy.trial import CorpusIndex, model_folders, try_model
     from store.migrate import upgrade
     from webui.wiring import build_engine
 
@@ -158,7 +157,7 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
         database = Path(scratch) / "model.db"
 
         def make_engine(extra_groups: set[str]):
-            from engine.identity import GROUPS
+            from engine.people.identity import GROUPS
 
             shutil.copyfile(template, database)
             engine = build_engine(f"sqlite:///{database}", known_groups=set(GROUPS) | extra_groups)
@@ -207,7 +206,7 @@ def users() -> None:
 @click.option("--display-name", default=None)
 def users_add(name: str, password: str, groups: str, roles: str, display_name: str | None) -> None:
     """Create or update a user."""
-    from engine.account_services import UserSpec, save_users
+    from engine.people.account_commands import UserSpec, save_users
 
     save_users(_engine(), [UserSpec(name, password, tuple(_csv(groups)), tuple(_csv(roles)), display_name)])
     click.echo(f"user {name} saved")
@@ -221,7 +220,7 @@ def _csv(value: str) -> list[str]:
 @click.argument("name")
 def users_token(name: str) -> None:
     """Print a new API token."""
-    from engine.account_services import issue_token
+    from engine.people.account_commands import issue_token
 
     click.echo(issue_token(_engine(), name))
 

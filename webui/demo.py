@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from engine.account_services import UserSpec, save_users
+from engine.people.account_commands import UserSpec, save_users
 
 DEMO_PASSWORD = "demo123"
 

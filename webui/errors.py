@@ -4,12 +4,20 @@ Never a traceback for bad input: engine errors and werkzeug's HTTP errors are bo
 """
 from __future__ import annotations
 
-from flask import current_app, Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, DeployRefused, EngineError, Forbidden, ModelFileError, NotFound, ValidationFailed
+from engine.errors import (
+    Conflict,
+    DeployRefused,
+    EngineError,
+    Forbidden,
+    ModelFileError,
+    NotFound,
+    ValidationFailed,
+)
 
 HTTP_CODES = {
     400: "bad_request",

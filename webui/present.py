@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.identity import GROUPS, Actor
+from engine.people.identity import GROUPS, Actor
 from webui.i18n import pick, ui_lang
 
 

@@ -17,7 +17,7 @@ BATCH = 50  # cases per poll; a full batch is followed at once by the next poll
 
 def poll(engine, stop: threading.Event | None = None, limit: int = BATCH) -> int:
     """Fire due timers once; a failure (e.g. the database is gone) is logged and counts as 0."""
-    from engine.timers import fire_due_timers
+    from engine.commands.timers import fire_due_timers
 
     try:
         return fire_due_timers(engine, limit, stop=stop)

@@ -16,8 +16,8 @@ from flask import Flask, abort, current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from engine import account_services
-from engine.identity import Actor
+from engine.people import account_commands as account_services
+from engine.people.identity import Actor
 from engine.workflow_engine import WorkflowEngine
 from store.uow import UnitOfWork
 

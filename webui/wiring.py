@@ -1,8 +1,8 @@
 """Builds the engine from settings: the one place that joins store, engine and processes."""
 from __future__ import annotations
 
-from engine.clock import Clock
-from engine.handlers import HandlerRegistry
+from engine.service_tasks.registry import HandlerRegistry
+from engine.timekeeping.clock import Clock
 from engine.workflow_engine import WorkflowEngine
 from store.db import make_engine, make_session_factory
 

@@ -8,8 +8,24 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .dsl import (AND, BOUNDARY, CALL, END, MSG_CATCH, RULE, SCRIPT, SERVICE, START, SUB,
-                  TIMER_CATCH, USER, XOR, Flow, Node, ProcessModel)
+from .dsl import (
+    AND,
+    BOUNDARY,
+    CALL,
+    END,
+    MSG_CATCH,
+    RULE,
+    SCRIPT,
+    SERVICE,
+    START,
+    SUB,
+    TIMER_CATCH,
+    USER,
+    XOR,
+    Flow,
+    Node,
+    ProcessModel,
+)
 from .layout import Layout, layout
 
 NS = {

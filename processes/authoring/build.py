@@ -11,7 +11,13 @@ import json
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import models_abroad, models_coordination, models_press, models_reception, models_sister
+from . import (
+    models_abroad,
+    models_coordination,
+    models_press,
+    models_reception,
+    models_sister,
+)
 from .bpmn_xml import to_xml
 from .common_forms import FORMS as COMMON_FORMS
 from .dmn import approval_authority_xml

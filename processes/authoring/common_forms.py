@@ -1,8 +1,23 @@
 """Forms shared by several processes (reviewing, escalation, reports, passport and visa work)."""
 from __future__ import annotations
 
-from .forms import (DESTINATIONS, HK_MACAO_PERMIT_PATTERN, PASSPORT_PATTERN, Form, attachment, boolean,
-                    choice, date, decision_form, integer, members, person, phone, text, textarea)
+from .forms import (
+    DESTINATIONS,
+    HK_MACAO_PERMIT_PATTERN,
+    PASSPORT_PATTERN,
+    Form,
+    attachment,
+    boolean,
+    choice,
+    date,
+    decision_form,
+    integer,
+    members,
+    person,
+    phone,
+    text,
+    textarea,
+)
 
 
 def base_fields(title_zh: str = "事项名称", title_en: str = "Subject"):

@@ -5,8 +5,20 @@ Each factory takes the process key, so that every process owns its form files
 """
 from __future__ import annotations
 
-from .forms import (DECISIONS, Field, Form, attachment, boolean, choice, date, decision_form, integer,
-                    members, text, textarea)
+from .forms import (
+    DECISIONS,
+    Field,
+    Form,
+    attachment,
+    boolean,
+    choice,
+    date,
+    decision_form,
+    integer,
+    members,
+    text,
+    textarea,
+)
 
 PROTOCOL_LEVELS = (("ministerial", "省部级及以上规格", "Ministerial level or above"),
                    ("bureau", "厅局级规格", "Bureau level"),

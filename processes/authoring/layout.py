@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dsl import AND, BOUNDARY, END, MSG_CATCH, START, SUB, TIMER_CATCH, XOR, Flow, Node, ProcessModel
+from .dsl import (
+    AND,
+    BOUNDARY,
+    END,
+    MSG_CATCH,
+    START,
+    SUB,
+    TIMER_CATCH,
+    XOR,
+    Flow,
+    Node,
+    ProcessModel,
+)
 
 TASK_W, TASK_H = 100, 80
 EVENT = 36

@@ -3,12 +3,42 @@ from __future__ import annotations
 
 from ..catalogue import by_key
 from .common_forms import base_fields
-from .dsl import END, SCRIPT, START, TIMER_CATCH, USER, XOR, Builder, ProcessModel, StandardLoop, Timer
-from .forms import Field, Form, attachment, boolean, choice, choice_text, date, decision_form, integer, text, textarea
+from .dsl import (
+    END,
+    SCRIPT,
+    START,
+    TIMER_CATCH,
+    USER,
+    XOR,
+    Builder,
+    ProcessModel,
+    StandardLoop,
+    Timer,
+)
+from .forms import (
+    Field,
+    Form,
+    attachment,
+    boolean,
+    choice,
+    choice_text,
+    date,
+    decision_form,
+    integer,
+    text,
+    textarea,
+)
 from .models_incident import foreign_incident_response
 from .models_records import overseas_institution_registration
 from .patterns import INIT, deadline, lanes
-from .patterns_fao import Branch, Step, approval_chain, fan_out, numbered_letter, refused
+from .patterns_fao import (
+    Branch,
+    Step,
+    approval_chain,
+    fan_out,
+    numbered_letter,
+    refused,
+)
 
 FAO = "fao_clerk"
 LANGUAGES = (("english", "英语", "English"), ("japanese", "日语", "Japanese"), ("korean", "韩语", "Korean"),

@@ -12,8 +12,31 @@ from __future__ import annotations
 
 from ..catalogue import by_key
 from .common_forms import base_fields
-from .dsl import AND, BOUNDARY, END, SCRIPT, SERVICE, START, USER, XOR, Builder, ProcessModel, StandardLoop, Timer
-from .forms import Field, Form, attachment, boolean, choice, choice_text, integer, text, textarea
+from .dsl import (
+    AND,
+    BOUNDARY,
+    END,
+    SCRIPT,
+    SERVICE,
+    START,
+    USER,
+    XOR,
+    Builder,
+    ProcessModel,
+    StandardLoop,
+    Timer,
+)
+from .forms import (
+    Field,
+    Form,
+    attachment,
+    boolean,
+    choice,
+    choice_text,
+    integer,
+    text,
+    textarea,
+)
 from .patterns import lanes, notify
 from .patterns_fao import Branch, fan_out
 

@@ -14,8 +14,21 @@ from .dsl import START, XOR, Builder
 from .forms import Form, attachment, boolean, choice, date, integer, text, textarea
 from .forms_visit import examine_form
 from .patterns import INIT
-from .patterns_visit import (Check, Redo, deadline, finish, letter, make_model, parallel, refuse, review_sub,
-                             script, task, wait_message, wait_until)
+from .patterns_visit import (
+    Check,
+    Redo,
+    deadline,
+    finish,
+    letter,
+    make_model,
+    parallel,
+    refuse,
+    review_sub,
+    script,
+    task,
+    wait_message,
+    wait_until,
+)
 
 PC, PROTOCOL, PV, CLERK = "press_culture_section", "protocol_section", "passport_visa_section", "fao_clerk"
 CHIEF, DIRECTOR, LEADER, UNIT = "section_chief", "office_director", "municipal_leader", "applicant_unit"

@@ -10,12 +10,47 @@ from __future__ import annotations
 from ..catalogue import by_key
 from .common_forms import base_fields
 from .dsl import START, XOR, Builder
-from .forms import Form, attachment, boolean, choice, choice_text, date, members, phone, person, text, textarea
-from .forms_visit import (PROTOCOL_LEVELS, coverage_form, examine_form, guest_fields, meeting_form, plan_form,
-                          plan_review_form, visit_record_form)
+from .forms import (
+    Form,
+    attachment,
+    boolean,
+    choice,
+    choice_text,
+    date,
+    members,
+    person,
+    phone,
+    text,
+    textarea,
+)
+from .forms_visit import (
+    PROTOCOL_LEVELS,
+    coverage_form,
+    examine_form,
+    guest_fields,
+    meeting_form,
+    plan_form,
+    plan_review_form,
+    visit_record_form,
+)
 from .patterns import INIT
-from .patterns_visit import (Check, Redo, chain, deadline, finish, letter, make_model, optional, parallel,
-                             refuse, review_sub, script, task, wait_message, wait_until)
+from .patterns_visit import (
+    Check,
+    Redo,
+    chain,
+    deadline,
+    finish,
+    letter,
+    make_model,
+    optional,
+    parallel,
+    refuse,
+    review_sub,
+    script,
+    task,
+    wait_message,
+    wait_until,
+)
 
 PROTOCOL, SC, PC, CLERK = "protocol_section", "sister_city_section", "press_culture_section", "fao_clerk"
 CHIEF, DIRECTOR, LEADER, UNIT = "section_chief", "office_director", "municipal_leader", "applicant_unit"

@@ -11,8 +11,30 @@ from __future__ import annotations
 
 from ..catalogue import by_key
 from .common_forms import base_fields
-from .dsl import BOUNDARY, END, SCRIPT, START, USER, XOR, Builder, ProcessModel, StandardLoop, Timer
-from .forms import Field, Form, attachment, boolean, choice, date, decision_form, integer, text, textarea
+from .dsl import (
+    BOUNDARY,
+    END,
+    SCRIPT,
+    START,
+    USER,
+    XOR,
+    Builder,
+    ProcessModel,
+    StandardLoop,
+    Timer,
+)
+from .forms import (
+    Field,
+    Form,
+    attachment,
+    boolean,
+    choice,
+    date,
+    decision_form,
+    integer,
+    text,
+    textarea,
+)
 from .patterns import INIT, lanes, notify
 from .patterns_fao import Step, approval_chain, numbered_letter, refused
 

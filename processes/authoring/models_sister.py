@@ -12,12 +12,36 @@ from __future__ import annotations
 from ..catalogue import by_key
 from .common_forms import base_fields
 from .dsl import BOUNDARY, END, START, XOR, Builder, StandardLoop, Timer
-from .forms import (ID_NUMBER_PATTERN, Field, Form, attachment, boolean, choice, date, integer, text,
-                    textarea)
+from .forms import (
+    ID_NUMBER_PATTERN,
+    Field,
+    Form,
+    attachment,
+    boolean,
+    choice,
+    date,
+    integer,
+    text,
+    textarea,
+)
 from .forms_visit import examine_form
 from .patterns import INIT
-from .patterns_visit import (Check, Redo, deadline, each, finish, letter, make_model, optional, refuse, review_sub,
-                             script, task, wait_message, wait_until)
+from .patterns_visit import (
+    Check,
+    Redo,
+    deadline,
+    each,
+    finish,
+    letter,
+    make_model,
+    optional,
+    refuse,
+    review_sub,
+    script,
+    task,
+    wait_message,
+    wait_until,
+)
 
 SC, CHIEF, DIRECTOR, LEADER, UNIT = ("sister_city_section", "section_chief", "office_director",
                                      "municipal_leader", "applicant_unit")

@@ -10,8 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dsl import (BOUNDARY, END, RULE, SCRIPT, SERVICE, START, USER, XOR, Builder, Node,
-                  StandardLoop, Timer)
+from .dsl import (
+    BOUNDARY,
+    END,
+    RULE,
+    SCRIPT,
+    SERVICE,
+    START,
+    USER,
+    XOR,
+    Builder,
+    Node,
+    StandardLoop,
+    Timer,
+)
 
 APPROVE = 'decision == "approve"'
 REVISE = 'decision == "revise"'

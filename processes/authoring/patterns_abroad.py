@@ -21,10 +21,37 @@ from typing import Any
 
 from ..catalogue import by_key
 from .common_forms import base_fields
-from .dsl import (AND, CALL, END, MSG_CATCH, SCRIPT, START, TIMER_CATCH, USER, XOR, Builder,
-                  MultiInstance, ProcessModel, Timer)
-from .forms import (DESTINATIONS, ID_NUMBER_PATTERN, PASSPORT_PATTERN, RANKS, Field, Form, attachment,
-                    boolean, choice, date, decision_form, integer, text, textarea)
+from .dsl import (
+    AND,
+    CALL,
+    END,
+    MSG_CATCH,
+    SCRIPT,
+    START,
+    TIMER_CATCH,
+    USER,
+    XOR,
+    Builder,
+    MultiInstance,
+    ProcessModel,
+    Timer,
+)
+from .forms import (
+    DESTINATIONS,
+    ID_NUMBER_PATTERN,
+    PASSPORT_PATTERN,
+    RANKS,
+    Field,
+    Form,
+    attachment,
+    boolean,
+    choice,
+    date,
+    decision_form,
+    integer,
+    text,
+    textarea,
+)
 from .patterns import INIT, Review, deadline, lanes, notify, review_loop, script
 from .patterns_fao import numbered_letter, refused
 

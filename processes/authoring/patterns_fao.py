@@ -12,7 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dsl import AND, BOUNDARY, END, SERVICE, START, USER, XOR, Builder, Node, StandardLoop, Timer
+from .dsl import (
+    AND,
+    BOUNDARY,
+    END,
+    SERVICE,
+    START,
+    USER,
+    XOR,
+    Builder,
+    Node,
+    StandardLoop,
+    Timer,
+)
 from .patterns import APPROVE, RESET, REVISE, log_review, notify
 
 

@@ -16,8 +16,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dsl import (AND, BOUNDARY, END, MSG_CATCH, SCRIPT, SERVICE, START, TIMER_CATCH, USER, XOR,
-                  Builder, MultiInstance, Node, ProcessModel, StandardLoop, Timer)
+from .dsl import (
+    AND,
+    BOUNDARY,
+    END,
+    MSG_CATCH,
+    SCRIPT,
+    SERVICE,
+    START,
+    TIMER_CATCH,
+    USER,
+    XOR,
+    Builder,
+    MultiInstance,
+    Node,
+    ProcessModel,
+    StandardLoop,
+    Timer,
+)
 from .patterns import GROUP_LABELS, notify
 
 LANE_ORDER = ("applicant_unit", "protocol_section", "sister_city_section", "press_culture_section",

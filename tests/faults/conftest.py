@@ -122,7 +122,7 @@ def db(fault_db):
     fault_db.reset()
     engine = engine_for(fault_db.url)
     try:
-        from engine.identity import SYSTEM
+        from engine.people.identity import SYSTEM
 
         engine.deploy([(f"{TIMER_KEY}.bpmn", TIMER_MODEL)], SYSTEM)
     finally:
@@ -138,7 +138,7 @@ def engine_for(url: str):
 
 def start_cases(url: str, n: int, key: str = TIMER_KEY) -> tuple[list[str], float]:
     """Start ``n`` cases through the engine (one transaction each); returns ids and seconds taken."""
-    from engine.identity import SYSTEM
+    from engine.people.identity import SYSTEM
 
     engine = engine_for(url)
     started = time.monotonic()

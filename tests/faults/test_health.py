@@ -118,7 +118,7 @@ def test_a_failing_poll_is_logged_and_the_worker_loop_goes_on(caplog):
 
 @pytest.mark.parametrize("stop_after", [0, 1])
 def test_the_stop_flag_ends_a_timer_batch_between_cases(engine, deploy, users, clock, stop_after):
-    from engine.timers import fire_due_timers
+    from engine.commands.timers import fire_due_timers
 
     deploy("timers.bpmn")
     cases = [engine.start("timers", users["clerk"]) for _ in range(3)]
@@ -141,7 +141,7 @@ def test_the_stop_flag_ends_a_timer_batch_between_cases(engine, deploy, users, c
 
 
 def test_a_task_request_logs_its_task_and_case(tmp_path):
-    from engine.accounts import new_token
+    from engine.people.accounts import new_token
     from tests.web.conftest import START_DATA, make_app, seed_database
     from webui.logging_setup import make_handler
 

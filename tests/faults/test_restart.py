@@ -12,14 +12,23 @@ import time
 
 import pytest
 
-from tests.faults.conftest import (CUT, SIGKILL, SIGTERM, TIMER_KEY, free_port, http, start_cases, wait_ready,
-                                   wait_until)
+from tests.faults.conftest import (
+    CUT,
+    SIGKILL,
+    SIGTERM,
+    TIMER_KEY,
+    free_port,
+    http,
+    start_cases,
+    wait_ready,
+    wait_until,
+)
 
 pytestmark = pytest.mark.postgres
 
 
 def token_for(url: str, username: str = "loader") -> str:
-    from engine.accounts import new_token, put_user
+    from engine.people.accounts import new_token, put_user
     from webui.wiring import build_engine
 
     engine = build_engine(url)

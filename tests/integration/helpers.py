@@ -4,7 +4,7 @@ from __future__ import annotations
 
 def data_of(engine, instance_id) -> dict:
     """The data of the case's last completed task, read from its saved state."""
-    from engine.identity import SYSTEM
+    from engine.people.identity import SYSTEM
 
     with engine.uow() as uow:
         instance = uow.instances.get(instance_id)

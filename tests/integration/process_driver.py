@@ -20,8 +20,8 @@ from typing import Any, Callable, Iterable
 
 import pytest
 
-from engine.serialization import SERIALIZER_VERSION, loads
-from engine.workflow_cache import WorkflowCache, restores_unchanged
+from engine.state.serializer import SERIALIZER_VERSION, loads
+from engine.state.workflow_cache import WorkflowCache, restores_unchanged
 from tests.conftest import make_engine_for, reload_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ def demo_users() -> list[tuple[str, str, list[str], list[str]]]:
 
 def seed_people(engine) -> None:
     """The demo users (one or more per group), without password hashing (fast)."""
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
 
     with engine.uow() as uow:
         for name, display, groups, roles in demo_users():
@@ -179,7 +179,7 @@ def sqlite_template(tmp_path_factory) -> Template:
             path = tmp_path_factory.mktemp("processes_template") / "template.db"
             url = f"sqlite:///{path}"
             upgrade(url)
-            from engine.clock import FrozenClock
+            from engine.timekeeping.clock import FrozenClock
 
             eng = engine_for(url, FrozenClock())
             seed_people(eng)
@@ -226,8 +226,12 @@ class EngineHolder:
 # --- form data from a JSON Schema -----------------------------------------------------------
 
 def _pattern_samples() -> dict[str, str]:
-    from processes.authoring.forms import (HK_MACAO_PERMIT_PATTERN, ID_NUMBER_PATTERN, PASSPORT_PATTERN,
-                                           PHONE_PATTERN)
+    from processes.authoring.forms import (
+        HK_MACAO_PERMIT_PATTERN,
+        ID_NUMBER_PATTERN,
+        PASSPORT_PATTERN,
+        PHONE_PATTERN,
+    )
 
     return {
         PASSPORT_PATTERN: "E12345678",

@@ -37,7 +37,7 @@ def sqlite_engine(sqlite_url, clock):
 
 @pytest.fixture
 def analyst(sqlite_engine):
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
 
     with sqlite_engine.uow() as uow:
         put_user(uow, sqlite_engine.clock.now(), "analyst", "pw", [], ["analyst"])

@@ -7,7 +7,12 @@ import pytest
 
 from engine.errors import Conflict
 from tests.conftest import make_engine_for, model_files
-from tests.integration.test_engine_scenarios import actions, open_tasks, status_of, task_of
+from tests.integration.test_engine_scenarios import (
+    actions,
+    open_tasks,
+    status_of,
+    task_of,
+)
 
 REVIEW = ("review.bpmn", "review.start.schema.json", "review.decision.schema.json", "review.decision.uischema.json")
 
@@ -23,7 +28,7 @@ def pg_engine(pg_database_url, clock):
 
 
 def test_two_threads_completing_one_task_on_postgres_exactly_one_wins(pg_engine, clock):
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
 
     with pg_engine.uow() as uow:
         put_user(uow, clock.now(), "a", "pw", ["fao_clerk", "applicant_unit"], ["analyst"])
@@ -116,7 +121,7 @@ def _script_model(script: str) -> bytes:
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_SCRIPTS))
 def test_hostile_script_ends_as_incident_and_the_case_goes_on_after_a_fix(sqlite_url, clock, name):
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
 
     engine = make_engine_for(sqlite_url, clock)
     with engine.uow() as uow:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import activities
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.state import activities
 from tests.conftest import _truncate_all, reload_engine
 
 MOVE = ("move.bpmn",)

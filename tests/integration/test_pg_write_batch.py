@@ -53,7 +53,7 @@ def unbatched_engine(url: str, clock):
 
 
 def seed(engine) -> dict:
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
 
     with engine.uow() as uow:
         for name, (groups, roles) in PEOPLE.items():

@@ -14,9 +14,19 @@ from datetime import date, timedelta
 import pytest
 
 from tests.integration.helpers import data_of
-from tests.integration.process_driver import (CST, CaseDriver, ProcessSpec, assert_audit_matches_log,  # noqa: F401
-                                              assert_no_letter, fast_engine, happy_path, processes_template,
-                                              revise_then_approve, task_rows, user_steps)
+from tests.integration.process_driver import (  # noqa: F401
+    CST,
+    CaseDriver,
+    ProcessSpec,
+    assert_audit_matches_log,
+    assert_no_letter,
+    fast_engine,
+    happy_path,
+    processes_template,
+    revise_then_approve,
+    task_rows,
+    user_steps,
+)
 
 PV, CHIEF, DIRECTOR, LEADER, UNIT = "visa_wu", "chief_zhang", "director_liu", "leader_sun", "unit_wang"
 

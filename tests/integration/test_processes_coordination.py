@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-
 from tests.integration.helpers import data_of
-from tests.integration.process_driver import (CST, CaseDriver, ProcessSpec, assert_audit_matches_log,  # noqa: F401
-                                              assert_letter, fast_engine, happy_path, open_together,
-                                              processes_template, rejection, revise_then_approve, task_rows,
-                                              user_steps)
+from tests.integration.process_driver import (  # noqa: F401
+    CST,
+    CaseDriver,
+    ProcessSpec,
+    assert_audit_matches_log,
+    assert_letter,
+    fast_engine,
+    happy_path,
+    open_together,
+    processes_template,
+    rejection,
+    revise_then_approve,
+    task_rows,
+    user_steps,
+)
 
 CLERK, PROTOCOL, PV, PRESS, SISTER = "clerk_li", "protocol_zhou", "visa_wu", "press_huang", "sister_zheng"
 CHIEF, DIRECTOR, LEADER, UNIT = "chief_zhang", "director_liu", "leader_sun", "unit_wang"

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.process_driver import (CaseDriver, FormFiller, demo_users, fast_engine,  # noqa: F401
-                                              processes_template, wiring_start_policy_error)
+from tests.integration.process_driver import (  # noqa: F401
+    CaseDriver,
+    FormFiller,
+    demo_users,
+    fast_engine,
+    processes_template,
+    wiring_start_policy_error,
+)
 
 
 def _catalogue():
@@ -32,7 +38,7 @@ def _user_task_specs(engine, version):
 
 
 def test_every_user_task_has_a_deployed_form(fast_engine):
-    from engine.spec_info import form_files
+    from engine.bpmn.spec_facts import form_files
 
     engine = fast_engine.engine
     missing, count = [], 0
@@ -56,7 +62,7 @@ def test_every_user_task_has_a_deployed_form(fast_engine):
 
 
 def test_every_form_accepts_its_minimal_data_and_a_refusal_needs_a_reason(fast_engine):
-    from engine.forms import validate_form
+    from engine.forms.validation import validate_form
 
     engine = fast_engine.engine
     filler = FormFiller(engine.clock.now().year)

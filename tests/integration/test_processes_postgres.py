@@ -13,13 +13,24 @@ import threading
 import pytest
 
 from tests.conftest import _truncate_all
-from tests.integration.process_driver import (DOC_RE, CaseDriver, EngineHolder,
-                                              deploy_keys, dispose, engine_for, happy_path,
-                                              seed_people)
+from tests.integration.process_driver import (
+    DOC_RE,
+    CaseDriver,
+    EngineHolder,
+    deploy_keys,
+    dispose,
+    engine_for,
+    happy_path,
+    seed_people,
+)
 from tests.integration.test_processes_abroad import HOOKS as TRIP_HOOKS
 from tests.integration.test_processes_abroad import SPECS as ABROAD
 from tests.integration.test_processes_abroad import refuse
-from tests.integration.test_processes_coordination import NUMBERED_AT, START_DATA, run_incident
+from tests.integration.test_processes_coordination import (
+    NUMBERED_AT,
+    START_DATA,
+    run_incident,
+)
 from tests.integration.test_processes_reception import SPECS as RECEPTION
 
 PASSPORTS = next(s for s in ABROAD if s.key == "official_passport_visa")

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.process_driver import (CST, CaseDriver, ProcessSpec, fast_engine, happy_path,  # noqa: F401
-                                              open_together, processes_template, task_rows, user_steps)
+from tests.integration.process_driver import (  # noqa: F401
+    CST,
+    CaseDriver,
+    ProcessSpec,
+    fast_engine,
+    happy_path,
+    open_together,
+    processes_template,
+    task_rows,
+    user_steps,
+)
 
 PRESS, PROTOCOL, PV = "press_huang", "protocol_zhou", "visa_wu"
 CHIEF, DIRECTOR, LEADER, UNIT, CLERK = "chief_zhang", "director_liu", "leader_sun", "unit_wang", "clerk_li"

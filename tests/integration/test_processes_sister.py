@@ -11,9 +11,17 @@ from datetime import timedelta
 
 import pytest
 
-from tests.integration.process_driver import (CaseDriver, ProcessSpec, assert_letter, fast_engine,  # noqa: F401
-                                              happy_path, open_together, processes_template, task_rows,
-                                              user_steps)
+from tests.integration.process_driver import (  # noqa: F401
+    CaseDriver,
+    ProcessSpec,
+    assert_letter,
+    fast_engine,
+    happy_path,
+    open_together,
+    processes_template,
+    task_rows,
+    user_steps,
+)
 
 SISTER, CHIEF, DIRECTOR, LEADER, UNIT, CLERK = ("sister_zheng", "chief_zhang", "director_liu", "leader_sun",
                                                 "unit_wang", "clerk_li")

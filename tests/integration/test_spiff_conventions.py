@@ -22,7 +22,7 @@ def sqlite_engine(sqlite_url, clock):
 
 
 def _admin():
-    from engine.identity import Actor
+    from engine.people.identity import Actor
 
     return Actor("analyst", roles=frozenset({"admin"}), locale="en")
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.workflow_cache import WorkflowCache, restores_unchanged
+from engine.state.workflow_cache import WorkflowCache, restores_unchanged
 from tests.conftest import make_engine_for
 from tests.integration.process_driver import fast_engine, new_case, processes_template  # noqa: F401
 

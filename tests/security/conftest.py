@@ -34,7 +34,7 @@ def eng(app):
 
 
 def new_token(eng, username: str) -> str:
-    from engine.accounts import new_token as make
+    from engine.people.accounts import new_token as make
 
     with eng.uow() as uow:
         value = make(uow, eng.clock.now(), username)

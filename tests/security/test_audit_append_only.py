@@ -14,11 +14,17 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.conftest import ROOT, make_engine_for
+
 # every engine command: start, claim, complete, incident + retry, timers, messages, suspend/resume
 from tests.integration.test_engine_scenarios import (  # noqa: F401  (collected here again, on the guarded database)
-    open_tasks, task_of, test_message_with_correlation_reaches_only_its_case,
-    test_review_in_lanes_runs_to_approval_with_restore_midway, test_script_error_opens_incident_and_retry_with_patch_resumes,
-    test_suspend_blocks_completion_until_resumed, test_timers_boundary_escalation_and_intermediate_wait)
+    open_tasks,
+    task_of,
+    test_message_with_correlation_reaches_only_its_case,
+    test_review_in_lanes_runs_to_approval_with_restore_midway,
+    test_script_error_opens_incident_and_retry_with_patch_resumes,
+    test_suspend_blocks_completion_until_resumed,
+    test_timers_boundary_escalation_and_intermediate_wait,
+)
 
 CODE = [p for pkg in ("store", "engine", "webui", "processes") for p in (ROOT / pkg).rglob("*.py")]
 WRITES = [

@@ -22,7 +22,7 @@ def _all_text(conn, tables: list[str], quote: str = '"') -> str:
 
 
 def test_sqlite_holds_only_hashes_of_passwords_and_tokens(app, eng, api, tmp_path):
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
 
     with eng.uow() as uow:
         put_user(uow, eng.clock.now(), "secretive", PASSWORD, ["fao_clerk"], [])
@@ -55,7 +55,7 @@ def test_sqlite_holds_only_hashes_of_passwords_and_tokens(app, eng, api, tmp_pat
 def test_postgresql_holds_only_hashes_of_passwords_and_tokens(pg_database_url):
     import psycopg
 
-    from engine.accounts import new_token, put_user
+    from engine.people.accounts import new_token, put_user
     from tests.conftest import _truncate_all
     from tests.faults.conftest import psycopg_url
     from webui.wiring import build_engine

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from engine.working_days import WorkingCalendar
+from engine.timekeeping.working_days import WorkingCalendar
 from webui.present import due_info
 
 NOW = datetime(2026, 12, 3, 13, 14, tzinfo=timezone.utc)  # a Thursday

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.forms import check_schema, validate_form
+from engine.forms.validation import check_schema, validate_form
 
 APPLICATION = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.lint import lint_bpmn
-from engine.xml_safety import parse_model_bytes
+from engine.bpmn.safe_xml import parse_model_bytes
+from engine.deploy.lint import lint_bpmn
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs" targetNamespace="x">

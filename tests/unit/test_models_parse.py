@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from lxml import etree
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, VALIDATOR
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from processes.catalogue import catalogue
 

@@ -14,8 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.clock import FrozenClock
-from engine.scripting import (
+from engine.sandbox.script_engine import (
     RestrictedScriptEngine,
     ScriptError,
     ScriptLimitExceeded,
@@ -23,7 +22,8 @@ from engine.scripting import (
     UnknownOperator,
     compile_script,
 )
-from engine.working_days import WorkingCalendar
+from engine.timekeeping.clock import FrozenClock
+from engine.timekeeping.working_days import WorkingCalendar
 
 TIME_LIMIT_S = 0.5
 # Thursday 12 Feb 2026, 10:00 in Shanghai; Sat 14 Feb is a working day, 15-23 Feb are off.
@@ -258,7 +258,7 @@ def test_timer_expression_with_working_days_feeds_spiffs_timer(engine):
 
 
 def test_compiled_code_is_cached_per_source_and_shared_by_engines():
-    from engine.scripting import _CODE_CACHE
+    from engine.sandbox.script_engine import _CODE_CACHE
 
     code = _CODE_CACHE.get("b == 2", "eval")
     assert _CODE_CACHE.get("b == 2", "eval") is code

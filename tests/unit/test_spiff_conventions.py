@@ -6,11 +6,15 @@ from datetime import date, timedelta
 import pytest
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.clock import Clock
-from engine.form_examples import example_data
-from engine.forms import check_schema, validate_form, with_task_data_options
-from engine.scripting import RestrictedScriptEngine, ScriptRefused, iso_duration
-from engine.working_days import WorkingCalendar
+from engine.forms.examples import example_data
+from engine.forms.validation import check_schema, validate_form, with_task_data_options
+from engine.sandbox.script_engine import (
+    RestrictedScriptEngine,
+    ScriptRefused,
+    iso_duration,
+)
+from engine.timekeeping.clock import Clock
+from engine.timekeeping.working_days import WorkingCalendar
 from tests.unit.test_lint import MERGE_MISSING, lint
 
 ALTERNATIVES = """

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.working_days import WorkingCalendar
+from engine.timekeeping.working_days import WorkingCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from engine.bpmn.safe_xml import check_ncname_id, parse_model_bytes
 from engine.errors import ModelFileError
-from engine.xml_safety import check_ncname_id, parse_model_bytes
 
 CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 

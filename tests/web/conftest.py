@@ -33,7 +33,7 @@ def model_files() -> list[tuple[str, bytes]]:
 
 def seed_database(path: Path) -> Path:
     """A migrated database with the users and the test model (built once, copied per test)."""
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
     from store.migrate import upgrade
     from webui.wiring import build_engine
 
@@ -106,7 +106,7 @@ def as_user(app):
 @pytest.fixture
 def token(app, eng):
     """``token("carl")``: an API bearer header for that user."""
-    from engine.accounts import new_token
+    from engine.people.accounts import new_token
 
     def _token(username: str) -> dict:
         with eng.uow() as uow:

@@ -1,4 +1,4 @@
-"""engine.activities: what ran, counted per element; multi-instance children count, the container never."""
+"""engine.state.activities: what ran, counted per element; multi-instance children count, the container never."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ LEAD_MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 def _activities(eng, instance_id):
-    from engine import activities
+    from engine.state import activities
 
     with eng.uow() as uow:
         instance = uow.instances.get(instance_id)
@@ -17,7 +17,7 @@ def _activities(eng, instance_id):
 
 def test_multi_instance_counts_each_instance_not_the_container(eng):
     eng.deploy([("multi.bpmn", (LEAD_MODELS / "multi.bpmn").read_bytes())], eng.actor("ana"))
-    from engine.accounts import put_user
+    from engine.people.accounts import put_user
 
     with eng.uow() as uow:
         put_user(uow, eng.clock.now(), "visa", "pw", ["passport_visa_section"], ["clerk"])

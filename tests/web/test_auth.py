@@ -88,7 +88,7 @@ def test_api_with_a_browser_session_needs_the_csrf_header_for_posts(csrf_app):
 
 
 def test_api_with_a_bearer_token_needs_no_csrf_header(csrf_app):
-    from engine.accounts import new_token
+    from engine.people.accounts import new_token
 
     eng = csrf_app.extensions["fao_engine"]
     with eng.uow() as uow:

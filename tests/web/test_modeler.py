@@ -6,13 +6,20 @@ import re
 import pytest
 from lxml import etree
 
+from engine.commands.version_migration import migrate, preview
+from engine.deploy.dry_run import validate_only
+from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import Conflict, Forbidden
-from engine.migration import migrate, preview
-from engine.model_check import validate_only
-from engine.versions_diff import diff_bpmn
 from tests.conftest import TEST_MODELS
-from tests.web.monitor_fixtures import client_of  # noqa: F401  (a fixture)
-from tests.web.monitor_fixtures import REVIEW, make_app, versions, open_tasks, sign_in, task_id
+from tests.web.monitor_fixtures import (
+    REVIEW,
+    client_of,  # noqa: F401  (a fixture)
+    make_app,
+    open_tasks,
+    sign_in,
+    task_id,
+    versions,
+)
 from webui.modeler.layout import ensure_layout
 
 REVIEW_XML = (TEST_MODELS / "review.bpmn").read_text(encoding="utf-8")

@@ -7,8 +7,14 @@ import re
 import pytest
 
 from tests.conftest import CORPORA, TEST_MODELS
-from tests.web.monitor_fixtures import client_of  # noqa: F401  (a fixture)
-from tests.web.monitor_fixtures import REVIEW, make_app, versions, sign_in, task_id
+from tests.web.monitor_fixtures import (
+    REVIEW,
+    client_of,  # noqa: F401  (a fixture)
+    make_app,
+    sign_in,
+    task_id,
+    versions,
+)
 
 DECISION = "review.decision.schema.json"
 DECISION_UI = "review.decision.uischema.json"

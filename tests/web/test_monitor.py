@@ -266,7 +266,7 @@ def test_process_analytics_page_draws_charts_and_heat(client_of, office):
 def test_working_days_ago_counts_like_the_calendar():
     from datetime import datetime, timedelta, timezone
 
-    from engine.working_days import WorkingCalendar
+    from engine.timekeeping.working_days import WorkingCalendar
     from webui.monitor.common import WorkingDaysAgo
 
     calendar = WorkingCalendar()

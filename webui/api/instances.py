@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from engine import activities
-from engine.identity import require_supervisor
+from engine.people.identity import require_supervisor
+from engine.state import activities
 from store import queries
 from webui.api import api, flag, json_body, optional_str, page_json, paging
 from webui.api import schemas as s
-from webui.api.serialize import event_json, instance_json, jsonable, task_json, waiting_json
+from webui.api.serialize import (
+    event_json,
+    instance_json,
+    jsonable,
+    task_json,
+    waiting_json,
+)
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading
 

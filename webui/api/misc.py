@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from engine.identity import require_supervisor
+from engine.people.identity import require_supervisor
 from store import queries, web_queries
 from webui.api import api, created, json_body, optional_object, page_json, paging
 from webui.api import schemas as s

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from engine.identity import require_supervisor
+from engine.people.identity import require_supervisor
 from webui.api import api, json_body, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import task_json

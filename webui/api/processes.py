@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from engine.identity import require_analyst
+from engine.people.identity import require_analyst
 from store import web_queries
 from webui.api import api, created, json_body, optional_object, optional_str
 from webui.api import schemas as s

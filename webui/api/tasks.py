@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from engine import activities
-from engine.forms import with_task_data_options
+from engine.forms.validation import with_task_data_options
+from engine.state import activities
 from store import queries, web_queries
 from webui.api import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s

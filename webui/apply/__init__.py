@@ -6,13 +6,18 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import Conflict, ValidationFailed
-from engine.identity import Actor, may_start
+from engine.people.identity import Actor, may_start
 from store import web_queries
 from webui.element_names import waiting_events
 from webui.formdata import parse_form
 from webui.formview import build_fields, unplaced_errors
 from webui.i18n import pick, ui_lang
-from webui.present import catalogue_entry, process_description, process_title, starter_groups
+from webui.present import (
+    catalogue_entry,
+    process_description,
+    process_title,
+    starter_groups,
+)
 from webui.security import current_actor, engine, reading
 from webui.uploads import FileTooLarge, store_upload
 

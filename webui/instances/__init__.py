@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from engine import activities
+from engine.state import activities
 from webui.case_view import build_case, history_rows, load_instance_or_abort
 from webui.security import current_actor, engine, reading
 

@@ -10,5 +10,8 @@ from flask import Blueprint
 bp = Blueprint("modeler", __name__, url_prefix="/modeler", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
-from webui.modeler import versions, views  # noqa: E402,F401  (routes attach to bp)
-from webui.modeler import forms  # noqa: E402,F401  (the form editor: /modeler/forms)
+from webui.modeler import (  # noqa: E402,F401  (routes attach to bp)
+               forms,  # noqa: E402,F401  (the form editor: /modeler/forms)
+               versions,
+               views,
+)

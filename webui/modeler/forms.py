@@ -3,7 +3,7 @@
 A form is edited as a pair: ``<base>.schema.json`` and its UI schema ``<base>.uischema.json``
 (the naming every model of the office uses). The preview is rendered on the server with the very
 macros of the task page (``macros/form.html`` through :func:`webui.formview.build_fields`), so the
-analyst sees what the clerk will see. Saving deploys the changed file(s) through ``engine.deploy``
+analyst sees what the clerk will see. Saving deploys the changed file(s) through ``engine.deploy.pipeline``
 as the analyst with a change note; the deploy re-versions the processes that use the form.
 
 Any signed-in user may look and preview; only analysts save (the engine checks the role again).
@@ -18,7 +18,7 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.errors import DeployRefused, EngineError, Forbidden
-from engine.forms import check_schema
+from engine.forms.validation import check_schema
 from webui.formview import build_fields
 from webui.i18n import pick as t
 from webui.i18n import ui_lang

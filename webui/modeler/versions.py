@@ -5,9 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from lxml import etree
 
+from engine.commands.version_migration import migrate_many, preview
+from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import EngineError
-from engine.migration import migrate_many, preview
-from engine.versions_diff import diff_bpmn
 from store import monitor_queries as mq
 from webui.i18n import pick as t
 from webui.modeler import bp

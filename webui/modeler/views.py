@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_login import login_required
 
+from engine.deploy.dry_run import validate_only
 from engine.errors import DeployRefused, EngineError, Forbidden
-from engine.model_check import validate_only
 from store import monitor_queries as mq
 from webui.i18n import pick as t
 from webui.modeler import bp

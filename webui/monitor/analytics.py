@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, render_template
 
 from store import monitor_queries as mq
+from webui.modeler.layout import ensure_layout
 from webui.monitor import bp
 from webui.monitor.charts import horizontal_bars, weekly_bars
 from webui.monitor.common import duration_text, int_arg, supervisor_only, t, title_of
-from webui.modeler.layout import ensure_layout
 from webui.monitor.diagram import heat_colour
 from webui.security import engine, reading
 

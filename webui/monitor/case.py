@@ -14,11 +14,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from engine.errors import EngineError
 from store import monitor_queries as mq
 from store import queries, web_queries
+from webui.element_names import name_or_id, names_in
+from webui.modeler.layout import ensure_layout
 from webui.monitor import bp
 from webui.monitor.common import supervisor_only, t, title_of
 from webui.monitor.dashboard import describe_waiting
-from webui.element_names import name_or_id, names_in
-from webui.modeler.layout import ensure_layout
 from webui.monitor.diagram import case_marks, masked
 from webui.monitor.moving import element_label, move_choices
 from webui.present import action_label, group_title, status_label

@@ -15,7 +15,8 @@ from flask_login import login_required
 
 from store import web_queries
 from store.monitor_queries import PER_PAGE, page_of, slice_of
-from webui.i18n import local_dt, pick as t
+from webui.i18n import local_dt
+from webui.i18n import pick as t
 from webui.present import process_title
 from webui.security import reading, roles_required
 

@@ -8,8 +8,19 @@ from flask import g, render_template, url_for
 from store import monitor_queries as mq
 from webui.element_names import name_or_id
 from webui.monitor import bp
-from webui.monitor.common import (Column, Link, WorkingDaysAgo, dt, int_arg, list_page, load_titles,
-                                   supervisor_only, t, text_arg, title_of)
+from webui.monitor.common import (
+    Column,
+    Link,
+    WorkingDaysAgo,
+    dt,
+    int_arg,
+    list_page,
+    load_titles,
+    supervisor_only,
+    t,
+    text_arg,
+    title_of,
+)
 from webui.present import group_title, status_label
 from webui.security import current_actor, engine, reading
 
@@ -127,7 +138,7 @@ def overdue():
 
 
 def _all_groups() -> list[str]:
-    from engine.identity import GROUPS
+    from engine.people.identity import GROUPS
 
     return list(GROUPS)
 

@@ -1,7 +1,7 @@
 """What the diagrams show: element states and run counts of a case, heat colours, masked data.
 
-The case's workflow is read through the engine (:func:`engine.activities.load_readonly` and
-:func:`engine.activities.activities`); nothing here imports SpiffWorkflow.
+The case's workflow is read through the engine (:func:`engine.state.activities.load_readonly` and
+:func:`engine.state.activities.activities`); nothing here imports SpiffWorkflow.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from lxml import etree
 
-from engine.activities import activities, case_data, load_readonly
+from engine.state.activities import activities, case_data, load_readonly
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engine.commands.token_move import Element, MovePreview, Refusal
 from engine.errors import Conflict, EngineError, NotFound
-from engine.moving import Element, MovePreview, Refusal
 from store import web_queries
 from webui.monitor import bp
 from webui.monitor.common import supervisor_only, text_arg, title_of

@@ -5,10 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine import activities
-from engine.forms import with_task_data_options
 from engine.errors import Conflict, ValidationFailed
-from engine.identity import may_work_task
+from engine.forms.validation import with_task_data_options
+from engine.people.identity import may_work_task
+from engine.state import activities
 from store import web_queries
 from webui.case_view import build_case, history_rows, may_see_case
 from webui.formdata import parse_form

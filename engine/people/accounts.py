@@ -8,7 +8,7 @@ from typing import Iterable
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import EngineError, NotFound
-from engine.identity import GROUPS, ROLES
+from engine.people.identity import GROUPS, ROLES
 from store.models import User
 
 MAX_FAILED_LOGINS = 5

@@ -8,7 +8,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from store.models import Notification
 
 if TYPE_CHECKING:
-    from engine.case_command import Command
+    from engine.commands.case_command import Command
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
 

@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as T
 
-from engine import stepping
+from engine.bpmn.spec_facts import describe_spec
+from engine.commands.instances import start_in
 from engine.errors import Conflict, NotFound
-from engine.identity import Actor
-from engine.instances import start_in
-from engine.spec_info import describe_spec
+from engine.people.identity import Actor
+from engine.state import stepping
 from store.models import Timer
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor("timer", roles=frozenset({"admin"}), display_name="timer")

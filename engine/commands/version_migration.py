@@ -16,13 +16,13 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.activities import load_readonly
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
-from engine.identity import Actor
+from engine.people.identity import Actor
+from engine.state.activities import load_readonly
 from store.monitor_queries import running_cases_of_version
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
     from store.models import Instance, ProcessVersion
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR

@@ -6,7 +6,7 @@ a folder holding ``.bpmn`` files (the SpiffWorkflow layout: one folder per proce
 pipeline into a scratch database of its own, together with the models it calls (call activities
 and decision tables found elsewhere in the corpus, as SpiffWorkflow resolves them globally). One
 case is started and driven: every open user or manual task is completed with the form's
-``*-exampledata.json`` when the model ships one, else with :func:`engine.form_examples.example_data`;
+``*-exampledata.json`` when the model ships one, else with :func:`engine.forms.examples.example_data`;
 nothing else is delivered (no message, no timer is fired), so a case ends completed, waiting on a
 timer or message, or with an incident.
 """
@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from engine.deploy import MODEL_SUFFIXES
+from engine.bpmn.safe_xml import parse_model_bytes
+from engine.deploy.pipeline import MODEL_SUFFIXES
 from engine.errors import DeployRefused, EngineError, ModelFileError, ValidationFailed
-from engine.form_examples import example_data
-from engine.forms import with_task_data_options
-from engine.identity import Actor
-from engine.xml_safety import parse_model_bytes
+from engine.forms.examples import example_data
+from engine.forms.validation import with_task_data_options
+from engine.people.identity import Actor
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/20191111/MODEL/", "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
@@ -214,7 +214,7 @@ def try_model(make_engine: EngineFactory, index: CorpusIndex, folder: Path, labe
 
 
 def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path], max_tasks: int) -> TrialRow:
-    from engine.identity import SYSTEM
+    from engine.people.identity import SYSTEM
 
     files = [(p.name, p.read_bytes()) for p in paths]
     try:
@@ -270,7 +270,7 @@ def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path]
 
 
 def _task_data(engine, instance_id: str, task_id: str) -> dict:
-    from engine.activities import load_readonly, task_data
+    from engine.state.activities import load_readonly, task_data
 
     with engine.uow() as uow:
         return task_data(load_readonly(engine, uow, uow.instances.get(instance_id)), task_id)

@@ -33,21 +33,27 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent, EventBasedGateway
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import (
+    BoundaryEvent,
+    EventBasedGateway,
+)
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import EventSubprocess, SubWorkflowTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import (
+    EventSubprocess,
+    SubWorkflowTask,
+)
 from SpiffWorkflow.util.task import TaskState
 
-from engine.activities import load_readonly
 from engine.errors import Conflict, NotFound, ValidationFailed
-from engine.identity import Actor, require_supervisor
+from engine.people.identity import Actor, require_supervisor
+from engine.state.activities import load_readonly
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
     from store.models import Instance
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR

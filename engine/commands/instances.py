@@ -7,18 +7,18 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from engine.forms import validate_form
-from engine.identity import SYSTEM, Actor, may_start, require_supervisor
-from engine import stepping
 from engine.attachments import referenced_ids
-from engine.case_command import Command, Outcome
-from engine.message_events import catch_message
-from engine.service_context import CommandServiceContext
+from engine.commands.case_command import Command, Outcome
+from engine.commands.message_catch import catch_message
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.forms.validation import validate_form
+from engine.people.identity import SYSTEM, Actor, may_start, require_supervisor
+from engine.service_tasks.context import CommandServiceContext
+from engine.state import stepping
 from store.models import Instance
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 MAX_DATA_BYTES = 2 * 1024 * 1024
 

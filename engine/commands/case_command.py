@@ -7,9 +7,9 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from engine.identity import Actor
-from engine.service_context import CommandServiceContext
-from engine.stepping import StepFailure
+from engine.people.identity import Actor
+from engine.service_tasks.context import CommandServiceContext
+from engine.state.stepping import StepFailure
 from store.models import AuditEvent, Instance
 from store.uow import UnitOfWork
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from engine.accounts import authenticate, new_token, put_user, set_locale
-from engine.identity import Actor, load_actor
+from engine.people.accounts import authenticate, new_token, put_user, set_locale
+from engine.people.identity import Actor, load_actor
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.util.task import TaskState
 
-from engine.service_context import CommandServiceContext
+from engine.service_tasks.context import CommandServiceContext
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
     from store.models import Instance
     from store.uow import UnitOfWork
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from engine.deploy import Deployer, DeployResult
+from engine.deploy.pipeline import Deployer, DeployResult
 from engine.errors import DeployRefused, ModelFileError, ModelProblem
 from store.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 
 class DryRunUnitOfWork(UnitOfWork):

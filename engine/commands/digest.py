@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from engine.escalations import supervisors
+from engine.commands.escalations import supervisors
 from store.models import Notification
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 
 def send_overdue_digest(engine: "CommandRunner", since: datetime | None = None, once_per_day: bool = False) -> int:

@@ -44,7 +44,7 @@ def lint_bpmn(tree: etree._ElementTree, filename: str) -> tuple[list[ModelProble
     """Check a parsed BPMN file against the project's modelling rules.
 
     Args:
-        tree: The file as parsed by :func:`engine.xml_safety.parse_model_bytes`.
+        tree: The file as parsed by :func:`engine.bpmn.safe_xml.parse_model_bytes`.
         filename: The name reported with each problem.
 
     Returns:

@@ -11,20 +11,20 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator
 
-from engine.case_command import Command
-from engine.clock import Clock
+from engine.commands.case_command import Command
+from engine.commands.escalations import notify_escalations
 from engine.errors import Conflict, NotFound
-from engine.escalations import notify_escalations
-from engine.handlers import HandlerRegistry
-from engine.identity import GROUPS, Actor, load_actor
-from engine.projections import subscription_rows, sync_human_tasks, timer_rows
-from engine.scripting import RestrictedScriptEngine
-from engine.serialization import SERIALIZER_VERSION, WorkflowCodec
-from engine.service_context import CommandServiceContext
-from engine import stepping
-from engine.stepping import StepFailure
-from engine.workflow_cache import WorkflowCache
-from engine.working_days import WorkingCalendar
+from engine.people.identity import GROUPS, Actor, load_actor
+from engine.sandbox.script_engine import RestrictedScriptEngine
+from engine.service_tasks.context import CommandServiceContext
+from engine.service_tasks.registry import HandlerRegistry
+from engine.state import stepping
+from engine.state.projections import subscription_rows, sync_human_tasks, timer_rows
+from engine.state.serializer import SERIALIZER_VERSION, WorkflowCodec
+from engine.state.stepping import StepFailure
+from engine.state.workflow_cache import WorkflowCache
+from engine.timekeeping.clock import Clock
+from engine.timekeeping.working_days import WorkingCalendar
 from store.errors import StaleState
 from store.models import Incident, Instance
 from store.uow import UnitOfWork

@@ -24,7 +24,8 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from datetime import date, datetime, time as dt_time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from types import CodeType, FrameType, ModuleType
 from typing import Any, Callable
 
@@ -39,8 +40,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.clock import Clock
-from engine.script_guards import (  # re-exported: the sandbox's public names live here too
+from engine.sandbox.guards import (  # re-exported: the sandbox's public names live here too
     CONTAINER_TYPES,
     GUARDS,
     MAX_FORMAT_WIDTH,
@@ -55,7 +55,8 @@ from engine.script_guards import (  # re-exported: the sandbox's public names li
     count_nodes,
     safe_getattr,
 )
-from engine.working_days import WorkingCalendar
+from engine.timekeeping.clock import Clock
+from engine.timekeeping.working_days import WorkingCalendar
 
 __all__ = [
     "CACHE_SIZE", "GUARDS", "MAX_DATA_SIZE", "MAX_FORMAT_WIDTH", "MAX_INT_BITS", "MAX_ITEMS", "SCRIPT_FILENAME",

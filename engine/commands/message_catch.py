@@ -3,18 +3,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as BaseMessage
+from SpiffWorkflow.bpmn.specs.event_definitions.message import (
+    MessageEventDefinition as BaseMessage,
+)
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import ValidationFailed
-from engine.script_guards import ScriptError
-from engine.stepping import failure_from
+from engine.sandbox.guards import ScriptError
+from engine.state.stepping import failure_from
 
 if TYPE_CHECKING:
-    from engine.case_command import Command
+    from engine.commands.case_command import Command
 
 
 def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -> bool:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from engine.commands.instances import start_instance
+from engine.commands.message_catch import catch_message
 from engine.errors import NotFound
-from engine.identity import Actor
-from engine.instances import start_instance
-from engine.message_events import catch_message
+from engine.people.identity import Actor
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 
 def _matches(subscription_correlation: dict, wanted: dict) -> bool:

@@ -7,17 +7,17 @@ from uuid import UUID
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import Conflict, Forbidden, NotFound
-from engine.identity import Actor, may_work_task, require_supervisor
 from engine.attachments import referenced_ids
-from engine.case_command import Outcome
-from engine.forms import with_task_data_options
-from engine.instances import check_form
-from engine.stepping import failure_from
+from engine.commands.case_command import Outcome
+from engine.commands.instances import check_form
+from engine.errors import Conflict, Forbidden, NotFound
+from engine.forms.validation import with_task_data_options
+from engine.people.identity import Actor, may_work_task, require_supervisor
+from engine.state.stepping import failure_from
 from store.models import AuditEvent, HumanTask
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 AUDITED_FIELDS = ("decision", "comment", "opinion")
 

@@ -8,8 +8,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from engine.spec_info import form_files
-from engine.stepping import tasks_in_state, timer_due, waiting_timer_tasks
+from engine.bpmn.spec_facts import form_files
+from engine.state.stepping import tasks_in_state, timer_due, waiting_timer_tasks
 from store.models import HumanTask, MessageSubscription, Timer
 
 _JINJA = SandboxedEnvironment(autoescape=False)

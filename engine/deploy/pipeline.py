@@ -15,13 +15,13 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine import lint
-from engine.clock import Clock
+from engine.bpmn.safe_xml import check_ncname_id, parse_model_bytes
+from engine.bpmn.spec_facts import describe_spec
+from engine.deploy import lint
 from engine.errors import DeployRefused, ModelFileError, ModelProblem
-from engine.forms import check_schema
-from engine.serialization import WorkflowCodec
-from engine.spec_info import describe_spec
-from engine.xml_safety import check_ncname_id, parse_model_bytes
+from engine.forms.validation import check_schema
+from engine.state.serializer import WorkflowCodec
+from engine.timekeeping.clock import Clock
 from store.models import AuditEvent, ProcessVersion
 from store.uow import UnitOfWork
 

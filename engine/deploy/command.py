@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from engine.deploy import Deployer, DeployResult
-from engine.identity import Actor, require_analyst
-from engine.timers import schedule_timer_starts
+from engine.commands.timers import schedule_timer_starts
+from engine.deploy.pipeline import Deployer, DeployResult
+from engine.people.identity import Actor, require_analyst
 
 if TYPE_CHECKING:
-    from engine.command_runner import CommandRunner
+    from engine.commands.runner import CommandRunner
 
 
 def deploy_files(runner: "CommandRunner", files: Iterable[tuple[str, bytes]], actor: Actor,

@@ -11,7 +11,7 @@ from store.models import Attachment, Notification
 
 
 class CommandServiceContext:
-    """Implements :class:`engine.handlers.ServiceContext` over a unit of work."""
+    """Implements :class:`engine.service_tasks.registry.ServiceContext` over a unit of work."""
 
     def __init__(self, uow, instance, actor: str | None, now: datetime, locale: str = "zh_CN") -> None:
         self._uow = uow

@@ -1,4 +1,4 @@
-"""The sandbox's compile policy and runtime guards, used by :mod:`engine.scripting`.
+"""The sandbox's compile policy and runtime guards, used by :mod:`engine.sandbox.script_engine`.
 
 :class:`SandboxPolicy` tightens RestrictedPython's transformer and turns ``*``, ``**``, ``<<``,
 ``+``, ``%``, ``*iterable`` and f-string fields into calls of the :data:`GUARDS`, which check a
@@ -19,8 +19,16 @@ from decimal import Decimal
 from itertools import compress, islice
 from typing import Any, Callable
 
-from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence
-from RestrictedPython.transformer import INSPECT_ATTRIBUTES, RestrictingNodeTransformer, copy_locations
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+)
+from RestrictedPython.transformer import (
+    INSPECT_ATTRIBUTES,
+    RestrictingNodeTransformer,
+    copy_locations,
+)
 
 MAX_ITEMS = 1_000_000
 """Largest string, bytes, list or tuple one operation may build (characters or items)."""

@@ -1,0 +1,1 @@
+"""BPMN model files: safe XML intake, namespaces, facts about parsed specs."""

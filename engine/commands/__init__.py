@@ -1,0 +1,1 @@
+"""Commands on cases: each one lock + load -> act -> save + projections + audit -> commit."""

@@ -1,0 +1,1 @@
+"""Deploying models: validation, lint, versioning, dry runs, trials and version compares."""

@@ -1,0 +1,1 @@
+"""JSON-Schema forms: server-side validation and example data."""

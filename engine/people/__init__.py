@@ -1,0 +1,1 @@
+"""Users, groups, roles, tokens, and who may see and do what."""

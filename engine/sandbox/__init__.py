@@ -1,0 +1,1 @@
+"""The sandboxed script engine: scripts, conditions and timer expressions are untrusted."""

@@ -1,0 +1,1 @@
+"""Service-task handlers: the registry and the context a handler runs in."""

@@ -1,0 +1,1 @@
+"""The engine's clock and Chinese working days."""
