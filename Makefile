@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 FAO := $(VENV)/bin/fao
 NPM_DIR := webui/assets
 
-.PHONY: run test bench bench-more setup setup-test assets system-deps db clean
+.PHONY: run test test-fast bench bench-more setup setup-test assets system-deps db clean
 
 $(VENV)/.stamp-install: pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,12 +24,14 @@ $(NPM_DIR)/node_modules/.stamp: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.
 
 assets: $(NPM_DIR)/node_modules/.stamp
 
-# Debian packages: Chinese fonts (letters, screenshots) and chromium (browser tests).
+# Debian packages: Chinese fonts (letters, screenshots), chromium (browser tests) and postgresql
+# (the tests start a private server from it when none answers at 127.0.0.1:5432).
 system-deps:
-	@if ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || ! command -v chromium >/dev/null; then \
+	@if ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || ! command -v chromium >/dev/null \
+			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = "0" ]; then \
-			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei chromium; \
-		else echo "please install fonts-wqy-microhei and chromium (apt-get)"; fi; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei chromium postgresql; \
+		else echo "please install fonts-wqy-microhei, chromium and postgresql (apt-get)"; fi; \
 	fi
 
 setup: $(VENV)/.stamp-install assets system-deps
@@ -46,6 +48,11 @@ run: db
 
 test: setup-test
 	$(VENV)/bin/pytest -q -p no:randomly -n 2 --dist loadfile --durations=15
+
+# The edit loop: no PostgreSQL, no browser, no killed processes.
+test-fast: setup-test
+	$(VENV)/bin/pytest -q -p no:randomly -n 2 --dist loadfile -m "not postgres and not browser" \
+		--ignore=tests/browser --ignore=tests/faults
 
 # One table of every speed figure (bench/all.py, ~10 min); the monitor and mixed-load benchmarks
 # are longer and run on their own: make bench-more.

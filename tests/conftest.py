@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated database on SQLite and on the real PostgreSQL server."""
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL (tests/pg_server.py)."""
 from __future__ import annotations
 
 import os
@@ -8,18 +8,48 @@ from pathlib import Path
 
 import pytest
 
+from tests import pg_server
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_MODELS = Path(__file__).resolve().parent / "models"
-CORPORA = ROOT.parent / "shared" / "corpora"
-assert CORPORA.is_dir(), f"the shared BPMN corpora are expected beside the project at {CORPORA}"
-PG_ADMIN_URL = os.environ.get("FAO_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+CORPORA = Path(os.environ.get("FAO_TEST_CORPORA", ROOT.parent / "shared" / "corpora"))
+CORPORA_MISSING = f"the shared BPMN corpora are missing: no folder {CORPORA}"
+
+# users are made in every database test's set-up: a cheap hash keeps it fast (accounts.hash_password)
+os.environ.setdefault("FAO_TEST_PASSWORD_HASH", "pbkdf2:sha256:1")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test on PostgreSQL ``postgres``; skip ``corpus`` tests when the corpora are missing."""
+    skip_corpus = pytest.mark.skip(reason=CORPORA_MISSING)
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if "pg_database_url" in item.fixturenames or (params and params.params.get("db_url") == "postgresql"):
+            item.add_marker(pytest.mark.postgres)
+        if item.get_closest_marker("corpus") and not CORPORA.is_dir():
+            item.add_marker(skip_corpus, append=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line when tests were skipped for want of the corpora."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if CORPORA_MISSING in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} corpus tests skipped: {CORPORA_MISSING}")
+
+
+def pytest_sessionfinish(session):
+    pg_server.stop()
+
+
+def pg_admin_url() -> str:
+    """The admin URL of this session's PostgreSQL server (started on first use when none answers)."""
+    return pg_server.admin_url()
 
 
 def _pg_admin():
     import psycopg
 
-    url = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
-    return psycopg.connect(url, autocommit=True)
+    return psycopg.connect(pg_server.psycopg_url(pg_admin_url()), autocommit=True)
 
 
 @pytest.fixture(scope="session")
@@ -30,11 +60,9 @@ def pg_database_url():
     name = f"fao_test_{uuid.uuid4().hex[:10]}"
     with _pg_admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    url = pg_admin_url().rsplit("/", 1)[0] + "/" + name
     upgrade(url)
     yield url
-    from sqlalchemy.pool import NullPool  # noqa: F401  (connections are closed by disposal below)
-
     with _pg_admin() as conn:
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",

@@ -1,6 +1,7 @@
 """Users, groups, roles and API tokens."""
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from typing import Iterable
@@ -13,6 +14,17 @@ from store.models import User
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of ``password``, by werkzeug's default method (scrypt).
+
+    ``FAO_TEST_PASSWORD_HASH`` (tests only) names a cheaper werkzeug method, e.g.
+    ``pbkdf2:sha256:1``; whatever made a stored hash, ``check_password_hash`` reads the method
+    from the hash itself, so hashes made either way keep verifying.
+    """
+    method = os.environ.get("FAO_TEST_PASSWORD_HASH")
+    return generate_password_hash(password, method=method) if method else generate_password_hash(password)
 
 
 class BadInput(EngineError):
@@ -47,7 +59,7 @@ def put_user(uow, now, username: str, password: str | None = None, groups: Itera
     if display_name:
         user.display_name = display_name
     if password:
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
     uow.users.set_groups(user, groups)
     uow.users.set_roles(user, roles)
     return user
@@ -66,7 +78,7 @@ def authenticate(uow, now, username: str, password: str) -> User | None:
     """Check a password, counting failures; a user locked after too many failures is refused."""
     user = uow.users.by_username(username)
     if user is None or not user.active:
-        check_password_hash(generate_password_hash("x"), password)  # same cost either way
+        check_password_hash(hash_password("x"), password)  # same cost either way
         return None
     if user.locked_until is not None and user.locked_until > now:
         return None

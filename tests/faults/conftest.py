@@ -1,4 +1,4 @@
-"""Fault tests: real ``fao worker`` / ``fao serve`` processes against the real PostgreSQL server.
+"""Fault tests: real ``fao worker`` / ``fao serve`` processes against PostgreSQL (tests/pg_server.py).
 
 Every module gets its own database (created here, dropped at the end). Every process a test
 starts is killed in the fixture's teardown, and every wait has a deadline.
@@ -21,7 +21,7 @@ from typing import Callable
 
 import pytest
 
-from tests.conftest import PG_ADMIN_URL, ROOT, _pg_admin
+from tests.conftest import ROOT, _pg_admin, pg_admin_url
 
 TIMER_KEY = "fault_timer"
 TIMER_MODEL = f'''<?xml version="1.0" encoding="UTF-8"?>
@@ -56,7 +56,7 @@ def create_database(prefix: str = "fao_fault") -> tuple[str, str]:
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with _pg_admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    url = pg_admin_url().rsplit("/", 1)[0] + "/" + name
     upgrade(url)
     return name, url
 

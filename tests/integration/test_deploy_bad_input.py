@@ -45,6 +45,7 @@ def analyst(sqlite_engine):
     return sqlite_engine.actor("analyst")
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", ERROR_FIXTURES + CAMUNDA, ids=lambda p: p.name)
 def test_corpus_file_is_refused_with_location_or_deployed(sqlite_engine, analyst, path):
     outcome, value = _deploy_one(sqlite_engine, analyst, path)
@@ -56,6 +57,7 @@ def test_corpus_file_is_refused_with_location_or_deployed(sqlite_engine, analyst
         assert all(r.status in ("new", "unchanged") for r in value)
 
 
+@pytest.mark.corpus
 def test_external_entity_file_is_refused_and_nothing_leaks(sqlite_engine, analyst):
     xxe = [p for p in CAMUNDA if "XXE" in p.name.upper()]
     assert xxe, "the corpus has an XXE file"
@@ -117,6 +119,7 @@ def test_redeploying_identical_content_keeps_the_version(sqlite_engine, analyst)
     assert [(r.version, r.status) for r in sqlite_engine.deploy(changed, analyst)] == [(2, "new")]
 
 
+@pytest.mark.corpus
 def test_miwg_reference_models_deploy_or_say_why(sqlite_engine, analyst, capsys):
     outcomes = []
     for path in REFERENCE:

@@ -1,15 +1,13 @@
 """Safe XML intake: hostile and broken files are refused with a located ModelFileError."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
 from engine.bpmn.safe_xml import check_ncname_id, parse_model_bytes
 from engine.errors import ModelFileError
+from tests.conftest import CORPORA
 
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 
 VALID_BPMN = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
@@ -117,6 +115,7 @@ def test_latin1_bytes_in_a_file_declared_utf8_are_located():
     assert "UTF-8" in error.problem.message and "0xe4" in error.problem.message
 
 
+@pytest.mark.corpus
 def test_miwg_files_with_latin1_bytes_are_refused_with_a_line():
     folder = CORPORA / "miwg" / "GenMyModel 0.47"
     for name, line in (("C.1.1-export.bpmn", 26), ("C.1.0-roundtrip.bpmn", 125)):
@@ -148,6 +147,7 @@ def test_malformed_xml_reports_lxmls_line_and_message(data, line, words):
     assert str(error).startswith("upload.bpmn")
 
 
+@pytest.mark.corpus
 def test_error_corpora_only_ever_raise_model_file_error():
     files = [p for folder in ("bpmn-io-errors", "camunda-parse") for p in (CORPORA / folder).rglob("*")
              if p.is_file() and not p.name.startswith("LICENSE")]

@@ -191,7 +191,7 @@ def _validate(client, path):
     return response.status_code, response.get_json(silent=True)
 
 
-@pytest.mark.skipif(not MIWG, reason="no MIWG reference models in the shared corpora")
+@pytest.mark.corpus
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # a dry run: the database kind does not matter
 @pytest.mark.parametrize("path", MIWG, ids=[p.name for p in MIWG])
 def test_miwg_reference_models_open_in_the_modeler_and_validate_answers(client_of, engine, path):
