@@ -27,13 +27,18 @@ def poll(engine, stop: threading.Event | None = None, limit: int = BATCH) -> int
 
 
 def drain(engine, stop: threading.Event, limit: int = BATCH) -> int:
-    """Poll until fewer than a full batch fell due (a busy engine polls again at once) or ``stop``."""
+    """Poll until fewer than a full batch fell due (a busy engine polls again at once) or ``stop``.
+
+    Logs how many cases moved on (``fired``) when any did.
+    """
     total = 0
     while not stop.is_set():
         moved = poll(engine, stop, limit)
         total += moved
         if moved < limit:
             break
+    if total:
+        log.info("timers fired", extra={"fired": total})
     return total
 
 

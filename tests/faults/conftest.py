@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -94,6 +95,15 @@ class Database:
             "SELECT i.id, count(a.id) FROM instance i LEFT JOIN audit_event a "
             "ON a.instance_id = i.id AND a.action = 'timer' WHERE i.process_key = %s GROUP BY i.id", key)
         return dict(rows)
+
+    def all_timers_due(self) -> bool:
+        """Whether every waiting timer is due by the wall clock (due_at is stored in UTC)."""
+        latest = self.scalar("SELECT max(due_at) FROM timer")
+        if latest is None:
+            return True
+        if latest.tzinfo is None:
+            latest = latest.replace(tzinfo=timezone.utc)
+        return latest <= datetime.now(timezone.utc)
 
     def terminate_connections(self) -> int:
         with _pg_admin() as conn:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 import sys
 import threading
-import time
 
 import pytest
 
@@ -62,7 +61,7 @@ class Traffic(threading.Thread):
             if status == 201:
                 self.acknowledged.append(body["id"])
             else:
-                time.sleep(0.05)  # the web process is down or restarting: try again shortly
+                self.halt.wait(0.05)  # the web process is down or restarting: try again shortly
 
     def count(self) -> int:
         return len(self.acknowledged)
@@ -149,9 +148,11 @@ def test_gunicorn_workers_serve_and_leave_timers_to_fao_worker(db, procs, tmp_pa
         assert status == 200 and body["checks"] == {"database": "ok"}
         statuses = [http("POST", f"{base}/api/v1/processes/{TIMER_KEY}/instances", {}, token)[0] for _ in range(10)]
         assert statuses == [201] * 10
-        time.sleep(2.5)  # every timer is due; the web workers must not fire them (FAO_SCHEDULER=0)
+        # every timer has been due for two poll intervals of a scheduler: the web workers have none
+        # (FAO_SCHEDULER=0), so the cases still wait and no worker logged a firing
+        wait_until(lambda: http("GET", f"{base}/readyz")[1]["timer_lag_s"] >= 2, 10, what="the timers to be overdue")
         assert db.counts() == {"active": 40}
-        assert http("GET", f"{base}/readyz")[1]["timer_lag_s"] >= 1
+        assert not [line for line in gunicorn.json_logs() if line["message"] == "timers fired"]
         procs.worker()
         wait_until(lambda: db.counts() == {"completed": 40}, 30, what="the worker to fire the timers")
         gunicorn.signal(SIGTERM)

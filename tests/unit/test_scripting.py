@@ -274,12 +274,13 @@ def test_compiled_code_is_cached_per_source_and_shared_by_engines():
 
 
 def test_evaluating_a_condition_10000_times_is_fast(engine):
+    """About 16 µs each here; a gateway must not cost a case more than 0.2 ms per condition."""
     data = copy.deepcopy(DATA)
     started = time.perf_counter()
-    for _ in range(10_000):
-        engine.environment.evaluate('decision == "approve"', data)
+    answers = {engine.environment.evaluate('decision == "approve"', data) for _ in range(10_000)}
     elapsed = time.perf_counter() - started
-    print(f"\n10,000 condition evaluations: {elapsed * 1000:.0f} ms ({elapsed * 100:.1f} µs each)")
+    assert answers == {True}
+    assert elapsed < 2.0, f"10,000 condition evaluations took {elapsed * 1000:.0f} ms"
 
 
 def test_service_call_passes_plain_values_and_returns_json(engine):
