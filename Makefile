@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 FAO := $(VENV)/bin/fao
 NPM_DIR := webui/assets
 
-.PHONY: run test test-fast bench bench-more setup setup-test assets system-deps db clean
+.PHONY: run test test-fast models bench bench-more setup setup-test assets system-deps db clean
 
 $(VENV)/.stamp-install: pyproject.toml
 	python3 -m venv $(VENV)
@@ -53,6 +53,10 @@ test: setup-test
 test-fast: setup-test
 	$(VENV)/bin/pytest -q -p no:randomly -n 2 --dist loadfile -m "not postgres and not browser" \
 		--ignore=tests/browser --ignore=tests/faults
+
+# Regenerate bpmn_models/ from the generator in tools/authoring (tests/tools checks they agree).
+models: $(VENV)/.stamp-install
+	$(PY) -m tools.authoring.build bpmn_models
 
 # One table of every speed figure (bench/all.py, ~10 min); the monitor and mixed-load benchmarks
 # are longer and run on their own: make bench-more.

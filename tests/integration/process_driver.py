@@ -225,21 +225,14 @@ class EngineHolder:
 
 # --- form data from a JSON Schema -----------------------------------------------------------
 
-def _pattern_samples() -> dict[str, str]:
-    from processes.authoring.forms import (
-        HK_MACAO_PERMIT_PATTERN,
-        ID_NUMBER_PATTERN,
-        PASSPORT_PATTERN,
-        PHONE_PATTERN,
-    )
-
-    return {
-        PASSPORT_PATTERN: "E12345678",
-        HK_MACAO_PERMIT_PATTERN: "C12345678",
-        ID_NUMBER_PATTERN: "430401198001011234",
-        PHONE_PATTERN: "0734-8888888",
-        "^[0-9A-Z]{5,12}$": "E12345678",
-    }
+# a valid sample for each "pattern" the forms in bpmn_models/forms use
+PATTERN_SAMPLES = {
+    "^[EGDSP][0-9A-Z]{8}$": "E12345678",  # passport
+    "^[CG][0-9A-Z]{8}$": "C12345678",  # Hong Kong/Macao permit
+    "^[1-9][0-9]{16}[0-9X]$": "430401198001011234",  # resident ID number
+    "^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$": "0734-8888888",  # phone
+    "^[0-9A-Z]{5,12}$": "E12345678",
+}
 
 
 ID_NUMBERS = ["430401198001011234", "43040419850615002X", "430405199203187716", "430406197711230041"]
@@ -253,7 +246,7 @@ class FormFiller:
 
     def __init__(self, year: int) -> None:
         self.year = year
-        self.patterns = _pattern_samples()
+        self.patterns = PATTERN_SAMPLES
 
     def date_for(self, name: str) -> str:
         lower = name.lower()
@@ -688,7 +681,7 @@ REVIEW_STEPS = ("examine", "verify", "approve", "leader_approve")
 
 @dataclass(frozen=True)
 class ProcessSpec:
-    """What a process should do, read from processes/authoring (not from running it).
+    """What a process should do, written down by the test (not learnt from running it).
 
     ``happy`` is the expected (bpmn id, user) sequence of user tasks when everyone agrees;
     ``revise_at``/``reject_at`` say which reviewer returns / refuses in the other scenarios.

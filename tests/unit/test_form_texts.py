@@ -7,11 +7,11 @@ from pathlib import Path
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from processes.authoring.forms import choice_text
-
 MODELS = Path(__file__).resolve().parents[2] / "bpmn_models"
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 LATIN_TAIL = re.compile(r"[\u4e00-\u9fff\uff09\uff1b] / [A-Za-z]")
+# an instruction showing a choice by its label: {{ {'value': '标签', ...}.get(name, name) }}
+CHOICE_TEXT = re.compile(r"\{\{ (\{[^{}]*\})\.get\(([a-z_]+), \2\) \}\}")
 
 
 def _choice_fields() -> set[str]:
@@ -36,11 +36,18 @@ def test_instructions_never_print_a_choice_by_its_stored_value():
     assert raw == []
 
 
-def test_choice_text_renders_the_chinese_label_and_keeps_unknown_values():
-    levels = (("general", "一般", "General"), ("major", "重大", "Major"))
-    template = SandboxedEnvironment().from_string("等级：" + choice_text("level", levels))
-    assert template.render(level="major") == "等级：重大"
-    assert template.render(level="odd") == "等级：odd"
+def test_instructions_show_each_choice_by_its_chinese_label_and_an_unknown_value_as_it_is():
+    import ast
+    from html import unescape
+
+    texts = {unescape(m.group(0)): (m.group(2), ast.literal_eval(unescape(m.group(1))))
+             for p in MODELS.rglob("*.bpmn") for m in CHOICE_TEXT.finditer(p.read_text(encoding="utf-8"))}
+    assert texts, "the models show some choice in an instruction"
+    environment = SandboxedEnvironment()
+    for text, (name, labels) in texts.items():
+        template = environment.from_string(text)
+        assert {template.render({name: value}) for value in labels} == set(labels.values()), text
+        assert template.render({name: "odd"}) == "odd"
 
 
 def test_chinese_help_texts_carry_no_english_tail():

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue import by_key
+from processes.catalogue import by_key
+
 from .common_forms import base_fields
 from .dsl import (
     AND,

@@ -1,8 +1,8 @@
-"""Write ``bpmn_models/`` from the model descriptions: ``python -m processes.authoring.build [DIR]``.
+"""Write ``bpmn_models/`` from the model descriptions: ``python -m tools.authoring.build [DIR]``.
 
-The generator produced the first version of every ``.bpmn``, ``.dmn`` and form file. Once an
-analyst edits a file in the modeler, the file in ``bpmn_models/`` is the source of truth; rerun
-this only for models nobody has edited (``--only KEY``), and review the diff.
+``make models`` runs it into ``bpmn_models/``. The generator and ``bpmn_models/`` agree byte for
+byte (tests/tools/test_authoring.py regenerates into a temporary folder and compares): change a
+model here, regenerate, and commit both; ``--only KEY`` writes one process and its forms.
 """
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ approves; the event is prepared, held on its date, and summed up.
 """
 from __future__ import annotations
 
-from ..catalogue import by_key
+from processes.catalogue import by_key
+
 from .common_forms import base_fields
 from .dsl import START, XOR, Builder
 from .forms import Form, attachment, boolean, choice, date, integer, text, textarea

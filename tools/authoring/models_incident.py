@@ -10,7 +10,8 @@ director signs it, it gets a 衡外报 number and the reporting unit is told.
 """
 from __future__ import annotations
 
-from ..catalogue import by_key
+from processes.catalogue import by_key
+
 from .common_forms import base_fields
 from .dsl import (
     AND,

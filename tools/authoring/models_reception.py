@@ -7,7 +7,8 @@ waits for the arrival date, the visit is run and summed up.
 """
 from __future__ import annotations
 
-from ..catalogue import by_key
+from processes.catalogue import by_key
+
 from .common_forms import base_fields
 from .dsl import START, XOR, Builder
 from .forms import (

@@ -1,7 +1,8 @@
 """Coordination and records: responsibilities 1 and 5 here, 4 in models_incident, 19 in models_records."""
 from __future__ import annotations
 
-from ..catalogue import by_key
+from processes.catalogue import by_key
+
 from .common_forms import base_fields
 from .dsl import (
     END,

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..catalogue import by_key
+from processes.catalogue import by_key
+
 from .common_forms import base_fields
 from .dsl import AND, Builder, ProcessModel
 from .forms import Field, Form, decision_form

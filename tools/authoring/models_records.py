@@ -9,7 +9,8 @@ before). The loop ends when a cancellation is accepted; a refused filing leaves 
 """
 from __future__ import annotations
 
-from ..catalogue import by_key
+from processes.catalogue import by_key
+
 from .common_forms import base_fields
 from .dsl import (
     BOUNDARY,

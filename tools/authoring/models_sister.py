@@ -9,7 +9,8 @@ admission of people from a sister city.
 """
 from __future__ import annotations
 
-from ..catalogue import by_key
+from processes.catalogue import by_key
+
 from .common_forms import base_fields
 from .dsl import BOUNDARY, END, START, XOR, Builder, StandardLoop, Timer
 from .forms import (

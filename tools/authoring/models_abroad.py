@@ -1,6 +1,6 @@
 """Going abroad on official business: responsibilities 6, 7, 8 and 17, and the shared call activity.
 
-The four trips share one shape (:mod:`processes.authoring.patterns_abroad`): political review per
+The four trips share one shape (:mod:`tools.authoring.patterns_abroad`): political review per
 member, 5 working days of publicity, the office's examination and approval (approval_authority),
 the numbered 任务批件, documents per member, custody and the return report after the trip. They
 differ in who examines, what the applicant declares, and (8) the provincial office's answer.

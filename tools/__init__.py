@@ -1,0 +1,1 @@
+"""Developer tools, not installed with the project (pyproject packages.find leaves them out)."""
