@@ -15,8 +15,10 @@ TEST_MODELS = Path(__file__).resolve().parent / "models"
 CORPORA = Path(os.environ.get("FAO_TEST_CORPORA", ROOT.parent / "shared" / "corpora"))
 CORPORA_MISSING = f"the shared BPMN corpora are missing: no folder {CORPORA}"
 
-# users are made in every database test's set-up: a cheap hash keeps it fast (accounts.hash_password)
-os.environ.setdefault("FAO_TEST_PASSWORD_HASH", "pbkdf2:sha256:1")
+
+def pytest_configure(config):
+    # users are made in every database test's set-up: a cheap hash keeps it fast (accounts.hash_password)
+    os.environ.setdefault("FAO_TEST_PASSWORD_HASH", "pbkdf2:sha256:1")
 
 
 def pytest_collection_modifyitems(config, items):
