@@ -2,21 +2,21 @@
 
 ::
 
-    transition      from                  to         who may (engine.people.visibility)   audit
-    claim           open                  claimed    a member of the lane                 claimed
-    unclaim         claimed               open       its assignee, a supervisor           unclaimed
-    assign          open, claimed         claimed    a supervisor                         assigned
-    complete        open, claimed         completed  whoever may work the task            completed
-    cancel          open, claimed         cancelled  the engine: the case went on         -
-    reopen          completed, cancelled  open       the engine: the task is ready again  -
-    reopen_claimed  completed, cancelled  claimed    the same, back to its assignee       -
+    transition      from                  to         who may (engine.people.visibility)  audit      row change
+    claim           open                  claimed    a member of the lane                claimed    assignee: the actor
+    unclaim         claimed               open       its assignee, a supervisor          unclaimed  assignee: none
+    assign          open, claimed         claimed    a supervisor                        assigned   assignee: the user named
+    complete        open, claimed         completed  whoever may work the task           completed  finisher and time
+    cancel          open, claimed         cancelled  the engine: the case went on        -          time
+    reopen          completed, cancelled  open       the engine: the task is ready again -          -
+    reopen_claimed  completed, cancelled  claimed    the same, back to its assignee      -          -
 
-Each transition also changes the task's row (the ``human_task`` projection): who holds it,
-who finished it and when. A transition asked of a task in another status raises
-:class:`~engine.errors.Conflict` with a code naming that status (``task_claimed``,
-``task_not_claimed``, ``task_completed``, ``task_cancelled``). People's transitions run inside
-a locked command (:meth:`engine.commands.runner.CommandRunner.command`); the engine's run while
-a command saves the case's projections.
+The table is :data:`TRANSITIONS` below, one line per transition. A transition asked of a task
+in another status raises :class:`~engine.errors.Conflict` with a code naming that status
+(``task_claimed``, ``task_not_claimed``, ``task_completed``, ``task_cancelled``). People's
+transitions run inside a locked command (:meth:`engine.commands.runner.CommandRunner.command`,
+through :func:`fire`); the engine's run while a command saves the case's projections
+(:func:`cancel`, :func:`reopen`). The stored values are :class:`store.task_status.TaskStatus`.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ CLERK = Actor("carl", groups=frozenset({"fao_clerk"}))
 OTHER_CLERK = Actor("cora", groups=frozenset({"fao_clerk"}))
 OUTSIDER = Actor("chen", groups=frozenset({"section_chief"}))
 SUPERVISOR = Actor("sam", roles=frozenset({"supervisor"}))
-PEOPLES_MOVES = (lifecycle.CLAIM, lifecycle.UNCLAIM, lifecycle.ASSIGN, lifecycle.COMPLETE)
+PEOPLES_MOVES = tuple(t for t in lifecycle.TRANSITIONS if t.permission is not None)
 REFUSAL_CODES = {TaskStatus.OPEN: "task_not_claimed", TaskStatus.CLAIMED: "task_claimed",
                  TaskStatus.COMPLETED: "task_completed", TaskStatus.CANCELLED: "task_cancelled"}
 
