@@ -11,9 +11,10 @@
 | assign a task | supervisors |
 
 Lists are filtered by the same grounds: :func:`case_scope` and :func:`work_scope` hand the store
-the values its list queries filter on (:mod:`store.access`). The lanes a person works are
-decided by :func:`works_lane` (and, for lists, :func:`work_scope`): the place where tasks of the
-``applicant_unit`` lane are to be bound to the unit that started their case.
+the values its list queries filter on (:mod:`store.access`). Whether a person works a task's
+lane is decided by :func:`works_lane` (and, for lists, by :func:`work_scope` and
+:func:`case_scope`): the place where tasks of the ``applicant_unit`` lane are to be bound to the
+unit that started their case.
 """
 from __future__ import annotations
 
@@ -24,9 +25,10 @@ from store import queries, web_queries
 from store.access import CaseScope, WorkScope
 
 
-def works_lane(actor: Actor, lane: str | None) -> bool:
-    """Whether the actor works the tasks of a lane (a task in no lane is anyone's)."""
-    return lane is None or lane in actor.groups
+def works_lane(actor: Actor, row: Any) -> bool:
+    """Whether the actor works in the lane of a task (``row``): a member of the lane's group, or
+    anyone when the task is in no lane."""
+    return row.lane is None or row.lane in actor.groups
 
 
 def work_scope(actor: Actor) -> WorkScope:
@@ -55,7 +57,7 @@ def may_see_case(uow: Any, actor: Actor, instance_id: str) -> bool:
 def may_see_task(uow: Any, actor: Actor, row: Any) -> bool:
     """Whether the actor may open a task (``row``: its ``human_task`` row)."""
     return (actor.is_supervisor or actor.username in (row.assignee, row.completed_by)
-            or works_lane(actor, row.lane) or may_see_case(uow, actor, row.instance_id))
+            or works_lane(actor, row) or may_see_case(uow, actor, row.instance_id))
 
 
 def may_see_attachment(uow: Any, actor: Actor, attachment: Any) -> bool:
@@ -70,17 +72,17 @@ def may_work_task(actor: Actor, row: Any) -> bool:
     """Whether the actor may fill in and complete a task now."""
     if row.assignee:
         return row.assignee == actor.username
-    return works_lane(actor, row.lane)
+    return works_lane(actor, row)
 
 
 def may_claim_task(actor: Actor, row: Any) -> bool:
     """Whether the actor may take a task from its lane's queue."""
-    return works_lane(actor, row.lane)
+    return works_lane(actor, row)
 
 
 def may_unclaim_task(actor: Actor, row: Any) -> bool:
     """Whether the actor may give a claimed task back to its lane."""
-    return actor.is_supervisor or (row.assignee == actor.username and works_lane(actor, row.lane))
+    return actor.is_supervisor or (row.assignee == actor.username and works_lane(actor, row))
 
 
 def may_assign_task(actor: Actor, row: Any) -> bool:

@@ -79,7 +79,7 @@ def _may_assign(actor: Actor, row: Any) -> None:
 
 def _may_complete(actor: Actor, row: Any) -> None:
     if not visibility.may_work_task(actor, row):
-        if row.assignee and visibility.works_lane(actor, row.lane):
+        if row.assignee and visibility.works_lane(actor, row):
             raise _refusal(row)
         raise Forbidden("only the assignee or a member of the task's group may complete it")
 
