@@ -136,7 +136,7 @@ class HumanTask(Base):
     form_file: Mapped[str | None] = mapped_column(String(300))
     ui_form_file: Mapped[str | None] = mapped_column(String(300))
     instructions: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20))  # open, claimed, completed, cancelled
+    status: Mapped[str] = mapped_column(String(20))  # a store.task_status.TaskStatus value
     assignee: Mapped[str | None] = mapped_column(String(100))
     priority: Mapped[int] = mapped_column(Integer, default=50)
     created_at: Mapped[datetime]

@@ -25,9 +25,9 @@ from store.models import (
     Timer,
 )
 from store.queries import Page
+from store.task_status import ACTIVE_STATUSES
 
 PER_PAGE = 50
-ACTIVE_TASK = ("open", "claimed")
 OPEN_CASE = ("active", "suspended", "error")
 
 CASE_COLUMNS = (Instance.id, Instance.process_key, Instance.version, Instance.status, Instance.business_key,
@@ -68,7 +68,7 @@ def _ordered(stmt: Select, sort: str, orders: dict[str, tuple], default: str, ti
 # --- dashboard counts ---------------------------------------------------------------------
 
 def _overdue(now: datetime):
-    return and_(HumanTask.status.in_(ACTIVE_TASK), HumanTask.due_at.is_not(None), HumanTask.due_at < now)
+    return and_(HumanTask.status.in_(ACTIVE_STATUSES), HumanTask.due_at.is_not(None), HumanTask.due_at < now)
 
 
 def _stuck(cutoff: datetime):
@@ -197,7 +197,7 @@ def waiting_on_many(session: Session, instance_ids: Iterable[str]) -> dict[str, 
     if not ids:
         return out
     for t in session.execute(select(*TASK_COLUMNS).where(HumanTask.instance_id.in_(ids),
-                                                         HumanTask.status.in_(ACTIVE_TASK))
+                                                         HumanTask.status.in_(ACTIVE_STATUSES))
                              .order_by(HumanTask.created_at, HumanTask.id)):
         out[t.instance_id].append({"kind": "task", "bpmn_id": t.bpmn_id, "name": t.name, "group": t.lane,
                                    "assignee": t.assignee, "since": t.created_at, "until": t.due_at,
@@ -222,7 +222,7 @@ def open_incidents_of(session: Session, instance_id: str) -> list[Any]:
 
 def open_tasks_of(session: Session, instance_id: str) -> list[Any]:
     return list(session.execute(select(*TASK_COLUMNS).where(HumanTask.instance_id == instance_id,
-                                                            HumanTask.status.in_(ACTIVE_TASK))
+                                                            HumanTask.status.in_(ACTIVE_STATUSES))
                                 .order_by(HumanTask.created_at, HumanTask.id)).all())
 
 

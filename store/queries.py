@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from store.access import CaseScope, WorkScope, assigned_condition, case_condition, lane_condition
 from store.models import (
     AuditEvent,
     HumanTask,
@@ -17,6 +18,7 @@ from store.models import (
     TaskCount,
     Timer,
 )
+from store.task_status import ACTIVE_STATUSES, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,12 @@ def _filtered(stmt, process: str | None, overdue: bool, q: str | None, now: date
     return stmt
 
 
-def inbox(session: Session, username: str, groups: Sequence[str], *, scope: str = "both",
+def inbox(session: Session, work: WorkScope, *, scope: str = "both",
           status: str | None = None, process: str | None = None, overdue: bool = False,
           q: str | None = None, now: datetime | None = None, page: int = 1, per_page: int = 50,
           sort: str = "created", counts: dict[str, int] | None = None) -> Page:
-    """Tasks assigned to me (``mine``), open in my groups' lanes (``group``), or both; ``done``: mine completed.
+    """Tasks assigned to the worker (``mine``), unclaimed in their lanes (``group``), or both;
+    ``done``: the worker's completed tasks.
 
     ``counts`` (from :func:`inbox_counts`) spares the totals' queries when nothing is filtered.
 
@@ -99,16 +102,15 @@ def inbox(session: Session, username: str, groups: Sequence[str], *, scope: str 
     page, per_page = max(1, page), max(1, min(per_page, 200))
     sort = "completed" if scope == "done" else (sort if sort in _ORDERS else "created")
     if scope == "done":
-        branches = [select(HumanTask).where(HumanTask.completed_by == username, HumanTask.status == "completed")]
+        branches = [select(HumanTask).where(HumanTask.completed_by == work.user,
+                                            HumanTask.status == TaskStatus.COMPLETED)]
     else:
-        statuses = (status,) if status else ("open", "claimed")
         branches = []
         if scope in ("mine", "both"):
-            branches.append(select(HumanTask).where(HumanTask.assignee == username, HumanTask.status.in_(statuses)))
-        if scope in ("group", "both") and "open" in statuses:
-            # one branch per lane: each reads its index in order ("open" means unclaimed)
-            branches += [select(HumanTask).where(HumanTask.lane == lane, HumanTask.status == "open")
-                         for lane in sorted(set(groups))]
+            branches.append(select(HumanTask).where(assigned_condition(work, (status,) if status else ACTIVE_STATUSES)))
+        if scope in ("group", "both") and status in (None, TaskStatus.OPEN):
+            # one branch per lane: each reads its index in order
+            branches += [select(HumanTask).where(lane_condition(lane)) for lane in sorted(set(work.lanes))]
     branches = [_filtered(b, process, overdue, q, now) for b in branches]
     unfiltered = not (process or overdue or q or status)
     if counts is not None and unfiltered and scope in ("mine", "group", "both"):
@@ -124,34 +126,29 @@ def inbox(session: Session, username: str, groups: Sequence[str], *, scope: str 
     return Page(rows[(page - 1) * per_page:window], total, page, per_page)
 
 
-def inbox_counts(session: Session, username: str, groups: Sequence[str]) -> dict[str, int]:
-    """Tasks assigned to me (open or claimed) and unclaimed in my groups' lanes, from the counter
+def inbox_counts(session: Session, work: WorkScope) -> dict[str, int]:
+    """Tasks assigned to me (open or claimed) and unclaimed in my lanes, from the counter
     projection (``task_count``): a few rows, however many tasks are open."""
-    return task_counts(session, username, groups)
+    return task_counts(session, work)
 
 
-def task_counts(session: Session, username: str, groups: Sequence[str]) -> dict[str, int]:
+def task_counts(session: Session, work: WorkScope) -> dict[str, int]:
     """``mine``, ``group`` and ``done`` totals of a user, in one query of the counter projection."""
-    cond = or_(and_(TaskCount.kind.in_(("mine", "done")), TaskCount.key == username),
-               and_(TaskCount.kind == "lane", TaskCount.key.in_(list(groups) or [""])))
+    cond = or_(and_(TaskCount.kind.in_(("mine", "done")), TaskCount.key == work.user),
+               and_(TaskCount.kind == "lane", TaskCount.key.in_(list(work.lanes) or [""])))
     rows = session.execute(select(TaskCount.kind, func.sum(TaskCount.n)).where(cond).group_by(TaskCount.kind)).all()
     got = {kind: int(n or 0) for kind, n in rows}
     return {"mine": got.get("mine", 0), "group": got.get("lane", 0), "done": got.get("done", 0)}
 
 
-def instances(session: Session, *, visible_to: tuple[str, Sequence[str]] | None = None,
+def instances(session: Session, *, scope: CaseScope = CaseScope(everything=True),
               status: str | None = None, process: str | None = None, overdue: bool = False,
               q: str | None = None, now: datetime | None = None, page: int = 1, per_page: int = 50) -> Page:
-    """Cases, newest first; ``visible_to=(username, groups)`` limits to what a non-supervisor may see."""
+    """Cases the scope allows, newest first."""
     stmt = select(Instance)
-    if visible_to is not None:
-        username, groups = visible_to
-        touched = select(HumanTask.instance_id).where(or_(
-            HumanTask.completed_by == username,
-            HumanTask.assignee == username,
-            and_(HumanTask.status.in_(("open", "claimed")), HumanTask.lane.in_(list(groups) or [""])),
-        ))
-        stmt = stmt.where(or_(Instance.started_by == username, Instance.id.in_(touched)))
+    visible = case_condition(scope)
+    if visible is not None:
+        stmt = stmt.where(visible)
     if status:
         stmt = stmt.where(Instance.status == status)
     if process:
@@ -164,25 +161,20 @@ def instances(session: Session, *, visible_to: tuple[str, Sequence[str]] | None 
     return _page(session, stmt.order_by(Instance.started_at.desc(), Instance.id), page, per_page)
 
 
-def may_see_instance(session: Session, instance_id: str, username: str, groups: Sequence[str]) -> bool:
-    inst = session.get(Instance, instance_id)
-    if inst is None:
-        return False
-    if inst.started_by == username:
-        return True
-    hit = session.scalar(select(func.count()).where(HumanTask.instance_id == instance_id, or_(
-        HumanTask.completed_by == username,
-        HumanTask.assignee == username,
-        and_(HumanTask.status.in_(("open", "claimed")), HumanTask.lane.in_(list(groups) or [""])),
-    )))
-    return bool(hit)
+def case_visible(session: Session, instance_id: str, scope: CaseScope) -> bool:
+    """Whether the case exists and the scope allows it."""
+    stmt = select(Instance.id).where(Instance.id == instance_id)
+    visible = case_condition(scope)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    return session.scalar(stmt) is not None
 
 
 def waiting_on(session: Session, instance_id: str) -> list[dict[str, Any]]:
     """What the case waits for now: people (tasks), timers and messages."""
     out: list[dict[str, Any]] = []
     for t in session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance_id, HumanTask.status.in_(("open", "claimed"))).order_by(HumanTask.created_at)):
+            HumanTask.instance_id == instance_id, HumanTask.status.in_(ACTIVE_STATUSES)).order_by(HumanTask.created_at)):
         out.append({"kind": "task", "bpmn_id": t.bpmn_id, "group": t.lane, "assignee": t.assignee,
                     "since": t.created_at, "until": t.due_at, "task_id": t.id, "name": t.name})
     for tm in session.scalars(select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at)):

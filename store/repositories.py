@@ -42,6 +42,7 @@ from store.models import (
     User,
     UserRole,
 )
+from store.task_status import ACTIVE_STATUSES, TaskStatus
 
 # The hot path's statements, built once: SQLAlchemy then only looks up their compiled form.
 _INSTANCE = select(Instance).where(Instance.id == bindparam("iid")).execution_options(populate_existing=True)
@@ -59,7 +60,8 @@ _named = aliased(HumanTask)
 _WITH_ROWS_BY_TASK = (
     select(Instance, HumanTask).join(HumanTask, HumanTask.instance_id == Instance.id)
     .where(Instance.id == select(_named.instance_id).where(_named.id == bindparam("tid")).scalar_subquery(),
-           (HumanTask.status == "open") | (HumanTask.status == "claimed") | (HumanTask.id == bindparam("tid")))
+           (HumanTask.status == TaskStatus.OPEN) | (HumanTask.status == TaskStatus.CLAIMED)
+           | (HumanTask.id == bindparam("tid")))
     .options(defer(Instance.state)).execution_options(populate_existing=True))
 _WITH_ROWS_BY_TASK_LOCKED = {"sqlite": _WITH_ROWS_BY_TASK,
                              "postgresql": _WITH_ROWS_BY_TASK.with_for_update(of=Instance)}
@@ -79,7 +81,7 @@ _SAVE_STATE_CHECKED = write_batch.checked_update(_SAVE_STATE, _t.c.id)  # queued
 _ROWS_OF = (select(HumanTask).where(HumanTask.instance_id == bindparam("iid"))
             .execution_options(populate_existing=True))
 _ACTIVE_FOR = (select(HumanTask)
-               .where(HumanTask.instance_id == bindparam("iid"), HumanTask.status.in_(("open", "claimed")))
+               .where(HumanTask.instance_id == bindparam("iid"), HumanTask.status.in_(ACTIVE_STATUSES))
                .order_by(HumanTask.created_at, HumanTask.id))
 _TASK_MUTABLE = ("status", "assignee", "due_at", "completed_by", "completed_at")
 _TASK_MUTABLE_SET = frozenset(_TASK_MUTABLE)
@@ -282,7 +284,7 @@ class HumanTaskRepository:
 
     def active_or_listed(self, instance_id: str, task_ids: Sequence[str]) -> Sequence[HumanTask]:
         """Open/claimed rows of a case plus rows with the given ids, in one query."""
-        cond = HumanTask.status.in_(("open", "claimed"))
+        cond = HumanTask.status.in_(ACTIVE_STATUSES)
         if task_ids:
             cond = cond | HumanTask.id.in_(list(task_ids))
         return self.s.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id, cond)).all()
@@ -291,7 +293,7 @@ class HumanTaskRepository:
         """Open or claimed tasks whose due time passed between ``since`` and ``now``."""
         return self.s.scalars(
             select(HumanTask)
-            .where(HumanTask.status.in_(("open", "claimed")), HumanTask.due_at > since, HumanTask.due_at <= now)
+            .where(HumanTask.status.in_(ACTIVE_STATUSES), HumanTask.due_at > since, HumanTask.due_at <= now)
             .order_by(HumanTask.due_at, HumanTask.id)
         ).all()
 
@@ -333,9 +335,9 @@ class HumanTaskRepository:
         shard = func.hashtext(HumanTask.id).op("&")(15) if pg else literal(0)  # any spread: a key's sum counts
         self.s.execute(delete(TaskCount))
         kinds = (
-            ("lane", HumanTask.lane, (HumanTask.status == "open") & HumanTask.lane.is_not(None)),
-            ("mine", HumanTask.assignee, HumanTask.status.in_(("open", "claimed")) & HumanTask.assignee.is_not(None)),
-            ("done", HumanTask.completed_by, (HumanTask.status == "completed") & HumanTask.completed_by.is_not(None)),
+            ("lane", HumanTask.lane, (HumanTask.status == TaskStatus.OPEN) & HumanTask.lane.is_not(None)),
+            ("mine", HumanTask.assignee, HumanTask.status.in_(ACTIVE_STATUSES) & HumanTask.assignee.is_not(None)),
+            ("done", HumanTask.completed_by, (HumanTask.status == TaskStatus.COMPLETED) & HumanTask.completed_by.is_not(None)),
         )
         for kind, col, cond in kinds:
             sel = select(literal(kind), col, shard, func.count()).where(cond).group_by(col, *([shard] if pg else []))

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
+from store.access import CaseScope, WorkScope, case_condition, workable_condition
 from store.models import (
     Attachment,
     AuditEvent,
@@ -22,6 +23,7 @@ from store.models import (
     TaskCount,
 )
 from store.queries import Page, _page
+from store.task_status import ACTIVE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,10 @@ def process_titles(session: Session) -> dict[str, str]:
     return {v.process_key: v.title for v in latest_versions(session)}
 
 
-def next_task_for(session: Session, instance_id: str, username: str, groups: Sequence[str]) -> HumanTask | None:
-    """An open task of this case the user may work on now (assigned to them or open in their groups)."""
+def next_task_for(session: Session, instance_id: str, work: WorkScope) -> HumanTask | None:
+    """A task of this case the worker may work on now (assigned to them or unclaimed in their lanes)."""
     return session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == instance_id, HumanTask.status.in_(("open", "claimed")),
-            or_(HumanTask.assignee == username,
-                and_(HumanTask.assignee.is_(None), HumanTask.lane.in_(list(groups) or [""]))))
+        select(HumanTask).where(HumanTask.instance_id == instance_id, workable_condition(work))
         .order_by(HumanTask.created_at, HumanTask.id).limit(1)).first()
 
 
@@ -95,10 +94,13 @@ def done_count(session: Session, username: str) -> int:
         TaskCount.kind == "done", TaskCount.key == username)) or 0)
 
 
-def my_applications(session: Session, username: str, *, status: str | None = None, page: int = 1,
+def my_applications(session: Session, scope: CaseScope, *, status: str | None = None, page: int = 1,
                     per_page: int = 20) -> Page:
-    """Cases the user started, newest first (state text not loaded)."""
-    stmt = select(Instance).options(defer(Instance.state)).where(Instance.started_by == username)
+    """The applications a scope allows (the cases a user started), newest first (state text not loaded)."""
+    stmt = select(Instance).options(defer(Instance.state))
+    visible = case_condition(scope)
+    if visible is not None:
+        stmt = stmt.where(visible)
     if status:
         stmt = stmt.where(Instance.status == status)
     return _page(session, stmt.order_by(Instance.started_at.desc(), Instance.id), page, per_page)
@@ -115,7 +117,7 @@ def active_tasks_for(session: Session, instance_ids: Iterable[str]) -> dict[str,
     if not ids:
         return out
     for t in session.scalars(select(HumanTask).where(
-            HumanTask.instance_id.in_(ids), HumanTask.status.in_(("open", "claimed")))
+            HumanTask.instance_id.in_(ids), HumanTask.status.in_(ACTIVE_STATUSES))
             .order_by(HumanTask.created_at, HumanTask.id)):
         out[t.instance_id].append(t)
     return out

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 from flask import abort
 
 from engine.people.identity import Actor
+from engine.people.visibility import may_see_case
 from store import queries, web_queries
 from store.models import Instance
 from webui.element_names import name_or_id, names_of
@@ -46,11 +47,6 @@ def attachment_ids(value: Any) -> set[str]:
         for v in value:
             found |= attachment_ids(v)
     return found
-
-
-def may_see_case(uow, actor: Actor, instance_id: str) -> bool:
-    return actor.is_supervisor or queries.may_see_instance(uow.session, instance_id, actor.username,
-                                                           sorted(actor.groups))
 
 
 def load_instance_or_abort(uow, actor: Actor, instance_id: str) -> Instance:

@@ -249,12 +249,13 @@ def _fmt(dt) -> str:
 @click.option("--as", "as_user", required=True)
 def tasks(as_user: str) -> None:
     """The user's inbox: id, process, task, lane, assignee, due."""
+    from engine.people.visibility import work_scope
     from store import queries
 
     engine = _engine()
     actor = engine.actor(as_user)
     with engine.uow() as uow:
-        page = queries.inbox(uow.session, actor.username, sorted(actor.groups), per_page=200)
+        page = queries.inbox(uow.session, work_scope(actor), per_page=200)
         for t in page.items:
             click.echo("\t".join([t.id, t.process_key, t.name, t.lane or "-", t.assignee or "-", _fmt(t.due_at)]))
 

@@ -1,4 +1,4 @@
-"""Presentation helpers shared by the pages: process titles, due dates, permissions to see.
+"""Presentation helpers shared by the pages: process titles, due dates, labels.
 
 The catalogue (:mod:`processes.catalogue`) is read defensively: a process outside it, or a
 catalogue without some field, falls back to the deployed title.
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.people.identity import GROUPS, Actor
+from engine.people.identity import GROUPS
+from engine.tasks.lifecycle import TaskStatus
 from webui.i18n import pick, ui_lang
 
 
@@ -90,20 +91,14 @@ def due_info(due_at: datetime | None, now: datetime, calendar) -> Due:
     return Due(due_at, due_at < now, days, hours)
 
 
-def may_see_task(actor: Actor, row, instance_visible: bool = False) -> bool:
-    """Who may open a task: its group's members, its assignee or finisher, supervisors,
-    and those who may see its case."""
-    return (actor.is_supervisor or row.assignee == actor.username or row.completed_by == actor.username
-            or (row.lane is not None and row.lane in actor.groups) or row.lane is None or instance_visible)
-
-
 def status_label(status: str) -> str:
     from flask_babel import gettext as _
 
     return {
-        "active": _("In progress"), "suspended": _("Suspended"), "completed": _("Completed"),
+        "active": _("In progress"), "suspended": _("Suspended"),
+        "completed": _("Completed"),  # a case's status, and a task's (TaskStatus.COMPLETED)
         "terminated": _("Terminated"), "error": _("Stopped by an error"),
-        "open": _("Open"), "claimed": _("Claimed"), "cancelled": _("Cancelled"),
+        TaskStatus.OPEN: _("Open"), TaskStatus.CLAIMED: _("Claimed"), TaskStatus.CANCELLED: _("Cancelled"),
     }.get(status, status)
 
 

@@ -183,10 +183,11 @@ def init_app(app: Flask) -> None:
     def _inject() -> dict:
         if not current_user.is_authenticated:
             return {"nav_counts": None, "actor": None}
+        from engine.people.visibility import work_scope
         from store.queries import inbox_counts
 
         actor = current_actor()
         if "fao_nav_counts" not in g:
             with reading() as uow:
-                g.fao_nav_counts = inbox_counts(uow.session, actor.username, sorted(actor.groups))
+                g.fao_nav_counts = inbox_counts(uow.session, work_scope(actor))
         return {"nav_counts": g.fao_nav_counts, "actor": actor}

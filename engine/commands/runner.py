@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator
 
+from engine.tasks import lifecycle
 from engine.commands.case_command import Command
 from engine.commands.escalations import notify_escalations
 from engine.errors import Conflict, NotFound
@@ -204,9 +205,7 @@ class CommandRunner:
         active = sync_human_tasks(uow, instance, wf, cmd.now, cmd.task_rows) if status not in ("completed", "terminated") else []
         if status in ("completed", "terminated"):
             for row in uow.tasks.active_for(instance.id):
-                if row.status in ("open", "claimed"):  # the row completed by this command stays completed
-                    row.status = "cancelled"
-                    row.completed_at = cmd.now
+                lifecycle.cancel(row, cmd.now)  # the row completed by this command stays completed
             uow.events.replace_for(instance.id, [], [])
         elif cmd.had_events or wf.waiting_events():
             uow.events.replace_for(instance.id, timer_rows(instance, wf), subscription_rows(instance, wf))

@@ -1,4 +1,8 @@
-"""Human-task commands: claim, unclaim, assign, complete, save a draft."""
+"""Human-task commands: claim, unclaim, assign, complete, save a draft.
+
+Each is one locked command on the task's case (:meth:`CommandRunner.command`); the moves and who
+may make them are the task lifecycle's (:mod:`engine.tasks.lifecycle`).
+"""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -8,13 +12,15 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.attachments import referenced_ids
+from engine.tasks import lifecycle
 from engine.commands.case_command import Outcome
 from engine.commands.instances import check_form
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms.validation import with_task_data_options
-from engine.people.identity import Actor, may_work_task, require_supervisor
+from engine.people.identity import Actor
+from engine.people.visibility import may_work_task
 from engine.state.stepping import failure_from
-from store.models import AuditEvent, HumanTask
+from store.models import HumanTask
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
@@ -22,77 +28,38 @@ if TYPE_CHECKING:
 AUDITED_FIELDS = ("decision", "comment", "opinion")
 
 
-def _lock_case_of(uow, task_id: str):
-    """Lock the case a task belongs to; the row lock serialises commands on one case."""
-    instance_id = uow.tasks.instance_id_of(task_id)
-    if instance_id is None:
-        raise NotFound(f"no task '{task_id}'")
-    return uow.instances.get_for_update(instance_id)
-
-
-def _locked_row(uow, task_id: str) -> HumanTask:
-    """The task row read after the case's lock was taken."""
-    row = uow.tasks.get_fresh(task_id)
-    if row is None:
-        raise NotFound(f"no task '{task_id}'")
+def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
+    """Take a task from its lane's queue; claiming a task one holds already changes nothing."""
+    with engine.command(None, actor, task_id=task_id) as cmd:
+        row = cmd.task_rows[task_id]
+        if lifecycle.holds(row, actor):
+            cmd.skip_save = True
+        else:
+            lifecycle.fire(cmd, row, lifecycle.CLAIM)
     return row
 
 
-def _require_open(row: HumanTask) -> None:
-    if row.status not in ("open", "claimed"):
-        raise Conflict(f"the task is {row.status}")
-
-
-def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
-    with engine.uow() as uow:
-        instance = _lock_case_of(uow, task_id)
-        row = _locked_row(uow, task_id)
-        _require_open(row)
-        if row.lane is not None and row.lane not in actor.groups:
-            raise Forbidden("only members of the task's group may claim it")
-        if row.assignee and row.assignee != actor.username:
-            raise Conflict(f"the task is claimed by {row.assignee}")
-        row.assignee, row.status = actor.username, "claimed"
-        _audit(engine, uow, instance, actor, "claimed", row)
-        uow.commit()
-        return row
-
-
 def unclaim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
-    with engine.uow() as uow:
-        instance = _lock_case_of(uow, task_id)
-        row = _locked_row(uow, task_id)
-        _require_open(row)
-        if row.assignee != actor.username and not actor.is_supervisor:
-            if row.assignee:
-                raise Conflict(f"the task is claimed by {row.assignee}")
-            raise Conflict("the task is not claimed")
-        if row.lane is not None and row.lane not in actor.groups and not actor.is_supervisor:
-            raise Forbidden("only members of the task's group may unclaim it")
-        row.assignee, row.status = None, "open"
-        _audit(engine, uow, instance, actor, "unclaimed", row)
-        uow.commit()
-        return row
+    """Give a claimed task back to its lane's queue."""
+    with engine.command(None, actor, task_id=task_id) as cmd:
+        row = cmd.task_rows[task_id]
+        lifecycle.fire(cmd, row, lifecycle.UNCLAIM)
+    return row
 
 
 def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
-    require_supervisor(actor)
-    with engine.uow() as uow:
-        target = uow.users.by_username(username)
-        if target is None:
+    """Hand a task to a user (a supervisor's move).
+
+    Raises:
+        NotFound: no such task or user.
+    """
+    with engine.command(None, actor, task_id=task_id) as cmd:
+        row = cmd.task_rows[task_id]
+        lifecycle.check(lifecycle.ASSIGN, actor, row)
+        if cmd.uow.users.by_username(username) is None:
             raise NotFound(f"unknown user '{username}'")
-        instance = _lock_case_of(uow, task_id)
-        row = _locked_row(uow, task_id)
-        _require_open(row)
-        row.assignee, row.status = username, "claimed"
-        _audit(engine, uow, instance, actor, "assigned", row, to=username, reason=reason)
-        uow.commit()
-        return row
-
-
-def _audit(engine, uow, instance, actor: Actor, action: str, row: HumanTask, **detail) -> None:
-    uow.audit.add(AuditEvent(instance_id=instance.id, at=engine.clock.now(), actor=actor.username,
-                             action=action, task_id=row.id, bpmn_id=row.bpmn_id, detail={"task": row.name, **detail}))
+        lifecycle.fire(cmd, row, lifecycle.ASSIGN, username, to=username, reason=reason)
+    return row
 
 
 def complete(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None):
@@ -106,25 +73,19 @@ def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data
     data = data or {}
     with engine.command(None, actor, task_id=task_id) as cmd:
         row = cmd.task_rows[task_id]  # the command read the case's active task rows with its lock
-        _require_open(row)
+        lifecycle.check(lifecycle.COMPLETE, actor, row)
         if cmd.instance.status != "active":
-            raise Conflict(f"the case is {cmd.instance.status}")
-        if not may_work_task(actor, row.lane, row.assignee):
-            if row.assignee and (row.lane is None or row.lane in actor.groups):
-                raise Conflict(f"the task is claimed by {row.assignee}")
-            raise Forbidden("only the assignee or a member of the task's group may complete it")
+            raise Conflict(f"the case is {cmd.instance.status}", code="case_not_active")
         version = engine.version(cmd.uow, cmd.instance.process_version_id)
         task = cmd.workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
-            raise Conflict("the task is no longer open")
+            raise Conflict("the task is no longer open", code="task_not_ready")
         schema = version.forms.get(row.form_file) if row.form_file else None
         check_form(with_task_data_options(schema, task.data), data, actor.locale)
         task.data.update(data)
         cmd.attachment_ids.extend(referenced_ids(data))
-        row.status, row.completed_by, row.completed_at = "completed", actor.username, cmd.now
-        row.assignee = row.assignee or actor.username
-        cmd.audit("completed", task_id, row.bpmn_id, task=row.name,
-                  **{k: data[k] for k in AUDITED_FIELDS if k in data}, fields=sorted(data))
+        lifecycle.fire(cmd, row, lifecycle.COMPLETE, **{k: data[k] for k in AUDITED_FIELDS if k in data},
+                       fields=sorted(data))
         cmd.uow.misc.delete_drafts(task_id)
         try:
             task.run()
@@ -136,11 +97,12 @@ def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data
 
 
 def save_draft(engine: "CommandRunner", task_id: str, actor: Actor, data: dict) -> None:
+    """Keep what the actor typed into a task's form, for them alone, until they complete it."""
     with engine.uow() as uow:
         row = uow.tasks.get(task_id)
         if row is None:
             raise NotFound(f"no task '{task_id}'")
-        if not may_work_task(actor, row.lane, row.assignee):
+        if not may_work_task(actor, row):
             raise Forbidden("you may not work on this task")
         uow.misc.save_draft(task_id, actor.username, data, engine.clock.now())
         uow.commit()

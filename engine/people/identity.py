@@ -1,4 +1,7 @@
-"""Who is acting, and what they may do: permission rules live here, not in the views."""
+"""Who is acting: the actor, their groups and roles, and the role checks of commands.
+
+Who may see and work cases and tasks is decided in :mod:`engine.people.visibility`.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,13 +60,6 @@ def load_actor(uow, username: str) -> Actor:
         display_name=user.display_name or user.username,
         locale=user.locale or "zh_CN",
     )
-
-
-def may_work_task(actor: Actor, lane: str | None, assignee: str | None) -> bool:
-    """The assignee, or while unclaimed any member of the lane's group (no lane: anyone)."""
-    if assignee:
-        return assignee == actor.username
-    return lane is None or lane in actor.groups
 
 
 def require_supervisor(actor: Actor) -> None:

@@ -9,6 +9,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.spec_facts import form_files
+from engine.tasks import lifecycle
+from engine.tasks.lifecycle import TaskStatus
 from engine.state.stepping import tasks_in_state, timer_due, waiting_timer_tasks
 from store.models import HumanTask, MessageSubscription, Timer
 
@@ -61,9 +63,8 @@ def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | 
     else:
         rows = {t.id: t for t in uow.tasks.active_or_listed(instance.id, list(ready))}
     for task_id, row in rows.items():
-        if task_id not in ready and row.status in ("open", "claimed"):
-            row.status = "cancelled"
-            row.completed_at = now
+        if task_id not in ready:
+            lifecycle.cancel(row, now)
     active: list[HumanTask] = []
     for task_id, task in ready.items():
         row = rows.get(task_id)
@@ -82,15 +83,14 @@ def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | 
                 bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
                 form_file=schema, ui_form_file=ui,
                 instructions=render_instructions(ext.get("instructionsForEndUser"), task.data),
-                status="open", assignee=None, priority=priority, created_at=now, due_at=due,
+                status=TaskStatus.OPEN, assignee=None, priority=priority, created_at=now, due_at=due,
                 business_key=instance.business_key, applicant=instance.started_by,
             )
             uow.tasks.add(row)
         else:
             if due is not None:  # a fired SLA timer leaves the task due (and overdue) as it was
                 row.due_at = due
-            if row.status not in ("open", "claimed"):
-                row.status = "claimed" if row.assignee else "open"
+            lifecycle.reopen(row, now)
         active.append(row)
     return active  # the commit flushes the rows together with the state
 

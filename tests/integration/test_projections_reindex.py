@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from store.access import WorkScope
 from store.queries import inbox_counts
 
 REVIEW = ("review.bpmn", "review.start.schema.json", "review.decision.schema.json", "review.decision.uischema.json")
@@ -56,7 +57,7 @@ def test_reindex_rebuilds_the_projections_identically(engine, users, deploy, clo
     before = snapshot(engine)
     assert before["task_count"] == recount(engine)  # the triggers kept the counters exact
     with engine.uow() as uow:
-        assert inbox_counts(uow.session, "clerk2", ["fao_clerk"]) == {"mine": 1, "group": 2, "done": 0}
+        assert inbox_counts(uow.session, WorkScope("clerk2", ("fao_clerk",))) == {"mine": 1, "group": 2, "done": 0}
     bind = engine.session_factory.kw["bind"]
     with bind.begin() as conn:  # lose the projections, and let a counter drift as a hand edit would
         conn.execute(text("DELETE FROM timer WHERE instance_id IS NOT NULL"))

@@ -246,6 +246,29 @@ def test_claim_unclaim_assign(api):
     assert_error(api("nobody" if False else "carl").post("/api/v1/tasks/nope/claim"), 404)
 
 
+def test_refused_task_moves_answer_409_with_a_code_naming_why(api):
+    task_id = start(api)["active_tasks"][0]["id"]
+    assert_error(api("sam").post(f"/api/v1/tasks/{task_id}/unclaim"), 409, "task_not_claimed")
+    api("carl").post(f"/api/v1/tasks/{task_id}/claim")
+    assert_error(api("cora").post(f"/api/v1/tasks/{task_id}/claim"), 409, "task_claimed")
+    assert_error(api("cora").post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"decision": "approve"}}),
+                 409, "task_claimed")
+    api("carl").post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"decision": "approve"}})
+    for move in ("claim", "unclaim"):
+        assert_error(api("carl").post(f"/api/v1/tasks/{task_id}/{move}"), 409, "task_completed")
+    assert_error(api("sam").post(f"/api/v1/tasks/{task_id}/assign", json={"user": "cora"}), 409, "task_completed")
+
+
+def test_claiming_a_task_one_holds_already_changes_nothing(api):
+    case = start(api)
+    task_id = case["active_tasks"][0]["id"]
+    for _ in range(2):
+        claimed = api("carl").post(f"/api/v1/tasks/{task_id}/claim")
+        assert (claimed.status_code, claimed.json["assignee"]) == (200, "carl")
+    history = api("carl").get(f"/api/v1/instances/{case['id']}").json["history"]
+    assert [e["action"] for e in history].count("claimed") == 1
+
+
 def test_complete_validates_then_409_on_double_completion(api):
     task_id = start(api)["active_tasks"][0]["id"]
     url = f"/api/v1/tasks/{task_id}/complete"

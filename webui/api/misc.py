@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from engine.people.identity import require_supervisor
+from engine.people.visibility import may_see_attachment
 from store import queries, web_queries
 from webui.api import api, created, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
@@ -42,11 +43,7 @@ def get_attachment(attachment_id: str):
         meta = web_queries.attachment_meta(uow.session, attachment_id)
         if meta is None:
             raise ApiError(404, "no such attachment")
-        allowed = meta.uploaded_by == actor.username or actor.is_supervisor
-        if not allowed:
-            allowed = any(queries.may_see_instance(uow.session, iid, actor.username, sorted(actor.groups))
-                          for iid in web_queries.instances_referring_to(uow.session, attachment_id))
-        if not allowed:
+        if not may_see_attachment(uow, actor, meta):
             raise ApiError(403, "you may not open this file")
         content = web_queries.attachment_content(uow.session, attachment_id) or b""
     response = Response(content, mimetype=meta.content_type or "application/octet-stream")
@@ -99,8 +96,6 @@ RETRY_BODY = {"type": "object", "properties": {"data": s.OBJECT}}
            responses={200: ("the case", {"type": "object", "properties": {
                "id": {"type": "string"}, "status": {"type": "string"}}})})
 def retry_incident(incident_id: int):
-    actor = current_actor()
-    require_supervisor(actor)
     data = optional_object(json_body(), "data")
-    instance = engine().retry_incident(incident_id, actor, data or None)
+    instance = engine().retry_incident(incident_id, current_actor(), data or None)
     return jsonify({"id": instance.id, "status": instance.status})

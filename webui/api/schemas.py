@@ -1,6 +1,8 @@
 """JSON Schemas of the API's objects, shared by the OpenAPI document and the tests."""
 from __future__ import annotations
 
+from engine.tasks.lifecycle import TaskStatus
+
 
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -31,7 +33,7 @@ COMPONENTS: dict[str, dict] = {
         "properties": {
             "id": {"type": "string"}, "instance_id": {"type": "string"}, "process_key": {"type": "string"},
             "bpmn_id": {"type": "string"}, "name": {"type": "string"}, "lane": STR_OR_NULL,
-            "status": {"type": "string", "enum": ["open", "claimed", "completed", "cancelled"]},
+            "status": {"type": "string", "enum": [status.value for status in TaskStatus]},
             "assignee": STR_OR_NULL, "created_at": TIME, "due_at": TIME, "priority": {"type": "integer"},
         },
     },

@@ -4,14 +4,15 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from engine.forms.validation import with_task_data_options
+from engine.people.visibility import may_see_task, work_scope
 from engine.state import activities
+from engine.tasks.lifecycle import ACTIVE_STATUSES, TaskStatus
 from store import queries, web_queries
 from webui.api import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import jsonable, task_json
 from webui.errors import ApiError
 from webui.logging_setup import name_case
-from webui.present import may_see_task
 from webui.security import current_actor, engine, reading
 
 SCOPES = {"mine": "mine", "group": "group", "both": "both", "done": "done"}
@@ -21,7 +22,7 @@ TASK = {200: ("the task", s.ref("Task"))}
 @api.route("/tasks", summary="My tasks: assigned to me (scope=mine), open in my groups (scope=group), or both",
            tag="tasks", responses={200: ("a page of tasks", s.page_of("Task"))},
            query=(("scope", {"type": "string", "enum": list(SCOPES)}, "default: both"),
-                  ("status", {"type": "string", "enum": ["open", "claimed"]}, "only this status"),
+                  ("status", {"type": "string", "enum": [status.value for status in ACTIVE_STATUSES]}, "only this status"),
                   ("process", {"type": "string"}, "only this process key"),
                   ("overdue", {"type": "boolean"}, "only tasks past their due time"),
                   ("sort", {"type": "string", "enum": ["created", "due", "priority"]}, "order")) + s.PAGING)
@@ -31,13 +32,14 @@ def list_tasks():
     if scope not in SCOPES:
         raise ApiError(400, f"unknown scope '{scope}'", [{"field": "scope", "message": "mine, group or both"}])
     status = request.args.get("status") or None
-    if status is not None and status not in ("open", "claimed", "completed", "cancelled"):
-        raise ApiError(400, f"unknown status '{status}'", [{"field": "status", "message": "open or claimed"}])
+    if status is not None and status not in list(TaskStatus):
+        raise ApiError(400, f"unknown status '{status}'", [{"field": "status", "message": " or ".join(ACTIVE_STATUSES)}])
     sort = request.args.get("sort", "created")
     page, per_page = paging()
     with reading() as uow:
-        counts = queries.inbox_counts(uow.session, actor.username, sorted(actor.groups))  # the counter projection
-        result = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=SCOPES[scope], status=status,
+        work = work_scope(actor)
+        counts = queries.inbox_counts(uow.session, work)  # the counter projection
+        result = queries.inbox(uow.session, work, scope=SCOPES[scope], status=status,
                                process=request.args.get("process") or None, overdue=flag("overdue"),
                                now=engine().clock.now(), page=page, per_page=per_page,
                                sort=sort if sort in ("created", "due", "priority") else "created", counts=counts)
@@ -54,8 +56,7 @@ def get_task(task_id: str):
         row = uow.tasks.get(task_id)
         if row is None:
             raise ApiError(404, f"no task '{task_id}'")
-        if not may_see_task(actor, row) and not queries.may_see_instance(
-                uow.session, row.instance_id, actor.username, sorted(actor.groups)):
+        if not may_see_task(uow, actor, row):
             raise ApiError(403, "you may not see this task")
         instance = uow.instances.get(row.instance_id)
         forms = web_queries.version_forms(uow.session, instance.process_version_id)

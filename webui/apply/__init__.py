@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from engine.errors import Conflict, ValidationFailed
 from engine.people.identity import Actor, may_start
+from engine.people.visibility import applications_scope, work_scope
 from store import web_queries
 from webui.element_names import waiting_events
 from webui.formdata import parse_form
@@ -108,7 +109,7 @@ def submit(key: str):
         errors = {d.get("field", ""): d.get("message", "") for d in exc.details}
         return _render(key, version, schema, ui, data, errors, 422)
     with reading() as uow:
-        following = web_queries.next_task_for(uow.session, instance.id, actor.username, sorted(actor.groups))
+        following = web_queries.next_task_for(uow.session, instance.id, work_scope(actor))
     flash(_("Your application %(key)s was submitted.", key=instance.business_key), "success")
     if following is not None:
         return redirect(url_for("tasks.show", task_id=following.id))
@@ -126,7 +127,7 @@ def applications():
         page_no = 1
     status = request.args.get("status") or None
     with reading() as uow:
-        page = web_queries.my_applications(uow.session, actor.username, status=status, page=page_no)
+        page = web_queries.my_applications(uow.session, applications_scope(actor), status=status, page=page_no)
         ids = [i.id for i in page.items]
         tasks = web_queries.active_tasks_for(uow.session, ids)
         decisions = web_queries.decisions_for(uow.session, ids)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 from flask_login import login_required
 
+from engine.people.visibility import work_scope
+from engine.tasks import lifecycle
 from store import queries, web_queries
 from webui.present import due_info
 from webui.security import current_actor, engine, reading
@@ -39,14 +41,16 @@ def index():
     now = eng.clock.now()
     scope = {"all": "both"}.get(tab, tab)
     with reading() as uow:
-        counts = queries.inbox_counts(uow.session, actor.username, sorted(actor.groups))
-        page = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=scope, process=process,
+        work = work_scope(actor)
+        counts = queries.inbox_counts(uow.session, work)
+        page = queries.inbox(uow.session, work, scope=scope, process=process,
                              overdue=overdue, q=q, now=now, page=page_no, per_page=PER_PAGE, sort=sort,
                              counts=counts)
         g.fao_nav_counts = dict(counts)  # the navigation shows the same counts: no second query
         titles = web_queries.process_titles(uow.session)
         calendar = eng.calendar(uow)
-    rows = [(t, due_info(t.due_at, now, calendar)) for t in page.items]
+    rows = [(t, due_info(t.due_at, now, calendar), lifecycle.allows(lifecycle.CLAIM, actor, t),
+             lifecycle.allows(lifecycle.UNCLAIM, actor, t)) for t in page.items]
     pages = max(1, -(-page.total // page.per_page))
     return render_template("inbox/index.html", tab=tab, rows=rows, page=page, pages=pages, counts=counts,
                            titles=titles, sort=sort, process=process, overdue=overdue, q=q or "")

@@ -7,14 +7,15 @@ from flask_login import login_required
 
 from engine.errors import Conflict, ValidationFailed
 from engine.forms.validation import with_task_data_options
-from engine.people.identity import may_work_task
+from engine.people.visibility import may_see_task, may_work_task, work_scope
 from engine.state import activities
+from engine.tasks import lifecycle
 from store import web_queries
-from webui.case_view import build_case, history_rows, may_see_case
+from webui.case_view import build_case, history_rows
 from webui.formdata import parse_form
 from webui.formview import build_fields, unplaced_errors
 from webui.i18n import ui_lang
-from webui.present import due_info, may_see_task
+from webui.present import due_info
 from webui.security import current_actor, engine, reading
 from webui.uploads import FileTooLarge, store_upload
 
@@ -36,7 +37,7 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
         row = uow.tasks.get(task_id)
         if row is None:
             abort(404)
-        if not may_see_task(actor, row) and not may_see_case(uow, actor, row.instance_id):
+        if not may_see_task(uow, actor, row):
             abort(403)
         instance = uow.instances.get(row.instance_id)
         forms = web_queries.version_forms(uow.session, instance.process_version_id)
@@ -49,18 +50,19 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
             draft = uow.misc.draft(task_id, actor.username)
             values = dict(draft.data) if draft is not None else data
         case = build_case(uow, instance, data)
-        members = sorted(uow.users.members_of(row.lane)) if row.lane and actor.is_supervisor else []
+        can_assign = lifecycle.allows(lifecycle.ASSIGN, actor, row)
+        members = sorted(uow.users.members_of(row.lane)) if row.lane and can_assign else []
         calendar = eng.calendar(uow)
         has_draft = uow.misc.draft(task_id, actor.username) is not None
-    is_open = row.status in ("open", "claimed")
-    can_work = is_open and instance.status == "active" and may_work_task(actor, row.lane, row.assignee)
+    is_open = row.status in lifecycle.ACTIVE_STATUSES
+    can_work = is_open and instance.status == "active" and may_work_task(actor, row)
     fields = build_fields(schema, ui, values, errors, ui_lang())
     return render_template(
         "tasks/task.html", task=row, instance=instance, case=case, form_fields=fields, errors=errors,
         other_errors=unplaced_errors(fields, errors), can_work=can_work, is_open=is_open,
-        can_claim=is_open and not row.assignee and row.lane in actor.groups,
-        can_unclaim=is_open and bool(row.assignee) and (row.assignee == actor.username or actor.is_supervisor),
-        can_assign=is_open and actor.is_supervisor, members=members, has_draft=has_draft,
+        can_claim=lifecycle.allows(lifecycle.CLAIM, actor, row),
+        can_unclaim=lifecycle.allows(lifecycle.UNCLAIM, actor, row),
+        can_assign=can_assign, members=members, has_draft=has_draft,
         due=due_info(row.due_at, eng.clock.now(), calendar), history=history_rows(case.history, case.names),
         form_title=(schema or {}).get("title_en" if ui_lang() == "en" else "title") or "",
     ), status
@@ -105,7 +107,7 @@ def submit(task_id: str):
         flash(_("This task cannot be completed now: %(reason)s", reason=exc.message), "error")
         return redirect(url_for("tasks.show", task_id=task_id))
     with reading() as uow:
-        following = web_queries.next_task_for(uow.session, instance.id, actor.username, sorted(actor.groups))
+        following = web_queries.next_task_for(uow.session, instance.id, work_scope(actor))
     if following is not None:
         flash(_("Task completed. Next step of this case: %(name)s", name=following.name), "success")
         return redirect(url_for("tasks.show", task_id=following.id))
@@ -138,10 +140,8 @@ def unclaim(task_id: str):
 @bp.post("/tasks/<task_id>/assign")
 @login_required
 def assign(task_id: str):
-    """Supervisors hand a task to a user (403 for everyone else)."""
+    """Supervisors hand a task to a user (the engine refuses everyone else: 403)."""
     actor = current_actor()
-    if not actor.is_supervisor:
-        abort(403)
     username = (request.form.get("user") or "").strip()
     if not username:
         flash(_("Choose a user."), "error")

@@ -14,6 +14,8 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
+from store.task_status import TaskStatus
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -21,9 +23,9 @@ depends_on = None
 
 # (kind, the condition a row counts under, the key column)
 KINDS = (
-    ("lane", "{r}.status = 'open' AND {r}.lane IS NOT NULL", "lane"),
-    ("mine", "{r}.status IN ('open', 'claimed') AND {r}.assignee IS NOT NULL", "assignee"),
-    ("done", "{r}.status = 'completed' AND {r}.completed_by IS NOT NULL", "completed_by"),
+    ("lane", f"{{r}}.status = '{TaskStatus.OPEN}' AND {{r}}.lane IS NOT NULL", "lane"),
+    ("mine", f"{{r}}.status IN ('{TaskStatus.OPEN}', '{TaskStatus.CLAIMED}') AND {{r}}.assignee IS NOT NULL", "assignee"),
+    ("done", f"{{r}}.status = '{TaskStatus.COMPLETED}' AND {{r}}.completed_by IS NOT NULL", "completed_by"),
 )
 WATCHED = ("status", "lane", "assignee", "completed_by")
 

@@ -1,0 +1,1 @@
+"""Human tasks: their lifecycle (statuses and the transitions between them)."""
