@@ -18,6 +18,8 @@ from engine.errors import (
     NotFound,
     ValidationFailed,
 )
+from webui.error_texts import detail_texts, error_text
+from webui.present import person_name
 
 HTTP_CODES = {
     400: "bad_request",
@@ -103,8 +105,8 @@ def init_app(app: Flask) -> None:
         status = status_of(exc)
         if _is_api():
             code = exc.code if status != 413 else "too_large"
-            return error_json(status, code, exc.message, exc.details)
-        return _page(status, exc.message)
+            return error_json(status, code, error_text(exc, person_name), detail_texts(exc.details, person_name))
+        return _page(status, error_text(exc, person_name))
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):

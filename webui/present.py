@@ -97,6 +97,15 @@ def may_see_task(actor: Actor, row, instance_visible: bool = False) -> bool:
             or (row.lane is not None and row.lane in actor.groups) or row.lane is None or instance_visible)
 
 
+def person_name(username: str) -> str:
+    """The name people see for a login: the user's display name (the login when none is set)."""
+    from webui.security import reading
+
+    with reading() as uow:
+        user = uow.users.by_username(username)
+    return (user.display_name if user is not None else "") or username
+
+
 def status_label(status: str) -> str:
     from flask_babel import gettext as _
 

@@ -26,7 +26,7 @@ def _lock_case_of(uow, task_id: str):
     """Lock the case a task belongs to; the row lock serialises commands on one case."""
     instance_id = uow.tasks.instance_id_of(task_id)
     if instance_id is None:
-        raise NotFound(f"no task '{task_id}'")
+        raise NotFound("task_not_found", task=task_id)
     return uow.instances.get_for_update(instance_id)
 
 
@@ -34,13 +34,13 @@ def _locked_row(uow, task_id: str) -> HumanTask:
     """The task row read after the case's lock was taken."""
     row = uow.tasks.get_fresh(task_id)
     if row is None:
-        raise NotFound(f"no task '{task_id}'")
+        raise NotFound("task_not_found", task=task_id)
     return row
 
 
 def _require_open(row: HumanTask) -> None:
     if row.status not in ("open", "claimed"):
-        raise Conflict(f"the task is {row.status}")
+        raise Conflict("task_completed" if row.status == "completed" else "task_cancelled")
 
 
 def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
@@ -49,9 +49,9 @@ def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
         row = _locked_row(uow, task_id)
         _require_open(row)
         if row.lane is not None and row.lane not in actor.groups:
-            raise Forbidden("only members of the task's group may claim it")
+            raise Forbidden("claim_outside_group")
         if row.assignee and row.assignee != actor.username:
-            raise Conflict(f"the task is claimed by {row.assignee}")
+            raise Conflict("task_claimed_by", holder=row.assignee)
         row.assignee, row.status = actor.username, "claimed"
         _audit(engine, uow, instance, actor, "claimed", row)
         uow.commit()
@@ -65,10 +65,10 @@ def unclaim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
         _require_open(row)
         if row.assignee != actor.username and not actor.is_supervisor:
             if row.assignee:
-                raise Conflict(f"the task is claimed by {row.assignee}")
-            raise Conflict("the task is not claimed")
+                raise Conflict("task_claimed_by", holder=row.assignee)
+            raise Conflict("task_not_claimed")
         if row.lane is not None and row.lane not in actor.groups and not actor.is_supervisor:
-            raise Forbidden("only members of the task's group may unclaim it")
+            raise Forbidden("unclaim_outside_group")
         row.assignee, row.status = None, "open"
         _audit(engine, uow, instance, actor, "unclaimed", row)
         uow.commit()
@@ -80,7 +80,7 @@ def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, r
     with engine.uow() as uow:
         target = uow.users.by_username(username)
         if target is None:
-            raise NotFound(f"unknown user '{username}'")
+            raise NotFound("unknown_user", user=username)
         instance = _lock_case_of(uow, task_id)
         row = _locked_row(uow, task_id)
         _require_open(row)
@@ -108,17 +108,17 @@ def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data
         row = cmd.task_rows[task_id]  # the command read the case's active task rows with its lock
         _require_open(row)
         if cmd.instance.status != "active":
-            raise Conflict(f"the case is {cmd.instance.status}")
+            raise Conflict("case_not_active", status=cmd.instance.status)
         if not may_work_task(actor, row.lane, row.assignee):
             if row.assignee and (row.lane is None or row.lane in actor.groups):
-                raise Conflict(f"the task is claimed by {row.assignee}")
-            raise Forbidden("only the assignee or a member of the task's group may complete it")
+                raise Conflict("task_claimed_by", holder=row.assignee)
+            raise Forbidden("complete_not_allowed")
         version = engine.version(cmd.uow, cmd.instance.process_version_id)
         task = cmd.workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
-            raise Conflict("the task is no longer open")
+            raise Conflict("task_no_longer_open")
         schema = version.forms.get(row.form_file) if row.form_file else None
-        check_form(with_task_data_options(schema, task.data), data, actor.locale)
+        check_form(with_task_data_options(schema, task.data), data)
         task.data.update(data)
         cmd.attachment_ids.extend(referenced_ids(data))
         row.status, row.completed_by, row.completed_at = "completed", actor.username, cmd.now
@@ -139,8 +139,8 @@ def save_draft(engine: "CommandRunner", task_id: str, actor: Actor, data: dict) 
     with engine.uow() as uow:
         row = uow.tasks.get(task_id)
         if row is None:
-            raise NotFound(f"no task '{task_id}'")
+            raise NotFound("task_not_found", task=task_id)
         if not may_work_task(actor, row.lane, row.assignee):
-            raise Forbidden("you may not work on this task")
+            raise Forbidden("task_not_yours")
         uow.misc.save_draft(task_id, actor.username, data, engine.clock.now())
         uow.commit()

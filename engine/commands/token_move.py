@@ -48,7 +48,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import (
 )
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.errors import MoveRefused, NotFound, ValidationFailed, problem
 from engine.people.identity import Actor, require_supervisor
 from engine.state.activities import load_readonly
 
@@ -369,7 +369,7 @@ def move_preview(runner: "CommandRunner", instance_id: str, actor: Actor, from_b
     with runner.uow() as uow:
         instance = uow.instances.get(instance_id) if len(instance_id) <= 64 else None
         if instance is None:
-            raise NotFound(f"no case '{instance_id}'")
+            raise NotFound("case_not_found", case=instance_id)
         workflow = load_readonly(runner, uow, instance)
         return plan_move(workflow, instance, list(uow.incidents.open_for(instance_id)),
                          from_bpmn_id, to_bpmn_id).preview
@@ -387,20 +387,18 @@ def move_token(runner: "CommandRunner", instance_id: str, actor: Actor, from_bpm
     """
     require_supervisor(actor)
     reason = (reason or "").strip()
-    missing = [{"field": f, "message": "required"} for f, v in
-               (("from", from_bpmn_id), ("to", to_bpmn_id), ("reason", reason)) if not v]
+    missing = [problem(f, "required") for f, v in (("from", from_bpmn_id), ("to", to_bpmn_id), ("reason", reason))
+               if not v]
     if missing:
-        raise ValidationFailed("a move needs from, to and a reason", missing)
+        raise ValidationFailed("move_incomplete", missing)
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("the reason is too long",
-                               [{"field": "reason", "message": f"at most {MAX_REASON} characters"}])
+        raise ValidationFailed("form_invalid", [problem("reason", "maxLength", limit=MAX_REASON)])
     with runner.command(instance_id, actor) as cmd:
         incidents = list(cmd.uow.incidents.open_for(instance_id))
         plan = plan_move(cmd.workflow, cmd.instance, incidents, from_bpmn_id, to_bpmn_id)
         preview = plan.preview
         if not preview.ok:
-            raise Conflict("the token cannot be moved: " + "; ".join(r.message for r in preview.reasons),
-                           [r.as_detail() for r in preview.reasons], code="move_refused")
+            raise MoveRefused("move_refused", [r.as_detail() for r in preview.reasons])
         source = plan.source_task
         data = deepcopy(source.data)
         graft_point = plan.token.parent

@@ -49,7 +49,7 @@ def load_actor(uow, username: str) -> Actor:
     """
     user = uow.users.by_username(username)
     if user is None or not user.active:
-        raise NotFound(f"unknown user '{username}'")
+        raise NotFound("unknown_user", user=username)
     return Actor(
         username=user.username,
         groups=frozenset(uow.users.groups_of(user)),
@@ -68,12 +68,12 @@ def may_work_task(actor: Actor, lane: str | None, assignee: str | None) -> bool:
 
 def require_supervisor(actor: Actor) -> None:
     if not actor.is_supervisor:
-        raise Forbidden("only a supervisor may do this")
+        raise Forbidden("supervisor_only")
 
 
 def require_analyst(actor: Actor) -> None:
     if not actor.is_analyst:
-        raise Forbidden("only a process analyst may deploy processes")
+        raise Forbidden("analyst_only")
 
 
 def may_start(actor: Actor, catalogue_groups: frozenset[str] | None, start_lane: str | None) -> bool:

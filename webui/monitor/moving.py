@@ -14,7 +14,8 @@ from engine.errors import Conflict, EngineError, NotFound
 from store import web_queries
 from webui.monitor import bp
 from webui.monitor.common import supervisor_only, text_arg, title_of
-from webui.present import group_title, status_label
+from webui.error_texts import error_text
+from webui.present import group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
 
 MAX_ID = 200
@@ -131,11 +132,11 @@ def move_token(instance_id: str):
     except Conflict as exc:
         refusals = [Refusal(d.get("code", ""), d.get("field", ""), d.get("message", ""), d.get("params") or {})
                     for d in exc.details]
-        texts = [reason_text(r) for r in refusals] or [exc.message]
+        texts = [reason_text(r) for r in refusals] or [error_text(exc, person_name)]
         flash(_("The token was not moved: %(reasons)s", reasons=" ".join(texts)), "error")
         return back
     except EngineError as exc:
-        flash(_("The token was not moved: %(reasons)s", reasons=exc.message), "error")
+        flash(_("The token was not moved: %(reasons)s", reasons=error_text(exc, person_name)), "error")
         return back
     flash(_("The token moved from “%(source)s” to “%(target)s”.", source=names.get(frm, frm),
                 target=names.get(to, to)), "success")
