@@ -9,13 +9,15 @@ the data itself holds in both languages (process titles, unit names), never for 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, force_locale, format_date, format_datetime
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGS = ("zh_CN", "en")
@@ -96,6 +98,25 @@ def speaking(lang: str | None) -> Iterator[None]:
         yield
 
 
+def js_messages(texts: Mapping[str, object]) -> Markup:
+    """Catalogue texts for a page's JavaScript: a JSON object, safe inside ``<script>``.
+
+    Keep the message ids in Python with ``lazy_gettext`` (so ``make i18n-extract`` finds them) and
+    hand the dict to the template; each is put into words in the request's language::
+
+        EDITOR_TEXTS = {"deploy": lazy_gettext("Deploy"), "saved": lazy_gettext("Saved.")}
+        <script id="texts" type="application/json">{{ js_messages(texts) }}</script>
+        const TEXTS = JSON.parse(document.getElementById("texts").textContent);
+
+    Args:
+        texts: Keys the script uses, mapped to (lazy) catalogue texts.
+
+    Returns:
+        ``{"deploy": "发布", ...}`` as markup.
+    """
+    return htmlsafe_json_dumps({key: str(text) for key, text in texts.items()})
+
+
 def init_app(app: Flask, user_locale: Callable[[], str | None],
              remember_locale: Callable[[str], None]) -> None:
     """Attach Flask-Babel, the language of each request and the template helpers.
@@ -115,3 +136,4 @@ def init_app(app: Flask, user_locale: Callable[[], str | None],
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["ui_lang"] = ui_lang
     app.jinja_env.globals["pick"] = pick
+    app.jinja_env.globals["js_messages"] = js_messages
