@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from engine.people.identity import require_supervisor
 from webui.api import api, json_body, optional_str
@@ -31,7 +32,8 @@ MOVED = {200: ("the case after the move", {"type": "object", "required": ["id", 
 def _query_id(name: str) -> str | None:
     value = (request.args.get(name) or "").strip()
     if len(value) > MAX_ID:
-        raise ApiError(400, f"'{name}' is at most {MAX_ID} characters", [{"field": name, "message": "too long"}])
+        text = _("Enter at most %(limit)s characters", limit=MAX_ID)
+        raise ApiError(400, f"{name}: {text}", [{"field": name, "message": text}])
     return value or None
 
 
@@ -54,9 +56,9 @@ def move_instance(instance_id: str):
     body = json_body()
     values = {"from": optional_str(body, "from", MAX_ID), "to": optional_str(body, "to", MAX_ID),
               "reason": optional_str(body, "reason", MAX_REASON)}
-    missing = [{"field": k, "message": "required"} for k, v in values.items() if not (v or "").strip()]
+    missing = [{"field": k, "message": _("This field is required")} for k, v in values.items() if not (v or "").strip()]
     if missing:
-        raise ApiError(422, "a move needs from, to and a reason", missing)
+        raise ApiError(422, _("A move needs the current step, the target step and a reason."), missing)
     instance = engine().move(instance_id, actor, values["from"].strip(), values["to"].strip(), values["reason"])
     with reading() as uow:
         active = uow.tasks.active_for(instance.id)
