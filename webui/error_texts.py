@@ -54,6 +54,19 @@ TEXTS = {
     "migration_unsafe": _l("%(detail)s"),
     "move_refused": _l("The token cannot be moved"),
     "move_incomplete": _l("A move needs the current step, the target step and a reason."),
+    "case_ended": _l("The case has ended (%(status)s)."),
+    "case_suspended": _l("The case is suspended: resume it first."),
+    "from_missing": _l("Choose the step to move the token from."),
+    "to_missing": _l("Choose the step to move the token to."),
+    "from_not_active": _l("No token is at “%(element)s” now."),
+    "from_repeats": _l("“%(element)s” repeats (multi-instance or loop, or inside one): its tokens cannot be moved."),
+    "from_ambiguous": _l("Several tokens are at “%(element)s”."),
+    "incident_elsewhere": _l("The case has an open incident at “%(element)s”: retry it, or move the token from "
+                             "that step."),
+    "to_other_scope": _l("“%(element)s” is in another process or subprocess: a token moves within its own "
+                         "process (to leave a subprocess, move from its call activity)."),
+    "to_unknown": _l("The process has no element “%(element)s”."),
+    "to_kind": _l("“%(element)s” is a %(kind)s: move the token to a task or an activity."),
     # messages between cases
     "no_case_waits": _l("No case is waiting for message “%(name)s” with these correlation values."),
     "message_uncorrelated": _l("The payload of message “%(name)s” does not give its correlation values "
@@ -151,6 +164,10 @@ def _word(key: str, value: Any, name_of: NameOf) -> Any:
         from webui.present import status_label
 
         return status_label(value)
+    if key == "kind" and isinstance(value, str):
+        from webui.element_names import type_label
+
+        return type_label(value)
     if key == "types" and isinstance(value, list):
         return gettext(" or ").join(str(TYPE_NAMES.get(t, t)) for t in value)
     return value

@@ -8,7 +8,9 @@ from engine.people.identity import require_supervisor
 from webui.api import api, json_body, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import task_json
+from webui.error_texts import describe
 from webui.errors import ApiError
+from webui.present import person_name
 from webui.security import current_actor, engine, reading
 
 MAX_ID = 200
@@ -43,8 +45,10 @@ def _query_id(name: str) -> str | None:
 def preview_move(instance_id: str):
     actor = current_actor()
     require_supervisor(actor)
-    preview = engine().move_preview(instance_id, actor, _query_id("from"), _query_id("to"))
-    return jsonify(preview.as_dict())
+    preview = engine().move_preview(instance_id, actor, _query_id("from"), _query_id("to")).as_dict()
+    for reason in preview["reasons"]:
+        reason["message"] = describe(reason["code"], reason["params"], person_name)
+    return jsonify(preview)
 
 
 @api.route("/instances/<instance_id>/move", "POST", summary="Move a case's token from an active step to another "
