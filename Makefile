@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 FAO := $(VENV)/bin/fao
 NPM_DIR := webui/assets
 
-.PHONY: run test test-fast models bench bench-more setup setup-test assets system-deps db clean
+.PHONY: run test test-fast models bench bench-more setup setup-test assets system-deps db clean translations i18n-extract
 
 $(VENV)/.stamp-install: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,7 +34,23 @@ system-deps:
 		else echo "please install fonts-wqy-microhei, chromium and postgresql (apt-get)"; fi; \
 	fi
 
-setup: $(VENV)/.stamp-install assets system-deps
+# The .mo catalogues are built here (never at app start) from the .po files kept in git.
+TRANSLATIONS := webui/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.stamp-install
+	$(VENV)/bin/pybabel -q compile -d $(TRANSLATIONS) -l $*
+
+translations: $(MO_FILES)
+
+# For developers: new message ids from the code and templates into every catalogue.
+i18n-extract: $(VENV)/.stamp-install
+	$(VENV)/bin/pybabel -q extract -F webui/babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete
+	rm $(TRANSLATIONS)/messages.pot
+
+setup: $(VENV)/.stamp-install assets system-deps translations
 
 setup-test: setup $(VENV)/.stamp-test
 

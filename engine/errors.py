@@ -5,14 +5,44 @@ from dataclasses import dataclass, field
 
 
 class EngineError(Exception):
-    """Base of every error an engine service raises on purpose."""
+    """Base of every error an engine service raises on purpose.
+
+    The engine never words a sentence for people: an error carries a ``reason`` (a message code
+    such as ``task_claimed_by``) and its ``params`` (``holder="clerk_li"``); the web layer and the
+    CLI put it into words from the translation catalogue. ``code`` is the API's error code.
+
+    Args:
+        reason: The message code.
+        details: Located problems, each ``{"field": ..., "reason": ..., "params": {...}}``.
+        code: The API's error code when it is more precise than the class's (``task_claimed``).
+        **params: The values the message names.
+    """
 
     code = "engine_error"
 
-    def __init__(self, message: str, details: list[dict] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str, details: list[dict] | None = None, *, code: str | None = None,
+                 **params: object) -> None:
+        super().__init__(reason)
+        if code is not None:
+            self.code = code
+        self.reason = reason
+        self.params = params
         self.details = details or []
+
+    def __str__(self) -> str:
+        if not self.params:
+            return self.reason
+        return self.reason + " " + ", ".join(f"{k}={v}" for k, v in self.params.items())
+
+    @property
+    def message(self) -> str:
+        """The reason and its parameters on one line (for logs, not for people)."""
+        return str(self)
+
+
+def problem(field: str, reason: str, **params: object) -> dict:
+    """One located problem of a :class:`ValidationFailed` or refusal: a field and a message code."""
+    return {"field": field, "reason": reason, "params": params}
 
 
 class NotFound(EngineError):
@@ -28,14 +58,27 @@ class Conflict(EngineError):
 
     code = "conflict"
 
-    def __init__(self, message: str, details: list[dict] | None = None, code: str | None = None) -> None:
-        super().__init__(message, details)
-        if code:
-            self.code = code
+
+class NoManualStart(Conflict):
+    """Every start event of the process is a timer, message or signal start."""
+
+    code = "no_manual_start"
+
+
+class MigrationRefused(Conflict):
+    """A case cannot move to another version; ``details`` say why."""
+
+    code = "migration_refused"
+
+
+class MoveRefused(Conflict):
+    """A token cannot be moved; ``details`` say why."""
+
+    code = "move_refused"
 
 
 class ValidationFailed(EngineError):
-    """Form data does not match its schema. ``details``: ``[{"field": "a.0.b", "message": ...}]``."""
+    """Form data does not match its schema. ``details``: :func:`problem` entries."""
 
     code = "validation_failed"
 

@@ -61,7 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     health.init_app(app)  # /healthz, /readyz
     logging_setup.init_app(app)  # case_id in the log context of a request
 
-    i18n.init_app(app)
+    i18n.init_app(app, security.current_user_locale, security.remember_locale)
     present.register(app)
     security.init_app(app)
     errors.init_app(app)

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from engine.errors import DeployRefused, EngineError, ValidationFailed
+from engine.errors import DeployRefused, EngineError
 from webui.config import load_settings
 
 SHUTDOWN_GRACE_S = 30  # SIGTERM: requests already begun get this long to finish (as gunicorn's graceful_timeout)
@@ -48,15 +48,26 @@ def _json_arg(value: str | None, name: str) -> dict:
     return data
 
 
+def _person_name(username: str) -> str:
+    with _engine().uow() as uow:
+        user = uow.users.by_username(username)
+    return (user.display_name if user is not None else "") or username
+
+
 def _report(exc: Exception) -> None:
+    """Bad input: one line per problem on stderr, in ``FAO_DEFAULT_LOCALE``'s language; exit 2."""
+    from webui.error_texts import detail_texts, error_text
+    from webui.i18n import speaking
+
     if isinstance(exc, BadUsage):
         _fail(list(exc.lines))
     if isinstance(exc, DeployRefused):
         _fail([str(p) for p in exc.problems])
-    if isinstance(exc, ValidationFailed):
-        _fail([f"{d.get('field') or '(data)'}: {d.get('message')}" for d in exc.details] or [exc.message])
     if isinstance(exc, EngineError):
-        _fail([f"{exc.code}: {exc.message}"])
+        with speaking(load_settings().default_locale):
+            problems = [f"{d.get('field') or '(data)'}: {d.get('message')}"
+                        for d in detail_texts(exc.details, _person_name) if "field" in d]
+            _fail(problems or [f"{exc.code}: {error_text(exc, _person_name)}"])
     raise exc
 
 

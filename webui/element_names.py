@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Mapping
 
+from flask_babel import gettext as _
 from lxml import etree
 
 from store import queries, web_queries
@@ -52,3 +53,18 @@ def waiting_events(session: Any, instance: Any) -> list[dict]:
         return []
     names = names_of(session, instance.process_key, instance.version)
     return [dict(w, name=name_or_id(names, w.get("bpmn_id"))) for w in waiting]
+
+
+def type_label(type_name: str) -> str:
+    """A BPMN element type for people."""
+    return {
+        "UserTask": _("user task"), "ManualTask": _("manual task"), "NoneTask": _("task"),
+        "ScriptTask": _("script task"), "ServiceTask": _("service task"),
+        "BusinessRuleTask": _("decision task"), "CallActivity": _("call activity"),
+        "SubWorkflowTask": _("subprocess"), "TransactionSubprocess": _("subprocess"),
+        "ParallelMultiInstanceTask": _("multi-instance activity"),
+        "SequentialMultiInstanceTask": _("multi-instance activity"), "StandardLoopTask": _("loop activity"),
+        "SendTask": _("send task"), "ReceiveTask": _("receive task"),
+        "IntermediateCatchEvent": _("intermediate event"), "IntermediateThrowEvent": _("intermediate event"),
+        "StartEvent": _("start event"), "EndEvent": _("end event"), "BoundaryEvent": _("boundary event"),
+    }.get(type_name, type_name)

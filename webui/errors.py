@@ -18,6 +18,8 @@ from engine.errors import (
     NotFound,
     ValidationFailed,
 )
+from webui.error_texts import detail_texts, error_text
+from webui.present import person_name
 
 HTTP_CODES = {
     400: "bad_request",
@@ -74,7 +76,7 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-def _page(status: int, message: str):
+def _status_title(status: int) -> str:
     titles = {
         400: _("Bad request"),
         401: _("Please sign in"),
@@ -85,8 +87,13 @@ def _page(status: int, message: str):
         413: _("Too large"),
         415: _("Unsupported file type"),
         422: _("Invalid input"),
+        429: _("Too many requests"),
     }
-    return render_template("errors/error.html", status=status, title=titles.get(status, _("Error")),
+    return titles.get(status, _("Error"))
+
+
+def _page(status: int, message: str):
+    return render_template("errors/error.html", status=status, title=_status_title(status),
                            message=message), status
 
 
@@ -103,8 +110,8 @@ def init_app(app: Flask) -> None:
         status = status_of(exc)
         if _is_api():
             code = exc.code if status != 413 else "too_large"
-            return error_json(status, code, exc.message, exc.details)
-        return _page(status, exc.message)
+            return error_json(status, code, error_text(exc, person_name), detail_texts(exc.details, person_name))
+        return _page(status, error_text(exc, person_name))
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
@@ -113,26 +120,27 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
         if _is_api():
-            return error_json(400, "csrf_failed", exc.description)
+            return error_json(400, "csrf_failed", _("The CSRF check failed: send the page's X-CSRFToken header."))
         return _page(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         status = exc.code or 500
+        messages = {
+            403: _("Your account does not have the role or group this page needs."),
+            404: _("There is nothing at this address."),
+            413: _("The upload is too large (at most 20 MB)."),
+        }
         if _is_api():
-            response = error_json(status, HTTP_CODES.get(status, "error"), exc.description or exc.name)
+            message = messages.get(status) or _status_title(status)
+            response = error_json(status, HTTP_CODES.get(status, "error"), message)
             valid = getattr(exc, "valid_methods", None)
             if status == 405 and valid:
                 response.headers["Allow"] = ", ".join(valid)
             return response
         if status >= 500:
             return _page(status, _("Something went wrong on our side."))
-        messages = {
-            403: _("Your account does not have the role or group this page needs."),
-            404: _("There is nothing at this address."),
-            413: _("The upload is too large (at most 20 MB)."),
-        }
-        return _page(status, messages.get(status, exc.description or ""))
+        return _page(status, messages.get(status, ""))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -141,7 +149,7 @@ def init_app(app: Flask) -> None:
         if is_database_unavailable(exc):
             app.logger.warning("database unavailable: %s", exc.__class__.__name__)
             if _is_api():
-                response = error_json(503, "unavailable", "the database is not reachable; try again shortly")
+                response = error_json(503, "unavailable", _("The service is briefly unavailable. Please try again in a moment."))
             else:
                 response = _page(503, _("The service is briefly unavailable. Please try again in a moment."))
             response = current_app.make_response(response)
@@ -149,5 +157,5 @@ def init_app(app: Flask) -> None:
             return response
         app.logger.exception("unexpected error")
         if _is_api():
-            return error_json(500, "internal_error", "unexpected error; it has been logged")
+            return error_json(500, "internal_error", _("Something went wrong on our side."))
         return _page(500, _("Something went wrong on our side."))

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 ATTACHMENT_WIDGETS = ("attachment", "file", "files")
 
 
@@ -142,7 +144,7 @@ def _field(name: str, schema: dict, ui: dict, value: Any, errors: dict[str, str]
     if kind in ("select", "radio", "multi"):
         view.options = options_of(schema, ui, lang)
     elif kind == "boolean_radio":
-        view.options = [(True, "是" if lang != "en" else "Yes"), (False, "否" if lang != "en" else "No")]
+        view.options = [(True, _("Yes")), (False, _("No"))]
     elif kind == "object":
         view.children = build_fields(schema, ui, value, errors, lang, f"{path}.", readonly)
     elif kind == "array":

@@ -2,44 +2,27 @@
 
 The UI language is ``zh_CN`` or ``en`` (what users choose and ``User.locale`` stores); Babel's
 catalogue for Chinese lives in ``translations/zh_Hans_CN`` (a ``zh_CN`` folder is never loaded).
-Catalogues are compiled from ``.po`` to ``.mo`` at start when the ``.mo`` is missing or older.
+Every text a person reads comes from these catalogues (``gettext``/``lazy_gettext`` in Python,
+``_()`` in templates); ``make translations`` compiles them (``pybabel compile``), ``make
+i18n-extract`` extracts new message ids into them. :func:`pick` only chooses between values that
+the data itself holds in both languages (process titles, unit names), never for the UI's own text.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g, request, session
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel, force_locale, format_date, format_datetime
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGS = ("zh_CN", "en")
 BABEL_LOCALE = {"zh_CN": "zh_Hans_CN", "en": "en"}
-
-
-def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
-    """Compile every ``messages.po`` whose ``.mo`` is missing or older.
-
-    Args:
-        directory: the translations folder.
-
-    Returns:
-        The ``.mo`` files written.
-    """
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    written = []
-    for po in directory.glob("*/LC_MESSAGES/messages.po"):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with po.open("rb") as f:
-            catalog = read_po(f)
-        with mo.open("wb") as f:
-            write_mo(f, catalog)
-        written.append(mo)
-    return written
+USER_LOCALE, REMEMBER_LOCALE = "fao_user_locale", "fao_remember_locale"
 
 
 def normalise(lang: str | None) -> str | None:
@@ -60,9 +43,7 @@ def ui_lang() -> str:
         return g.fao_lang
     lang = normalise(request.args.get("lang")) if request else None
     if lang is None:
-        from webui.security import current_user_locale
-
-        lang = normalise(current_user_locale())
+        lang = normalise(current_app.extensions[USER_LOCALE]())
     if lang is None and request:
         lang = normalise(session.get("lang"))
     lang = lang or normalise(current_app.config.get("FAO_DEFAULT_LOCALE")) or "zh_CN"
@@ -80,9 +61,7 @@ def _remember_choice() -> None:
     if lang is None:
         return
     session["lang"] = lang
-    from webui.security import remember_locale
-
-    remember_locale(lang)
+    current_app.extensions[REMEMBER_LOCALE](lang)
 
 
 def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
@@ -99,23 +78,62 @@ def local_date(value) -> str:
 
 
 def pick(zh: str | None, en: str | None) -> str:
-    """The text for the UI language, falling back to the other one."""
+    """Of a value the data holds in both languages, the one for the UI language (else the other)."""
     if ui_lang() == "en":
         return en or zh or ""
     return zh or en or ""
 
 
-def init_app(app: Flask) -> None:
+@contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Words from the catalogues outside a request (the CLI): an app context in ``lang``.
+
+    Args:
+        lang: A UI language (``zh_CN``, ``en``); anything else speaks Chinese.
+    """
+    app = Flask("fao_words")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    Babel(app)
+    with app.app_context(), force_locale(BABEL_LOCALE[normalise(lang) or "zh_CN"]):
+        yield
+
+
+def js_messages(texts: Mapping[str, object]) -> Markup:
+    """Catalogue texts for a page's JavaScript: a JSON object, safe inside ``<script>``.
+
+    Keep the message ids in Python with ``lazy_gettext`` (so ``make i18n-extract`` finds them) and
+    hand the dict to the template; each is put into words in the request's language::
+
+        EDITOR_TEXTS = {"deploy": lazy_gettext("Deploy"), "saved": lazy_gettext("Saved.")}
+        <script id="texts" type="application/json">{{ js_messages(texts) }}</script>
+        const TEXTS = JSON.parse(document.getElementById("texts").textContent);
+
+    Args:
+        texts: Keys the script uses, mapped to (lazy) catalogue texts.
+
+    Returns:
+        ``{"deploy": "发布", ...}`` as markup.
+    """
+    return htmlsafe_json_dumps({key: str(text) for key, text in texts.items()})
+
+
+def init_app(app: Flask, user_locale: Callable[[], str | None],
+             remember_locale: Callable[[str], None]) -> None:
+    """Attach Flask-Babel, the language of each request and the template helpers.
+
+    Args:
+        app: The application.
+        user_locale: The language the signed-in user chose, if any.
+        remember_locale: Stores a language the signed-in user chose.
+    """
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("FAO_TIMEZONE", "Asia/Shanghai"))
-    try:
-        compile_catalogues()
-    except OSError:  # a read-only install ships its .mo files
-        app.logger.warning("could not compile the translation catalogues")
+    app.extensions[USER_LOCALE], app.extensions[REMEMBER_LOCALE] = user_locale, remember_locale
     Babel(app, locale_selector=_locale_selector)
     app.before_request(_remember_choice)
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["ui_lang"] = ui_lang
     app.jinja_env.globals["pick"] = pick
+    app.jinja_env.globals["js_messages"] = js_messages

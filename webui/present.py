@@ -91,6 +91,15 @@ def due_info(due_at: datetime | None, now: datetime, calendar) -> Due:
     return Due(due_at, due_at < now, days, hours)
 
 
+def person_name(username: str) -> str:
+    """The name people see for a login: the user's display name (the login when none is set)."""
+    from webui.security import reading
+
+    with reading() as uow:
+        user = uow.users.by_username(username)
+    return (user.display_name if user is not None else "") or username
+
+
 def status_label(status: str) -> str:
     from flask_babel import gettext as _
 

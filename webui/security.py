@@ -20,6 +20,7 @@ from engine.people import account_commands as account_services
 from engine.people.identity import Actor
 from engine.workflow_engine import WorkflowEngine
 from store.uow import UnitOfWork
+from webui.i18n import ui_lang
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -127,8 +128,6 @@ def current_actor() -> Actor:
     user = g.get("fao_api_user") or (current_user if current_user.is_authenticated else None)
     if user is None:
         abort(401)
-    from webui.i18n import ui_lang
-
     g.fao_actor = user.actor_in(ui_lang())
     return g.fao_actor
 

@@ -10,7 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.attachments import referenced_ids
 from engine.commands.case_command import Command, Outcome
 from engine.commands.message_catch import catch_message
-from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.errors import Conflict, Forbidden, NoManualStart, NotFound, ValidationFailed, problem
 from engine.forms.validation import validate_form
 from engine.people.identity import SYSTEM, Actor, may_start, require_supervisor
 from engine.service_tasks.context import CommandServiceContext
@@ -23,15 +23,15 @@ if TYPE_CHECKING:
 MAX_DATA_BYTES = 2 * 1024 * 1024
 
 
-def check_form(schema: dict | None, data: dict, locale: str) -> None:
+def check_form(schema: dict | None, data: dict) -> None:
     """Raise ValidationFailed with field errors when data breaks the schema."""
     if not isinstance(data, dict):
-        raise ValidationFailed("data must be a JSON object", [{"field": "", "message": "data must be a JSON object"}])
+        raise ValidationFailed("data_not_object", [problem("", "data_not_object")])
     if schema is None:
         return
-    errors = validate_form(schema, data, locale)
+    errors = validate_form(schema, data)
     if errors:
-        raise ValidationFailed("the form has errors", errors)
+        raise ValidationFailed("form_invalid", errors)
 
 
 def start_instance(engine: "CommandRunner", key: str, actor: Actor, data: dict, business_key: str | None,
@@ -65,14 +65,14 @@ def start_command(engine: "CommandRunner", uow, key: str, actor: Actor, data: di
     """Start a case inside the caller's unit of work (the caller commits); returns the saved command."""
     version_id = uow.processes.latest_id(key)  # one small query; the version itself is cached
     if version_id is None:
-        raise NotFound(f"no process '{key}'")
+        raise NotFound("process_not_found", key=key)
     version = engine.version(uow, version_id)
     if check:
         if message is None and not version.manual_start:
-            raise Conflict(f"process '{key}' starts only by a timer, message or signal", code="no_manual_start")
+            raise NoManualStart("no_manual_start", key=key)
         if not may_start(actor, engine.start_policy(key), version.start_lane):
-            raise Forbidden(f"you may not start '{key}'")
-        check_form(version.forms.get(version.start_form) if version.start_form else None, data, actor.locale)
+            raise Forbidden("start_not_allowed", key=key)
+        check_form(version.forms.get(version.start_form) if version.start_form else None, data)
     now = engine.clock.now()
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)
     workflow = BpmnWorkflow(spec, subs)
@@ -111,7 +111,7 @@ def suspend(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status not in ("active", "error"):
-            raise Conflict(f"a {cmd.instance.status} case cannot be suspended")
+            raise Conflict("case_cannot_suspend", status=cmd.instance.status)
         cmd.instance.status = "suspended"
         cmd.audit("suspended", reason=reason)
     return cmd.instance
@@ -121,7 +121,7 @@ def resume(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str 
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status != "suspended":
-            raise Conflict(f"a {cmd.instance.status} case cannot be resumed")
+            raise Conflict("case_cannot_resume", status=cmd.instance.status)
         cmd.instance.status = "active"
         cmd.audit("resumed", reason=reason)
         engine.advance(cmd)  # timers that fell due meanwhile are picked up by the next poll
@@ -132,7 +132,7 @@ def terminate(engine: "CommandRunner", instance_id: str, actor: Actor, reason: s
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status in ("completed", "terminated"):
-            raise Conflict(f"a {cmd.instance.status} case cannot be terminated")
+            raise Conflict("case_cannot_terminate", status=cmd.instance.status)
         cmd.workflow.cancel()
         cmd.instance.status = "terminated"
         for incident in cmd.uow.incidents.open_for(instance_id):
@@ -147,14 +147,14 @@ def retry_incident(engine: "CommandRunner", incident_id: int, actor: Actor, data
     with engine.uow(read_only=True) as uow:
         incident = uow.incidents.get(incident_id)
         if incident is None:
-            raise NotFound(f"no incident {incident_id}")
+            raise NotFound("incident_not_found", incident=incident_id)
         instance_id = incident.instance_id
     with engine.command(instance_id, actor) as cmd:
         incident = cmd.uow.incidents.get(incident_id)
         if incident.resolved_at is not None:
-            raise Conflict("this incident is already resolved")
+            raise Conflict("incident_resolved")
         if cmd.instance.status == "suspended":
-            raise Conflict("resume the case before retrying")
+            raise Conflict("resume_before_retry")
         if incident.task_id:
             task = cmd.workflow.get_task_from_id(UUID(incident.task_id))
             if data:

@@ -11,7 +11,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import ValidationFailed
+from engine.errors import ValidationFailed, problem
 from engine.sandbox.guards import ScriptError
 from engine.state.stepping import failure_from
 
@@ -60,6 +60,5 @@ def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -
 
 def _uncorrelated(name: str, definition, exc: BaseException) -> ValidationFailed:
     expressions = ", ".join(f"'{p.retrieval_expression}'" for p in getattr(definition, "correlation_properties", None) or [])
-    message = (f"the payload of message '{name}' does not give its correlation properties "
-               f"(retrieval expression {expressions or '?'} failed: {exc.__class__.__name__}: {exc})")
-    return ValidationFailed(message, [{"field": "payload", "message": message}])
+    params = {"name": name, "expressions": expressions or "?", "error": f"{exc.__class__.__name__}: {exc}"}
+    return ValidationFailed("message_uncorrelated", [problem("payload", "message_uncorrelated", **params)], **params)

@@ -45,5 +45,5 @@ def deliver_message(engine: "CommandRunner", actor: Actor, name: str, correlatio
         instance = start_instance(engine, key, actor, dict(payload), None, message=(name, payload), check=False)
         delivered.append(instance.id)
     if not delivered:
-        raise NotFound(f"no case waits for message '{name}' with this correlation")
+        raise NotFound("no_case_waits", name=name)
     return delivered

@@ -31,7 +31,7 @@ from store.models import Incident, Instance
 from store.uow import UnitOfWork
 
 StartPolicy = Callable[[str], "frozenset[str] | None"]
-STALE_CONFLICT = "the case was changed by someone else; try again"
+STALE_CONFLICT = "case_changed"
 
 
 
@@ -104,7 +104,7 @@ class CommandRunner:
         if hit is None:
             hit = uow.processes.detached(version_id)
             if hit is None:
-                raise NotFound(f"no process version {version_id}")
+                raise NotFound("version_id_not_found", version_id=version_id)
             if len(self._versions) > 512:
                 self._versions.clear()
             self._versions[version_id] = hit
@@ -144,16 +144,16 @@ class CommandRunner:
             if claim is not None:
                 instance_id = claim(uow)
                 if instance_id is None:
-                    raise NotFound("nothing to claim")
+                    raise NotFound("nothing_to_claim")
             rows = None
             if task_id is not None:
                 instance, rows = uow.instances.lock_with_rows_by_task(task_id)
                 if instance is None:
-                    raise NotFound(f"no task '{task_id}'")
+                    raise NotFound("task_not_found", task=task_id)
             else:
                 instance = uow.instances.get_for_update(instance_id, skip_locked=skip_locked)
                 if instance is None:
-                    raise NotFound(f"no case '{instance_id}'")
+                    raise NotFound("case_not_found", case=instance_id)
             cmd = self.load(uow, instance, actor, self.clock.now(), reuse=True)
             if rows is not None:
                 cmd.task_rows = {r.id: r for r in rows}

@@ -57,7 +57,7 @@ def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, r
         row = cmd.task_rows[task_id]
         lifecycle.check(lifecycle.ASSIGN, actor, row)
         if cmd.uow.users.by_username(username) is None:
-            raise NotFound(f"unknown user '{username}'")
+            raise NotFound("unknown_user", user=username)
         lifecycle.fire(cmd, row, lifecycle.ASSIGN, username, to=username, reason=reason)
     return row
 
@@ -75,13 +75,13 @@ def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data
         row = cmd.task_rows[task_id]  # the command read the case's active task rows with its lock
         lifecycle.check(lifecycle.COMPLETE, actor, row)
         if cmd.instance.status != "active":
-            raise Conflict(f"the case is {cmd.instance.status}", code="case_not_active")
+            raise Conflict("case_not_active", code="case_not_active", status=cmd.instance.status)
         version = engine.version(cmd.uow, cmd.instance.process_version_id)
         task = cmd.workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
-            raise Conflict("the task is no longer open", code="task_not_ready")
+            raise Conflict("task_no_longer_open", code="task_not_ready")
         schema = version.forms.get(row.form_file) if row.form_file else None
-        check_form(with_task_data_options(schema, task.data), data, actor.locale)
+        check_form(with_task_data_options(schema, task.data), data)
         task.data.update(data)
         cmd.attachment_ids.extend(referenced_ids(data))
         lifecycle.fire(cmd, row, lifecycle.COMPLETE, **{k: data[k] for k in AUDITED_FIELDS if k in data},
@@ -101,8 +101,8 @@ def save_draft(engine: "CommandRunner", task_id: str, actor: Actor, data: dict) 
     with engine.uow() as uow:
         row = uow.tasks.get(task_id)
         if row is None:
-            raise NotFound(f"no task '{task_id}'")
+            raise NotFound("task_not_found", task=task_id)
         if not may_work_task(actor, row):
-            raise Forbidden("you may not work on this task")
+            raise Forbidden("task_not_yours")
         uow.misc.save_draft(task_id, actor.username, data, engine.clock.now())
         uow.commit()

@@ -48,7 +48,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import (
 )
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.errors import MoveRefused, NotFound, ValidationFailed, problem
 from engine.people.identity import Actor, require_supervisor
 from engine.state.activities import load_readonly
 
@@ -78,15 +78,14 @@ class Element:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a move cannot be done: a stable ``code``, the request ``field`` it is about, an English text."""
+    """Why a move cannot be done: a message ``code``, the request ``field`` it is about, its parameters."""
 
     code: str
     field: str
-    message: str
     params: dict[str, str] = field(default_factory=dict)
 
     def as_detail(self) -> dict[str, Any]:
-        return {"field": self.field, "message": self.message, "code": self.code, "params": dict(self.params)}
+        return {"field": self.field, "code": self.code, "params": dict(self.params)}
 
 
 @dataclass
@@ -182,25 +181,16 @@ def _active_tasks(workflow) -> list:
     return out
 
 
-def _target_kind(spec) -> str | None:
-    """Why ``spec`` cannot be a target (a short noun phrase), or None when it can."""
-    if isinstance(spec, StartEvent):
-        return "a start event"
-    if isinstance(spec, EndEvent):
-        return "an end event"
-    if isinstance(spec, BoundaryEvent):
-        return "a boundary event (it follows the task it is attached to)"
-    if isinstance(spec, _GATEWAYS):
-        return "a gateway"
-    if isinstance(spec, EventSubprocess):
-        return "an event subprocess"
-    return None
+def _may_be_target(spec) -> bool:
+    """A token may start before a task or activity; not before a start or end event, a boundary event
+    (it follows the task it is attached to), a gateway or an event subprocess."""
+    return not isinstance(spec, (StartEvent, EndEvent, BoundaryEvent, *_GATEWAYS, EventSubprocess))
 
 
 def _targets_of(scope_spec, process_key: str) -> list[Element]:
     repeated = _repeated_specs(scope_spec)
     return [_element(ts, process_key) for name, ts in scope_spec.task_specs.items()
-            if getattr(ts, "bpmn_id", None) and name not in repeated and _target_kind(ts) is None]
+            if getattr(ts, "bpmn_id", None) and name not in repeated and _may_be_target(ts)]
 
 
 def _find_target_spec(scope_spec, bpmn_id: str):
@@ -255,8 +245,8 @@ def _cancelled_by(token, top, top_key: str) -> tuple[list[Element], set[int]]:
 
 # --- planning -----------------------------------------------------------------------------------
 
-def _refuse(preview: MovePreview, code: str, fld: str, message: str, **params: str) -> None:
-    preview.reasons.append(Refusal(code, fld, message, {k: str(v) for k, v in params.items()}))
+def _refuse(preview: MovePreview, code: str, fld: str, **params: str) -> None:
+    preview.reasons.append(Refusal(code, fld, {k: str(v) for k, v in params.items()}))
 
 
 def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id: str | None,
@@ -274,27 +264,25 @@ def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id
     plan = _Plan(preview)
 
     if instance.status in ("completed", "terminated"):
-        _refuse(preview, "case_ended", "", f"the case is {instance.status}", status=instance.status)
+        _refuse(preview, "case_ended", "", status=instance.status)
     elif instance.status == "suspended":
-        _refuse(preview, "case_suspended", "", "the case is suspended: resume it first")
+        _refuse(preview, "case_suspended", "")
     if not from_bpmn_id:
-        _refuse(preview, "from_missing", "from", "choose the step to move the token from")
+        _refuse(preview, "from_missing", "from")
     if not to_bpmn_id:
-        _refuse(preview, "to_missing", "to", "choose the step to move the token to")
+        _refuse(preview, "to_missing", "to")
     if not from_bpmn_id:
         return plan
 
     matches = [t for t in active if t.task_spec.bpmn_id == from_bpmn_id]
     if not matches:
-        _refuse(preview, "from_not_active", "from", f"no token is at '{from_bpmn_id}' now", element=from_bpmn_id)
+        _refuse(preview, "from_not_active", "from", element=from_bpmn_id)
         return plan
     if any(_in_repetition(t, workflow) for t in matches):
-        _refuse(preview, "from_repeats", "from",
-                f"'{from_bpmn_id}' repeats (a multi-instance or loop activity, or inside one): "
-                "its tokens cannot be moved", element=from_bpmn_id)
+        _refuse(preview, "from_repeats", "from", element=from_bpmn_id)
         return plan
     if len(matches) > 1:
-        _refuse(preview, "from_ambiguous", "from", f"several tokens are at '{from_bpmn_id}'", element=from_bpmn_id)
+        _refuse(preview, "from_ambiguous", "from", element=from_bpmn_id)
         return plan
     source = matches[0]
     scope = source.workflow
@@ -311,10 +299,7 @@ def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id
     source_id = str(source.id)
     elsewhere = [i for i in open_incidents if i.task_id != source_id]
     if elsewhere:
-        where = elsewhere[0].bpmn_id or "the case"
-        _refuse(preview, "incident_elsewhere", "from",
-                f"the case has an open incident at {where}: retry it, or move from that step",
-                element=where)
+        _refuse(preview, "incident_elsewhere", "from", element=elsewhere[0].bpmn_id or "")
 
     if not to_bpmn_id:
         return plan
@@ -323,18 +308,13 @@ def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id
         others = [s for s in [workflow.spec, *workflow.subprocess_specs.values()]
                   if s is not None and s is not scope.spec and _find_target_spec(s, to_bpmn_id) is not None]
         if others:
-            _refuse(preview, "to_other_scope", "to",
-                    f"'{to_bpmn_id}' is in another process or subprocess than '{from_bpmn_id}'; "
-                    "a token moves within its own process (to leave a subprocess, move from its call activity)",
-                    element=to_bpmn_id)
+            _refuse(preview, "to_other_scope", "to", element=to_bpmn_id)
         else:
-            _refuse(preview, "to_unknown", "to", f"the process has no element '{to_bpmn_id}'", element=to_bpmn_id)
+            _refuse(preview, "to_unknown", "to", element=to_bpmn_id)
         return plan
     preview.target = _element(spec, scope_key)
-    kind = _target_kind(spec)
-    if kind is not None:
-        _refuse(preview, "to_kind", "to", f"'{to_bpmn_id}' is {kind}: move to a task or an activity",
-                element=to_bpmn_id, kind=type(spec).__name__)
+    if not _may_be_target(spec):
+        _refuse(preview, "to_kind", "to", element=to_bpmn_id, kind=type(spec).__name__)
         return plan
     plan.entry = _entry_of(spec)
     return plan
@@ -369,7 +349,7 @@ def move_preview(runner: "CommandRunner", instance_id: str, actor: Actor, from_b
     with runner.uow() as uow:
         instance = uow.instances.get(instance_id) if len(instance_id) <= 64 else None
         if instance is None:
-            raise NotFound(f"no case '{instance_id}'")
+            raise NotFound("case_not_found", case=instance_id)
         workflow = load_readonly(runner, uow, instance)
         return plan_move(workflow, instance, list(uow.incidents.open_for(instance_id)),
                          from_bpmn_id, to_bpmn_id).preview
@@ -387,20 +367,18 @@ def move_token(runner: "CommandRunner", instance_id: str, actor: Actor, from_bpm
     """
     require_supervisor(actor)
     reason = (reason or "").strip()
-    missing = [{"field": f, "message": "required"} for f, v in
-               (("from", from_bpmn_id), ("to", to_bpmn_id), ("reason", reason)) if not v]
+    missing = [problem(f, "required") for f, v in (("from", from_bpmn_id), ("to", to_bpmn_id), ("reason", reason))
+               if not v]
     if missing:
-        raise ValidationFailed("a move needs from, to and a reason", missing)
+        raise ValidationFailed("move_incomplete", missing)
     if len(reason) > MAX_REASON:
-        raise ValidationFailed("the reason is too long",
-                               [{"field": "reason", "message": f"at most {MAX_REASON} characters"}])
+        raise ValidationFailed("form_invalid", [problem("reason", "maxLength", limit=MAX_REASON)])
     with runner.command(instance_id, actor) as cmd:
         incidents = list(cmd.uow.incidents.open_for(instance_id))
         plan = plan_move(cmd.workflow, cmd.instance, incidents, from_bpmn_id, to_bpmn_id)
         preview = plan.preview
         if not preview.ok:
-            raise Conflict("the token cannot be moved: " + "; ".join(r.message for r in preview.reasons),
-                           [r.as_detail() for r in preview.reasons], code="move_refused")
+            raise MoveRefused("move_refused", [problem(r.field, r.code, **r.params) for r in preview.reasons])
         source = plan.source_task
         data = deepcopy(source.data)
         graft_point = plan.token.parent

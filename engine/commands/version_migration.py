@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import Conflict, EngineError, Forbidden, NotFound
+from engine.errors import EngineError, Forbidden, MigrationRefused, NotFound, problem
 from engine.people.identity import Actor
 from engine.state.activities import load_readonly
 from store.monitor_queries import running_cases_of_version
@@ -55,7 +55,7 @@ class MigrationOutcome:
 
 def require_may_migrate(actor: Actor) -> None:
     if not (actor.is_supervisor or actor.is_analyst):
-        raise Forbidden("only a supervisor or a process analyst may move cases to another version")
+        raise Forbidden("migrate_not_allowed")
 
 
 def _label(task) -> str:
@@ -138,7 +138,7 @@ def unsafe_reasons(engine: "CommandRunner", workflow, instance: "Instance", targ
 def _target(uow, key: str, version: int) -> "ProcessVersion":
     target = uow.processes.get(key, version)
     if target is None:
-        raise NotFound(f"process '{key}' has no version {version}")
+        raise NotFound("version_not_found", key=key, version=version)
     return target
 
 
@@ -188,8 +188,8 @@ def migrate(engine: "CommandRunner", instance_id: str, actor: Actor, to_version:
         target = _target(cmd.uow, instance.process_key, to_version)
         reasons = unsafe_reasons(engine, workflow, instance, target)
         if reasons:
-            raise Conflict("the case cannot move to version %d: %s" % (to_version, "; ".join(reasons)),
-                           [{"field": "", "message": r} for r in reasons], code="migration_refused")
+            raise MigrationRefused("migration_refused", [problem("", "migration_unsafe", detail=r) for r in reasons],
+                                   version=to_version, reasons="; ".join(reasons))
         new_spec, new_subs = engine.codec.load_specs(target.id, target.spec_json)
         top, subs = _diffs(engine, workflow, new_spec, new_subs)
         timers = _waiting_timer_data(workflow)

@@ -1,6 +1,7 @@
-"""Server-side validation of form data against its JSON Schema, with messages per language.
+"""Server-side validation of form data against its JSON Schema; problems are message codes.
 
-:func:`validate_form` answers ``[{"field": "members.0.name", "message": "此项为必填项"}]``: ``field``
+:func:`validate_form` answers ``[{"field": "members.0.name", "reason": "required", "params": {}}]``
+(the web layer and the CLI put the codes into words): ``field``
 names the offending field itself (a missing required property is named, not its parent; an
 ``if``/``then`` rule such as "comment required unless approved" points at ``comment``), ``""`` the
 body as a whole. :func:`check_schema` tells an analyst whether an uploaded schema is valid;
@@ -17,6 +18,8 @@ from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
+
+from engine.errors import problem
 
 _RFC3339_DATE_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
@@ -42,96 +45,36 @@ def _format_checker() -> FormatChecker:
     return checker
 
 
-_TYPE_NAMES = {
-    "zh": {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否", "array": "列表",
-           "object": "对象", "null": "空值"},
-    "en": {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "yes/no",
-           "array": "a list", "object": "an object", "null": "empty"},
+_KEYWORD_REASONS = {
+    "required": "required", "pattern": "pattern", "enum": "choice", "const": "choice",
+    "minLength": "minLength", "maxLength": "maxLength", "minimum": "minimum", "maximum": "maximum",
+    "exclusiveMinimum": "exclusiveMinimum", "exclusiveMaximum": "exclusiveMaximum",
+    "multipleOf": "multipleOf", "minItems": "minItems", "maxItems": "maxItems",
+    "uniqueItems": "uniqueItems", "minProperties": "minItems", "maxProperties": "maxItems",
+    "additionalProperties": "not_allowed", "unevaluatedProperties": "not_allowed",
 }
-_FORMAT_NAMES = {
-    "zh": {"date": "日期格式不正确", "date-time": "日期时间格式不正确", "time": "时间格式不正确",
-           "email": "电子邮箱格式不正确", "idn-email": "电子邮箱格式不正确", "uuid": "编号格式不正确"},
-    "en": {"date": "Enter a valid date (YYYY-MM-DD)", "date-time": "Enter a valid date and time",
-           "time": "Enter a valid time", "email": "Enter a valid email address",
-           "idn-email": "Enter a valid email address", "uuid": "Enter a valid identifier"},
-}
-_MESSAGES = {
-    "zh": {
-        "required": "此项为必填项",
-        "type": "应为{type}",
-        "pattern": "格式不正确",
-        "enum": "请选择有效的选项",
-        "const": "请选择有效的选项",
-        "minLength": "至少需要 {limit} 个字符",
-        "maxLength": "最多允许 {limit} 个字符",
-        "minimum": "不能小于 {limit}",
-        "maximum": "不能大于 {limit}",
-        "exclusiveMinimum": "必须大于 {limit}",
-        "exclusiveMaximum": "必须小于 {limit}",
-        "multipleOf": "必须是 {limit} 的倍数",
-        "minItems": "至少需要 {limit} 项",
-        "maxItems": "最多允许 {limit} 项",
-        "uniqueItems": "不能有重复项",
-        "minProperties": "至少需要 {limit} 项",
-        "maxProperties": "最多允许 {limit} 项",
-        "additionalProperties": "不允许的字段",
-        "unevaluatedProperties": "不允许的字段",
-        "format": "格式不正确",
-        "not": "取值无效",
-        "anyOf": "取值无效",
-        "oneOf": "取值无效",
-        "fallback": "取值无效",
-    },
-    "en": {
-        "required": "This field is required",
-        "type": "Must be {type}",
-        "pattern": "The format is not valid",
-        "enum": "Choose a valid option",
-        "const": "Choose a valid option",
-        "minLength": "Enter at least {limit} characters",
-        "maxLength": "Enter at most {limit} characters",
-        "minimum": "Must be at least {limit}",
-        "maximum": "Must be at most {limit}",
-        "exclusiveMinimum": "Must be more than {limit}",
-        "exclusiveMaximum": "Must be less than {limit}",
-        "multipleOf": "Must be a multiple of {limit}",
-        "minItems": "Add at least {limit} items",
-        "maxItems": "Add at most {limit} items",
-        "uniqueItems": "Items must not repeat",
-        "minProperties": "Add at least {limit} entries",
-        "maxProperties": "Add at most {limit} entries",
-        "additionalProperties": "This field is not allowed",
-        "unevaluatedProperties": "This field is not allowed",
-        "format": "The format is not valid",
-        "not": "The value is not valid",
-        "anyOf": "The value is not valid",
-        "oneOf": "The value is not valid",
-        "fallback": "The value is not valid",
-    },
-}
+"""The message code of each JSON Schema keyword; the codes of ``format`` are ``format_<name>``."""
+
+_FORMATS = ("date", "date-time", "time", "email", "idn-email", "uuid")
 
 
-def validate_form(schema: dict, data: Any, locale: str = "zh_CN") -> list[dict]:
+def validate_form(schema: dict, data: Any) -> list[dict]:
     """Validate submitted form data.
 
     Args:
         schema: A JSON Schema (Draft 2020-12), already checked with :func:`check_schema`.
         data: The submitted data.
-        locale: ``zh_*`` for Chinese messages, anything else for English.
 
     Returns:
-        One ``{"field": "a.0.b", "message": ...}`` per problem (empty when the data is valid),
-        in the order the schema states its rules.
+        One :func:`engine.errors.problem` per problem (empty when the data is valid), in the order
+        the schema states its rules: ``{"field": "a.0.b", "reason": "minLength", "params": {"limit": 2}}``.
     """
-    lang = "zh" if locale.lower().startswith("zh") else "en"
     validator = Draft202012Validator(schema, format_checker=_format_checker())
     details: list[dict] = []
-    seen: set[tuple[str, str]] = set()
     for error in validator.iter_errors(data):
-        for field, message in _describe(error, lang):
-            if (field, message) not in seen:
-                seen.add((field, message))
-                details.append({"field": field, "message": message})
+        for found in _describe(error):
+            if found not in details:
+                details.append(found)
     return details
 
 
@@ -227,33 +170,31 @@ def _join(path: Iterable[Any]) -> str:
     return ".".join(str(part) for part in path)
 
 
-def _describe(error: ValidationError, lang: str) -> list[tuple[str, str]]:
-    """The (field, message) pairs for one jsonschema error."""
+def _describe(error: ValidationError) -> list[dict]:
+    """The problems one jsonschema error stands for."""
     path = list(error.absolute_path)
-    texts = _MESSAGES[lang]
     keyword = str(error.validator)
     if keyword in ("anyOf", "oneOf") and error.context:
         # the closest alternative is one whose type fits the value
         fitting = [e for e in error.context if e.validator != "type"] or list(error.context)
-        return _describe(best_match(fitting), lang)
+        return _describe(best_match(fitting))
     if keyword in ("required", "dependentRequired"):
         names = _missing(error)
-        return [(_join([*path, name]), texts["required"]) for name in names] or [(_join(path), texts["required"])]
+        return [problem(_join([*path, name]), "required") for name in names] or [problem(_join(path), "required")]
     if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
         extra = _extra_properties(error)
         if extra:
-            return [(_join([*path, name]), texts[keyword]) for name in extra]
+            return [problem(_join([*path, name]), "not_allowed") for name in extra]
     if keyword == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        separator = "、" if lang == "zh" else " or "
-        type_text = separator.join(_TYPE_NAMES[lang].get(str(t), str(t)) for t in expected)
-        return [(_join(path), texts["type"].format(type=type_text))]
+        return [problem(_join(path), "type", types=[str(t) for t in expected])]
     if keyword == "format":
-        return [(_join(path), _FORMAT_NAMES[lang].get(str(error.validator_value), texts["format"]))]
-    template = texts.get(keyword)
-    if template is None:
-        return [(_join(path), texts["fallback"] if lang == "zh" else error.message)]
-    return [(_join(path), template.format(limit=error.validator_value))]
+        name = str(error.validator_value)
+        return [problem(_join(path), "format_" + name.replace("-", "_") if name in _FORMATS else "pattern")]
+    reason = _KEYWORD_REASONS.get(keyword)
+    if reason is None:
+        return [problem(_join(path), "invalid")]
+    return [problem(_join(path), reason, limit=error.validator_value)]
 
 
 def _missing(error: ValidationError) -> list[str]:

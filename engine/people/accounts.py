@@ -8,7 +8,7 @@ from typing import Iterable
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engine.errors import EngineError, NotFound
+from engine.errors import EngineError, NotFound, problem
 from engine.people.identity import GROUPS, ROLES
 from store.models import User
 
@@ -45,12 +45,12 @@ def put_user(uow, now, username: str, password: str | None = None, groups: Itera
         BadInput: unknown group or role, or an empty name.
     """
     groups, roles = list(groups), list(roles)
-    problems = [f"unknown group '{g}'" for g in groups if g not in GROUPS]
-    problems += [f"unknown role '{r}' (expected one of {', '.join(ROLES)})" for r in roles if r not in ROLES]
+    problems = [problem("groups", "unknown_group", group=g) for g in groups if g not in GROUPS]
+    problems += [problem("roles", "unknown_role", role=r, expected=", ".join(ROLES)) for r in roles if r not in ROLES]
     if not username or len(username) > 100 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
-        problems.append("a user name is 1-100 letters, digits, '.', '_' or '-'")
+        problems.append(problem("name", "bad_user_name"))
     if problems:
-        raise BadInput("; ".join(problems), [{"field": "", "message": p} for p in problems])
+        raise BadInput("bad_user", problems)
     ensure_groups(uow)
     user = uow.users.by_username(username)
     if user is None:
@@ -68,7 +68,7 @@ def put_user(uow, now, username: str, password: str | None = None, groups: Itera
 def new_token(uow, now, username: str) -> str:
     user = uow.users.by_username(username)
     if user is None:
-        raise NotFound(f"unknown user '{username}'")
+        raise NotFound("unknown_user", user=username)
     token = secrets.token_urlsafe(32)
     uow.users.add_token(user, token, now)
     return token

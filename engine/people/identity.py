@@ -52,7 +52,7 @@ def load_actor(uow, username: str) -> Actor:
     """
     user = uow.users.by_username(username)
     if user is None or not user.active:
-        raise NotFound(f"unknown user '{username}'")
+        raise NotFound("unknown_user", user=username)
     return Actor(
         username=user.username,
         groups=frozenset(uow.users.groups_of(user)),
@@ -64,12 +64,12 @@ def load_actor(uow, username: str) -> Actor:
 
 def require_supervisor(actor: Actor) -> None:
     if not actor.is_supervisor:
-        raise Forbidden("only a supervisor may do this")
+        raise Forbidden("supervisor_only")
 
 
 def require_analyst(actor: Actor) -> None:
     if not actor.is_analyst:
-        raise Forbidden("only a process analyst may deploy processes")
+        raise Forbidden("analyst_only")
 
 
 def may_start(actor: Actor, catalogue_groups: frozenset[str] | None, start_lane: str | None) -> bool:

@@ -62,26 +62,26 @@ class Transition:
 
 def _may_claim(actor: Actor, row: Any) -> None:
     if not visibility.may_claim_task(actor, row):
-        raise Forbidden("only members of the task's group may claim it")
+        raise Forbidden("claim_outside_group")
 
 
 def _may_unclaim(actor: Actor, row: Any) -> None:
     if not visibility.may_unclaim_task(actor, row):
         if row.assignee != actor.username:
             raise _refusal(row)
-        raise Forbidden("only members of the task's group may unclaim it")
+        raise Forbidden("unclaim_outside_group")
 
 
 def _may_assign(actor: Actor, row: Any) -> None:
     if not visibility.may_assign_task(actor, row):
-        raise Forbidden("only a supervisor may do this")
+        raise Forbidden("supervisor_only")
 
 
 def _may_complete(actor: Actor, row: Any) -> None:
     if not visibility.may_work_task(actor, row):
         if row.assignee and visibility.works_lane(actor, row):
             raise _refusal(row)
-        raise Forbidden("only the assignee or a member of the task's group may complete it")
+        raise Forbidden("complete_not_allowed")
 
 
 def _hold(row: Any, person: str | None, now: datetime) -> None:
@@ -122,8 +122,8 @@ def _refusal(row: Any) -> Conflict:
     """The conflict of a move the task's status does not allow."""
     code = _REFUSAL_CODES[TaskStatus(row.status)]
     if row.status == CLAIMED:
-        return Conflict(f"the task is claimed by {row.assignee}", code=code)
-    return Conflict(f"the task is {row.status}", code=code)
+        return Conflict("task_claimed_by", code=code, holder=row.assignee)
+    return Conflict(code, code=code)
 
 
 def check(transition: Transition, actor: Actor, row: Any) -> None:

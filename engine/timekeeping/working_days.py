@@ -3,7 +3,7 @@
 The ``holidays`` package carries the State Council's yearly notice for the years it knows (up to
 2026 in 0.109) and only estimates later years from the festival rules (no substituted days). An
 admin table of overrides (``date -> is working day``) filled from the notice always wins, and
-:meth:`WorkingCalendar.unconfirmed_warning` says when a year is still an estimate (ARCHITECTURE 8).
+:meth:`WorkingCalendar.unconfirmed_year` says when a year is still an estimate (ARCHITECTURE 8).
 """
 from __future__ import annotations
 
@@ -148,30 +148,18 @@ class WorkingCalendar:
         """
         return set(_package_confirmed_years()) | {day.year for day in self._overrides}
 
-    def unconfirmed_warning(self, today: date, locale: str = "zh_CN") -> str | None:
-        """Warn when this or next year's working days are only estimated.
+    def unconfirmed_year(self, today: date) -> int | None:
+        """The first of this year and next whose working days are only estimated.
 
         Args:
             today: The office date.
-            locale: ``zh_*`` for Chinese, anything else for English.
 
         Returns:
-            A message for the admin, or ``None`` when this year and next year are confirmed.
+            The year an admin should enter from the State Council's notice, or ``None`` when this
+            year and next year are confirmed.
         """
         confirmed = self.confirmed_years()
-        for year in (today.year, today.year + 1):
-            if year not in confirmed:
-                if locale.startswith("zh"):
-                    return (
-                        f"{year} 年的节假日安排尚未确认：工作日目前按估算计算（不含调休上班日）。"
-                        f"请管理员根据国务院办公厅关于 {year} 年部分节假日安排的通知录入放假和调休上班日期。"
-                    )
-                return (
-                    f"The holidays of {year} are not confirmed: working days are estimated (without "
-                    f"the weekend days made working days). An admin should enter the days off and "
-                    f"working weekend days of {year} from the State Council's notice."
-                )
-        return None
+        return next((year for year in (today.year, today.year + 1) if year not in confirmed), None)
 
     def _localize(self, moment: datetime) -> datetime:
         if moment.tzinfo is None:

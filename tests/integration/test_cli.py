@@ -71,7 +71,7 @@ def test_bad_input_exits_2_with_one_line_per_problem_and_no_traceback(fao, tmp_p
     unknown = fao("start", "nope", "--as", "unit")
     assert unknown.exit_code == 2 and "not_found" in unknown.output
     bad_role = fao("users", "add", "x", "--password", "pw", "--roles", "king")
-    assert bad_role.exit_code == 2 and "unknown role 'king'" in bad_role.output
+    assert bad_role.exit_code == 2 and bad_role.output.strip() == "roles: 没有角色“king”（可用角色：clerk, supervisor, analyst, admin）。"
     missing = fao("deploy", str(tmp_path / "nothing-here"))
     assert missing.exit_code == 2 and "no such file or directory" in missing.output
 

@@ -116,7 +116,7 @@ def test_moving_forward_skips_steps_cancels_their_timer_and_runs_a_script_target
     # the whole multi-instance activity is a source that repeats: moving from it is refused
     with pytest.raises(Conflict) as err:
         engine.move(inst.id, users["boss"], "per_member", "archive", "跳过")
-    assert [d["code"] for d in err.value.details] == ["from_repeats"]
+    assert [d["reason"] for d in err.value.details] == ["from_repeats"]
 
 
 def test_moving_to_a_script_task_runs_it_and_can_finish_the_case(engine, users, deploy):
@@ -129,7 +129,7 @@ def test_moving_to_a_script_task_runs_it_and_can_finish_the_case(engine, users, 
     assert [r[4] for r in rows(engine, inst.id) if r[2] == "approve"] == ["cancelled"]
     with pytest.raises(Conflict) as err:
         engine.move(inst.id, users["boss"], "approve", "submit", "再来")
-    assert {d["code"] for d in err.value.details} >= {"case_ended"}
+    assert {d["reason"] for d in err.value.details} >= {"case_ended"}
 
 
 def test_refusals_name_the_reason_and_change_nothing(engine, users, deploy):
@@ -151,7 +151,7 @@ def test_refusals_name_the_reason_and_change_nothing(engine, users, deploy):
         with pytest.raises(Conflict) as err:
             engine.move(inst.id, users["boss"], frm, to, "理由")
         assert err.value.code == "move_refused"
-        return [(d["field"], d["code"]) for d in err.value.details]
+        return [(d["field"], d["reason"]) for d in err.value.details]
 
     assert codes("approve", "nowhere") == [("to", "to_unknown")]
     assert codes("approve", "start") == [("to", "to_kind")]

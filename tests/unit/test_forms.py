@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from engine.forms.validation import check_schema, validate_form
+from webui.error_texts import detail_texts
+from webui.i18n import speaking
 
 APPLICATION = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -44,30 +46,36 @@ DECISION = {
 VALID = {"title": "赴日交流访问", "start": "2026-03-02", "members": [{"name": "张三", "role": "团长"}]}
 
 
+def worded(schema: dict, data, lang: str = "zh_CN") -> list[dict]:
+    """The problems as a user reads them (the engine gives codes; the catalogue words them)."""
+    with speaking(lang):
+        return detail_texts(validate_form(schema, data), str)
+
+
 def by_field(details: list[dict]) -> dict[str, str]:
     return {d["field"]: d["message"] for d in details}
 
 
 def test_valid_data_has_no_details():
-    assert validate_form(APPLICATION, VALID) == []
-    assert validate_form(DECISION, {"decision": "approve"}) == []
-    assert validate_form(DECISION, {"decision": "reject", "comment": "材料不全"}) == []
+    assert worded(APPLICATION, VALID) == []
+    assert worded(DECISION, {"decision": "approve"}) == []
+    assert worded(DECISION, {"decision": "reject", "comment": "材料不全"}) == []
 
 
 def test_missing_required_property_names_the_property_itself():
-    details = validate_form(APPLICATION, {"title": "赴日交流访问", "start": "2026-03-02",
+    details = worded(APPLICATION, {"title": "赴日交流访问", "start": "2026-03-02",
                                           "members": [{"name": "张三", "role": "团长"}, {"role": "翻译"}]})
     assert details == [{"field": "members.1.name", "message": "此项为必填项"}]
 
 
 def test_every_missing_top_level_property_is_named():
-    assert by_field(validate_form(APPLICATION, {})) == {
+    assert by_field(worded(APPLICATION, {})) == {
         "title": "此项为必填项", "start": "此项为必填项", "members": "此项为必填项",
     }
 
 
 def test_chinese_messages_per_rule():
-    details = by_field(validate_form(APPLICATION, {
+    details = by_field(worded(APPLICATION, {
         **VALID,
         "title": "短",
         "start": "2026-02-30",
@@ -92,45 +100,45 @@ def test_chinese_messages_per_rule():
 
 
 def test_english_messages_per_rule():
-    details = by_field(validate_form(APPLICATION, {**VALID, "days": 0, "start": "2026/03/02", "members": []}, "en"))
+    details = by_field(worded(APPLICATION, {**VALID, "days": 0, "start": "2026/03/02", "members": []}, "en"))
     assert details == {
         "days": "Must be at least 1",
         "start": "Enter a valid date (YYYY-MM-DD)",
         "members": "Add at least 1 items",
     }
-    assert validate_form(APPLICATION, {**VALID, "title": None}, "en_US") == [
+    assert worded(APPLICATION, {**VALID, "title": None}, "en_US") == [
         {"field": "title", "message": "Must be text"}
     ]
 
 
 def test_a_body_that_is_not_an_object_is_reported_for_the_whole_body():
-    assert validate_form(APPLICATION, ["not", "an", "object"]) == [{"field": "", "message": "应为对象"}]
+    assert worded(APPLICATION, ["not", "an", "object"]) == [{"field": "", "message": "应为对象"}]
 
 
 @pytest.mark.parametrize("data", [{"decision": "reject"}, {"decision": "return"}])
 def test_decision_rule_if_then_points_at_the_comment(data):
-    assert validate_form(DECISION, data) == [{"field": "comment", "message": "此项为必填项"}]
-    assert validate_form(DECISION, data, "en") == [{"field": "comment", "message": "This field is required"}]
+    assert worded(DECISION, data) == [{"field": "comment", "message": "此项为必填项"}]
+    assert worded(DECISION, data, "en") == [{"field": "comment", "message": "This field is required"}]
 
 
 def test_decision_rule_checks_the_comment_it_requires():
-    assert validate_form(DECISION, {"decision": "reject", "comment": ""}) == [
+    assert worded(DECISION, {"decision": "reject", "comment": ""}) == [
         {"field": "comment", "message": "至少需要 1 个字符"}
     ]
 
 
 def test_date_time_needs_an_offset():
     schema = {"type": "string", "format": "date-time"}
-    assert validate_form(schema, "2026-03-02T10:00:00+08:00") == []
-    assert validate_form(schema, "2026-03-02T10:00:00Z") == []
-    assert validate_form(schema, "2026-03-02T25:00:00+08:00") != []
-    assert validate_form(schema, "2026-03-02T10:00:00") != []
+    assert worded(schema, "2026-03-02T10:00:00+08:00") == []
+    assert worded(schema, "2026-03-02T10:00:00Z") == []
+    assert worded(schema, "2026-03-02T25:00:00+08:00") != []
+    assert worded(schema, "2026-03-02T10:00:00") != []
 
 
 def test_one_of_reports_the_closest_alternative():
     schema = {"type": "object", "properties": {"id": {"oneOf": [
         {"type": "string", "pattern": "^[0-9]{17}[0-9X]$"}, {"type": "integer"}]}}}
-    assert validate_form(schema, {"id": "123"}) == [{"field": "id", "message": "格式不正确"}]
+    assert worded(schema, {"id": "123"}) == [{"field": "id", "message": "格式不正确"}]
 
 
 def test_valid_schemas_pass_the_check():

@@ -96,9 +96,9 @@ def test_choices_named_by_task_data_are_a_valid_schema_filled_in_from_the_task()
     schema = with_task_data_options(COLOR, {"colors": [{"value": "blue", "label": "Blue"}, "green"]})
     assert schema["definitions"]["Color"]["enum"] == ["blue", "green"]
     assert schema["definitions"]["Color"]["enumNames"] == ["Blue", "green"]
-    assert validate_form(schema, {"color": "green"}, "en") == []
-    assert [d["field"] for d in validate_form(schema, {"color": "red"}, "en")] == ["color"]
-    assert validate_form(with_task_data_options(COLOR, {}), {"color": "blue"}, "en") != []  # no choices
+    assert validate_form(schema, {"color": "green"}) == []
+    assert [d["field"] for d in validate_form(schema, {"color": "red"})] == ["color"]
+    assert validate_form(with_task_data_options(COLOR, {}), {"color": "blue"}) != []  # no choices
     assert with_task_data_options({"type": "object"}, {}) == {"type": "object"}
 
 
@@ -110,4 +110,4 @@ def test_example_data_fills_every_field_within_its_limits():
         "choice": {"type": "string", "oneOf": [{"const": "x", "title": "X"}, {"const": "y", "title": "Y"}]}}}
     data = example_data(schema, today=date(2026, 5, 1))
     assert data == {"name": "xxx", "n": 5, "when": "2026-05-01", "kind": "a", "ok": True, "tags": ["x"], "choice": "x"}
-    assert validate_form(schema, data, "en") == []
+    assert validate_form(schema, data) == []

@@ -109,20 +109,11 @@ def test_confirmed_years_include_the_package_notice_and_override_years():
     assert 2027 in WorkingCalendar(overrides={date(2027, 2, 6): False}).confirmed_years()
 
 
-def test_estimated_next_year_is_warned_about_until_an_admin_confirms_it():
-    warning = WorkingCalendar().unconfirmed_warning(date(2026, 11, 20))
-    assert warning is not None and "2027" in warning
-    assert "2027" in WorkingCalendar().unconfirmed_warning(date(2026, 11, 20), locale="en")
+def test_estimated_next_year_is_named_until_an_admin_confirms_it():
+    assert WorkingCalendar().unconfirmed_year(date(2026, 11, 20)) == 2027
     confirmed = WorkingCalendar(overrides={date(2027, 2, 6): False})
-    assert confirmed.unconfirmed_warning(date(2026, 11, 20)) is None
+    assert confirmed.unconfirmed_year(date(2026, 11, 20)) is None
 
 
-def test_estimated_current_year_is_warned_about_too():
-    assert "2028" in WorkingCalendar(overrides={date(2029, 1, 1): False}).unconfirmed_warning(date(2028, 1, 3))
-
-
-def test_estimated_years_have_no_substituted_working_weekends(calendar):
-    # 2027 is only estimated by the package: festivals yes, weekend working days none
-    assert not calendar.is_working_day(date(2027, 10, 1))
-    saturdays = [date(2027, 1, 2) + timedelta(days=7 * k) for k in range(52)]
-    assert not any(calendar.is_working_day(day) for day in saturdays)
+def test_estimated_current_year_is_named_too():
+    assert WorkingCalendar(overrides={date(2029, 1, 1): False}).unconfirmed_year(date(2028, 1, 3)) == 2028

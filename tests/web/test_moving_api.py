@@ -40,7 +40,7 @@ def test_move_answers_403_404_409_and_422(app, token, case):
 
     missing = client.post(url, headers=sam, json={"from": "examine", "to": "archive", "reason": " "})
     assert missing.status_code == 422
-    assert missing.json["error"]["details"] == [{"field": "reason", "message": "required"}]
+    assert missing.json["error"]["details"] == [{"field": "reason", "message": "此项为必填项"}]
     assert [d["field"] for d in client.post(url, headers=sam, json={}).json["error"]["details"]] == ["from", "to", "reason"]
     assert client.post(url, headers=sam, json={**good, "to": 5}).status_code == 422
     assert client.post(url, headers=sam, data="x", content_type="text/plain").status_code == 415
@@ -49,9 +49,12 @@ def test_move_answers_403_404_409_and_422(app, token, case):
     assert refused.status_code == 409
     error = refused.json["error"]
     assert error["code"] == "move_refused" and [d["field"] for d in error["details"]] == ["to"]
-    assert "end event" in error["details"][0]["message"]
+    assert "结束事件" in error["details"][0]["message"]
     preview = client.get(url + "?from=archive&to=examine", headers=sam).json
     assert preview["ok"] is False and [r["code"] for r in preview["reasons"]] == ["from_not_active"]
+    assert preview["reasons"][0]["message"] == "“archive”目前没有令牌。"
+    english = client.post(url + "?lang=en", headers=sam, json={**good, "to": "end_ok"}).json["error"]
+    assert "end event" in english["details"][0]["message"]
     assert client.get(url + "?from=" + "x" * 201, headers=sam).status_code == 400
     assert not [e for e in client.get(f"/api/v1/instances/{instance.id}", headers=sam).json["history"]
                 if e["action"] == "moved"]

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
@@ -28,7 +29,7 @@ def _authenticate() -> None:
     _authenticate_request()
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit and request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, f"a request body may be at most {limit // (1024 * 1024)} MB")
+        raise ApiError(413, _("A request body may be at most %(mb)s MB.", mb=limit // (1024 * 1024)))
 
 
 def _authenticate_request() -> None:
@@ -37,18 +38,18 @@ def _authenticate_request() -> None:
         scheme, _sep, token = header.partition(" ")
         user = user_from_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if user is None:
-            raise ApiError(401, "invalid or unknown API token")
+            raise ApiError(401, _("The API token is invalid or unknown."))
         g.fao_api_user = user
         g.fao_auth = "token"
         return
     if not current_user.is_authenticated:
-        raise ApiError(401, "authentication required: send 'Authorization: Bearer TOKEN' or sign in")
+        raise ApiError(401, _("Authentication required: send “Authorization: Bearer TOKEN” or sign in."))
     g.fao_auth = "session"
     if request.method in UNSAFE and current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
         except ValidationError as exc:
-            raise ApiError(400, f"CSRF check failed: {exc}", code="csrf_failed") from None
+            raise ApiError(400, _("The CSRF check failed: send the page's X-CSRFToken header."), code="csrf_failed") from None
 
 
 def public(view):
@@ -65,20 +66,21 @@ def json_body() -> dict[str, Any]:
     """
     limit = current_app.config.get("JSON_BODY_LIMIT", 2 * 1024 * 1024)
     if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, f"a JSON body may be at most {limit // (1024 * 1024)} MB")
+        raise ApiError(413, _("A JSON body may be at most %(mb)s MB.", mb=limit // (1024 * 1024)))
     raw = request.get_data(cache=True)
     if len(raw) > limit:
-        raise ApiError(413, f"a JSON body may be at most {limit // (1024 * 1024)} MB")
+        raise ApiError(413, _("A JSON body may be at most %(mb)s MB.", mb=limit // (1024 * 1024)))
     if not raw.strip():
         return {}
     if request.mimetype != "application/json":
-        raise ApiError(415, "send the body as application/json")
+        raise ApiError(415, _("Send the body as application/json."))
     try:
         value = json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise ApiError(400, f"malformed JSON: {exc}", [{"field": "", "message": str(exc)}]) from None
+        raise ApiError(400, _("The body is not valid JSON: %(problem)s", problem=exc),
+                       [{"field": "", "message": str(exc)}]) from None
     if not isinstance(value, dict):
-        raise ApiError(400, "the body must be a JSON object", [{"field": "", "message": "expected an object"}])
+        raise ApiError(400, _("The body must be a JSON object."), [{"field": "", "message": _("Must be an object")}])
     return value
 
 
@@ -88,7 +90,7 @@ def optional_object(body: dict, name: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ApiError(422, f"'{name}' must be a JSON object", [{"field": name, "message": "must be an object"}])
+        raise ApiError(422, _("“%(name)s” must be a JSON object.", name=name), [{"field": name, "message": _("Must be an object")}])
     return value
 
 
@@ -97,8 +99,8 @@ def optional_str(body: dict, name: str, max_length: int = 200) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > max_length:
-        raise ApiError(422, f"'{name}' must be a string of at most {max_length} characters",
-                       [{"field": name, "message": f"must be a string of at most {max_length} characters"}])
+        text = _("Must be a text of at most %(limit)s characters", limit=max_length)
+        raise ApiError(422, f"{name}: {text}", [{"field": name, "message": text}])
     return value
 
 
@@ -108,11 +110,11 @@ def paging() -> tuple[int, int]:
         page = int(request.args.get("page", 1))
         per_page = int(request.args.get("per_page", 50))
     except ValueError:
-        raise ApiError(400, "page and per_page must be integers",
-                       [{"field": "page", "message": "must be an integer"}]) from None
+        raise ApiError(400, _("page and per_page must be whole numbers."),
+                       [{"field": "page", "message": _("Must be a whole number")}]) from None
     if not 1 <= page <= MAX_PAGE:
-        raise ApiError(400, f"page must be between 1 and {MAX_PAGE}",
-                       [{"field": "page", "message": f"must be between 1 and {MAX_PAGE}"}])
+        text = _("Must be between 1 and %(limit)s", limit=MAX_PAGE)
+        raise ApiError(400, f"page: {text}", [{"field": "page", "message": text}])
     return page, max(1, min(per_page, 200))
 
 
@@ -122,7 +124,8 @@ def flag(name: str) -> bool:
         return False
     if raw in ("1", "true", "yes"):
         return True
-    raise ApiError(400, f"'{name}' must be true or false", [{"field": name, "message": "must be true or false"}])
+    text = _("Must be true or false")
+    raise ApiError(400, f"{name}: {text}", [{"field": name, "message": text}])
 
 
 def page_json(page, convert) -> dict:

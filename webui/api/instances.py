@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from engine.people.visibility import case_scope, may_see_case
 from engine.state import activities
@@ -33,7 +34,8 @@ def list_instances():
     actor = current_actor()
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
-        raise ApiError(400, f"unknown status '{status}'", [{"field": "status", "message": f"one of {', '.join(STATUSES)}"}])
+        text = _("Must be one of %(values)s", values=", ".join(STATUSES))
+        raise ApiError(400, f"status: {text}", [{"field": "status", "message": text}])
     page, per_page = paging()
     with reading() as uow:
         result = queries.instances(uow.session, scope=case_scope(actor), status=status,
@@ -51,9 +53,9 @@ def get_instance(instance_id: str):
     with reading() as uow:
         instance = uow.instances.get(instance_id)
         if instance is None:
-            raise ApiError(404, f"no case '{instance_id}'")
+            raise ApiError(404, _("There is no such case."))
         if not may_see_case(uow, actor, instance_id):
-            raise ApiError(403, "you may not see this case")
+            raise ApiError(403, _("You may not see this case."))
         workflow = activities.load_readonly(eng, uow, instance)
         ran = activities.activities(workflow, instance.process_key)
         data = activities.case_data(workflow)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from engine.people.identity import require_supervisor
 from engine.people.visibility import may_see_attachment
@@ -22,14 +23,14 @@ UPLOAD_BODY = {"type": "object", "required": ["file"], "properties": {"file": {"
 def upload_attachment():
     actor = current_actor()
     if request.mimetype != "multipart/form-data":
-        raise ApiError(415, "send the file as multipart/form-data, field 'file'")
+        raise ApiError(415, _("Send the file as multipart/form-data in a field named “file”."))
     storage = request.files.get("file")
     if storage is None or not storage.filename:
-        raise ApiError(400, "no file: send it in a field named 'file'", [{"field": "file", "message": "required"}])
+        raise ApiError(400, _("No file: send it in a field named “file”."), [{"field": "file", "message": _("This field is required")}])
     try:
         stored = store_upload(storage, actor.username)
     except FileTooLarge:
-        raise ApiError(413, "a file may be at most 20 MB") from None
+        raise ApiError(413, _("The upload is too large (at most 20 MB).")) from None
     return created(attachment_json(stored))
 
 
@@ -42,9 +43,9 @@ def get_attachment(attachment_id: str):
     with reading() as uow:
         meta = web_queries.attachment_meta(uow.session, attachment_id)
         if meta is None:
-            raise ApiError(404, "no such attachment")
+            raise ApiError(404, _("There is no such attachment."))
         if not may_see_attachment(uow, actor, meta):
-            raise ApiError(403, "you may not open this file")
+            raise ApiError(403, _("You may not open this file."))
         content = web_queries.attachment_content(uow.session, attachment_id) or b""
     response = Response(content, mimetype=meta.content_type or "application/octet-stream")
     response.headers["Content-Disposition"] = _disposition(meta.name)
@@ -73,7 +74,7 @@ def deliver_message():
     body = json_body()
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ApiError(422, "'name' is required", [{"field": "name", "message": "a message name is required"}])
+        raise ApiError(422, _("A message name is required."), [{"field": "name", "message": _("This field is required")}])
     ids = engine().deliver_message(actor, name, optional_object(body, "correlation"), optional_object(body, "payload"))
     return jsonify({"delivered_to": ids})
 

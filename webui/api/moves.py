@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from webui.api import api, json_body, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import task_json
+from webui.error_texts import describe
 from webui.errors import ApiError
+from webui.present import person_name
 from webui.security import current_actor, engine, reading
 
 MAX_ID = 200
@@ -30,7 +33,8 @@ MOVED = {200: ("the case after the move", {"type": "object", "required": ["id", 
 def _query_id(name: str) -> str | None:
     value = (request.args.get(name) or "").strip()
     if len(value) > MAX_ID:
-        raise ApiError(400, f"'{name}' is at most {MAX_ID} characters", [{"field": name, "message": "too long"}])
+        text = _("Enter at most %(limit)s characters", limit=MAX_ID)
+        raise ApiError(400, f"{name}: {text}", [{"field": name, "message": text}])
     return value or None
 
 
@@ -38,8 +42,10 @@ def _query_id(name: str) -> str | None:
            "what data is kept, and why it would be refused (changes nothing)", who="supervisor", query=MOVE_QUERY,
            tag="instances", errors=(403, 404), responses={200: ("the preview", s.ref("MovePreview"))})
 def preview_move(instance_id: str):
-    preview = engine().move_preview(instance_id, current_actor(), _query_id("from"), _query_id("to"))
-    return jsonify(preview.as_dict())
+    preview = engine().move_preview(instance_id, current_actor(), _query_id("from"), _query_id("to")).as_dict()
+    for reason in preview["reasons"]:
+        reason["message"] = describe(reason["code"], reason["params"], person_name)
+    return jsonify(preview)
 
 
 @api.route("/instances/<instance_id>/move", "POST", summary="Move a case's token from an active step to another "
@@ -50,9 +56,9 @@ def move_instance(instance_id: str):
     body = json_body()
     values = {"from": optional_str(body, "from", MAX_ID), "to": optional_str(body, "to", MAX_ID),
               "reason": optional_str(body, "reason", MAX_REASON)}
-    missing = [{"field": k, "message": "required"} for k, v in values.items() if not (v or "").strip()]
+    missing = [{"field": k, "message": _("This field is required")} for k, v in values.items() if not (v or "").strip()]
     if missing:
-        raise ApiError(422, "a move needs from, to and a reason", missing)
+        raise ApiError(422, _("A move needs the current step, the target step and a reason."), missing)
     instance = engine().move(instance_id, actor, values["from"].strip(), values["to"].strip(), values["reason"])
     with reading() as uow:
         active = uow.tasks.active_for(instance.id)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from engine.people.identity import require_analyst
 from store import web_queries
@@ -42,11 +43,11 @@ def deploy_processes():
     actor = current_actor()
     require_analyst(actor)
     if request.mimetype != "multipart/form-data":
-        raise ApiError(415, "send the model files as multipart/form-data, field 'files'")
+        raise ApiError(415, _("Send the model files as multipart/form-data in fields named “files”."))
     files = [(f.filename or "", f.read()) for f in request.files.getlist("files")]
     if not files:
-        raise ApiError(422, "no files: send each model file in a field named 'files'",
-                       [{"file": "", "line": None, "message": "no files"}])
+        raise ApiError(422, _("No files: send each model file in a field named “files”."),
+                       [{"file": "", "line": None, "message": _("No files")}])
     results = engine().deploy(files, actor, change_note=request.form.get("note", "")[:2000])
     payload = [{"key": r.key, "version": r.version, "status": r.status, "warnings": list(r.warnings)} for r in results]
     return created(payload, 201 if any(r.status == "new" for r in results) else 200)
@@ -59,7 +60,7 @@ def get_process(key: str):
     with reading() as uow:
         versions = web_queries.versions_of(uow.session, key)
         if not versions:
-            raise ApiError(404, f"no process '{key}'")
+            raise ApiError(404, _("There is no process “%(key)s”.", key=key))
         latest = versions[-1]
         forms = web_queries.version_forms(uow.session, latest.id)
     out = _process_json(latest)
@@ -80,7 +81,7 @@ def process_bpmn(key: str, n: int):
     with reading() as uow:
         xml = web_queries.bpmn_xml(uow.session, key, n)
     if xml is None:
-        raise ApiError(404, f"no version {n} of process '{key}'")
+        raise ApiError(404, _("Process “%(key)s” has no version %(version)s.", key=key, version=n))
     return Response(xml, mimetype="application/xml")
 
 

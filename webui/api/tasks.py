@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from engine.forms.validation import with_task_data_options
 from engine.people.visibility import may_see_task, work_scope
@@ -30,10 +31,12 @@ def list_tasks():
     actor = current_actor()
     scope = request.args.get("scope", "both")
     if scope not in SCOPES:
-        raise ApiError(400, f"unknown scope '{scope}'", [{"field": "scope", "message": "mine, group or both"}])
+        text = _("Must be one of %(values)s", values="mine, group, both")
+        raise ApiError(400, f"scope: {text}", [{"field": "scope", "message": text}])
     status = request.args.get("status") or None
     if status is not None and status not in list(TaskStatus):
-        raise ApiError(400, f"unknown status '{status}'", [{"field": "status", "message": " or ".join(ACTIVE_STATUSES)}])
+        text = _("Must be one of %(values)s", values=", ".join(ACTIVE_STATUSES))
+        raise ApiError(400, f"status: {text}", [{"field": "status", "message": text}])
     sort = request.args.get("sort", "created")
     page, per_page = paging()
     with reading() as uow:
@@ -55,9 +58,9 @@ def get_task(task_id: str):
     with reading() as uow:
         row = uow.tasks.get(task_id)
         if row is None:
-            raise ApiError(404, f"no task '{task_id}'")
+            raise ApiError(404, _("There is no such task."))
         if not may_see_task(uow, actor, row):
-            raise ApiError(403, "you may not see this task")
+            raise ApiError(403, _("You may not see this task."))
         instance = uow.instances.get(row.instance_id)
         forms = web_queries.version_forms(uow.session, instance.process_version_id)
         data = activities.task_data(activities.load_readonly(eng, uow, instance), task_id)
@@ -96,7 +99,7 @@ def assign_task(task_id: str):
     body = json_body()
     user = body.get("user")
     if not isinstance(user, str) or not user.strip():
-        raise ApiError(422, "'user' is required", [{"field": "user", "message": "a user name is required"}])
+        raise ApiError(422, _("A user name is required."), [{"field": "user", "message": _("This field is required")}])
     return jsonify(task_json(engine().assign(task_id, actor, user.strip())))
 
 

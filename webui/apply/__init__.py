@@ -5,16 +5,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import Conflict, ValidationFailed
+from engine.errors import NoManualStart, ValidationFailed
 from engine.people.identity import Actor, may_start
 from engine.people.visibility import applications_scope, work_scope
 from store import web_queries
 from webui.element_names import waiting_events
+from webui.error_texts import field_errors
 from webui.formdata import parse_form
 from webui.formview import build_fields, unplaced_errors
 from webui.i18n import pick, ui_lang
 from webui.present import (
     catalogue_entry,
+    person_name,
     process_description,
     process_title,
     starter_groups,
@@ -69,8 +71,7 @@ def _start_version(key: str):
             abort(404)
         forms = web_queries.version_forms(uow.session, version.id)
     if not version.manual_start:
-        raise Conflict(_("This process starts by itself (timer or message), not by an application."),
-                       code="no_manual_start")
+        raise NoManualStart("no_manual_start", key=key)
     if not may_start(actor, starter_groups(catalogue_entry(key)), version.start_lane):
         abort(403)
     schema = forms.get(version.start_form) if version.start_form else None
@@ -106,7 +107,7 @@ def submit(key: str):
     try:
         instance = engine().start(key, actor, data)
     except ValidationFailed as exc:
-        errors = {d.get("field", ""): d.get("message", "") for d in exc.details}
+        errors = field_errors(exc.details, person_name)
         return _render(key, version, schema, ui, data, errors, 422)
     with reading() as uow:
         following = web_queries.next_task_for(uow.session, instance.id, work_scope(actor))

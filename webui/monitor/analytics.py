@@ -5,12 +5,13 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, render_template
+from flask_babel import gettext as _
 
 from store import monitor_queries as mq
 from webui.modeler.layout import ensure_layout
 from webui.monitor import bp
 from webui.monitor.charts import horizontal_bars, weekly_bars
-from webui.monitor.common import duration_text, int_arg, supervisor_only, t, title_of
+from webui.monitor.common import duration_text, int_arg, supervisor_only, title_of
 from webui.monitor.diagram import heat_colour
 from webui.security import engine, reading
 
@@ -44,15 +45,14 @@ def process_page(key: str):
         late, with_due = mq.sla_breaches(uow.session, key, since)
         waits = mq.waiting_by_activity(uow.session, key, since)
     week_rows = [(d.strftime("%m-%d"), *weekly.get(d, (0, 0))) for d in mondays]
-    chart = weekly_bars(week_rows, (t("发起", "Started"), t("办结", "Finished")),
-                        t("每周发起与办结的案件", "Cases started and finished per week"))
+    chart = weekly_bars(week_rows, (_("Started"), _("Finished")),
+                        _("Cases started and finished per week"))
     top = max([w[3] for w in waits] or [0])
     heat = {bpmn_id: {"colour": heat_colour(mean, top), "label": duration_text(mean),
-                      "title": t(f"{name}：平均等待 {duration_text(mean)}（{n} 次）",
-                                 f"{name}: mean wait {duration_text(mean)} ({n} tasks)")}
+                      "title": _("%(name)s: mean wait %(wait)s (%(n)s tasks)", name=name, wait=duration_text(mean), n=n)}
             for bpmn_id, name, n, mean in waits}
     wait_chart = horizontal_bars([(name, mean, heat[b]["colour"], duration_text(mean)) for b, name, _, mean in waits],
-                                 t("各环节平均等待时间", "Mean wait per activity"))
+                                 _("Mean wait per activity"))
     return render_template(
         "monitor/process.html", key=key, title=title_of(key), version=latest[0], weeks=weeks,
         chart=chart, wait_chart=wait_chart, week_rows=week_rows, finished_n=finished_n,

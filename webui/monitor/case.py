@@ -10,6 +10,7 @@ import json
 from typing import Any, Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from engine.errors import EngineError
 from store import monitor_queries as mq
@@ -17,11 +18,12 @@ from store import queries, web_queries
 from webui.element_names import name_or_id, names_in
 from webui.modeler.layout import ensure_layout
 from webui.monitor import bp
-from webui.monitor.common import supervisor_only, t, title_of
+from webui.monitor.common import supervisor_only, title_of
 from webui.monitor.dashboard import describe_waiting
 from webui.monitor.diagram import case_marks, masked
 from webui.monitor.moving import element_label, move_choices
-from webui.present import action_label, group_title, status_label
+from webui.error_texts import error_text
+from webui.present import action_label, group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
 
 MAX_REASON = 500
@@ -59,7 +61,7 @@ def case_page(instance_id: str):
     return render_template(
         "monitor/case.html", instance=instance, incidents=incidents, tasks=tasks, waiting=waiting,
         waiting_text=describe_waiting(waiting, names) if waiting or not incidents
-        else t("异常待处理：请重试或终止", "an incident: retry or terminate the case"), history=history, diagram=diagram,
+        else _("an incident: retry or terminate the case"), history=history, diagram=diagram,
         data=masked(marks["data"]), problem=marks["problem"], members=members,
         process_title=title_of, status_label=status_label, action_label=action_label,
         group_title=group_title, moves=moves if moves is not None and moves.sources else None,
@@ -71,7 +73,7 @@ def case_page(instance_id: str):
 def _reason() -> str | None:
     reason = (request.form.get("reason") or "").strip()
     if not reason:
-        flash(t("请填写操作理由。", "Please give a reason."), "error")
+        flash(_("Please give a reason."), "error")
         return None
     return reason[:MAX_REASON]
 
@@ -81,7 +83,7 @@ def _run(instance_id: str, done: str, call: Callable[[], Any]):
     try:
         call()
     except EngineError as exc:
-        flash(t(f"操作未完成：{exc.message}", f"Not done: {exc.message}"), "error")
+        flash(_("Not done: %(reason)s", reason=error_text(exc, person_name)), "error")
     else:
         flash(done, "success")
     return redirect(url_for("monitor.case_page", instance_id=instance_id))
@@ -95,9 +97,9 @@ def case_action(instance_id: str, action: str):
     if reason is None:
         return redirect(url_for("monitor.case_page", instance_id=instance_id))
     eng, actor = engine(), current_actor()
-    done = {"suspend": t("案件已挂起。", "The case is suspended."),
-            "resume": t("案件已恢复。", "The case is resumed."),
-            "terminate": t("案件已终止。", "The case is terminated.")}[action]
+    done = {"suspend": _("The case is suspended."),
+            "resume": _("The case is resumed."),
+            "terminate": _("The case is terminated.")}[action]
     command = getattr(eng, action)
     return _run(instance_id, done, lambda: command(instance_id, actor, reason))
 
@@ -110,14 +112,14 @@ def assign_task(instance_id: str, task_id: str):
     username = (request.form.get("username") or "").strip()[:100]
     if reason is None or not username:
         if reason is not None:
-            flash(t("请填写办理人。", "Please name the new assignee."), "error")
+            flash(_("Please name the new assignee."), "error")
         return redirect(url_for("monitor.case_page", instance_id=instance_id))
     eng, actor = engine(), current_actor()
     with reading() as uow:
         row = uow.tasks.get(task_id)
     if row is None or row.instance_id != instance_id:
         abort(404)
-    return _run(instance_id, t(f"任务已交给 {username}。", f"The task is now assigned to {username}."),
+    return _run(instance_id, _("The task is now assigned to %(user)s.", user=person_name(username)),
                 lambda: eng.assign(task_id, actor, username, reason=reason))
 
 
@@ -133,17 +135,15 @@ def retry_incident(instance_id: str, incident_id: int):
     if raw:
         error = None
         if len(raw.encode()) > MAX_PATCH_BYTES:
-            error = t("补丁过大（最多 64 KB）。", "The patch is too large (at most 64 KB).")
+            error = _("The patch is too large (at most 64 KB).")
         else:
             try:
                 patch = json.loads(raw)
             except json.JSONDecodeError as exc:
-                error = t(f"补丁不是有效的 JSON：第 {exc.lineno} 行：{exc.msg}",
-                          f"The patch is not valid JSON: line {exc.lineno}: {exc.msg}")
+                error = _("The patch is not valid JSON: line %(line)s: %(problem)s", line=exc.lineno, problem=exc.msg)
             else:
                 if not isinstance(patch, dict):
-                    error = t("补丁必须是 JSON 对象，例如 {\"amount\": 3}。",
-                              "The patch must be a JSON object, e.g. {\"amount\": 3}.")
+                    error = _("The patch must be a JSON object, e.g. {\"amount\": 3}.")
         if error:
             flash(error, "error")
             return redirect(url_for("monitor.case_page", instance_id=instance_id))
@@ -152,5 +152,5 @@ def retry_incident(instance_id: str, incident_id: int):
         incident = uow.incidents.get(incident_id)
     if incident is None or incident.instance_id != instance_id:
         abort(404)
-    return _run(instance_id, t("已重试出错的环节。", "The failed step was run again."),
+    return _run(instance_id, _("The failed step was run again."),
                 lambda: eng.retry_incident(incident_id, actor, patch, reason=reason))

@@ -1,6 +1,5 @@
 """What the monitor's pages share: supervisors only, paging, sorting, CSV export, number formats.
 
-Texts are given in both UI languages at the place of use (``t(zh, en)``, i.e. :func:`webui.i18n.pick`).
 """
 from __future__ import annotations
 
@@ -11,12 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Sequence
 
 from flask import Response, g, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from store import web_queries
 from store.monitor_queries import PER_PAGE, page_of, slice_of
 from webui.i18n import local_dt
-from webui.i18n import pick as t
 from webui.present import process_title
 from webui.security import reading, roles_required
 
@@ -86,10 +85,10 @@ def duration_text(seconds: float | None) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        return t(f"{days} 天 {hours} 小时", f"{days} d {hours} h")
+        return _("%(days)s d %(hours)s h", days=days, hours=hours)
     if hours:
-        return t(f"{hours} 小时 {minutes} 分", f"{hours} h {minutes} min")
-    return t(f"{minutes} 分钟", f"{minutes} min")
+        return _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
+    return _("%(minutes)s min", minutes=minutes)
 
 
 def load_titles(session) -> dict[str, str]:

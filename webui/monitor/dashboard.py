@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flask import g, render_template, url_for
+from flask_babel import gettext as _
 
 from store import monitor_queries as mq
 from webui.element_names import name_or_id
@@ -17,7 +18,6 @@ from webui.monitor.common import (
     list_page,
     load_titles,
     supervisor_only,
-    t,
     text_arg,
     title_of,
 )
@@ -73,7 +73,7 @@ def _case_row(r: Any, _extra: Any = None) -> dict[str, Any]:
 
 
 def _status_options() -> list[tuple[str, str]]:
-    return [("open", t("全部未结", "All open"))] + [(s, status_label(s)) for s in
+    return [("open", _("All open"))] + [(s, status_label(s)) for s in
                                                    ("active", "suspended", "error", "completed", "terminated")]
 
 
@@ -85,20 +85,20 @@ def cases():
     sort = text_arg("sort") or "-started"
     with reading() as uow:
         options = _process_options(uow.session)
-    filters = [{"name": "process", "label": t("事项", "Process"), "options": options, "value": process},
-               {"name": "status", "label": t("状态", "Status"), "options": _status_options(), "value": status,
+    filters = [{"name": "process", "label": _("Process"), "options": options, "value": process},
+               {"name": "status", "label": _("Status"), "options": _status_options(), "value": status,
                 "required": True},
-               {"name": "q", "label": t("搜索", "Search"), "value": q}]
-    return list_page(title=t("案件", "Cases"), columns=case_columns(), row=_case_row, export_name="cases",
+               {"name": "q", "label": _("Search"), "value": q}]
+    return list_page(title=_("Cases"), columns=case_columns(), row=_case_row, export_name="cases",
                      stmt=mq.cases(process, status, q, sort), filters=filters, sort=sort)
 
 
 def case_columns() -> list[Column]:
-    return [Column("business_key", t("业务编号", "Business key"), "business_key"),
-            Column("title", t("标题", "Title")), Column("process", t("事项", "Process"), "process"),
-            Column("version", t("版本", "Version")), Column("status", t("状态", "Status"), "status"),
-            Column("started_by", t("发起人", "Started by")), Column("started", t("发起时间", "Started"), "started"),
-            Column("updated", t("最近进展", "Last progress"), "updated"), Column("due", t("期限", "Due"), "due")]
+    return [Column("business_key", _("Business key"), "business_key"),
+            Column("title", _("Title")), Column("process", _("Process"), "process"),
+            Column("version", _("Version")), Column("status", _("Status"), "status"),
+            Column("started_by", _("Started by")), Column("started", _("Started"), "started"),
+            Column("updated", _("Last progress"), "updated"), Column("due", _("Due"), "due")]
 
 
 # --- overdue tasks --------------------------------------------------------------------------
@@ -120,20 +120,20 @@ def overdue():
                 "business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
                 "process": title_of(r.process_key), "group": group_title(r.lane) or "—",
-                "assignee": r.assignee or t("（未认领）", "(unclaimed)"), "created": dt(r.created_at),
+                "assignee": r.assignee or _("(unclaimed)"), "created": dt(r.created_at),
                 "due": dt(r.due_at), "late_days": late_days(r.due_at)}
 
-    columns = [Column("task", t("任务", "Task"), "name"), Column("business_key", t("业务编号", "Business key")),
-               Column("process", t("事项", "Process"), "process"), Column("group", t("岗位组", "Group"), "group"),
-               Column("assignee", t("办理人", "Assignee"), "assignee"),
-               Column("created", t("到达时间", "Arrived"), "created"), Column("due", t("期限", "Due"), "due"),
-               Column("late_days", t("超期工作日", "Working days overdue"))]
-    groups = [(g, group_title(g)) for g in sorted(_all_groups())] + [("-", t("（无岗位组）", "(no group)"))]
-    filters = [{"name": "group", "label": t("岗位组", "Group"), "options": groups, "value": group},
-               {"name": "assignee", "label": t("办理人", "Assignee"), "value": assignee},
-               {"name": "process", "label": t("事项", "Process"), "options": options, "value": process},
-               {"name": "q", "label": t("搜索", "Search"), "value": q}]
-    return list_page(title=t("超期任务", "Overdue tasks"), columns=columns, row=row, export_name="overdue_tasks",
+    columns = [Column("task", _("Task"), "name"), Column("business_key", _("Business key")),
+               Column("process", _("Process"), "process"), Column("group", _("Group"), "group"),
+               Column("assignee", _("Assignee"), "assignee"),
+               Column("created", _("Arrived"), "created"), Column("due", _("Due"), "due"),
+               Column("late_days", _("Working days overdue"))]
+    groups = [(g, group_title(g)) for g in sorted(_all_groups())] + [("-", _("(no group)"))]
+    filters = [{"name": "group", "label": _("Group"), "options": groups, "value": group},
+               {"name": "assignee", "label": _("Assignee"), "value": assignee},
+               {"name": "process", "label": _("Process"), "options": options, "value": process},
+               {"name": "q", "label": _("Search"), "value": q}]
+    return list_page(title=_("Overdue tasks"), columns=columns, row=row, export_name="overdue_tasks",
                      stmt=mq.overdue_tasks(now, group, assignee, process, q, sort), filters=filters, sort=sort)
 
 
@@ -156,17 +156,17 @@ def describe_waiting(items: list[dict], names: Mapping[str, str] | None = None) 
     parts = []
     for w in items:
         if w["kind"] == "task":
-            who = w.get("assignee") or group_title(w.get("group")) or t("任何人", "anyone")
-            parts.append(t(f"{w['name']}：等待 {who}，自 {dt(w['since'])}",
-                           f"{w['name']}: waiting for {who} since {dt(w['since'])}"))
+            who = w.get("assignee") or group_title(w.get("group")) or _("anyone")
+            parts.append(_("%(step)s: waiting for %(who)s since %(since)s", step=w["name"], who=who,
+                           since=dt(w["since"])))
         elif w["kind"] == "timer":
             step = name_or_id(names, w["bpmn_id"])
-            parts.append(t(f"定时器 {step}：至 {dt(w['until'])}", f"timer {step}: until {dt(w['until'])}"))
+            parts.append(_("timer %(step)s: until %(until)s", step=step, until=dt(w["until"])))
         else:
             step = names.get(w.get("bpmn_id") or "")
-            parts.append(t(f"{step}：等待消息 {w['message']}" if step else f"等待消息 {w['message']}",
-                           f"{step}: waiting for message {w['message']}" if step else f"waiting for message {w['message']}"))
-    return "; ".join(parts) or t("（无）", "(nothing)")
+            waiting = _("waiting for message %(message)s", message=w["message"])
+            parts.append(_("%(step)s: %(waiting)s", step=step, waiting=waiting) if step else waiting)
+    return "; ".join(parts) or _("(nothing)")
 
 
 @bp.get("/stuck")
@@ -188,16 +188,16 @@ def stuck():
         cells["waiting"] = describe_waiting((waiting or {}).get(r.id, []))
         return cells
 
-    columns = [Column("business_key", t("业务编号", "Business key"), "business_key"),
-               Column("title", t("标题", "Title")), Column("process", t("事项", "Process"), "process"),
-               Column("updated", t("最近进展", "Last progress"), "updated"),
-               Column("idle_days", t("停滞工作日", "Working days idle")),
-               Column("waiting", t("正在等待", "Waiting on"))]
-    filters = [{"name": "days", "label": t("停滞超过（工作日）", "Idle for more than (working days)"),
+    columns = [Column("business_key", _("Business key"), "business_key"),
+               Column("title", _("Title")), Column("process", _("Process"), "process"),
+               Column("updated", _("Last progress"), "updated"),
+               Column("idle_days", _("Working days idle")),
+               Column("waiting", _("Waiting on"))]
+    filters = [{"name": "days", "label": _("Idle for more than (working days)"),
                 "type": "number", "value": days},
-               {"name": "process", "label": t("事项", "Process"), "options": options, "value": process},
-               {"name": "q", "label": t("搜索", "Search"), "value": q}]
-    return list_page(title=t("停滞案件", "Stuck cases"), columns=columns, row=row, export_name="stuck_cases",
+               {"name": "process", "label": _("Process"), "options": options, "value": process},
+               {"name": "q", "label": _("Search"), "value": q}]
+    return list_page(title=_("Stuck cases"), columns=columns, row=row, export_name="stuck_cases",
                      stmt=mq.stuck_cases(cutoff, process, q, sort), filters=filters, sort=sort,
                      decorate=lambda session, rows: mq.waiting_on_many(session, [r.id for r in rows]))
 
@@ -219,10 +219,10 @@ def incidents():
                 "process": title_of(r.process_key), "task": r.bpmn_id or "—", "type": r.error_type,
                 "error": r.message + (f" (line {r.line})" if r.line else ""), "since": dt(r.created_at)}
 
-    columns = [Column("business_key", t("业务编号", "Business key")), Column("process", t("事项", "Process"), "process"),
-               Column("task", t("环节", "Step"), "task"), Column("type", t("错误类型", "Error type"), "type"),
-               Column("error", t("错误", "Error")), Column("since", t("发生时间", "Since"), "since")]
-    filters = [{"name": "process", "label": t("事项", "Process"), "options": options, "value": process},
-               {"name": "q", "label": t("搜索", "Search"), "value": q}]
-    return list_page(title=t("异常", "Incidents"), columns=columns, row=row, export_name="incidents",
+    columns = [Column("business_key", _("Business key")), Column("process", _("Process"), "process"),
+               Column("task", _("Step"), "task"), Column("type", _("Error type"), "type"),
+               Column("error", _("Error")), Column("since", _("Since"), "since")]
+    filters = [{"name": "process", "label": _("Process"), "options": options, "value": process},
+               {"name": "q", "label": _("Search"), "value": q}]
+    return list_page(title=_("Incidents"), columns=columns, row=row, export_name="incidents",
                      stmt=mq.open_incidents(process, q, sort), filters=filters, sort=sort)

@@ -9,31 +9,18 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.commands.token_move import Element, MovePreview, Refusal
+from engine.commands.token_move import Element, MovePreview
 from engine.errors import Conflict, EngineError, NotFound
 from store import web_queries
 from webui.monitor import bp
 from webui.monitor.common import supervisor_only, text_arg, title_of
-from webui.present import group_title, status_label
+from webui.element_names import type_label
+from webui.error_texts import describe, detail_texts, error_text
+from webui.present import group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
 
 MAX_ID = 200
 MAX_REASON = 500
-
-
-def type_label(type_name: str) -> str:
-    """A BPMN element type for people."""
-    return {
-        "UserTask": _("user task"), "ManualTask": _("manual task"), "NoneTask": _("task"),
-        "ScriptTask": _("script task"), "ServiceTask": _("service task"),
-        "BusinessRuleTask": _("decision task"), "CallActivity": _("call activity"),
-        "SubWorkflowTask": _("subprocess"), "TransactionSubprocess": _("subprocess"),
-        "ParallelMultiInstanceTask": _("multi-instance activity"),
-        "SequentialMultiInstanceTask": _("multi-instance activity"), "StandardLoopTask": _("loop activity"),
-        "SendTask": _("send task"), "ReceiveTask": _("receive task"),
-        "IntermediateCatchEvent": _("intermediate event"), "IntermediateThrowEvent": _("intermediate event"),
-        "StartEvent": _("start event"), "EndEvent": _("end event"), "BoundaryEvent": _("boundary event"),
-    }.get(type_name, type_name)
 
 
 def element_label(element: Element, top_key: str) -> str:
@@ -44,32 +31,6 @@ def element_label(element: Element, top_key: str) -> str:
     if element.process_key != top_key:
         text += " · " + _("in %(process)s", process=title_of(element.process_key))
     return text
-
-
-def reason_text(reason: Refusal) -> str:
-    """A refusal in the UI language (the engine's English text for an unknown code)."""
-    p = reason.params
-    element = p.get("element", "")
-    texts = {
-        "case_ended": lambda: _("The case has ended (%(status)s).", status=status_label(p.get("status", ""))),
-        "case_suspended": lambda: _("The case is suspended: resume it first."),
-        "from_missing": lambda: _("Choose the step to move the token from."),
-        "to_missing": lambda: _("Choose the step to move the token to."),
-        "from_not_active": lambda: _("No token is at “%(element)s” now.", element=element),
-        "from_repeats": lambda: _("“%(element)s” repeats (multi-instance or loop, or inside one): its tokens "
-                                  "cannot be moved.", element=element),
-        "from_ambiguous": lambda: _("Several tokens are at “%(element)s”.", element=element),
-        "incident_elsewhere": lambda: _("The case has an open incident at “%(element)s”: retry it, or move "
-                                        "the token from that step.", element=element),
-        "to_other_scope": lambda: _("“%(element)s” is in another process or subprocess: a token moves within "
-                                    "its own process (to leave a subprocess, move from its call activity).",
-                                    element=element),
-        "to_unknown": lambda: _("The process has no element “%(element)s”.", element=element),
-        "to_kind": lambda: _("“%(element)s” is a %(kind)s: move the token to a task or an activity.",
-                             element=element, kind=type_label(p.get("kind", ""))),
-    }
-    make = texts.get(reason.code)
-    return make() if make else reason.message
 
 
 def move_choices(instance_id: str) -> MovePreview | None:
@@ -102,7 +63,8 @@ def move_page(instance_id: str):
     if frm is None and len(preview.sources) == 1:
         frm = preview.sources[0].bpmn_id
     chosen = frm is not None and to is not None
-    reasons = [reason_text(r) for r in preview.reasons if chosen or r.code not in ("from_missing", "to_missing")]
+    reasons = [describe(r.code, r.params, person_name) for r in preview.reasons
+               if chosen or r.code not in ("from_missing", "to_missing")]
     return render_template(
         "monitor/move.html", instance=instance, preview=preview, frm=frm, to=to, chosen=chosen, reasons=reasons,
         label=lambda e: element_label(e, instance.process_key), type_label=type_label, group_title=group_title,
@@ -129,13 +91,11 @@ def move_token(instance_id: str):
     except NotFound:
         abort(404)
     except Conflict as exc:
-        refusals = [Refusal(d.get("code", ""), d.get("field", ""), d.get("message", ""), d.get("params") or {})
-                    for d in exc.details]
-        texts = [reason_text(r) for r in refusals] or [exc.message]
+        texts = [d["message"] for d in detail_texts(exc.details, person_name)] or [error_text(exc, person_name)]
         flash(_("The token was not moved: %(reasons)s", reasons=" ".join(texts)), "error")
         return back
     except EngineError as exc:
-        flash(_("The token was not moved: %(reasons)s", reasons=exc.message), "error")
+        flash(_("The token was not moved: %(reasons)s", reasons=error_text(exc, person_name)), "error")
         return back
     flash(_("The token moved from “%(source)s” to “%(target)s”.", source=names.get(frm, frm),
                 target=names.get(to, to)), "success")

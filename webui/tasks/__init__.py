@@ -12,10 +12,11 @@ from engine.state import activities
 from engine.tasks import lifecycle
 from store import web_queries
 from webui.case_view import build_case, history_rows
+from webui.error_texts import error_text, field_errors
 from webui.formdata import parse_form
 from webui.formview import build_fields, unplaced_errors
 from webui.i18n import ui_lang
-from webui.present import due_info
+from webui.present import due_info, person_name
 from webui.security import current_actor, engine, reading
 from webui.uploads import FileTooLarge, store_upload
 
@@ -101,10 +102,10 @@ def submit(task_id: str):
     try:
         instance = eng.complete(task_id, actor, data)
     except ValidationFailed as exc:
-        errors = {d.get("field", ""): d.get("message", "") for d in exc.details}
+        errors = field_errors(exc.details, person_name)
         return _render(task_id, values=data, errors=errors, status=422)
     except Conflict as exc:
-        flash(_("This task cannot be completed now: %(reason)s", reason=exc.message), "error")
+        flash(_("This task cannot be completed now: %(reason)s", reason=error_text(exc, person_name)), "error")
         return redirect(url_for("tasks.show", task_id=task_id))
     with reading() as uow:
         following = web_queries.next_task_for(uow.session, instance.id, work_scope(actor))
@@ -122,7 +123,7 @@ def claim(task_id: str):
         engine().claim(task_id, current_actor())
         flash(_("You took the task."), "success")
     except Conflict as exc:
-        flash(_("The task could not be claimed: %(reason)s", reason=exc.message), "error")
+        flash(_("The task could not be claimed: %(reason)s", reason=error_text(exc, person_name)), "error")
     return redirect(_back(task_id))
 
 
@@ -133,7 +134,7 @@ def unclaim(task_id: str):
         engine().unclaim(task_id, current_actor())
         flash(_("The task is back in the group's queue."), "success")
     except Conflict as exc:
-        flash(_("The task could not be released: %(reason)s", reason=exc.message), "error")
+        flash(_("The task could not be released: %(reason)s", reason=error_text(exc, person_name)), "error")
     return redirect(_back(task_id))
 
 
@@ -150,5 +151,5 @@ def assign(task_id: str):
         engine().assign(task_id, actor, username)
         flash(_("The task is assigned to %(user)s.", user=username), "success")
     except Conflict as exc:
-        flash(_("The task could not be assigned: %(reason)s", reason=exc.message), "error")
+        flash(_("The task could not be assigned: %(reason)s", reason=error_text(exc, person_name)), "error")
     return redirect(_back(task_id))
