@@ -20,7 +20,7 @@ from tests.web.monitor_fixtures import (
     task_id,
     versions,
 )
-from webui.modeler.layout import ensure_layout
+from engine.bpmn.diagram import ensure_layout
 
 REVIEW_XML = (TEST_MODELS / "review.bpmn").read_text(encoding="utf-8")
 

@@ -211,6 +211,6 @@ def test_miwg_reference_models_open_in_the_modeler_and_validate_answers(client_o
     print(f"\nMIWG {path.name}: {said}")  # pytest -s lists what validate says per file
     assert versions(engine, "review") == [1]  # validate writes nothing
     # the editor page opens on it as well: the modeler lays out what has no diagram
-    from webui.modeler.layout import ensure_layout
+    from engine.bpmn.diagram import ensure_layout
 
     assert "BPMNShape" in ensure_layout(path.read_text(encoding="utf-8"))

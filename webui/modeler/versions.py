@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from lxml import etree
-
+from engine.bpmn.diagram import ensure_layout
 from engine.commands.version_migration import migrate_many, preview
 from engine.deploy.versions_diff import diff_bpmn
-from engine.errors import EngineError
+from engine.errors import EngineError, ModelFileError
 from store import monitor_queries as mq
 from webui.i18n import pick as t
 from webui.modeler import bp
-from webui.modeler.layout import ensure_layout
 from webui.present import process_title
 from webui.security import current_actor, engine, reading
 
@@ -40,7 +38,7 @@ def compare(key: str):
         old, new = mq.version_xml(uow.session, key, a), mq.version_xml(uow.session, key, b)
     try:
         diff = diff_bpmn(old[2], new[2])
-    except etree.XMLSyntaxError:
+    except ModelFileError:
         abort(422)
     changed = {c.id: "changed" for c in diff.changed}
     left = {"xml": ensure_layout(old[2]), "states": {**{c.id: "removed" for c in diff.removed}, **changed}}

@@ -7,33 +7,19 @@ from pathlib import Path
 from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_login import login_required
 
+from engine.bpmn.blank import blank_process
+from engine.bpmn.diagram import ensure_layout
+from engine.bpmn.elements import ModelIndex, locate
 from engine.deploy.dry_run import validate_only
 from engine.errors import DeployRefused, EngineError, Forbidden
 from store import monitor_queries as mq
 from webui.i18n import pick as t
 from webui.modeler import bp
-from webui.modeler.layout import ensure_layout
-from webui.modeler.problems import ModelIndex, locate
 from webui.present import group_title, process_title
 from webui.security import current_actor, engine, reading
 
 STATIC = Path(__file__).parent / "static"
 MAX_XML_BYTES = 5 * 1024 * 1024
-NEW_MODEL = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" \
-xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" \
-xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" \
-id="new_process_definitions" targetNamespace="https://hengyang.gov.cn/fao/bpmn">
-  <bpmn:process id="new_process" name="新流程" isExecutable="true">
-    <bpmn:startEvent id="start" name="开始" />
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="new_process_diagram">
-    <bpmndi:BPMNPlane id="new_process_plane" bpmnElement="new_process">
-      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="180" y="160" width="36" height="36" /></bpmndi:BPMNShape>
-    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>
-"""
 
 
 def _json_error(status: int, code: str, message: str, details: list | None = None):
@@ -77,7 +63,7 @@ def _editor(key: str | None, version: int | None, xml: str, versions: list):
 @login_required
 def new():
     """The editor on an empty process."""
-    return _editor(None, None, NEW_MODEL, [])
+    return _editor(None, None, blank_process(t("新流程", "New process"), t("开始", "Start")), [])
 
 
 @bp.get("/<key>")

@@ -8,28 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import etree
-
+from engine.bpmn.elements import diagram_ids
 from engine.state.activities import activities, case_data, load_readonly
-
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
-
-
-def diagram_ids(xml: str) -> tuple[set[str], set[str]]:
-    """``(element ids, process and subprocess ids)`` of a BPMN text."""
-    root = etree.fromstring(xml.encode("utf-8"), _PARSER)
-    ids: set[str] = set()
-    containers: set[str] = set()
-    for el in root.iter(f"{{{BPMN_NS}}}*"):
-        el_id = el.get("id")
-        if not el_id:
-            continue
-        ids.add(el_id)
-        if etree.QName(el.tag).localname in _CONTAINERS:
-            containers.add(el_id)
-    return ids, containers
 
 
 def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[str, Any]:
