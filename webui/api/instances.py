@@ -56,7 +56,7 @@ def get_instance(instance_id: str):
         if not actor.is_supervisor and not queries.may_see_instance(uow.session, instance_id, actor.username,
                                                                     sorted(actor.groups)):
             raise ApiError(403, "you may not see this case")
-        workflow = activities.load_readonly(eng, uow, instance)
+        workflow = eng.load_readonly(uow, instance)
         ran = activities.activities(workflow, instance.process_key)
         data = activities.case_data(workflow)
         active = uow.tasks.active_for(instance_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from engine.bpmn.diagram import ensure_layout
-from engine.commands.version_migration import migrate_many, preview
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import EngineError, ModelFileError
 from store import monitor_queries as mq
@@ -65,7 +64,7 @@ def migration(key: str):
     source = request.args.get("from", type=int) or (running[0].version if running else None)
     if to not in numbers or (source is not None and source not in numbers):
         abort(404)
-    checks = preview(engine(), key, source, to, limit=MAX_BATCH) if source is not None and source != to else []
+    checks = engine().migration_preview(key, source, to, limit=MAX_BATCH) if source is not None and source != to else []
     return render_template("modeler/migrate.html", key=key, title=process_title(key), rows=rows, source=source,
                            to=to, checks=checks, movable=sum(1 for c in checks if c.ok), limit=MAX_BATCH)
 
@@ -91,7 +90,7 @@ def migrate(key: str):
     if not set(ids) <= owned:  # only running cases of this process and version
         abort(404)
     try:  # each case is checked again in its own transaction: the preview may be stale
-        outcomes = migrate_many(engine(), ids, current_actor(), to, reason)
+        outcomes = engine().migrate_many(ids, current_actor(), to, reason)
     except EngineError as exc:
         flash(exc.message, "error")
         return back

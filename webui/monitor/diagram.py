@@ -1,6 +1,6 @@
 """What the diagrams show: element states and run counts of a case, heat colours, masked data.
 
-The case's workflow is read through the engine (:func:`engine.state.activities.load_readonly` and
+The case's workflow is read through the engine (:meth:`engine.workflow_engine.WorkflowEngine.load_readonly` and
 :func:`engine.state.activities.activities`); nothing here imports SpiffWorkflow.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from engine.bpmn.elements import diagram_ids
-from engine.state.activities import activities, case_data, load_readonly
+from engine.state.activities import activities, case_data
 
 
 def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[st
     data: dict[str, Any] = {}
     problem = None
     try:
-        workflow = load_readonly(engine, uow, instance)
+        workflow = engine.load_readonly(uow, instance)
         for a in activities(workflow, instance.process_key):
             if a["bpmn_id"] not in ids or a["process_key"] not in containers:
                 continue
