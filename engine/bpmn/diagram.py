@@ -67,9 +67,9 @@ def _scope(container: etree._Element, lane_of: dict[str, str], inherited: str | 
         if kind == geometry.SUB:
             node.children, node.flows = _scope(el, lane_of, node.lane)
         nodes.append(node)
-    ids = {n.id for n in nodes}
     hosts = {n.id for n in nodes if n.kind != geometry.BOUNDARY}
     nodes = [n for n in nodes if n.kind != geometry.BOUNDARY or n.attached_to in hosts]
+    ids = {n.id for n in nodes}
     boundaries = {n.id for n in nodes if n.kind == geometry.BOUNDARY}
     flows = [_Flow(f.get("id"), f.get("sourceRef"), f.get("targetRef"))
              for f in container.iterchildren(bpmn("sequenceFlow"))
