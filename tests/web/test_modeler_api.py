@@ -43,6 +43,7 @@ def test_the_modeler_api_is_in_the_openapi_document(client_of):
     paths = client_of(None).get("/api/v1/openapi.json").json["paths"]
     for path in ("/api/v1/modeler/validate", "/api/v1/modeler/deploy", "/api/v1/modeler/forms/{name}"):
         assert "post" in paths[path] and "403" in paths[path]["post"]["responses"]
+    assert "403" in paths["/api/v1/modeler/processes/{key}/compare"]["get"]["responses"]
 
 
 def test_the_editor_page_points_the_modeler_at_the_api(client_of):
@@ -57,3 +58,13 @@ def test_the_modeler_api_refuses_a_hostile_model(client_of, engine):
     assert answer["ok"] is False and "DOCTYPE" in answer["problems"][0]["message"]
     refused = client_of("analyst").post("/api/v1/modeler/deploy", json={"xml": HOSTILE, "note": "恶意"})
     assert refused.status_code == 422 and versions(engine) == [1]
+
+
+def test_comparing_versions_lists_the_changed_elements_for_analysts_only(client_of):
+    client = client_of("analyst")
+    assert client.post(MODELER_API[1][0], json=MODELER_API[1][1]).status_code == 201
+    diff = client.get("/api/v1/modeler/processes/review/compare").json
+    assert (diff["a"], diff["b"]) == (1, 2) and [c["id"] for c in diff["changed"]] == ["examine"]
+    assert diff["added"] == [] and diff["removed"] == []
+    assert client.get("/api/v1/modeler/processes/review/compare?a=1&b=7").status_code == 404
+    assert client_of("clerk").get("/api/v1/modeler/processes/review/compare").status_code == 403

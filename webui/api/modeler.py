@@ -1,4 +1,4 @@
-"""API: what the modeler's pages call: validate and deploy a model text, save a form file.
+"""API: what the modeler's pages call: validate and deploy a model text, save a form file, compare versions.
 
 Analysts (and admins) only; the modeler's pages send the browser session with the CSRF header.
 Problems of a model come back located: each names the ``element_id`` it is about when one can be
@@ -6,12 +6,14 @@ found, so the editor can mark the element.
 """
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
 from engine.bpmn.elements import ModelIndex, locate
+from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import DeployRefused
 from engine.people.identity import Actor, require_analyst
+from store import monitor_queries as mq
 from webui import form_files
 from webui.api import api, created, json_body
 from webui.api import schemas as s
@@ -144,3 +146,33 @@ def save_form(name: str):
                        code=_refusal_code(exc)) from None
     status = 201 if any(r.status == "new" for r in results) else 200
     return created({"results": _results(results), "files": [f for f, _b in files]}, status)
+
+
+CHANGE = {"type": "object", "properties": {"id": {"type": "string"}, "tag": {"type": "string"},
+                                           "name": {"type": "string"},
+                                           "details": {"type": "array", "items": {"type": "string"}}}}
+COMPARE = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"},
+                                            **{k: {"type": "array", "items": CHANGE}
+                                               for k in ("added", "removed", "changed")}}}
+
+
+@api.route("/modeler/processes/<key>/compare", summary="Elements added, removed and changed between two versions",
+           who="analyst", tag="modeler", errors=(403, 404),
+           query=(("a", {"type": "integer"}, "the earlier version (default: the one before b)"),
+                  ("b", {"type": "integer"}, "the later version (default: the latest)")),
+           responses={200: ("the changes, element by element", COMPARE)})
+def compare_versions(key: str):
+    _analyst()
+    b, a = (request.args.get(name, type=int) for name in ("b", "a"))
+    with reading() as uow:
+        new = mq.version_xml(uow.session, key, b)
+        old = mq.version_xml(uow.session, key, a if a is not None else (new[0] - 1 if new else None))
+    if new is None or old is None:
+        raise ApiError(404, _("There is no such version of this process."))
+    diff = diff_bpmn(old[2], new[2])
+
+    def changes(items) -> list[dict]:
+        return [{"id": c.id, "tag": c.tag, "name": c.name, "details": list(c.details)} for c in items]
+
+    return jsonify({"a": old[0], "b": new[0], "added": changes(diff.added), "removed": changes(diff.removed),
+                    "changed": changes(diff.changed)})
