@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from engine.bpmn.diagram import ensure_layout
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import EngineError, ModelFileError
 from store import monitor_queries as mq
-from webui.i18n import pick as t
 from webui.modeler import bp
 from webui.present import process_title
 from webui.security import current_actor, engine, reading
@@ -80,10 +80,10 @@ def migrate(key: str):
     reason = (request.form.get("reason") or "").strip()[:500]
     back = redirect(url_for("modeler.migration", key=key, to=to, **({"from": source} if source else {})))
     if to is None or source is None or not ids:
-        flash(t("请选择要迁移的案件。", "Choose the cases to move."), "error")
+        flash(_("Choose the cases to move."), "error")
         return back
     if not reason:
-        flash(t("请填写迁移理由。", "Please give a reason for the move."), "error")
+        flash(_("Please give a reason for the move."), "error")
         return back
     with reading() as uow:
         owned = {r.id for r in mq.running_cases_of_version(uow.session, key, source)}
@@ -97,7 +97,7 @@ def migrate(key: str):
     moved = [o for o in outcomes if o.ok]
     refused = [o for o in outcomes if not o.ok]
     if moved:
-        flash(t(f"已将 {len(moved)} 个案件迁移到版本 {to}。", f"Moved {len(moved)} case(s) to version {to}."), "success")
+        flash(_("Moved %(n)s case(s) to version %(version)s.", n=len(moved), version=to), "success")
     for o in refused:
-        flash(t(f"案件 {o.instance_id} 未迁移：{o.message}", f"Case {o.instance_id} was not moved: {o.message}"), "error")
+        flash(_("Case %(case)s was not moved: %(reason)s", case=o.instance_id, reason=o.message), "error")
     return back

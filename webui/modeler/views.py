@@ -55,7 +55,7 @@ def _editor(key: str | None, version: int | None, xml: str, versions: list):
 @login_required
 def new():
     """The editor on an empty process."""
-    return _editor(None, None, blank_process(_("New process"), _("Start")), [])
+    return _editor(None, None, blank_process(_("Untitled process"), _("Start")), [])
 
 
 @bp.get("/<key>")
