@@ -217,9 +217,9 @@ def users() -> None:
 @click.option("--display-name", default=None)
 def users_add(name: str, password: str, groups: str, roles: str, display_name: str | None) -> None:
     """Create or update a user."""
-    from engine.people.account_commands import UserSpec, save_users
+    from engine.people.account_commands import UserSpec
 
-    save_users(_engine(), [UserSpec(name, password, tuple(_csv(groups)), tuple(_csv(roles)), display_name)])
+    _engine().save_users([UserSpec(name, password, tuple(_csv(groups)), tuple(_csv(roles)), display_name)])
     click.echo(f"user {name} saved")
 
 
@@ -231,9 +231,8 @@ def _csv(value: str) -> list[str]:
 @click.argument("name")
 def users_token(name: str) -> None:
     """Print a new API token."""
-    from engine.people.account_commands import issue_token
 
-    click.echo(issue_token(_engine(), name))
+    click.echo(_engine().issue_token(name))
 
 
 @main.command()

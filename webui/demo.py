@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from engine.people.account_commands import UserSpec, save_users
+from engine.people.account_commands import UserSpec
 
 DEMO_PASSWORD = "demo123"
 
@@ -27,7 +27,7 @@ DEMO_USERS: list[tuple[str, str, list[str], list[str]]] = [
 
 
 def seed_users(engine) -> list[str]:
-    return save_users(engine, [UserSpec(name, DEMO_PASSWORD, tuple(groups), tuple(roles), display)
+    return engine.save_users([UserSpec(name, DEMO_PASSWORD, tuple(groups), tuple(roles), display)
                                for name, display, groups, roles in DEMO_USERS])
 
 

@@ -17,10 +17,8 @@ BATCH = 50  # cases per poll; a full batch is followed at once by the next poll
 
 def poll(engine, stop: threading.Event | None = None, limit: int = BATCH) -> int:
     """Fire due timers once; a failure (e.g. the database is gone) is logged and counts as 0."""
-    from engine.commands.timers import fire_due_timers
-
     try:
-        return fire_due_timers(engine, limit, stop=stop)
+        return engine.fire_due_timers(limit, stop=stop)
     except Exception:  # noqa: BLE001 - a failing poll must not stop the scheduler or the worker
         log.exception("timer poll failed")
         return 0

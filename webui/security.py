@@ -16,7 +16,6 @@ from flask import Flask, abort, current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from engine.people import account_commands as account_services
 from engine.people.identity import Actor
 from engine.workflow_engine import WorkflowEngine
 from store.uow import UnitOfWork
@@ -150,7 +149,7 @@ def roles_required(*roles: str) -> Callable:
 
 def sign_in(username: str, password: str) -> WebUser | None:
     """Check a password (failures are counted and lock the account); the result is committed."""
-    signed_in = account_services.sign_in(engine(), username, password)
+    signed_in = engine().sign_in(username, password)
     return WebUser(signed_in.actor, signed_in.chosen_locale) if signed_in is not None else None
 
 
@@ -159,7 +158,7 @@ def remember_locale(lang: str) -> None:
     user = g.get("fao_api_user") or (current_user if current_user and current_user.is_authenticated else None)
     if user is None or user.chosen_locale == lang:
         return
-    account_services.remember_locale(engine(), user.actor.username, lang)
+    engine().remember_locale(user.actor.username, lang)
     forget_identity(user.actor.username)
     user.chosen_locale = lang
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import FileStorage
 
-from engine import attachments
 from webui.security import engine
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -43,5 +42,5 @@ def store_upload(storage: FileStorage, username: str) -> Stored:
         raise FileTooLarge()
     name = clean_name(storage.filename)
     content_type = (storage.mimetype or mimetypes.guess_type(name)[0] or "application/octet-stream")[:200]
-    att = attachments.save_upload(engine(), name, content_type, content, username)
+    att = engine().save_upload(name, content_type, content, username)
     return Stored(att.id, name, len(content), content_type, att.sha256)

@@ -19,6 +19,8 @@ MAX_MODEL_DEPTH = 200
 MAX_ID_LENGTH = 100
 
 _XML_DECL = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']")
+_TEXT_DECL = re.compile(r"^\ufeff?<\?xml[^>]*?\?>")
+_UTF8_DECL = '<?xml version="1.0" encoding="UTF-8"?>'
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -83,6 +85,24 @@ def parse_model_bytes(
         raise ModelFileError(filename, line, f"malformed XML: {err.msg}") from err
     except Exception as err:  # lxml can raise ValueError/LookupError on odd input
         raise ModelFileError(filename, None, f"unreadable XML: {err}") from err
+
+
+def parse_model_text(xml: str, filename: str = "model.bpmn") -> etree._ElementTree:
+    """Parse a model held as text (a stored version, the modeler's editor) with the same checks.
+
+    The text is parsed as UTF-8 whatever its XML declaration names: it has been decoded already.
+
+    Args:
+        xml: The model's text.
+        filename: The name reported in errors.
+
+    Returns:
+        The parsed tree.
+
+    Raises:
+        ModelFileError: As :func:`parse_model_bytes`.
+    """
+    return parse_model_bytes(_TEXT_DECL.sub(_UTF8_DECL, xml, count=1).encode("utf-8"), filename)
 
 
 def check_ncname_id(process_id: str) -> str | None:

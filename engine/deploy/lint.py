@@ -17,9 +17,9 @@ from collections import defaultdict
 
 from lxml import etree
 
+from engine.bpmn.namespaces import BPMN as BPMN_NS
 from engine.errors import ModelProblem
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 RESERVED_IDS = frozenset({"Start", "End"})
 GATEWAY_LOOP_LIMIT = 333
 

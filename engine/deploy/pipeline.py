@@ -15,7 +15,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.bpmn.safe_xml import check_ncname_id, parse_model_bytes
+from engine.bpmn.namespaces import BPMN as BPMN_NS
+from engine.bpmn.safe_xml import check_ncname_id, parse_model_bytes, parse_model_text
 from engine.bpmn.spec_facts import describe_spec
 from engine.deploy import lint
 from engine.errors import DeployRefused, ModelFileError, ModelProblem
@@ -25,7 +26,6 @@ from engine.timekeeping.clock import Clock
 from store.models import AuditEvent, ProcessVersion
 from store.uow import UnitOfWork
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 MAX_MODEL_BYTES = 5 * 1024 * 1024
 MODEL_SUFFIXES = (".bpmn", ".bpmn20.xml", ".dmn", ".json")
 
@@ -206,7 +206,7 @@ class Deployer:
             if s.kind == "form":
                 s.json_value = json.loads(s.text)
             else:
-                s.tree = etree.fromstring(s.text.encode(), etree.XMLParser(resolve_entities=False, no_network=True)).getroottree()
+                s.tree = parse_model_text(s.text, s.name)
 
         parser = SpiffBpmnParser(validator=VALIDATOR)
         warnings_by_file: dict[str, list[ModelProblem]] = {}

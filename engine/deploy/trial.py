@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from engine.bpmn.namespaces import BPMN as BPMN_NS
+from engine.bpmn.namespaces import DMN_NAMESPACES
+from engine.bpmn.namespaces import SPIFF as SPIFF_NS
 from engine.bpmn.safe_xml import parse_model_bytes
 from engine.deploy.pipeline import MODEL_SUFFIXES
 from engine.errors import DeployRefused, EngineError, ModelFileError, ValidationFailed
@@ -24,10 +27,6 @@ from engine.forms.examples import example_data
 from engine.forms.validation import with_task_data_options
 from engine.people.identity import Actor
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/20191111/MODEL/", "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
-                  "http://www.omg.org/spec/DMN/20180521/MODEL/")
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 MAX_TASKS = 25
 METADATA_FILES = frozenset({"process_model.json", "process_group.json"})
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_comments=True)
+from engine.bpmn.namespaces import BPMN as BPMN_NS
+from engine.bpmn.safe_xml import parse_model_text
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def _canonical(el) -> str:
 
 
 def _elements(xml: str) -> dict[str, object]:
-    root = etree.fromstring(xml.encode("utf-8"), _PARSER)
+    root = parse_model_text(xml).getroot()
     found: dict[str, object] = {}
     for el in root.iter():
         if not isinstance(el.tag, str) or etree.QName(el.tag).namespace != BPMN_NS:
@@ -118,7 +117,7 @@ def diff_bpmn(old_xml: str, new_xml: str) -> VersionDiff:
         Added, removed and changed elements, each in document order.
 
     Raises:
-        lxml.etree.XMLSyntaxError: a text is not well-formed XML.
+        ModelFileError: a text is not a readable model.
     """
     old, new = _elements(old_xml), _elements(new_xml)
     diff = VersionDiff()

@@ -1,15 +1,14 @@
-"""The sandbox's compile policy and runtime guards, used by :mod:`engine.sandbox.script_engine`.
+"""The sandbox's runtime guards and its errors, used by :mod:`engine.sandbox.environment`.
 
-:class:`SandboxPolicy` tightens RestrictedPython's transformer and turns ``*``, ``**``, ``<<``,
-``+``, ``%``, ``*iterable`` and f-string fields into calls of the :data:`GUARDS`, which check a
-result's size before computing it; :func:`safe_getattr`, the safe formatter and the guarded
+:class:`~engine.sandbox.policy.SandboxPolicy` turns ``*``, ``**``, ``<<``, ``+``, ``%``,
+``*iterable`` and f-string fields into calls of the :data:`GUARDS`, which check a result's size
+before computing it; :func:`safe_getattr`, the safe formatter and the guarded
 string methods refuse underscore attributes and amplifying calls. :data:`SAFE_BUILTINS` is the
 whitelist of builtins a script sees.
 """
 from __future__ import annotations
 
 import _string  # type: ignore[import-not-found]  # the parser behind string.Formatter
-import ast
 import math
 import operator
 import re
@@ -24,11 +23,7 @@ from RestrictedPython.Guards import (
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
 )
-from RestrictedPython.transformer import (
-    INSPECT_ATTRIBUTES,
-    RestrictingNodeTransformer,
-    copy_locations,
-)
+from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
 MAX_ITEMS = 1_000_000
 """Largest string, bytes, list or tuple one operation may build (characters or items)."""
@@ -54,74 +49,6 @@ class ScriptRefused(ScriptError):
 
 class ScriptLimitExceeded(ScriptError):
     """The script ran too long or tried to build a value that is too large."""
-
-
-# --- compile-time policy -------------------------------------------------------------------
-
-_GUARDED_BINOPS = {ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_", ast.Add: "_add_", ast.Mod: "_mod_"}
-_REFUSED_NAMES = frozenset({"exec", "eval", "compile", "open", "globals", "locals", "vars", "breakpoint", "print", "printed"})
-
-
-class SandboxPolicy(RestrictingNodeTransformer):
-    """RestrictedPython's policy, tightened for workflow scripts."""
-
-    def visit_Name(self, node: ast.Name) -> Any:
-        if isinstance(node.ctx, ast.Load) and node.id in _REFUSED_NAMES:
-            self.error(node, f'"{node.id}" is not available in scripts.')
-            return node
-        return super().visit_Name(node)
-
-    def visit_BinOp(self, node: ast.BinOp) -> Any:
-        node = self.node_contents_visit(node)
-        guard = _GUARDED_BINOPS.get(type(node.op))
-        if guard is None:
-            return node
-        call = ast.Call(func=ast.Name(guard, ast.Load()), args=[node.left, node.right], keywords=[])
-        copy_locations(call, node)
-        return call
-
-    def visit_Starred(self, node: ast.Starred) -> Any:
-        node = self.node_contents_visit(node)
-        if isinstance(node.ctx, ast.Load):
-            call = ast.Call(func=ast.Name("_starred_", ast.Load()), args=[node.value], keywords=[])
-            copy_locations(call, node.value)
-            node.value = call
-        return node
-
-    def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
-        node = self.node_contents_visit(node)
-        spec = node.format_spec if node.format_spec is not None else ast.Constant("")
-        call = ast.Call(
-            func=ast.Name("_fmt_", ast.Load()),
-            args=[node.value, ast.Constant(node.conversion), spec],
-            keywords=[],
-        )
-        copy_locations(call, node)
-        new = ast.FormattedValue(value=call, conversion=-1, format_spec=None)
-        copy_locations(new, node)
-        return new
-
-    def _refuse(self, node: ast.AST, what: str) -> None:
-        self.error(node, f"{what} are not allowed in scripts.")
-
-    def visit_Import(self, node: ast.Import) -> Any:
-        self._refuse(node, "Import statements")
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
-        self._refuse(node, "Import statements")
-
-    def visit_Try(self, node: ast.Try) -> Any:
-        # Handlers and finally blocks could outlive the time limit; a failing script is an incident.
-        self._refuse(node, "try statements")
-
-    def visit_TryStar(self, node: ast.AST) -> Any:
-        self._refuse(node, "try statements")
-
-    def visit_With(self, node: ast.With) -> Any:
-        self._refuse(node, "with statements")
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> Any:
-        self._refuse(node, "Class definitions")
 
 
 # --- runtime guards ------------------------------------------------------------------------

@@ -95,3 +95,17 @@ def test_timer_expressions_are_python_and_a_bare_literal_is_flagged(page: Page, 
     shot(page, "modeler-05-unquoted-timer")
     select(page, "f2")  # a flow out of a task, not a gateway: no condition field
     expect(page.locator('#properties textarea[name="condition"]')).to_have_count(0)
+
+
+def test_the_palette_and_context_pad_speak_chinese(page: Page, modeler_site):
+    sign_in(page, modeler_site)
+    page.goto(f"{modeler_site}/modeler/review")
+    expect(page.locator("body")).to_have_attribute("data-modeler-ready", "1")
+    palette = page.locator(".djs-palette")
+    expect(palette.get_by_role("button", name="创建开始事件")).to_be_visible()
+    expect(palette.get_by_role("button", name="启用抓手工具")).to_be_visible()
+    page.locator('#canvas g.djs-element[data-element-id="examine"]').click()
+    pad = page.locator(".djs-context-pad.open")
+    expect(pad.locator('.entry[title="追加结束事件"]')).to_be_visible()
+    expect(pad.locator('.entry[title="删除"]')).to_be_visible()
+    expect(pad.locator('.entry[title="Delete"]')).to_have_count(0)

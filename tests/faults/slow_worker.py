@@ -27,7 +27,7 @@ def main() -> None:
         sys.stdout.flush()
         time.sleep(pause_s)
 
-    engine.before_commit = pause
+    engine.runner.before_commit = pause
     run_worker(engine, 0.2)
 
 

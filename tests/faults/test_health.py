@@ -118,8 +118,6 @@ def test_a_failing_poll_is_logged_and_the_worker_loop_goes_on(caplog):
 
 @pytest.mark.parametrize("stop_after", [0, 1])
 def test_the_stop_flag_ends_a_timer_batch_between_cases(engine, deploy, users, clock, stop_after):
-    from engine.commands.timers import fire_due_timers
-
     deploy("timers.bpmn")
     cases = [engine.start("timers", users["clerk"]) for _ in range(3)]
     for case in cases:
@@ -136,8 +134,8 @@ def test_the_stop_flag_ends_a_timer_batch_between_cases(engine, deploy, users, c
             self.n -= 1
             return self.n < 0
 
-    assert fire_due_timers(engine, stop=StopAfter(stop_after)) == stop_after
-    assert fire_due_timers(engine) == 3 - stop_after  # the rest is left for the next poll
+    assert engine.fire_due_timers(stop=StopAfter(stop_after)) == stop_after
+    assert engine.fire_due_timers() == 3 - stop_after  # the rest is left for the next poll
 
 
 def test_a_task_request_logs_its_task_and_case(tmp_path):

@@ -8,5 +8,5 @@ def data_of(engine, instance_id) -> dict:
 
     with engine.uow() as uow:
         instance = uow.instances.get(instance_id)
-        cmd = engine.load(uow, instance, SYSTEM, engine.clock.now())
+        cmd = engine.runner.load(uow, instance, SYSTEM, engine.clock.now())
         return dict(cmd.workflow.last_task.data if cmd.workflow.last_task else cmd.workflow.data)

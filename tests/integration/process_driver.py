@@ -115,13 +115,13 @@ class CheckedWorkflowCache(WorkflowCache):
 
 
 def _patched(engine):
-    engine.workflows = CheckedWorkflowCache(engine.codec)
+    engine.runner.workflows = CheckedWorkflowCache(engine.runner.codec)
     # Known defect (reported, asserted by test_wiring_start_policy_reads_the_catalogue):
     # webui.wiring.start_policy reads ProcessInfo.starter_groups, which does not exist, so every
     # start of a catalogued process fails with AttributeError. Until it is fixed the scenario
     # engines use the catalogue's starters directly; once fixed, this does nothing.
     if wiring_start_policy_error() is not None:
-        engine.start_policy = catalogue_start_policy
+        engine.runner.start_policy = catalogue_start_policy
     return engine
 
 

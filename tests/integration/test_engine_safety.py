@@ -76,10 +76,10 @@ def test_crash_after_state_write_before_commit_keeps_the_previous_state(engine, 
     def crash(cmd):
         raise RuntimeError("power cut")
 
-    engine.before_commit = crash
+    engine.runner.before_commit = crash
     with pytest.raises(RuntimeError):
         engine.complete(examine, users["clerk"], {"decision": "approve"})
-    engine.before_commit = None
+    engine.runner.before_commit = None
     with engine.uow() as uow:
         after = uow.instances.get(inst.id)
         assert (after.revision, after.state) == (before_rev, before_state)

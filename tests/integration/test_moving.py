@@ -44,7 +44,7 @@ def timers(engine, instance_id):
 def case(engine, instance_id):
     with engine.uow() as uow:
         instance = uow.instances.get(instance_id)
-        workflow = activities.load_readonly(engine, uow, instance)
+        workflow = engine.load_readonly(uow, instance)
         return instance.status, activities.case_data(workflow)
 
 

@@ -30,7 +30,7 @@ def test_all_twenty_deploy_with_no_lint_warnings(processes_template):
 
 
 def _user_task_specs(engine, version):
-    spec, subs = engine.codec.load_specs(version.id, version.spec_json)
+    spec, subs = engine.runner.codec.load_specs(version.id, version.spec_json)
     for s in [spec, *[v for v in subs.values() if v is not None]]:
         for ts in s.task_specs.values():
             if getattr(ts, "manual", False) and getattr(ts, "bpmn_id", None):

@@ -47,15 +47,15 @@ def test_the_next_command_reuses_the_workflow_and_the_case_runs_to_its_end(engin
     _deploy(engine, users)
     clerk = users["clerk"]
     case = engine.start_with_next("cached", clerk, {})
-    hits = engine.workflows.hits
+    hits = engine.runner.workflows.hits
     for expected in ("first", "second", "third"):
         (task_id, bpmn_id), = _open(engine, case.instance.id)
         assert bpmn_id == expected
         engine.complete(task_id, clerk, {expected: True})
-    assert engine.workflows.hits == hits + 3
+    assert engine.runner.workflows.hits == hits + 3
     with engine.uow() as uow:
         assert uow.instances.get(case.instance.id).status == "completed"
-    assert len(engine.workflows) == 0  # an ended case is not kept
+    assert len(engine.runner.workflows) == 0  # an ended case is not kept
 
 
 def test_a_case_written_by_another_process_is_restored_from_its_state(engine, users, db_url):
@@ -68,9 +68,9 @@ def test_a_case_written_by_another_process_is_restored_from_its_state(engine, us
         other.complete(first, clerk, {"by": "other"})
         (second, bpmn_id), = _open(engine, case.instance.id)
         assert bpmn_id == "second"
-        misses = engine.workflows.misses
+        misses = engine.runner.workflows.misses
         engine.complete(second, clerk, {})  # a stale workflow would not know 'second' is open
-        assert engine.workflows.misses == misses + 1
+        assert engine.runner.workflows.misses == misses + 1
         assert [b for _, b in _open(engine, case.instance.id)] == ["third"]
     finally:
         other.session_factory.kw["bind"].dispose()
@@ -85,10 +85,10 @@ def test_a_command_that_fails_after_changing_the_workflow_leaves_nothing_behind(
     def crash(_cmd) -> None:
         raise RuntimeError("power cut before the commit")
 
-    engine.before_commit = crash
+    engine.runner.before_commit = crash
     with pytest.raises(RuntimeError):
         engine.complete(first, clerk, {"attempt": 1})  # the workflow ran 'first' in memory
-    engine.before_commit = None
+    engine.runner.before_commit = None
     assert _open(engine, case.instance.id) == [(first, "first")]
     engine.complete(first, clerk, {"attempt": 2})
     assert [b for _, b in _open(engine, case.instance.id)] == ["second"]
@@ -101,12 +101,12 @@ def test_data_that_json_would_change_is_read_back_from_the_state_every_time(engi
     _deploy(engine, users, script="pair = (1, 2)")
     clerk = users["clerk"]
     case = engine.start_with_next("cached", clerk, {})
-    assert len(engine.workflows) == 0  # a tuple comes back from JSON as a list: not kept
+    assert len(engine.runner.workflows) == 0  # a tuple comes back from JSON as a list: not kept
     (first, _), = _open(engine, case.instance.id)
     engine.complete(first, clerk, {})
     with engine.uow() as uow:
         instance = uow.instances.get(case.instance.id)
-        cmd = engine.load(uow, instance, clerk, engine.clock.now())
+        cmd = engine.runner.load(uow, instance, clerk, engine.clock.now())
     ready = [t for t in cmd.workflow.get_tasks() if t.task_spec.bpmn_id == "second"]
     assert ready[0].data["pair"] == [1, 2]
 
@@ -154,7 +154,7 @@ def test_the_cache_keeps_at_most_its_capacity_and_zero_turns_it_off():
 def test_the_offices_processes_reuse_their_workflows(fast_engine):
     case = new_case(fast_engine, "foreign_activity_plan")
     assert case.run() == "completed"
-    cache = fast_engine.engine.workflows
+    cache = fast_engine.engine.runner.workflows
     # every committed workflow was kept, each checked against a restore of its state, and reused
     assert cache.puts >= 8 and cache.checked == cache.puts and cache.hits >= cache.puts - 1
 
@@ -164,7 +164,7 @@ def test_the_cache_size_comes_from_the_environment(monkeypatch, sqlite_url):
 
     monkeypatch.setenv("FAO_WORKFLOW_CACHE", "0")
     engine = build_engine(sqlite_url)
-    assert engine.workflows.capacity == 0
+    assert engine.runner.workflows.capacity == 0
     engine.session_factory.kw["bind"].dispose()
     monkeypatch.setenv("FAO_WORKFLOW_CACHE", "many")
     with pytest.raises(ValueError, match="FAO_WORKFLOW_CACHE"):

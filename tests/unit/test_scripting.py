@@ -14,14 +14,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.sandbox.script_engine import (
-    RestrictedScriptEngine,
-    ScriptError,
-    ScriptLimitExceeded,
-    ScriptRefused,
-    UnknownOperator,
-    compile_script,
-)
+from engine.sandbox.compiler import compile_script
+from engine.sandbox.guards import ScriptError, ScriptLimitExceeded, ScriptRefused
+from engine.sandbox.script_engine import RestrictedScriptEngine, UnknownOperator
 from engine.timekeeping.clock import FrozenClock
 from engine.timekeeping.working_days import WorkingCalendar
 
@@ -258,18 +253,18 @@ def test_timer_expression_with_working_days_feeds_spiffs_timer(engine):
 
 
 def test_compiled_code_is_cached_per_source_and_shared_by_engines():
-    from engine.sandbox.script_engine import _CODE_CACHE
+    from engine.sandbox.compiler import CODE_CACHE
 
-    code = _CODE_CACHE.get("b == 2", "eval")
-    assert _CODE_CACHE.get("b == 2", "eval") is code
-    assert _CODE_CACHE.get("b == 2", "exec") is not code
+    code = CODE_CACHE.get("b == 2", "eval")
+    assert CODE_CACHE.get("b == 2", "eval") is code
+    assert CODE_CACHE.get("b == 2", "exec") is not code
     other_engine = RestrictedScriptEngine(FrozenClock(NOW), WorkingCalendar()).environment
     assert other_engine.evaluate("b == 2", {"b": 2}) is True
-    assert _CODE_CACHE.get("b == 2", "eval") is code
+    assert CODE_CACHE.get("b == 2", "eval") is code
     with pytest.raises(ScriptRefused) as first:
-        _CODE_CACHE.get("import os", "exec")
+        CODE_CACHE.get("import os", "exec")
     with pytest.raises(ScriptRefused) as second:
-        _CODE_CACHE.get("import os", "exec")
+        CODE_CACHE.get("import os", "exec")
     assert first.value is not second.value and str(first.value) == str(second.value)
 
 

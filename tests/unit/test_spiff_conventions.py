@@ -8,11 +8,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from engine.forms.examples import example_data
 from engine.forms.validation import check_schema, validate_form, with_task_data_options
-from engine.sandbox.script_engine import (
-    RestrictedScriptEngine,
-    ScriptRefused,
-    iso_duration,
-)
+from engine.sandbox.guards import ScriptRefused
+from engine.sandbox.script_engine import RestrictedScriptEngine
+from engine.sandbox.timer_values import iso_duration
 from engine.timekeeping.clock import Clock
 from engine.timekeeping.working_days import WorkingCalendar
 from tests.unit.test_lint import MERGE_MISSING, lint

@@ -11,7 +11,7 @@ def _activities(eng, instance_id):
 
     with eng.uow() as uow:
         instance = uow.instances.get(instance_id)
-        workflow = activities.load_readonly(eng, uow, instance)
+        workflow = eng.load_readonly(uow, instance)
         return {a["bpmn_id"]: a for a in activities.activities(workflow, instance.process_key)}
 
 

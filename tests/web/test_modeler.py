@@ -6,8 +6,8 @@ import re
 import pytest
 from lxml import etree
 
-from engine.commands.version_migration import migrate, preview
-from engine.deploy.dry_run import validate_only
+from engine.bpmn.diagram import ensure_layout
+from engine.commands.version_migration import migrate
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import Conflict, Forbidden
 from tests.conftest import TEST_MODELS
@@ -20,7 +20,6 @@ from tests.web.monitor_fixtures import (
     task_id,
     versions,
 )
-from webui.modeler.layout import ensure_layout
 
 REVIEW_XML = (TEST_MODELS / "review.bpmn").read_text(encoding="utf-8")
 
@@ -64,7 +63,7 @@ def test_editor_opens_the_latest_or_a_chosen_version(client_of, engine, users):
 
 @pytest.mark.parametrize("who", ["clerk", "unit", "boss"])
 def test_only_analysts_may_deploy(client_of, engine, who):
-    response = client_of(who).post("/modeler/deploy", json={"xml": review_v2(), "note": "试图发布"})
+    response = client_of(who).post("/api/v1/modeler/deploy", json={"xml": review_v2(), "note": "试图发布"})
     assert response.status_code == 403 and response.json["error"]["code"] == "forbidden"
     assert versions(engine) == [1]
 
@@ -72,40 +71,40 @@ def test_only_analysts_may_deploy(client_of, engine, who):
 def test_signed_out_visitors_cannot_use_the_modeler(client_of):
     client = client_of(None)
     assert client.get("/modeler").status_code == 302
-    assert client.post("/modeler/validate", json={"xml": REVIEW_XML}).status_code in (302, 401)
+    assert client.post("/api/v1/modeler/validate", json={"xml": REVIEW_XML}).status_code == 401
 
 
 def test_analyst_deploys_a_new_version_with_the_forms_already_deployed(client_of, engine):
-    response = client_of("analyst").post("/modeler/deploy", json={"xml": review_v2(), "note": "领导审批"})
+    response = client_of("analyst").post("/api/v1/modeler/deploy", json={"xml": review_v2(), "note": "领导审批"})
     assert response.status_code == 201
     assert response.json["results"][0]["version"] == 2 and response.json["results"][0]["url"] == "/modeler/review?version=2"
     with engine.uow() as uow:
         v2 = uow.processes.get("review", 2)
         assert v2.change_note == "领导审批" and v2.deployed_by == "analyst" and v2.source_file == "review.bpmn"
         assert "review.decision.schema.json" in v2.forms
-    again = client_of("analyst").post("/modeler/deploy", json={"xml": review_v2(), "note": "再来一次"})
+    again = client_of("analyst").post("/api/v1/modeler/deploy", json={"xml": review_v2(), "note": "再来一次"})
     assert again.status_code == 200 and again.json["results"][0]["status"] == "unchanged"
 
 
 def test_validate_is_a_dry_run_that_locates_problems_on_elements(client_of, engine):
-    client = client_of("clerk")  # validating is open to every signed-in user
+    client = client_of("analyst")
     bad = REVIEW_XML.replace('value="review.decision.schema.json"', 'value="missing.schema.json"', 1)
-    answer = client.post("/modeler/validate", json={"xml": bad}).json
+    answer = client.post("/api/v1/modeler/validate", json={"xml": bad}).json
     assert answer["ok"] is False
     assert [(p["element_id"], "missing.schema.json" in p["message"]) for p in answer["problems"]] == [("examine", True)]
     lane = REVIEW_XML.replace('name="section_chief"', 'name="no_such_group"')
-    assert client.post("/modeler/validate", json={"xml": lane}).json["problems"][0]["element_id"] == "approve"
-    broken = client.post("/modeler/validate", json={"xml": REVIEW_XML.replace("</bpmn:process>", "")}).json
+    assert client.post("/api/v1/modeler/validate", json={"xml": lane}).json["problems"][0]["element_id"] == "approve"
+    broken = client.post("/api/v1/modeler/validate", json={"xml": REVIEW_XML.replace("</bpmn:process>", "")}).json
     assert broken["ok"] is False and broken["problems"][0]["line"]
-    good = client.post("/modeler/validate", json={"xml": review_v2()}).json
+    good = client.post("/api/v1/modeler/validate", json={"xml": review_v2()}).json
     assert good["ok"] is True and good["results"] == [{"key": "review", "version": 2, "status": "new"}]
     assert versions(engine) == [1]  # nothing was written
-    assert client.post("/modeler/validate", json={"nothing": 1}).status_code == 400
+    assert client.post("/api/v1/modeler/validate", json={"nothing": 1}).status_code == 400
 
 
 def test_deploy_refusal_is_a_422_with_located_problems(client_of, engine):
     bad = REVIEW_XML.replace('value="review.decision.schema.json"', 'value="missing.schema.json"', 1)
-    response = client_of("analyst").post("/modeler/deploy", json={"xml": bad, "note": "坏的"})
+    response = client_of("analyst").post("/api/v1/modeler/deploy", json={"xml": bad, "note": "坏的"})
     assert response.status_code == 422
     assert response.json["error"]["details"][0]["element_id"] == "examine"
     assert versions(engine) == [1]
@@ -113,7 +112,7 @@ def test_deploy_refusal_is_a_422_with_located_problems(client_of, engine):
 
 def test_validate_only_rolls_back_everything(engine, users, deploy):
     deploy(*REVIEW)
-    result = validate_only(engine, [("review.bpmn", review_v2().encode())])
+    result = engine.validate([("review.bpmn", review_v2().encode())])
     assert result.ok and result.results[0].status == "new"
     with engine.uow() as uow:
         assert [v.version for v in uow.processes.versions("review")] == [1]
@@ -162,17 +161,17 @@ def test_migration_moves_safe_cases_and_refuses_unsafe_ones(engine, users, deplo
     engine.complete(task_id(engine, at_approve, "examine"), users["clerk"], {"decision": "approve", "comment": "可"})
     engine.deploy([("review.bpmn", review_v2().encode())], users["analyst"], "第二版")
 
-    checks = {c.instance_id: c for c in preview(engine, "review", 1, 2)}
+    checks = {c.instance_id: c for c in engine.migration_preview("review", 1, 2)}
     assert checks[at_examine].ok
     assert not checks[at_approve].ok and "approve" in checks[at_approve].reasons[0]
 
     with pytest.raises(Forbidden):
-        migrate(engine, at_examine, users["clerk"], 2)
+        migrate(engine.runner, at_examine, users["clerk"], 2)
     with pytest.raises(Conflict) as refused:
-        migrate(engine, at_approve, users["analyst"], 2, "试试")
+        migrate(engine.runner, at_approve, users["analyst"], 2, "试试")
     assert refused.value.code == "migration_refused"
 
-    migrate(engine, at_examine, users["boss"], 2, "采用新流程")
+    migrate(engine.runner, at_examine, users["boss"], 2, "采用新流程")
     with engine.uow() as uow:
         moved = uow.instances.get(at_examine)
         assert (moved.version, uow.processes.by_id(moved.process_version_id).version) == (2, 2)
@@ -194,14 +193,14 @@ def test_migration_keeps_waiting_timers_and_refuses_failed_cases(engine, users, 
     source = (TEST_MODELS / "timers.bpmn").read_text(encoding="utf-8")
     engine.deploy([("timers.bpmn", source.replace('name="After wait"', 'name="等待之后"').encode())], users["analyst"])
     engine.clock.advance(hours=5)
-    migrate(engine, case, users["analyst"], 2)
+    migrate(engine.runner, case, users["analyst"], 2)
     with engine.uow() as uow:
         assert [t.due_at for t in uow.events.timers_for(case)] == due_before  # the SLA clock did not restart
 
     failed = engine.start("script_fail", users["clerk"], {"total": 1, "parts": 0}).id
     script = (TEST_MODELS / "script_fail.bpmn").read_text(encoding="utf-8")
     engine.deploy([("script_fail.bpmn", script.replace('name="After"', 'name="之后"').encode())], users["analyst"])
-    assert preview(engine, "script_fail", 1, 2)[0].reasons == ["the case has an open incident: retry or terminate it first"]
+    assert engine.migration_preview("script_fail", 1, 2)[0].reasons == ["the case has an open incident: retry or terminate it first"]
 
 
 def test_migration_pages_preview_and_move_the_chosen_cases(client_of, engine, users):

@@ -40,7 +40,7 @@ def stored(engine, name: str) -> str | None:
 
 
 def save(client, text: str, ui: str = DECISION_UI_TEXT, note: str = "表单加标题", name: str = DECISION):
-    return client.post(f"/modeler/forms/{name}", json={"schema": text, "uischema": ui, "note": note})
+    return client.post(f"/api/v1/modeler/forms/{name}", json={"schema": text, "uischema": ui, "note": note})
 
 
 # --- list and editor pages ----------------------------------------------------------------------
@@ -178,16 +178,16 @@ def test_the_form_editor_posts_are_csrf_protected(engine, users, deploy):
     page = client.get(f"/modeler/forms/{DECISION}").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
     body = {"schema": titled(), "uischema": DECISION_UI_TEXT, "note": "加标题"}
-    assert client.post(f"/modeler/forms/{DECISION}", json=body).status_code == 400  # no token
+    assert client.post(f"/api/v1/modeler/forms/{DECISION}", json=body).status_code == 400  # no token
     assert client.post("/modeler/forms/preview", json=body).status_code == 400
     assert client.post("/modeler/forms/preview", json=body, headers={"X-CSRFToken": token}).status_code == 200
-    assert client.post(f"/modeler/forms/{DECISION}", json=body, headers={"X-CSRFToken": token}).status_code == 201
+    assert client.post(f"/api/v1/modeler/forms/{DECISION}", json=body, headers={"X-CSRFToken": token}).status_code == 201
 
 
 # --- the MIWG reference models in the modeler -------------------------------------------------------
 
 def _validate(client, path):
-    response = client.post("/modeler/validate", json={"xml": path.read_text(encoding="utf-8")})
+    response = client.post("/api/v1/modeler/validate", json={"xml": path.read_text(encoding="utf-8")})
     return response.status_code, response.get_json(silent=True)
 
 
@@ -211,6 +211,6 @@ def test_miwg_reference_models_open_in_the_modeler_and_validate_answers(client_o
     print(f"\nMIWG {path.name}: {said}")  # pytest -s lists what validate says per file
     assert versions(engine, "review") == [1]  # validate writes nothing
     # the editor page opens on it as well: the modeler lays out what has no diagram
-    from webui.modeler.layout import ensure_layout
+    from engine.bpmn.diagram import ensure_layout
 
     assert "BPMNShape" in ensure_layout(path.read_text(encoding="utf-8"))

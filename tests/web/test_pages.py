@@ -73,7 +73,7 @@ def test_task_page_shows_escaped_instructions_form_and_case(as_user, case):
     assert "请审查“赴日本友城交流”的出访申请，共 2 人。&lt;b&gt;注意&lt;/b&gt;" in html
     assert 'name="decision"' in html and 'name="comment"' in html
     assert "张三" in html and "李四" in html  # the application summary beside the form
-    assert f'/modeler/web_trip/versions/{instance.version}.bpmn?layout=1' in html  # a diagram even without DI
+    assert f'/api/v1/processes/web_trip/versions/{instance.version}/bpmn?layout=1' in html  # a diagram even without DI
     assert 'data-active="[&#34;examine&#34;]"' in html or "examine" in re.search(r'data-active="([^"]*)"', html).group(1)
 
 

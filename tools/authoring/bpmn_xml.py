@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from engine.bpmn.layout import Layout, layout
+from engine.bpmn.namespaces import PREFIXES as NS
+
 from .dsl import (
     AND,
     BOUNDARY,
@@ -26,16 +29,7 @@ from .dsl import (
     Node,
     ProcessModel,
 )
-from .layout import Layout, layout
 
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
 for _p, _u in NS.items():
     ET.register_namespace(_p, _u)
 
@@ -221,7 +215,7 @@ def _diagram(root: ET.Element, model: ProcessModel, lay: Layout, collab_id: str)
 
 
 def _lane_refs(model: ProcessModel) -> dict[str, list[str]]:
-    from .layout import _lanes_of  # the same lane inference the diagram uses
+    from engine.bpmn.layout import lanes_of as _lanes_of  # the same lane inference the diagram uses
 
     lane_of = _lanes_of(model)
     refs: dict[str, list[str]] = {k: [] for k, _ in model.lanes}

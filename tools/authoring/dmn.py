@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-DMN_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
+from engine.bpmn.namespaces import DMN as DMN_NS
+
 ML, OD = '"municipal_leader"', '"office_director"'
 NOT_MUNICIPAL = '? != "municipal"'
 

@@ -1,7 +1,7 @@
 """A small description language for the office's process models.
 
 A :class:`ProcessModel` is plain data: lanes, flow nodes (possibly nested in sub-processes) and
-sequence flows. :mod:`tools.authoring.layout` places it, :mod:`tools.authoring.bpmn_xml`
+sequence flows. :mod:`engine.bpmn.layout` places it, :mod:`tools.authoring.bpmn_xml`
 writes BPMN 2.0 XML with SpiffWorkflow extensions and diagram interchange. The
 :class:`Builder` is a convenience for writing models tersely; it is the only mutable thing here
 and never leaves the function that builds one model.

@@ -139,4 +139,4 @@ def created(payload: Any, status: int = 201):
     return response
 
 
-from webui.api import instances, misc, moves, openapi, processes, tasks  # noqa: E402,F401  (registers the routes)
+from webui.api import instances, misc, modeler, moves, openapi, processes, tasks  # noqa: E402,F401  (registers the routes)

@@ -56,7 +56,7 @@ def get_instance(instance_id: str):
             raise ApiError(404, _("There is no such case."))
         if not may_see_case(uow, actor, instance_id):
             raise ApiError(403, _("You may not see this case."))
-        workflow = activities.load_readonly(eng, uow, instance)
+        workflow = eng.load_readonly(uow, instance)
         ran = activities.activities(workflow, instance.process_key)
         data = activities.case_data(workflow)
         active = uow.tasks.active_for(instance_id)

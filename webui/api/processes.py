@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
+from engine.bpmn.diagram import ensure_layout
 from engine.people.identity import require_analyst
 from store import web_queries
-from webui.api import api, created, json_body, optional_object, optional_str
+from webui.api import api, created, flag, json_body, optional_object, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import iso, task_json
 from webui.errors import ApiError
@@ -75,14 +76,16 @@ def get_process(key: str):
 
 
 @api.route("/processes/<key>/versions/<int:n>/bpmn", summary="The BPMN XML as deployed", tag="processes",
-           errors=(404,), responses={200: ("BPMN XML", {"type": "string", "x-media": "application/xml"})})
+           errors=(404,), responses={200: ("BPMN XML", {"type": "string", "x-media": "application/xml"})},
+           query=(("layout", {"type": "boolean"}, "true: with a generated diagram where the model has none "
+                                                   "(for viewers)"),))
 def process_bpmn(key: str, n: int):
     current_actor()
     with reading() as uow:
         xml = web_queries.bpmn_xml(uow.session, key, n)
     if xml is None:
         raise ApiError(404, _("Process “%(key)s” has no version %(version)s.", key=key, version=n))
-    return Response(xml, mimetype="application/xml")
+    return Response(ensure_layout(xml) if flag("layout") else xml, mimetype="application/xml")
 
 
 START_BODY = {"type": "object", "properties": {"data": s.OBJECT, "business_key": {"type": "string", "maxLength": 200}}}

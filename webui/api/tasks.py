@@ -63,7 +63,7 @@ def get_task(task_id: str):
             raise ApiError(403, _("You may not see this task."))
         instance = uow.instances.get(row.instance_id)
         forms = web_queries.version_forms(uow.session, instance.process_version_id)
-        data = activities.task_data(activities.load_readonly(eng, uow, instance), task_id)
+        data = activities.task_data(eng.load_readonly(uow, instance), task_id)
         draft = uow.misc.draft(task_id, actor.username)
     out = task_json(row)
     schema = forms.get(row.form_file) if row.form_file else None

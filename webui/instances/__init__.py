@@ -20,7 +20,7 @@ def show(instance_id: str):
     with reading() as uow:
         load_instance_or_abort(uow, actor, instance_id)
         instance = uow.instances.get(instance_id)
-        workflow = activities.load_readonly(eng, uow, instance)
+        workflow = eng.load_readonly(uow, instance)
         data = activities.case_data(workflow)
         case = build_case(uow, instance, data)
         tasks = list(uow.tasks.all_for(instance_id))

@@ -1,7 +1,8 @@
-"""The analysts' modeler (``/modeler``): versions, the bpmn-js editor, validate, deploy, compare, migrate.
+"""The analysts' modeler (``/modeler``): the pages for versions, the bpmn-js editor, forms, compare, migrate.
 
-Any signed-in user may look; deploying needs the analyst role, moving cases between versions the
-supervisor or analyst role (the engine checks both again).
+Any signed-in user may look. The editors validate, deploy and save through the JSON API
+(``/api/v1/modeler/...``, analysts only); moving cases between versions needs the supervisor or
+analyst role (the engine checks both again).
 """
 from __future__ import annotations
 

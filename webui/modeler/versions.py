@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
-from lxml import etree
-
-from engine.commands.version_migration import migrate_many, preview
+from engine.bpmn.diagram import ensure_layout
 from engine.deploy.versions_diff import diff_bpmn
-from engine.errors import EngineError
+from engine.errors import EngineError, ModelFileError
 from store import monitor_queries as mq
-from webui.i18n import pick as t
 from webui.modeler import bp
-from webui.modeler.layout import ensure_layout
 from webui.present import process_title
 from webui.security import current_actor, engine, reading
 
@@ -40,7 +37,7 @@ def compare(key: str):
         old, new = mq.version_xml(uow.session, key, a), mq.version_xml(uow.session, key, b)
     try:
         diff = diff_bpmn(old[2], new[2])
-    except etree.XMLSyntaxError:
+    except ModelFileError:
         abort(422)
     changed = {c.id: "changed" for c in diff.changed}
     left = {"xml": ensure_layout(old[2]), "states": {**{c.id: "removed" for c in diff.removed}, **changed}}
@@ -67,7 +64,7 @@ def migration(key: str):
     source = request.args.get("from", type=int) or (running[0].version if running else None)
     if to not in numbers or (source is not None and source not in numbers):
         abort(404)
-    checks = preview(engine(), key, source, to, limit=MAX_BATCH) if source is not None and source != to else []
+    checks = engine().migration_preview(key, source, to, limit=MAX_BATCH) if source is not None and source != to else []
     return render_template("modeler/migrate.html", key=key, title=process_title(key), rows=rows, source=source,
                            to=to, checks=checks, movable=sum(1 for c in checks if c.ok), limit=MAX_BATCH)
 
@@ -83,24 +80,24 @@ def migrate(key: str):
     reason = (request.form.get("reason") or "").strip()[:500]
     back = redirect(url_for("modeler.migration", key=key, to=to, **({"from": source} if source else {})))
     if to is None or source is None or not ids:
-        flash(t("请选择要迁移的案件。", "Choose the cases to move."), "error")
+        flash(_("Choose the cases to move."), "error")
         return back
     if not reason:
-        flash(t("请填写迁移理由。", "Please give a reason for the move."), "error")
+        flash(_("Please give a reason for the move."), "error")
         return back
     with reading() as uow:
         owned = {r.id for r in mq.running_cases_of_version(uow.session, key, source)}
     if not set(ids) <= owned:  # only running cases of this process and version
         abort(404)
     try:  # each case is checked again in its own transaction: the preview may be stale
-        outcomes = migrate_many(engine(), ids, current_actor(), to, reason)
+        outcomes = engine().migrate_many(ids, current_actor(), to, reason)
     except EngineError as exc:
         flash(exc.message, "error")
         return back
     moved = [o for o in outcomes if o.ok]
     refused = [o for o in outcomes if not o.ok]
     if moved:
-        flash(t(f"已将 {len(moved)} 个案件迁移到版本 {to}。", f"Moved {len(moved)} case(s) to version {to}."), "success")
+        flash(_("Moved %(n)s case(s) to version %(version)s.", n=len(moved), version=to), "success")
     for o in refused:
-        flash(t(f"案件 {o.instance_id} 未迁移：{o.message}", f"Case {o.instance_id} was not moved: {o.message}"), "error")
+        flash(_("Case %(case)s was not moved: %(reason)s", case=o.instance_id, reason=o.message), "error")
     return back

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, render_template
 from flask_babel import gettext as _
 
+from engine.bpmn.diagram import ensure_layout
 from store import monitor_queries as mq
-from webui.modeler.layout import ensure_layout
 from webui.monitor import bp
 from webui.monitor.charts import horizontal_bars, weekly_bars
 from webui.monitor.common import duration_text, int_arg, supervisor_only, title_of

@@ -12,11 +12,12 @@ from typing import Any, Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from engine.bpmn.diagram import ensure_layout
+from engine.bpmn.elements import element_names
 from engine.errors import EngineError
 from store import monitor_queries as mq
 from store import queries, web_queries
-from webui.element_names import name_or_id, names_in
-from webui.modeler.layout import ensure_layout
+from webui.element_names import name_or_id
 from webui.monitor import bp
 from webui.monitor.common import supervisor_only, title_of
 from webui.monitor.dashboard import describe_waiting
@@ -55,7 +56,7 @@ def case_page(instance_id: str):
             "states": {}, "runs": {}, "data": {}, "problem": None}
         members = {lane: sorted(uow.users.members_of(lane)) for lane in {t_.lane for t_ in tasks if t_.lane}}
         uow.session.expunge_all()
-    names = names_in(xml) if xml else {}
+    names = element_names(xml) if xml else {}
     diagram = {"xml": ensure_layout(xml) if xml else "", "states": marks["states"], "runs": marks["runs"]}
     moves = move_choices(instance_id) if instance.status in ("active", "error") else None
     return render_template(

@@ -1,6 +1,6 @@
 """What the diagrams show: element states and run counts of a case, heat colours, masked data.
 
-The case's workflow is read through the engine (:func:`engine.state.activities.load_readonly` and
+The case's workflow is read through the engine (:meth:`engine.workflow_engine.WorkflowEngine.load_readonly` and
 :func:`engine.state.activities.activities`); nothing here imports SpiffWorkflow.
 """
 from __future__ import annotations
@@ -8,28 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lxml import etree
-
-from engine.state.activities import activities, case_data, load_readonly
-
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
-
-
-def diagram_ids(xml: str) -> tuple[set[str], set[str]]:
-    """``(element ids, process and subprocess ids)`` of a BPMN text."""
-    root = etree.fromstring(xml.encode("utf-8"), _PARSER)
-    ids: set[str] = set()
-    containers: set[str] = set()
-    for el in root.iter(f"{{{BPMN_NS}}}*"):
-        el_id = el.get("id")
-        if not el_id:
-            continue
-        ids.add(el_id)
-        if etree.QName(el.tag).localname in _CONTAINERS:
-            containers.add(el_id)
-    return ids, containers
+from engine.bpmn.elements import diagram_ids
+from engine.state.activities import activities, case_data
 
 
 def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[str, Any]:
@@ -48,7 +28,7 @@ def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[st
     data: dict[str, Any] = {}
     problem = None
     try:
-        workflow = load_readonly(engine, uow, instance)
+        workflow = engine.load_readonly(uow, instance)
         for a in activities(workflow, instance.process_key):
             if a["bpmn_id"] not in ids or a["process_key"] not in containers:
                 continue

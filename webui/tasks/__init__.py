@@ -44,7 +44,7 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
         forms = web_queries.version_forms(uow.session, instance.process_version_id)
         schema = forms.get(row.form_file) if row.form_file else None
         ui = forms.get(row.ui_form_file) if row.ui_form_file else None
-        workflow = activities.load_readonly(eng, uow, instance)
+        workflow = eng.load_readonly(uow, instance)
         data = activities.task_data(workflow, task_id)
         schema = with_task_data_options(schema, data)
         if values is None:

@@ -3,16 +3,7 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("form-editor-data").textContent);
-  var zh = data.lang !== "en";
-  var T = zh ? {
-    previewing: "正在更新预览…", failed: "请求失败：", noteRequired: "请先填写变更说明。", saving: "正在保存并发布…",
-    saved: "已保存并发布。", unchanged: "内容没有变化，未产生新版本。", forbidden: "没有保存表单的权限。",
-    noProcess: "已保存；没有流程因此产生新版本。", isNew: "新版本", isUnchanged: "未变化", unsaved: "表单有未保存的修改，确定离开？"
-  } : {
-    previewing: "Updating the preview…", failed: "The request failed: ", noteRequired: "Please write a change note first.",
-    saving: "Saving and deploying…", saved: "Saved and deployed.", unchanged: "Nothing changed; no new version.",
-    forbidden: "You may not save forms.", noProcess: "Saved; no process got a new version.", isNew: "new", isUnchanged: "unchanged", unsaved: "The form has unsaved changes. Leave anyway?"
-  };
+  var tr = window.FaoTexts.tr;
   var schemaBox = document.getElementById("schema-text");
   var uiBox = document.getElementById("ui-text");
   var preview = document.getElementById("form-preview");
@@ -66,7 +57,7 @@
       if (statusLine.dataset.kind === "preview") { say(""); }
     }).catch(function (err) {
       if (mine !== sequence) { return; }
-      say(T.failed + err.message, "bad");
+      say(tr("failed") + err.message, "bad");
       statusLine.dataset.kind = "preview";
       document.body.dataset.preview = "error";
     });
@@ -89,7 +80,7 @@
       link.href = x.url;
       link.textContent = x.key + " v" + x.version;
       item.appendChild(link);
-      var label = x.status === "new" ? T.isNew : T.isUnchanged;  // "review v2 new（新版本）"
+      var label = x.status === "new" ? tr("isNew") : tr("isUnchanged");  // "review v2 new（新版本）"
       item.appendChild(document.createTextNode(" " + x.status + (label !== x.status ? "（" + label + "）" : "")));
       item.dataset.status = x.status;
       resultsList.appendChild(item);
@@ -111,8 +102,8 @@
   function save() {
     var noteField = document.getElementById("form-note");
     var note = noteField.value.trim();
-    if (!note) { say(T.noteRequired, "bad"); noteField.focus(); return Promise.resolve(); }
-    say(T.saving);
+    if (!note) { say(tr("noteRequired"), "bad"); noteField.focus(); return Promise.resolve(); }
+    say(tr("saving"));
     statusLine.dataset.kind = "save";
     var body = texts();
     body.note = note;
@@ -124,27 +115,27 @@
         dirty = false;
         var results = json.results || [];
         showResults(results);
-        say(results.length ? (r.status === 201 ? T.saved : T.unchanged) : T.noProcess, "ok");
+        say(results.length ? (r.status === 201 ? tr("saved") : tr("unchanged")) : tr("noProcess"), "ok");
         document.body.dataset.saved = r.status === 201 ? "new" : "unchanged";
       } else if (r.status === 403) {
-        say(T.forbidden, "bad");
+        say(tr("forbidden"), "bad");
         document.body.dataset.saved = "refused";
       } else if (json.error) {
         showProblems(json.error.details);
         say(json.error.message, "bad");
         document.body.dataset.saved = "refused";
       } else {
-        say(T.failed + "HTTP " + r.status, "bad");
+        say(tr("failed") + "HTTP " + r.status, "bad");
         document.body.dataset.saved = "refused";
       }
-    }).catch(function (err) { say(T.failed + err.message, "bad"); });
+    }).catch(function (err) { say(tr("failed") + err.message, "bad"); });
   }
 
   [schemaBox, uiBox].forEach(function (box) { if (box) { box.addEventListener("input", schedule); } });
   var saveButton = document.getElementById("btn-save-form");
   if (saveButton) { saveButton.addEventListener("click", save); }
   window.addEventListener("beforeunload", function (e) {
-    if (dirty && saveButton) { e.preventDefault(); e.returnValue = T.unsaved; }
+    if (dirty && saveButton) { e.preventDefault(); e.returnValue = tr("unsaved"); }
   });
   refresh();
 })();

@@ -3,11 +3,12 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("modeler-data").textContent);
-  var tr = window.FaoTexts(data.lang);
+  var tr = window.FaoTexts.tr;
   var statusLine = document.getElementById("status");
   var problemsCard = document.getElementById("problems-card");
   var problemsList = document.getElementById("problems");
-  var modeler = new BpmnJS({container: "#canvas", moddleExtensions: {spiffworkflow: data.moddle}});
+  var modeler = new BpmnJS({container: "#canvas", moddleExtensions: {spiffworkflow: data.moddle},
+    additionalModules: [window.FaoTexts.translateModule]});
   var dirty = false;
   var marked = [];
 

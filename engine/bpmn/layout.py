@@ -1,27 +1,26 @@
-"""Automatic left-to-right layout of a :class:`ProcessModel` in horizontal lanes.
+"""Automatic left-to-right layout of a process graph in horizontal lanes.
 
-Columns come from the longest path (a sub-process spans as many columns as its inside needs);
-rows are the lanes, and nodes that share a lane and a column are stacked inside the lane.
-Edges are orthogonal, with the vertical leg in the gap before the target (or after the source
-when that one is free of nodes). The result is plain numbers for :mod:`bpmn_xml`.
+Columns come from the longest path (a sub-process spans as many columns as its inside needs;
+a flow that closes a loop is left out of the ranking); rows are the lanes, and nodes that share
+a lane and a column are stacked inside the lane. Edges are orthogonal, with the vertical leg in
+the gap before the target (or after the source when that one is free of nodes). The result is
+plain numbers: :mod:`engine.bpmn.diagram` writes them as BPMN diagram interchange, and so does
+the generator of the office's models.
+
+The graph is any object shaped like :class:`Graph`: nodes carry a ``kind`` word (below; any
+other word is drawn as a task), an optional ``lane`` key, the host of a boundary event and the
+nodes and flows inside a sub-process.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, Sequence
 
-from .dsl import (
-    AND,
-    BOUNDARY,
-    END,
-    MSG_CATCH,
-    START,
-    SUB,
-    TIMER_CATCH,
-    XOR,
-    Flow,
-    Node,
-    ProcessModel,
-)
+# kinds of node the layout tells apart
+START, END, MSG_CATCH, TIMER_CATCH, BOUNDARY = "start", "end", "msg_catch", "timer_catch", "boundary"
+XOR, AND, SUB = "xor", "and", "sub"
+EVENT_KINDS = (START, END, MSG_CATCH, TIMER_CATCH, BOUNDARY)
+GATEWAY_KINDS = (XOR, AND)
 
 TASK_W, TASK_H = 100, 80
 EVENT = 36
@@ -34,8 +33,37 @@ POOL_LABEL = 30
 ORIGIN_X, ORIGIN_Y = 100, 60
 
 
+class Flow(Protocol):
+    """A sequence flow between two nodes of one scope."""
+
+    id: str
+    source: str
+    target: str
+
+
+class Node(Protocol):
+    """A flow node; ``children`` and ``flows`` are the inside of a sub-process."""
+
+    id: str
+    kind: str
+    lane: str | None
+    attached_to: str | None
+    children: Sequence["Node"]
+    flows: Sequence[Flow]
+
+
+class Graph(Protocol):
+    """A process: lanes ``(key, label)`` in order (at least one), top-level nodes and flows."""
+
+    lanes: Sequence[tuple[str, str]]
+    nodes: Sequence[Node]
+    flows: Sequence[Flow]
+
+
 @dataclass(frozen=True)
 class Box:
+    """A rectangle: top-left corner, width and height."""
+
     x: float
     y: float
     w: float
@@ -60,6 +88,8 @@ class Box:
 
 @dataclass(frozen=True)
 class Layout:
+    """Where everything goes: node and lane boxes by id/key, the pool, waypoints per flow id."""
+
     shapes: dict[str, Box]
     lanes: dict[str, Box]
     pool: Box
@@ -67,22 +97,24 @@ class Layout:
 
 
 def node_size(node: Node) -> tuple[float, float]:
-    if node.kind in (START, END, MSG_CATCH, TIMER_CATCH, BOUNDARY):
+    """Width and height of a node's shape."""
+    if node.kind in EVENT_KINDS:
         return EVENT, EVENT
-    if node.kind in (XOR, AND):
+    if node.kind in GATEWAY_KINDS:
         return GATEWAY, GATEWAY
     return TASK_W, TASK_H
 
 
-def _all_nodes(nodes: tuple[Node, ...]) -> list[Node]:
+def all_nodes(nodes: Sequence[Node]) -> list[Node]:
+    """Every node of a scope, those inside sub-processes included, in document order."""
     out: list[Node] = []
     for n in nodes:
         out.append(n)
-        out.extend(_all_nodes(n.children))
+        out.extend(all_nodes(n.children))
     return out
 
 
-def _all_flows(nodes: tuple[Node, ...], flows: tuple[Flow, ...]) -> list[Flow]:
+def _all_flows(nodes: Sequence[Node], flows: Sequence[Flow]) -> list[Flow]:
     out = list(flows)
     for n in nodes:
         if n.kind == SUB:
@@ -90,43 +122,62 @@ def _all_flows(nodes: tuple[Node, ...], flows: tuple[Flow, ...]) -> list[Flow]:
     return out
 
 
-def _ranks(nodes: tuple[Node, ...], flows: tuple[Flow, ...], spans: dict[str, int]) -> dict[str, int]:
+def _forward_edges(placed: list[str], edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The edges without those that close a loop (depth-first back edges), in their order."""
+    out_of: dict[str, list[str]] = {i: [] for i in placed}
+    for s, t in edges:
+        out_of[s].append(t)
+    state: dict[str, int] = {}
+    back: set[tuple[str, str]] = set()
+    for root in placed:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(out_of[root]))]
+        while stack:
+            node, children = stack[-1]
+            nxt = next(children, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                back.add((node, nxt))
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(out_of[nxt])))
+    return [e for e in edges if e not in back]
+
+
+def _ranks(nodes: Sequence[Node], flows: Sequence[Flow], spans: dict[str, int]) -> dict[str, int]:
     """Longest-path ranks of one scope; flows out of boundary events count from the host."""
-    by_id = {n.id: n for n in nodes}
     host = {n.id: n.attached_to for n in nodes if n.kind == BOUNDARY}
-    edges = []
-    for f in flows:
-        src = host.get(f.source, f.source)
-        edges.append((src, f.target))
     placed = [n.id for n in nodes if n.kind != BOUNDARY]
+    roots = [i for i in placed if not any(f.target == i for f in flows)]
+    edges = [(host.get(f.source, f.source), f.target) for f in flows]
+    edges = _forward_edges(roots + [i for i in placed if i not in roots], edges)
     indeg = {i: 0 for i in placed}
     for _, t in edges:
         indeg[t] += 1
     rank = {i: 0 for i in placed}
     queue = [i for i in placed if indeg[i] == 0]
-    seen = 0
     while queue:
         cur = queue.pop(0)
-        seen += 1
         for s, t in edges:
             if s == cur:
                 rank[t] = max(rank[t], rank[cur] + spans.get(cur, 1))
                 indeg[t] -= 1
                 if indeg[t] == 0:
                     queue.append(t)
-    if seen != len(placed):
-        raise ValueError("sequence flows form a cycle; use a loop sub-process instead")
-    del by_id
     return rank
 
 
-def _columns(nodes: tuple[Node, ...], flows: tuple[Flow, ...], base: int,
+def _columns(nodes: Sequence[Node], flows: Sequence[Flow], base: int,
              cols: dict[str, int], spans_out: dict[str, int]) -> int:
     """Assign global columns to the nodes of a scope (recursively); returns columns used."""
     spans: dict[str, int] = {}
     for n in nodes:
         if n.kind == SUB:
-            spans[n.id] = _count_inner(n)
+            spans[n.id] = max(1, _count_inner(n))
     ranks = _ranks(nodes, flows, spans)
     width = 0
     for n in nodes:
@@ -145,12 +196,18 @@ def _count_inner(sub: Node) -> int:
     return _columns(sub.children, sub.flows, 0, {}, {})
 
 
-def _lanes_of(model: ProcessModel) -> dict[str, str]:
-    """Lane of every node: its own, else its host's (boundary), else its first predecessor's."""
-    nodes = _all_nodes(model.nodes)
-    flows = _all_flows(model.nodes, model.flows)
+def lanes_of(graph: Graph) -> dict[str, str]:
+    """Lane of every node: its own, else its host's (boundary), else its first predecessor's.
+
+    Args:
+        graph: The process.
+
+    Returns:
+        ``{node id: lane key}`` for every node but sub-processes (which span lanes).
+    """
+    nodes = all_nodes(graph.nodes)
+    flows = _all_flows(graph.nodes, graph.flows)
     lane = {n.id: n.lane for n in nodes if n.lane}
-    by_id = {n.id: n for n in nodes}
     for _ in range(len(nodes) + 1):
         changed = False
         for n in nodes:
@@ -167,27 +224,34 @@ def _lanes_of(model: ProcessModel) -> dict[str, str]:
                 changed = True
         if not changed:
             break
-    first = model.lanes[0][0]
+    first = graph.lanes[0][0]
     for n in nodes:
         if n.kind != SUB:
             lane.setdefault(n.id, first)
-    del by_id
     return lane
 
 
-def layout(model: ProcessModel) -> Layout:
-    nodes = _all_nodes(model.nodes)
+def layout(graph: Graph) -> Layout:
+    """Place every node, lane and flow of a process.
+
+    Args:
+        graph: The process (see :class:`Graph`).
+
+    Returns:
+        The boxes and waypoints.
+    """
+    nodes = all_nodes(graph.nodes)
     by_id = {n.id: n for n in nodes}
     cols: dict[str, int] = {}
     spans: dict[str, int] = {}
-    ncols = _columns(model.nodes, model.flows, 0, cols, spans)
-    lane_of = _lanes_of(model)
+    ncols = max(1, _columns(graph.nodes, graph.flows, 0, cols, spans))
+    lane_of = lanes_of(graph)
 
     # column widths and x positions (extra room where a sub-process begins or ends)
     widths = [0.0] * ncols
     pad_before = [0.0] * (ncols + 1)
     for n in nodes:
-        if n.kind in (BOUNDARY,):
+        if n.kind == BOUNDARY:
             continue
         if n.kind == SUB:
             c0 = cols[n.id]
@@ -205,7 +269,7 @@ def layout(model: ProcessModel) -> Layout:
     total_w = x + pad_before[ncols] - (ORIGIN_X + POOL_LABEL) + 10
 
     # stacking inside (lane, column)
-    used_lanes = [k for k, _ in model.lanes if any(lane_of.get(n.id) == k for n in nodes)]
+    used_lanes = [k for k, _ in graph.lanes if any(lane_of.get(n.id) == k for n in nodes)]
     subrow: dict[str, int] = {}
     rows_per_lane = {k: 1 for k in used_lanes}
     counter: dict[tuple[str, int], int] = {}
@@ -223,7 +287,7 @@ def layout(model: ProcessModel) -> Layout:
         h = rows_per_lane[k] * ROW_H + 2 * LANE_PAD
         lanes[k] = Box(ORIGIN_X + POOL_LABEL, y, total_w, h)
         y += h
-    pool = Box(ORIGIN_X, ORIGIN_Y, total_w + POOL_LABEL, y - ORIGIN_Y)
+    pool = Box(ORIGIN_X, ORIGIN_Y, total_w + POOL_LABEL, max(y - ORIGIN_Y, ROW_H))
 
     shapes: dict[str, Box] = {}
     for n in nodes:
@@ -236,14 +300,14 @@ def layout(model: ProcessModel) -> Layout:
 
     # sub-process boxes, innermost first
     def sub_box(sub: Node) -> Box:
-        inner = _all_nodes(sub.children)
+        inner = all_nodes(sub.children)
         for c in sub.children:
             if c.kind == SUB and c.id not in shapes:
                 shapes[c.id] = sub_box(c)
         c0, c1 = cols[sub.id], cols[sub.id] + spans[sub.id] - 1
         x0 = col_x[c0] - (widths[c0] or TASK_W) / 2 - SUB_PAD + 8
         x1 = col_x[c1] + (widths[c1] or TASK_W) / 2 + SUB_PAD - 8
-        inner_lanes = [lanes[lane_of[i.id]] for i in inner if i.id in lane_of]
+        inner_lanes = [lanes[lane_of[i.id]] for i in inner if i.id in lane_of] or list(lanes.values())[:1]
         y0 = min(b.y for b in inner_lanes) + 6
         y1 = max(b.bottom for b in inner_lanes) - 6
         return Box(x0, y0, x1 - x0, y1 - y0)
@@ -262,10 +326,8 @@ def layout(model: ProcessModel) -> Layout:
             cx = hb.right - 24 - i * 44
             shapes[n.id] = Box(cx - EVENT / 2, hb.bottom - EVENT / 2, EVENT, EVENT)
 
-    edges = {f.id: _route(f, shapes, by_id) for f in _all_flows(model.nodes, model.flows)}
+    edges = {f.id: _route(f, shapes, by_id) for f in _all_flows(graph.nodes, graph.flows)}
     return Layout(shapes, lanes, pool, edges)
-
-
 def _seg_blocked(p: tuple[float, float], q: tuple[float, float], shapes: dict[str, Box], skip: set[str],
                  by_id: dict[str, Node]) -> bool:
     """Does the axis-parallel segment p-q cross a node (other than those in ``skip``)?"""
@@ -303,10 +365,10 @@ def _route(f: Flow, shapes: dict[str, Box], by_id: dict[str, Node]) -> list[tupl
     else:
         if abs(s.cy - t.cy) < 1:
             cands.append([(s.right, s.cy), (t.x, t.cy)])
-        if sk in (XOR, AND) and abs(s.cy - t.cy) >= 1:
+        if sk in GATEWAY_KINDS and abs(s.cy - t.cy) >= 1:
             sy = s.y if t.cy < s.cy else s.bottom
             cands.append([(s.cx, sy), (s.cx, t.cy), (t.x, t.cy)])
-        if tk in (XOR, AND) and abs(s.cy - t.cy) >= 1:
+        if tk in GATEWAY_KINDS and abs(s.cy - t.cy) >= 1:
             ty = t.y if s.cy < t.cy else t.bottom
             cands.append([(s.right, s.cy), (t.cx, s.cy), (t.cx, ty)])
         cands.append([(s.right, s.cy), (t.x - gap, s.cy), (t.x - gap, t.cy), (t.x, t.cy)])
@@ -314,12 +376,12 @@ def _route(f: Flow, shapes: dict[str, Box], by_id: dict[str, Node]) -> list[tupl
         # detours through a free horizontal channel above or below
         for k in (1, -1, 2, -2, 3, -3):
             yd = max(s.cy, t.cy) + k * ROW_H / 2 if k > 0 else min(s.cy, t.cy) + k * ROW_H / 2
-            if sk in (XOR, AND):
+            if sk in GATEWAY_KINDS:
                 sy = s.bottom if yd > s.cy else s.y
                 head = [(s.cx, sy), (s.cx, yd)]
             else:
                 head = [(s.right, s.cy), (s.right + gap, s.cy), (s.right + gap, yd)]
-            if tk in (XOR, AND):
+            if tk in GATEWAY_KINDS:
                 ty = t.bottom if yd > t.cy else t.y
                 tail = [(t.cx, yd), (t.cx, ty)]
             else:
