@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from engine.people.visibility import case_scope, may_see_case
 from engine.state import activities
 from store import queries
-from webui.api import api, flag, json_body, optional_str, page_json, paging
+from webui.api.base import api, flag, json_body, optional_str, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import (
     event_json,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from engine.people.identity import require_supervisor
 from engine.people.visibility import may_see_attachment
 from store import queries, web_queries
-from webui.api import api, created, json_body, optional_object, page_json, paging
+from webui.api.base import api, created, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import attachment_json, incident_json
 from webui.errors import ApiError

@@ -15,7 +15,7 @@ from engine.errors import DeployRefused
 from engine.people.identity import Actor, require_analyst
 from store import monitor_queries as mq
 from webui import form_files
-from webui.api import api, created, json_body
+from webui.api.base import api, created, json_body
 from webui.api import schemas as s
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from webui.api import api, json_body, optional_str
+from webui.api.base import api, json_body, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import task_json
 from webui.error_texts import describe

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from webui.api import PREFIX, api, public
+from webui.api.base import PREFIX, api, public
 
 
 @api.route("/openapi.json", summary="This document (OpenAPI 3)", public=True, tag="meta",

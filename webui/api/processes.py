@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from engine.bpmn.diagram import ensure_layout
 from engine.people.identity import require_analyst
 from store import web_queries
-from webui.api import api, created, flag, json_body, optional_object, optional_str
+from webui.api.base import api, created, flag, json_body, optional_object, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import iso, task_json
 from webui.errors import ApiError

@@ -9,7 +9,7 @@ from engine.people.visibility import may_see_task, work_scope
 from engine.state import activities
 from engine.tasks.lifecycle import ACTIVE_STATUSES, TaskStatus
 from store import queries, web_queries
-from webui.api import api, flag, json_body, optional_object, page_json, paging
+from webui.api.base import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import jsonable, task_json
 from webui.errors import ApiError

@@ -4,15 +4,7 @@ Any signed-in user may look. The editors validate, deploy and save through the J
 (``/api/v1/modeler/...``, analysts only); moving cases between versions needs the supervisor or
 analyst role (the engine checks both again).
 """
-from __future__ import annotations
+from webui.modeler import forms, versions, views  # noqa: F401  (routes attach to bp)
+from webui.modeler.blueprint import bp
 
-from flask import Blueprint
-
-bp = Blueprint("modeler", __name__, url_prefix="/modeler", template_folder="templates",
-               static_folder="static", static_url_path="/static")
-
-from webui.modeler import (  # noqa: E402,F401  (routes attach to bp)
-               forms,  # noqa: E402,F401  (the form editor: /modeler/forms)
-               versions,
-               views,
-)
+__all__ = ["bp"]

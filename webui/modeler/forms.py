@@ -17,7 +17,7 @@ from flask_login import login_required
 from webui.form_files import MAX_FORM_BYTES, NAME, Checked, check_texts, is_ui_name, pair_of, schema_name_of, ui_name_of
 from webui.formview import build_fields
 from webui.i18n import ui_lang
-from webui.modeler import bp
+from webui.modeler.blueprint import bp
 from webui.modeler.texts import form_editor_texts
 from webui.security import current_actor, reading
 

@@ -8,7 +8,7 @@ from engine.bpmn.diagram import ensure_layout
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import EngineError, ModelFileError
 from store import monitor_queries as mq
-from webui.modeler import bp
+from webui.modeler.blueprint import bp
 from webui.present import process_title
 from webui.security import current_actor, engine, reading
 

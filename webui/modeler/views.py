@@ -11,7 +11,7 @@ from flask_login import login_required
 from engine.bpmn.blank import blank_process
 from engine.bpmn.diagram import ensure_layout
 from store import monitor_queries as mq
-from webui.modeler import bp
+from webui.modeler.blueprint import bp
 from webui.modeler.texts import bpmn_js_texts, editor_texts
 from webui.present import group_title, process_title
 from webui.security import current_actor, engine, reading

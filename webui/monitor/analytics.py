@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
 from store import monitor_queries as mq
-from webui.monitor import bp
+from webui.monitor.blueprint import bp
 from webui.monitor.charts import horizontal_bars, weekly_bars
 from webui.monitor.common import duration_text, int_arg, supervisor_only, title_of
 from webui.monitor.diagram import heat_colour

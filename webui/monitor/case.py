@@ -18,7 +18,7 @@ from engine.errors import EngineError
 from store import monitor_queries as mq
 from store import queries, web_queries
 from webui.element_names import name_or_id
-from webui.monitor import bp
+from webui.monitor.blueprint import bp
 from webui.monitor.common import supervisor_only, title_of
 from webui.monitor.dashboard import describe_waiting
 from webui.monitor.diagram import case_marks, masked

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from store import monitor_queries as mq
 from webui.element_names import name_or_id
-from webui.monitor import bp
+from webui.monitor.blueprint import bp
 from webui.monitor.common import (
     Column,
     Link,

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from engine.commands.token_move import Element, MovePreview
 from engine.errors import Conflict, EngineError, NotFound
 from store import web_queries
-from webui.monitor import bp
+from webui.monitor.blueprint import bp
 from webui.monitor.common import supervisor_only, text_arg, title_of
 from webui.element_names import type_label
 from webui.error_texts import describe, detail_texts, error_text
