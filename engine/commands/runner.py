@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator
 
+from cachetools import LRUCache
+
 from engine.commands.case_command import Command
 from engine.commands.escalations import notify_escalations
 from engine.errors import Conflict, NotFound
@@ -57,7 +59,7 @@ class CommandRunner:
         self.codec = WorkflowCodec()
         self.workflows = WorkflowCache(workflow_cache_size)
         self.script_time_limit_s = script_time_limit_s
-        self._versions: dict[int, Any] = {}
+        self._versions: LRUCache[int, Any] = LRUCache(maxsize=512)
         self._calendar: WorkingCalendar | None = None
         self._calendar_loaded = 0.0
         self._calendar_ttl_s = calendar_ttl_s
@@ -104,8 +106,6 @@ class CommandRunner:
             hit = uow.processes.detached(version_id)
             if hit is None:
                 raise NotFound(f"no process version {version_id}")
-            if len(self._versions) > 512:
-                self._versions.clear()
             self._versions[version_id] = hit
         return hit
 
@@ -203,7 +203,7 @@ class CommandRunner:
             values["ended_at"] = cmd.now
         active = sync_human_tasks(uow, instance, wf, cmd.now, cmd.task_rows) if status not in ("completed", "terminated") else []
         if status in ("completed", "terminated"):
-            for row in uow.tasks.active_for(instance.id):
+            for row in uow.reads.tasks.open_of(instance.id):
                 if row.status in ("open", "claimed"):  # the row completed by this command stays completed
                     row.status = "cancelled"
                     row.completed_at = cmd.now

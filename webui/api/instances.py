@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from engine.people.identity import require_supervisor
-from engine.state import activities
-from store import queries
+from engine.state.case_detail import read_case
 from webui.api import api, flag, json_body, optional_str, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import (
@@ -37,7 +36,7 @@ def list_instances():
     page, per_page = paging()
     visible = None if actor.is_supervisor else (actor.username, sorted(actor.groups))
     with reading() as uow:
-        result = queries.instances(uow.session, visible_to=visible, status=status,
+        result = uow.reads.cases.listing(visible_to=visible, status=status,
                                    process=request.args.get("process") or None, overdue=flag("overdue"),
                                    q=(request.args.get("q") or "")[:100] or None, now=engine().clock.now(),
                                    page=page, per_page=per_page)
@@ -53,15 +52,13 @@ def get_instance(instance_id: str):
         instance = uow.instances.get(instance_id)
         if instance is None:
             raise ApiError(404, f"no case '{instance_id}'")
-        if not actor.is_supervisor and not queries.may_see_instance(uow.session, instance_id, actor.username,
+        if not actor.is_supervisor and not uow.reads.cases.may_see(instance_id, actor.username,
                                                                     sorted(actor.groups)):
             raise ApiError(403, "you may not see this case")
-        workflow = activities.load_readonly(eng, uow, instance)
-        ran = activities.activities(workflow, instance.process_key)
-        data = activities.case_data(workflow)
-        active = uow.tasks.active_for(instance_id)
-        waiting = [waiting_json(w) for w in queries.waiting_on(uow.session, instance_id)]
-        history = [event_json(e) for e in queries.history(uow.session, instance_id)]
+        case = read_case(eng, uow, instance)
+        ran, data = case.activities, case.data
+    active, history = case.open_tasks, [event_json(e) for e in case.history]
+    waiting = [waiting_json(w) for w in case.waiting]
     if instance.status == "active" and not waiting:  # e.g. an engine step in progress: name what runs
         waiting = [{"kind": "task", "bpmn_id": a["bpmn_id"], "group": None} for a in ran if a["state"] == "running"]
     out = instance_json(instance)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from engine.people.identity import require_supervisor
-from store import queries, web_queries
 from webui.api import api, created, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import attachment_json, incident_json
@@ -39,16 +38,16 @@ def upload_attachment():
 def get_attachment(attachment_id: str):
     actor = current_actor()
     with reading() as uow:
-        meta = web_queries.attachment_meta(uow.session, attachment_id)
+        meta = uow.reads.attachments.meta(attachment_id)
         if meta is None:
             raise ApiError(404, "no such attachment")
         allowed = meta.uploaded_by == actor.username or actor.is_supervisor
         if not allowed:
-            allowed = any(queries.may_see_instance(uow.session, iid, actor.username, sorted(actor.groups))
-                          for iid in web_queries.instances_referring_to(uow.session, attachment_id))
+            allowed = any(uow.reads.cases.may_see(iid, actor.username, sorted(actor.groups))
+                          for iid in uow.reads.cases.referring_to_attachment(attachment_id))
         if not allowed:
             raise ApiError(403, "you may not open this file")
-        content = web_queries.attachment_content(uow.session, attachment_id) or b""
+        content = uow.reads.attachments.content(attachment_id) or b""
     response = Response(content, mimetype=meta.content_type or "application/octet-stream")
     response.headers["Content-Disposition"] = _disposition(meta.name)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -87,7 +86,7 @@ def list_incidents():
     require_supervisor(current_actor())
     page, per_page = paging()
     with reading() as uow:
-        result = queries.open_incidents(uow.session, page, per_page)
+        result = uow.reads.incidents.open_page(page, per_page)
     return jsonify(page_json(result, incident_json))
 
 

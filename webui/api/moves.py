@@ -59,5 +59,5 @@ def move_instance(instance_id: str):
         raise ApiError(422, "a move needs from, to and a reason", missing)
     instance = engine().move(instance_id, actor, values["from"].strip(), values["to"].strip(), values["reason"])
     with reading() as uow:
-        active = uow.tasks.active_for(instance.id)
+        active = uow.reads.tasks.open_of(instance.id)
     return jsonify({"id": instance.id, "status": instance.status, "active_tasks": [task_json(t) for t in active]})

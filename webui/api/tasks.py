@@ -5,7 +5,6 @@ from flask import jsonify, request
 
 from engine.forms.validation import with_task_data_options
 from engine.state import activities
-from store import queries, web_queries
 from webui.api import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import jsonable, task_json
@@ -36,8 +35,8 @@ def list_tasks():
     sort = request.args.get("sort", "created")
     page, per_page = paging()
     with reading() as uow:
-        counts = queries.inbox_counts(uow.session, actor.username, sorted(actor.groups))  # the counter projection
-        result = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=SCOPES[scope], status=status,
+        counts = uow.reads.tasks.counts(actor.username, sorted(actor.groups))  # the counter projection
+        result = uow.reads.tasks.inbox(actor.username, sorted(actor.groups), scope=SCOPES[scope], status=status,
                                process=request.args.get("process") or None, overdue=flag("overdue"),
                                now=engine().clock.now(), page=page, per_page=per_page,
                                sort=sort if sort in ("created", "due", "priority") else "created", counts=counts)
@@ -54,11 +53,11 @@ def get_task(task_id: str):
         row = uow.tasks.get(task_id)
         if row is None:
             raise ApiError(404, f"no task '{task_id}'")
-        if not may_see_task(actor, row) and not queries.may_see_instance(
-                uow.session, row.instance_id, actor.username, sorted(actor.groups)):
+        if not may_see_task(actor, row) and not uow.reads.cases.may_see(
+                row.instance_id, actor.username, sorted(actor.groups)):
             raise ApiError(403, "you may not see this task")
         instance = uow.instances.get(row.instance_id)
-        forms = web_queries.version_forms(uow.session, instance.process_version_id)
+        forms = uow.reads.processes.forms(instance.process_version_id)
         data = activities.task_data(activities.load_readonly(eng, uow, instance), task_id)
         draft = uow.misc.draft(task_id, actor.username)
     out = task_json(row)

@@ -7,7 +7,6 @@ from flask_login import login_required
 
 from engine.errors import Conflict, ValidationFailed
 from engine.people.identity import Actor, may_start
-from store import web_queries
 from webui.element_names import waiting_events
 from webui.formdata import parse_form
 from webui.formview import build_fields, unplaced_errors
@@ -56,17 +55,17 @@ def index():
     """The processes the user may start, grouped by category."""
     actor = current_actor()
     with reading() as uow:
-        versions = startable(actor, web_queries.latest_versions(uow.session))
+        versions = startable(actor, uow.reads.processes.latest())
     return render_template("apply/index.html", groups=_grouped(versions))
 
 
 def _start_version(key: str):
     actor = current_actor()
     with reading() as uow:
-        version = next((v for v in web_queries.latest_versions(uow.session) if v.process_key == key), None)
+        version = next((v for v in uow.reads.processes.latest() if v.process_key == key), None)
         if version is None:
             abort(404)
-        forms = web_queries.version_forms(uow.session, version.id)
+        forms = uow.reads.processes.forms(version.id)
     if not version.manual_start:
         raise Conflict(_("This process starts by itself (timer or message), not by an application."),
                        code="no_manual_start")
@@ -108,7 +107,7 @@ def submit(key: str):
         errors = {d.get("field", ""): d.get("message", "") for d in exc.details}
         return _render(key, version, schema, ui, data, errors, 422)
     with reading() as uow:
-        following = web_queries.next_task_for(uow.session, instance.id, actor.username, sorted(actor.groups))
+        following = uow.reads.tasks.next_for(instance.id, actor.username, sorted(actor.groups))
     flash(_("Your application %(key)s was submitted.", key=instance.business_key), "success")
     if following is not None:
         return redirect(url_for("tasks.show", task_id=following.id))
@@ -126,12 +125,12 @@ def applications():
         page_no = 1
     status = request.args.get("status") or None
     with reading() as uow:
-        page = web_queries.my_applications(uow.session, actor.username, status=status, page=page_no)
+        page = uow.reads.cases.started_by(actor.username, status=status, page=page_no)
         ids = [i.id for i in page.items]
-        tasks = web_queries.active_tasks_for(uow.session, ids)
-        decisions = web_queries.decisions_for(uow.session, ids)
-        files = web_queries.attachments_meta(uow.session, instance_ids=ids)
-        events = {i.id: waiting_events(uow.session, i) for i in page.items
+        tasks = uow.reads.tasks.open_of_cases(ids)
+        decisions = uow.reads.audit.decisions_of_cases(ids)
+        files = uow.reads.attachments.of(instance_ids=ids)
+        events = {i.id: waiting_events(uow.reads, i) for i in page.items
                   if i.status == "active" and not tasks.get(i.id)}
     by_case: dict[str, list] = {}
     for f in files:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 from flask_login import login_required
 
-from store import queries, web_queries
 from webui.present import due_info
 from webui.security import current_actor, engine, reading
 
@@ -39,12 +38,12 @@ def index():
     now = eng.clock.now()
     scope = {"all": "both"}.get(tab, tab)
     with reading() as uow:
-        counts = queries.inbox_counts(uow.session, actor.username, sorted(actor.groups))
-        page = queries.inbox(uow.session, actor.username, sorted(actor.groups), scope=scope, process=process,
+        counts = uow.reads.tasks.counts(actor.username, sorted(actor.groups))
+        page = uow.reads.tasks.inbox(actor.username, sorted(actor.groups), scope=scope, process=process,
                              overdue=overdue, q=q, now=now, page=page_no, per_page=PER_PAGE, sort=sort,
                              counts=counts)
         g.fao_nav_counts = dict(counts)  # the navigation shows the same counts: no second query
-        titles = web_queries.process_titles(uow.session)
+        titles = uow.reads.processes.titles()
         calendar = eng.calendar(uow)
     rows = [(t, due_info(t.due_at, now, calendar)) for t in page.items]
     pages = max(1, -(-page.total // page.per_page))

@@ -9,7 +9,6 @@ from flask_login import login_required
 
 from engine.deploy.dry_run import validate_only
 from engine.errors import DeployRefused, EngineError, Forbidden
-from store import monitor_queries as mq
 from webui.i18n import pick as t
 from webui.modeler import bp
 from webui.modeler.layout import ensure_layout
@@ -47,7 +46,7 @@ def _json_error(status: int, code: str, message: str, details: list | None = Non
 def index():
     """Every process with every version: who deployed it, when, the note, and its cases."""
     with reading() as uow:
-        rows = mq.version_table(uow.session)
+        rows = uow.reads.processes.table()
     processes: dict[str, list] = {}
     for row in rows:
         processes.setdefault(row.process_key, []).append(row)
@@ -86,8 +85,8 @@ def edit(key: str):
     """The editor on the latest version of a process, or on ``?version=n``."""
     version = request.args.get("version", type=int)
     with reading() as uow:
-        found = mq.version_xml(uow.session, key, version)
-        versions = mq.version_table(uow.session, key)
+        found = uow.reads.processes.source(key, version)
+        versions = uow.reads.processes.table(key)
     if found is None:
         abort(404)
     return _editor(key, found[0], found[2], versions)
@@ -98,7 +97,7 @@ def edit(key: str):
 def download(key: str, version: int):
     """The BPMN file of a version, as deployed; ``?layout=1`` adds a diagram where it has none (for viewers)."""
     with reading() as uow:
-        found = mq.version_xml(uow.session, key, version)
+        found = uow.reads.processes.source(key, version)
     if found is None:
         abort(404)
     if request.args.get("layout") == "1":

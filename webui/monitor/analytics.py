@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, render_template
 
-from store import monitor_queries as mq
 from webui.modeler.layout import ensure_layout
 from webui.monitor import bp
 from webui.monitor.charts import horizontal_bars, weekly_bars
@@ -36,13 +35,13 @@ def process_page(key: str):
     tz_name = current_app.config.get("FAO_TIMEZONE") or "Asia/Shanghai"
     mondays, since, offset_s = _weeks(eng.clock.now(), ZoneInfo(tz_name), weeks)
     with reading() as uow:
-        latest = mq.version_xml(uow.session, key)
+        latest = uow.reads.processes.source(key)
         if latest is None:
             abort(404)
-        weekly = mq.weekly_counts(uow.session, key, since, tz_name, offset_s)
-        finished_n, quantiles = mq.cycle_time_percentiles(uow.session, key, since)
-        late, with_due = mq.sla_breaches(uow.session, key, since)
-        waits = mq.waiting_by_activity(uow.session, key, since)
+        weekly = uow.reads.analytics.weekly_counts(key, since, tz_name, offset_s)
+        finished_n, quantiles = uow.reads.analytics.cycle_time_percentiles(key, since)
+        late, with_due = uow.reads.analytics.sla_breaches(key, since)
+        waits = uow.reads.analytics.waiting_by_activity(key, since)
     week_rows = [(d.strftime("%m-%d"), *weekly.get(d, (0, 0))) for d in mondays]
     chart = weekly_bars(week_rows, (t("发起", "Started"), t("办结", "Finished")),
                         t("每周发起与办结的案件", "Cases started and finished per week"))

@@ -9,7 +9,7 @@ from engine.errors import Conflict, ValidationFailed
 from engine.forms.validation import with_task_data_options
 from engine.people.identity import may_work_task
 from engine.state import activities
-from store import web_queries
+from engine.state.case_detail import read_case
 from webui.case_view import build_case, history_rows, may_see_case
 from webui.formdata import parse_form
 from webui.formview import build_fields, unplaced_errors
@@ -39,16 +39,16 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
         if not may_see_task(actor, row) and not may_see_case(uow, actor, row.instance_id):
             abort(403)
         instance = uow.instances.get(row.instance_id)
-        forms = web_queries.version_forms(uow.session, instance.process_version_id)
+        forms = uow.reads.processes.forms(instance.process_version_id)
         schema = forms.get(row.form_file) if row.form_file else None
         ui = forms.get(row.ui_form_file) if row.ui_form_file else None
-        workflow = activities.load_readonly(eng, uow, instance)
-        data = activities.task_data(workflow, task_id)
+        detail = read_case(eng, uow, instance)
+        data = activities.task_data(detail.workflow, task_id)
         schema = with_task_data_options(schema, data)
         if values is None:
             draft = uow.misc.draft(task_id, actor.username)
             values = dict(draft.data) if draft is not None else data
-        case = build_case(uow, instance, data)
+        case = build_case(uow, detail, data)
         members = sorted(uow.users.members_of(row.lane)) if row.lane and actor.is_supervisor else []
         calendar = eng.calendar(uow)
         has_draft = uow.misc.draft(task_id, actor.username) is not None
@@ -83,8 +83,8 @@ def submit(task_id: str):
         row = uow.tasks.get(task_id)
         if row is None:
             abort(404)
-        forms = web_queries.version_forms(uow.session, web_queries.instance_summary(
-            uow.session, row.instance_id).process_version_id)
+        forms = uow.reads.processes.forms(
+            uow.reads.cases.summary(row.instance_id).process_version_id)
     schema = forms.get(row.form_file) if row.form_file else None
     ui = forms.get(row.ui_form_file) if row.ui_form_file else None
     try:
@@ -105,7 +105,7 @@ def submit(task_id: str):
         flash(_("This task cannot be completed now: %(reason)s", reason=exc.message), "error")
         return redirect(url_for("tasks.show", task_id=task_id))
     with reading() as uow:
-        following = web_queries.next_task_for(uow.session, instance.id, actor.username, sorted(actor.groups))
+        following = uow.reads.tasks.next_for(instance.id, actor.username, sorted(actor.groups))
     if following is not None:
         flash(_("Task completed. Next step of this case: %(name)s", name=following.name), "success")
         return redirect(url_for("tasks.show", task_id=following.id))
