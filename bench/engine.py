@@ -140,7 +140,7 @@ def run_cases(engine, actor, cases: int, starts: list[float] | None = None) -> l
             starts.append(time.perf_counter() - t0)
         while True:
             with engine.uow(read_only=True) as uow:  # as the web UI reads
-                active = uow.tasks.active_for(inst.id)
+                active = uow.reads.tasks.open_of(inst.id)
                 task_id = active[0].id if active else None
             if task_id is None:
                 break

@@ -27,7 +27,7 @@ def revise_loop_bytes(engine, actor, passes=(1, 5, 10)) -> dict[int, int]:
     out: dict[int, int] = {}
     for n in range(1, max(passes) + 1):
         with engine.uow() as uow:
-            task_id = uow.tasks.active_for(inst.id)[0].id
+            task_id = uow.reads.tasks.open_of(inst.id)[0].id
         engine.complete(task_id, actor, {"decision": "revise", "comment": f"please revise, pass {n}"})
         if n in passes:
             with engine.uow() as uow:

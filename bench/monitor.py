@@ -123,7 +123,10 @@ def timed(fn, runs: int = 5) -> float:
 
 def bench(url: str) -> list[tuple[str, float]]:
     from engine.timekeeping.working_days import WorkingCalendar
-    from store import monitor_queries as mq
+    from store.reads import Reads
+    from store.reads.cases import case_list, stuck_list
+    from store.reads.incidents import open_incidents
+    from store.reads.tasks import overdue_list
     from store.db import make_engine, make_session_factory
     from store.repositories import MiscRepository
 
@@ -131,25 +134,26 @@ def bench(url: str) -> list[tuple[str, float]]:
     session = make_session_factory(db)()
     cutoff = WorkingCalendar().add_working_days(NOW, -3)
     since = NOW - timedelta(weeks=12)
-    stuck_page = mq.page_of(session, mq.stuck_cases(cutoff))
+    reads = Reads(session)
+    stuck_page = reads.page(stuck_list(cutoff))
     queries = [
-        ("dashboard figures (cases, stuck, overdue, incidents)", lambda: mq.dashboard_counts(session, NOW, cutoff)),
+        ("dashboard figures (cases, stuck, overdue, incidents)", lambda: reads.analytics.dashboard(NOW, cutoff)),
         ("my notifications", lambda: MiscRepository(session).notifications("boss", limit=8)),
     ]
     results = [(name, timed(fn)) for name, fn in queries]
     results.append(("= dashboard queries", sum(ms for _, ms in results)))
     lists = [
-        ("list: open cases, page 1 of 50 + total", lambda: mq.page_of(session, mq.cases(status="open"))),
-        ("list: open cases of one process, by due", lambda: mq.page_of(session, mq.cases(KEYS[3], "active", sort="due"))),
-        ("list: overdue tasks, page 1 + total", lambda: mq.page_of(session, mq.overdue_tasks(NOW))),
-        ("list: stuck cases, page 1 + total", lambda: mq.page_of(session, mq.stuck_cases(cutoff))),
-        ("waiting-on for a page of 50 cases", lambda: mq.waiting_on_many(session, [r.id for r in stuck_page.items])),
-        ("list: open incidents, page 1 + total", lambda: mq.page_of(session, mq.open_incidents())),
-        ("analytics: started/finished per week (12)", lambda: mq.weekly_counts(session, KEYS[0], since, "Asia/Shanghai", 28800)),
-        ("analytics: cycle time median and p90", lambda: mq.cycle_time_percentiles(session, KEYS[0], since)),
-        ("analytics: SLA breach rate", lambda: mq.sla_breaches(session, KEYS[0], since)),
-        ("analytics: mean wait per activity", lambda: mq.waiting_by_activity(session, KEYS[0], since)),
-        ("modeler: versions with case counts", lambda: mq.version_table(session)),
+        ("list: open cases, page 1 of 50 + total", lambda: reads.page(case_list(status="open"))),
+        ("list: open cases of one process, by due", lambda: reads.page(case_list(KEYS[3], "active", sort="due"))),
+        ("list: overdue tasks, page 1 + total", lambda: reads.page(overdue_list(NOW))),
+        ("list: stuck cases, page 1 + total", lambda: reads.page(stuck_list(cutoff))),
+        ("waiting-on for a page of 50 cases", lambda: reads.waits.of_cases([r.id for r in stuck_page.items])),
+        ("list: open incidents, page 1 + total", lambda: reads.page(open_incidents())),
+        ("analytics: started/finished per week (12)", lambda: reads.analytics.weekly_counts(KEYS[0], since, "Asia/Shanghai", 28800)),
+        ("analytics: cycle time median and p90", lambda: reads.analytics.cycle_time_percentiles(KEYS[0], since)),
+        ("analytics: SLA breach rate", lambda: reads.analytics.sla_breaches(KEYS[0], since)),
+        ("analytics: mean wait per activity", lambda: reads.analytics.waiting_by_activity(KEYS[0], since)),
+        ("modeler: versions with case counts", lambda: reads.processes.table()),
     ]
     results += [(name, timed(fn)) for name, fn in lists]
     session.close()

@@ -3,7 +3,7 @@
 Prints figures; not a test. Two engines on one database, measured in alternate rounds:
 
 - ``plain``: every statement is its own round trip, with the pre-ping on checkout (the engine
-  before :mod:`store.write_batch` and :mod:`store.pg_pool`);
+  before :mod:`store.fast_writes` and :mod:`store.pg_pool`);
 - ``ours``: :func:`store.db.make_engine` as the application builds it.
 
 Round trips are counted from libpq's protocol trace of the one pooled connection: every run of
@@ -85,7 +85,7 @@ def traced_completions(make, url: str, actor_name: str, tmp: Path, n: int = 5) -
     trips, statements = [], []
     for i in range(n):
         with engine.uow() as uow:
-            task_id = uow.tasks.active_for(inst.id)[0].id
+            task_id = uow.reads.tasks.open_of(inst.id)[0].id
         pgconn = current["conn"].pgconn
         path = tmp / f"trace-{i}.txt"
         with open(path, "w") as f:

@@ -23,6 +23,7 @@ from engine.people import account_commands as accounts
 from engine.people.identity import SYSTEM, Actor
 from engine.service_tasks.registry import HandlerRegistry
 from engine.state.activities import load_readonly
+from engine.state.case_detail import CaseDetail, read_case
 from engine.timekeeping.clock import Clock
 from engine.timekeeping.working_days import WorkingCalendar
 from store.models import Attachment, HumanTask, Instance
@@ -80,6 +81,11 @@ class WorkflowEngine:
     def load_readonly(self, uow: UnitOfWork, instance: Instance):
         """A case's workflow for reading (sandboxed, never saved)."""
         return load_readonly(self.runner, uow, instance)
+
+    def read_case(self, uow: UnitOfWork, instance: Instance) -> CaseDetail:
+        """A case as its readers see it: data, activities, open tasks, waits and history
+        (see :mod:`engine.state.case_detail`)."""
+        return read_case(self.runner, uow, instance)
 
     # --- models -------------------------------------------------------------------------
     def deploy(self, files: Iterable[tuple[str, bytes]], actor: Actor = SYSTEM, change_note: str = "") -> list[DeployResult]:

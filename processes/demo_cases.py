@@ -27,7 +27,7 @@ class _Demo:
 
     def open_tasks(self, instance_id: str) -> list:
         with self.engine.uow() as uow:
-            return list(uow.tasks.active_for(instance_id))
+            return list(uow.reads.tasks.open_of(instance_id))
 
     def do(self, instance_id: str, bpmn_id: str, username: str, data: dict, *, every: bool = False) -> None:
         """Claim and complete the open task ``bpmn_id`` (each of them with ``every``)."""

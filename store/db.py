@@ -5,16 +5,20 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import direct_writes, pg_pool, write_batch
+from store import pg_pool
+from store.fast_writes import install as fast_writes_on
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, fast_writes: bool = True, **kwargs) -> Engine:
     """Create a SQLAlchemy engine; SQLite gets WAL, foreign keys and a busy timeout, PostgreSQL
-    (psycopg 3) a pool that finds dead connections without a round trip and a write batch
-    (:mod:`store.pg_pool`, :mod:`store.write_batch`); other URLs a pre-pinged pool.
+    (psycopg 3) a pool that finds dead connections without a round trip (:mod:`store.pg_pool`);
+    other URLs a pre-pinged pool.
 
     Args:
         url: any SQLAlchemy URL.
+        fast_writes: send the hot-path writes by the fast road of :mod:`store.fast_writes`
+            (direct DBAPI writes on SQLite, one pipeline with the COMMIT on PostgreSQL); off, they
+            go through the session as SQLAlchemy executes them.
         **kwargs: passed to ``create_engine``.
 
     Returns:
@@ -39,16 +43,17 @@ def make_engine(url: str, **kwargs) -> Engine:
             # read-modify-write cannot interleave with another writer.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-        direct_writes.install(engine)
+        if fast_writes:
+            fast_writes_on(engine)
         return engine
     if make_url(url).drivername != "postgresql+psycopg":
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)
-    # psycopg 3: dead pooled connections are found without a round trip, and a command's writes
-    # go with its COMMIT in one pipeline
+    # psycopg 3: dead pooled connections are found without a round trip
     engine = create_engine(url, **pg_pool.engine_options(kwargs))
     pg_pool.install(engine)
-    write_batch.install(engine)
+    if fast_writes:
+        fast_writes_on(engine)
     return engine
 
 

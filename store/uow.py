@@ -6,11 +6,12 @@ from typing import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from store import repositories as repos
-from store import write_batch
+from store import fast_writes
+from store.reads import Reads
 
 
 class UnitOfWork:
-    """Holds one session and its repositories for one command.
+    """Holds one session, its repositories (the write side) and its reads for one command.
 
     Usage::
 
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.audit = repos.AuditRepository(self.session)
         self.users = repos.UserRepository(self.session)
         self.misc = repos.MiscRepository(self.session)
+        self.reads = Reads(self.session)
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
@@ -61,11 +63,15 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Commit; on PostgreSQL the queued writes go with the COMMIT in one round trip."""
-        write_batch.commit(self.session)
+        fast_writes.commit(self.session)
 
     def send_writes(self) -> None:
         """Send the writes PostgreSQL holds for the commit now, so their errors surface here."""
-        write_batch.send_queued(self.session)
+        fast_writes.send_queued(self.session)
+
+    def detach_all(self) -> None:
+        """Detach every loaded row, so it stays readable after the unit of work ends."""
+        self.session.expunge_all()
 
     def rollback(self) -> None:
         self.session.rollback()

@@ -9,7 +9,7 @@ from flask import abort
 
 from engine.people.identity import Actor
 from engine.people.visibility import may_see_case
-from store import queries, web_queries
+from engine.state.case_detail import CaseDetail
 from store.models import Instance
 from webui.element_names import name_or_id, names_of
 from webui.formview import FieldView, build_fields
@@ -51,7 +51,7 @@ def attachment_ids(value: Any) -> set[str]:
 
 def load_instance_or_abort(uow, actor: Actor, instance_id: str) -> Instance:
     """The case row (without state); 404 when missing, 403 when the actor may not see it."""
-    instance = web_queries.instance_summary(uow.session, instance_id)
+    instance = uow.reads.cases.summary(instance_id)
     if instance is None:
         abort(404)
     if not may_see_case(uow, actor, instance_id):
@@ -59,23 +59,23 @@ def load_instance_or_abort(uow, actor: Actor, instance_id: str) -> Instance:
     return instance
 
 
-def build_case(uow, instance: Instance, data: dict | None) -> CaseView:
-    """Assemble the case panel from projections (data: the case or task data, for the summary)."""
-    forms = web_queries.version_forms(uow.session, instance.process_version_id)
-    versions = {v.version: v for v in web_queries.versions_of(uow.session, instance.process_key)}
+def build_case(uow, detail: CaseDetail, data: dict | None) -> CaseView:
+    """Assemble the case panel from the case's detail (data: the case or task data, for the summary)."""
+    instance = detail.instance
+    forms = uow.reads.processes.forms(instance.process_version_id)
+    versions = {v.version: v for v in uow.reads.processes.versions(instance.process_key)}
     version = versions.get(instance.version)
     start_schema = forms.get(version.start_form) if version and version.start_form else None
     start_ui = forms.get(version.start_ui_form) if version and version.start_ui_form else None
     summary = build_fields(start_schema, start_ui, data or {}, {}, ui_lang(), readonly=True) if start_schema else []
-    history = list(queries.history(uow.session, instance.id))
-    waiting = queries.waiting_on(uow.session, instance.id)
+    history, waiting = detail.history, detail.waiting
     refs = attachment_ids(data or {})
-    attachments = web_queries.attachments_meta(uow.session, instance_ids=[instance.id], ids=refs)
+    attachments = uow.reads.attachments.of(instance_ids=[instance.id], ids=refs)
     active_ids = sorted({w["bpmn_id"] for w in waiting})
     done_ids = sorted({e.bpmn_id for e in history if e.action in ("completed", "timer", "message") and e.bpmn_id}
                       - set(active_ids))
     active_tasks = [w for w in waiting if w["kind"] == "task"]
-    names = dict(names_of(uow.session, instance.process_key, instance.version))
+    names = dict(names_of(uow.reads, instance.process_key, instance.version))
     events = [dict(w, name=name_or_id(names, w.get("bpmn_id"))) for w in waiting if w["kind"] != "task"]
     return CaseView(instance, summary, history, attachments, active_ids, done_ids, waiting, active_tasks,
                     events, names)

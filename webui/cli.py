@@ -260,12 +260,11 @@ def _fmt(dt) -> str:
 def tasks(as_user: str) -> None:
     """The user's inbox: id, process, task, lane, assignee, due."""
     from engine.people.visibility import work_scope
-    from store import queries
 
     engine = _engine()
     actor = engine.actor(as_user)
     with engine.uow() as uow:
-        page = queries.inbox(uow.session, work_scope(actor), per_page=200)
+        page = uow.reads.tasks.inbox(work_scope(actor), per_page=200)
         for t in page.items:
             click.echo("\t".join([t.id, t.process_key, t.name, t.lane or "-", t.assignee or "-", _fmt(t.due_at)]))
 
@@ -286,13 +285,12 @@ def complete(task_id: str, as_user: str, data: str | None) -> None:
 @click.option("--overdue", is_flag=True)
 def instances(status: str | None, overdue: bool) -> None:
     """Cases with status, current tasks and due."""
-    from store import queries
 
     engine = _engine()
     with engine.uow() as uow:
-        page = queries.instances(uow.session, status=status, overdue=overdue, now=engine.clock.now(), per_page=200)
+        page = uow.reads.cases.listing(status=status, overdue=overdue, now=engine.clock.now(), per_page=200)
         for i in page.items:
-            current = ",".join(t.name for t in uow.tasks.active_for(i.id)) or "-"
+            current = ",".join(t.name for t in uow.reads.tasks.open_of(i.id)) or "-"
             click.echo("\t".join([i.id, i.process_key, f"v{i.version}", i.status, current, _fmt(i.due_at)]))
 
 

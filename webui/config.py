@@ -57,3 +57,12 @@ def workflow_cache_size() -> int:
     if not raw.isdigit():
         raise ValueError(f"FAO_WORKFLOW_CACHE must be a whole number of 0 or more, not {raw!r}")
     return int(raw)
+
+
+def fast_writes() -> bool:
+    """``FAO_FAST_WRITES``: the hot-path writes take the fast road of :mod:`store.fast_writes`
+    (``1``, the default) or go through SQLAlchemy's session like every other write (``0``)."""
+    raw = os.environ.get("FAO_FAST_WRITES", "1").strip()
+    if raw not in ("0", "1"):
+        raise ValueError(f"FAO_FAST_WRITES must be 0 or 1, not {raw!r}")
+    return raw == "1"

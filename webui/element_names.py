@@ -10,12 +10,12 @@ from typing import Any, Mapping
 from flask_babel import gettext as _
 
 from engine.bpmn.elements import element_names
-from store import queries, web_queries
+from store.reads import Reads
 
 
-def names_of(session: Any, process_key: str, version: int) -> Mapping[str, str]:
+def names_of(reads: Reads, process_key: str, version: int) -> Mapping[str, str]:
     """The element names of one deployed version."""
-    xml = web_queries.bpmn_xml(session, process_key, version)
+    xml = reads.processes.bpmn_xml(process_key, version)
     return element_names(xml) if xml else {}
 
 
@@ -26,12 +26,12 @@ def name_or_id(names: Mapping[str, str], bpmn_id: str | None) -> str:
     return names.get(bpmn_id) or bpmn_id
 
 
-def waiting_events(session: Any, instance: Any) -> list[dict]:
+def waiting_events(reads: Reads, instance: Any) -> list[dict]:
     """The timers and messages a case waits on, each with its element's ``name``."""
-    waiting = [w for w in queries.waiting_on(session, instance.id) if w["kind"] != "task"]
+    waiting = [w for w in reads.waits.of_case(instance.id) if w["kind"] != "task"]
     if not waiting:
         return []
-    names = names_of(session, instance.process_key, instance.version)
+    names = names_of(reads, instance.process_key, instance.version)
     return [dict(w, name=name_or_id(names, w.get("bpmn_id"))) for w in waiting]
 
 

@@ -41,9 +41,7 @@ def readyz():
     engine = current_app.extensions["fao_engine"]
     try:
         with engine.uow(read_only=True) as uow:  # probes must not drop prepared statements
-            connection = uow.session.connection()
-            connection.exec_driver_sql("SELECT 1")
-            oldest = _as_utc(connection.exec_driver_sql("SELECT min(due_at) FROM timer").scalar())
+            oldest = _as_utc(uow.reads.waits.oldest_timer_due())
     except Exception as exc:  # noqa: BLE001 - any failure to reach the database means not ready
         log.warning("readiness check failed: %s: %s", exc.__class__.__name__, str(exc).splitlines()[0] if str(exc) else "")
         response = jsonify({"status": "unavailable", "checks": {"database": "unreachable"}})

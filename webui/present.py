@@ -47,11 +47,10 @@ def deployed_titles() -> dict[str, str]:
     from flask import g
 
     if "fao_process_titles" not in g:
-        from store.web_queries import process_titles
         from webui.security import reading
 
         with reading() as uow:
-            g.fao_process_titles = process_titles(uow.session)
+            g.fao_process_titles = uow.reads.processes.titles()
     return g.fao_process_titles
 
 

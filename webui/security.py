@@ -10,8 +10,10 @@ import time
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import wraps
+from threading import Lock
 from typing import Callable, Iterator
 
+from cachetools import TTLCache
 from flask import Flask, abort, current_app, g, request
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -35,7 +37,7 @@ def reading() -> Iterator[UnitOfWork]:
     """A short read-only unit of work whose loaded rows stay usable after it ends."""
     with engine().uow(read_only=True) as uow:
         yield uow
-        uow.session.expunge_all()
+        uow.detach_all()
 
 
 class WebUser(UserMixin):
@@ -78,27 +80,30 @@ def _load_user(username: str) -> WebUser | None:
 
 
 IDENTITY_TTL_S = 5.0
-_identities: dict[tuple[str, str], tuple[float, WebUser | None]] = {}
+_identities: TTLCache[tuple[str, str], WebUser | None] = TTLCache(maxsize=1000, ttl=IDENTITY_TTL_S,
+                                                                   timer=time.monotonic)
+_identities_lock = Lock()
+_MISSING = object()
 
 
 def _cached_identity(key: tuple[str, str], load: Callable[[], WebUser | None]) -> WebUser | None:
     """Who a token or session is, remembered for a few seconds: every API call asks, and group or
     role changes may take that long to apply. Nothing another process needs lives here."""
-    now = time.monotonic()
-    hit = _identities.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
+    with _identities_lock:
+        hit = _identities.get(key, _MISSING)
+    if hit is not _MISSING:
+        return hit
     user = load()
-    if len(_identities) > 1000:
-        _identities.clear()
-    _identities[key] = (now + IDENTITY_TTL_S, user)
+    with _identities_lock:
+        _identities[key] = user
     return user
 
 
 def forget_identity(username: str) -> None:
-    for key, (_exp, user) in list(_identities.items()):
-        if key[1] == username or (user is not None and user.actor.username == username):
-            _identities.pop(key, None)
+    with _identities_lock:
+        for key, user in list(_identities.items()):
+            if key[1] == username or (user is not None and user.actor.username == username):
+                _identities.pop(key, None)
 
 
 def user_from_token(token: str) -> WebUser | None:
@@ -182,10 +187,9 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             return {"nav_counts": None, "actor": None}
         from engine.people.visibility import work_scope
-        from store.queries import inbox_counts
 
         actor = current_actor()
         if "fao_nav_counts" not in g:
             with reading() as uow:
-                g.fao_nav_counts = inbox_counts(uow.session, work_scope(actor))
+                g.fao_nav_counts = uow.reads.tasks.counts(work_scope(actor))
         return {"nav_counts": g.fao_nav_counts, "actor": actor}

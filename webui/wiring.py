@@ -24,9 +24,9 @@ def handler_registry() -> HandlerRegistry:
 
 
 def build_engine(database_url: str, clock: Clock | None = None, **kwargs) -> WorkflowEngine:
-    from webui.config import workflow_cache_size
+    from webui.config import fast_writes, workflow_cache_size
 
-    db = make_engine(database_url)
+    db = make_engine(database_url, fast_writes=fast_writes())
     kwargs.setdefault("workflow_cache_size", workflow_cache_size())
     return WorkflowEngine(
         make_session_factory(db),

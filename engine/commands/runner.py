@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator
 
-from engine.tasks import lifecycle
+from cachetools import LRUCache
+
 from engine.commands.case_command import Command
 from engine.commands.escalations import notify_escalations
 from engine.errors import Conflict, NotFound
@@ -24,6 +25,7 @@ from engine.state.projections import subscription_rows, sync_human_tasks, timer_
 from engine.state.serializer import SERIALIZER_VERSION, WorkflowCodec
 from engine.state.stepping import StepFailure
 from engine.state.workflow_cache import WorkflowCache
+from engine.tasks import lifecycle
 from engine.timekeeping.clock import Clock
 from engine.timekeeping.working_days import WorkingCalendar
 from store.errors import StaleState
@@ -58,7 +60,7 @@ class CommandRunner:
         self.codec = WorkflowCodec()
         self.workflows = WorkflowCache(workflow_cache_size)
         self.script_time_limit_s = script_time_limit_s
-        self._versions: dict[int, Any] = {}
+        self._versions: LRUCache[int, Any] = LRUCache(maxsize=512)
         self._calendar: WorkingCalendar | None = None
         self._calendar_loaded = 0.0
         self._calendar_ttl_s = calendar_ttl_s
@@ -105,8 +107,6 @@ class CommandRunner:
             hit = uow.processes.detached(version_id)
             if hit is None:
                 raise NotFound("version_id_not_found", version_id=version_id)
-            if len(self._versions) > 512:
-                self._versions.clear()
             self._versions[version_id] = hit
         return hit
 
@@ -204,7 +204,7 @@ class CommandRunner:
             values["ended_at"] = cmd.now
         active = sync_human_tasks(uow, instance, wf, cmd.now, cmd.task_rows) if status not in ("completed", "terminated") else []
         if status in ("completed", "terminated"):
-            for row in uow.tasks.active_for(instance.id):
+            for row in uow.reads.tasks.open_of(instance.id):
                 lifecycle.cancel(row, cmd.now)  # the row completed by this command stays completed
             uow.events.replace_for(instance.id, [], [])
         elif cmd.had_events or wf.waiting_events():

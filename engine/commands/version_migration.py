@@ -19,7 +19,6 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import EngineError, Forbidden, MigrationRefused, NotFound, problem
 from engine.people.identity import Actor
 from engine.state.activities import load_readonly
-from store.monitor_queries import running_cases_of_version
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
@@ -153,7 +152,7 @@ def preview(engine: "CommandRunner", key: str, from_version: int, to_version: in
     with engine.uow() as uow:
         _target(uow, key, from_version)
         target = _target(uow, key, to_version)
-        for row in running_cases_of_version(uow.session, key, from_version)[:limit]:
+        for row in uow.reads.cases.running_of_version(key, from_version)[:limit]:
             check = MigrationCheck(row.id, row.business_key, row.title, row.status)
             instance = uow.instances.get(row.id)
             try:
@@ -203,7 +202,7 @@ def migrate(engine: "CommandRunner", instance_id: str, actor: Actor, to_version:
                 if task.id in timers:
                     task.internal_data.clear()
                     task.internal_data.update(timers[task.id])
-        for row in cmd.uow.tasks.active_for(instance.id):  # a renamed step shows its new name
+        for row in cmd.uow.reads.tasks.open_of(instance.id):  # a renamed step shows its new name
             task = workflow.get_task_from_id(UUID(row.id))
             if task is not None:
                 row.name = task.task_spec.bpmn_name or task.task_spec.bpmn_id

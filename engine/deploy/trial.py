@@ -249,7 +249,7 @@ def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path]
     while True:
         with engine.uow() as uow:
             status = uow.instances.get(instance.id).status
-            rows = sorted(uow.tasks.active_for(instance.id), key=lambda r: (r.created_at, r.id))
+            rows = sorted(uow.reads.tasks.open_of(instance.id), key=lambda r: (r.created_at, r.id))
             task = rows[0] if rows and status == "active" else None
             task_id, task_name, form_file = (task.id, task.name or task.bpmn_id, task.form_file) if task else (None, "", None)
         if task_id is None or done >= max_tasks:
@@ -280,7 +280,6 @@ def _details(exc: ValidationFailed) -> str:
 
 
 def _outcome(engine, instance_id: str, label: str, done: int, max_tasks: int) -> TrialRow:
-    from store import queries
 
     with engine.uow() as uow:
         instance = uow.instances.get(instance_id)
@@ -290,7 +289,7 @@ def _outcome(engine, instance_id: str, label: str, done: int, max_tasks: int) ->
             incidents = uow.incidents.open_for(instance_id)
             text = f"{incidents[0].bpmn_id or '-'}: {incidents[0].message}" if incidents else ""
             return TrialRow(label, "deployed", "incident", _first_line(text), done)
-        waiting = queries.waiting_on(uow.session, instance_id)
+        waiting = uow.reads.waits.of_case(instance_id)
     if not waiting:
         return TrialRow(label, "deployed", f"{instance.status}, waiting on nothing", "", done)
     first = waiting[0]

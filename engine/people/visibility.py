@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Any
 
 from engine.people.identity import Actor
-from store import queries, web_queries
 from store.access import CaseScope, WorkScope
 
 
@@ -51,7 +50,7 @@ def applications_scope(actor: Actor) -> CaseScope:
 
 def may_see_case(uow: Any, actor: Actor, instance_id: str) -> bool:
     """Whether the case exists and the actor may see it."""
-    return queries.case_visible(uow.session, instance_id, case_scope(actor))
+    return uow.reads.cases.visible(instance_id, case_scope(actor))
 
 
 def may_see_task(uow: Any, actor: Actor, row: Any) -> bool:
@@ -65,7 +64,7 @@ def may_see_attachment(uow: Any, actor: Actor, attachment: Any) -> bool:
     if actor.is_supervisor or attachment.uploaded_by == actor.username:
         return True
     return any(may_see_case(uow, actor, instance_id)
-               for instance_id in web_queries.instances_referring_to(uow.session, attachment.id))
+               for instance_id in uow.reads.cases.referring_to_attachment(attachment.id))
 
 
 def may_work_task(actor: Actor, row: Any) -> bool:

@@ -6,13 +6,13 @@ data. Restored specs are cached per process version (specs are immutable once de
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from datetime import date, datetime
 from decimal import Decimal
 from threading import Lock
 from typing import Any
 
 import orjson
+from cachetools import LRUCache
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
@@ -77,8 +77,7 @@ class WorkflowCodec:
         state_config[BpmnWorkflow] = StatelessSpecWorkflowConverter
         self._state_registry = BpmnWorkflowSerializer.configure(state_config)
         _register_data_types(self._state_registry)
-        self._cache: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
-        self._cache_size = spec_cache_size
+        self._cache: LRUCache[int, tuple[Any, dict]] = LRUCache(maxsize=spec_cache_size)
         self._lock = Lock()
 
     # --- specs --------------------------------------------------------------------------
@@ -94,15 +93,12 @@ class WorkflowCodec:
         with self._lock:
             hit = self._cache.get(version_id)
             if hit is not None:
-                self._cache.move_to_end(version_id)
                 return hit
         dct = loads(spec_json)
         spec = self._spec_registry.restore(dct["spec"])
         subs = {k: self._spec_registry.restore(v) for k, v in dct["subprocess_specs"].items()}
         with self._lock:
             self._cache[version_id] = (spec, subs)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
         return spec, subs
 
     # --- instance state -----------------------------------------------------------------

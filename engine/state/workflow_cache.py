@@ -14,12 +14,12 @@ would come back changed, so such a case is restored from its state on every comm
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from threading import Lock
 from typing import Any
 
+from cachetools import LRUCache
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 _SCALARS = (str, bool, type(None), date, Decimal)  # date: a datetime is checked before
@@ -31,7 +31,7 @@ class WorkflowCache:
 
     def __init__(self, capacity: int = 256) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[str, tuple[int, int, BpmnWorkflow]] = OrderedDict()
+        self._entries: LRUCache[str, tuple[int, int, BpmnWorkflow]] = LRUCache(maxsize=max(capacity, 1))
         self._lock = Lock()
         self.hits = self.misses = 0
 
@@ -52,9 +52,6 @@ class WorkflowCache:
         workflow.script_engine = None  # the command's sandbox (and its session) is not kept alive
         with self._lock:
             self._entries[instance_id] = (version_id, revision, workflow)
-            self._entries.move_to_end(instance_id)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
 
     def discard(self, instance_id: str) -> None:
         with self._lock:

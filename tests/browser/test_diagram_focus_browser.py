@@ -46,7 +46,7 @@ def wide_server(tmp_path, seed_db):
     instance = eng.start("web_wide", eng.actor("carl"), {"title": "长流程"})
     for _ in range(13):
         with eng.uow() as uow:
-            task_id = uow.tasks.active_for(instance.id)[0].id
+            task_id = uow.reads.tasks.open_of(instance.id)[0].id
         eng.complete(task_id, eng.actor("carl"), {})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -122,7 +122,7 @@ def test_the_stop_flag_ends_a_timer_batch_between_cases(engine, deploy, users, c
     cases = [engine.start("timers", users["clerk"]) for _ in range(3)]
     for case in cases:
         with engine.uow() as uow:
-            task_id = uow.tasks.active_for(case.id)[0].id
+            task_id = uow.reads.tasks.open_of(case.id)[0].id
         engine.complete(task_id, users["clerk"], {})
     clock.advance(days=2)
 
@@ -154,7 +154,7 @@ def test_a_task_request_logs_its_task_and_case(tmp_path):
     try:
         case = eng.start("web_trip", eng.actor("alice"), dict(START_DATA))
         with eng.uow() as uow:
-            task_id = uow.tasks.active_for(case.id)[0].id
+            task_id = uow.reads.tasks.open_of(case.id)[0].id
             token = new_token(uow, eng.clock.now(), "carl")
             uow.commit()
         client = app.test_client()

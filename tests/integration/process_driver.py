@@ -418,7 +418,7 @@ class CaseDriver:
 
     def open_tasks(self) -> list:
         with self.engine.uow() as uow:
-            rows = list(uow.tasks.active_for(self.instance_id))
+            rows = list(uow.reads.tasks.open_of(self.instance_id))
         return sorted(rows, key=lambda r: (r.created_at, r.bpmn_id))
 
     def open_ids(self) -> list[str]:
@@ -438,7 +438,7 @@ class CaseDriver:
 
     def audit(self) -> list[tuple[str, str | None, str | None]]:
         with self.engine.uow() as uow:
-            return [(e.action, e.actor, e.bpmn_id) for e in uow.audit.for_instance(self.instance_id)]
+            return [(e.action, e.actor, e.bpmn_id) for e in uow.reads.audit.history(self.instance_id)]
 
     def completed_steps(self) -> list[tuple[str | None, str | None]]:
         return [(bpmn_id, actor) for action, actor, bpmn_id in self.audit() if action == "completed"]
@@ -730,7 +730,7 @@ def happy_path(holder: EngineHolder, spec: ProcessSpec, number: int = 1,
     notes = case.notifications()
     assert notes == [f"您提交的{spec.subject}《{with_year(spec.title, now_year(case.engine))}》已批准，文号 {doc}"], notes
     with case.engine.uow() as uow:
-        assert uow.tasks.active_for(case.instance_id) == []
+        assert uow.reads.tasks.open_of(case.instance_id) == []
         assert uow.events.timers_for(case.instance_id) == [] and uow.events.subscriptions_for(case.instance_id) == []
     return case
 
@@ -802,7 +802,7 @@ def all_three(holder: EngineHolder, spec: ProcessSpec,
 
 def task_rows(case: CaseDriver, bpmn_id: str | None = None) -> list:
     with case.engine.uow() as uow:
-        return [t for t in uow.tasks.all_for(case.instance_id) if bpmn_id is None or t.bpmn_id == bpmn_id]
+        return [t for t in uow.reads.tasks.all_of(case.instance_id) if bpmn_id is None or t.bpmn_id == bpmn_id]
 
 
 def open_together(case: CaseDriver, *ids: str) -> bool:

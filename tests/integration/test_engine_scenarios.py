@@ -9,7 +9,7 @@ from tests.conftest import reload_engine
 
 def open_tasks(engine, instance_id):
     with engine.uow() as uow:
-        return [(t.id, t.bpmn_id, t.lane, t.status, t.assignee) for t in uow.tasks.active_for(instance_id)]
+        return [(t.id, t.bpmn_id, t.lane, t.status, t.assignee) for t in uow.reads.tasks.open_of(instance_id)]
 
 
 def task_of(engine, instance_id, bpmn_id):
@@ -23,7 +23,7 @@ def status_of(engine, instance_id):
 
 def actions(engine, instance_id):
     with engine.uow() as uow:
-        return [(e.action, e.actor, e.bpmn_id) for e in uow.audit.for_instance(instance_id)]
+        return [(e.action, e.actor, e.bpmn_id) for e in uow.reads.audit.history(instance_id)]
 
 
 def test_review_in_lanes_runs_to_approval_with_restore_midway(engine, users, deploy):
@@ -143,7 +143,7 @@ def test_timers_boundary_escalation_and_intermediate_wait(engine, users, deploy,
     with engine.uow() as uow:
         timers = uow.events.timers_for(inst.id)
         assert [t.bpmn_id for t in timers] == ["sla"]
-        examine_due = uow.tasks.active_for(inst.id)[0].due_at
+        examine_due = uow.reads.tasks.open_of(inst.id)[0].due_at
     assert examine_due == timers[0].due_at
     assert engine.fire_due_timers() == 0
     clock.advance(days=1)

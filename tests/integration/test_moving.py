@@ -28,7 +28,7 @@ def rows(engine, instance_id):
     """Every inbox row of the case: (bpmn_id, lane, status, assignee), in creation order."""
     with engine.uow() as uow:
         return sorted(((t.created_at, t.id, t.bpmn_id, t.lane, t.status, t.assignee)
-                       for t in uow.tasks.all_for(instance_id)))
+                       for t in uow.reads.tasks.all_of(instance_id)))
 
 
 def open_row(engine, instance_id, bpmn_id):
@@ -50,7 +50,7 @@ def case(engine, instance_id):
 
 def moved_events(engine, instance_id):
     with engine.uow() as uow:
-        return [(e.actor, e.bpmn_id, e.detail) for e in uow.audit.for_instance(instance_id) if e.action == "moved"]
+        return [(e.actor, e.bpmn_id, e.detail) for e in uow.reads.audit.history(instance_id) if e.action == "moved"]
 
 
 def start_at_approve(engine, users):

@@ -1,6 +1,6 @@
 """PostgreSQL's write batch and pool: the same rows in fewer round trips, and nothing unsafe.
 
-The write batch (store.write_batch) queues the hot-path writes and sends them with the COMMIT
+The write batch (store.fast_writes) queues the hot-path writes and sends them with the COMMIT
 in one pipeline; the pool (store.pg_pool) replaces connections the server closed, without a
 pre-ping. These tests run on the real server.
 """
@@ -126,9 +126,9 @@ def test_a_lost_revision_race_is_a_conflict_and_writes_nothing(pg_engine, pg_url
     pg_engine.save_draft(examine, people["clerk"], {"decision": "approve"})
     history = actions(pg_engine, inst.id)
     # the row lock makes the race impossible through the engine: take it away, then lose the race
-    from store import repositories
+    from store.repositories import instances
 
-    monkeypatch.setitem(repositories._WITH_ROWS_BY_TASK_LOCKED, "postgresql", repositories._WITH_ROWS_BY_TASK)
+    monkeypatch.setitem(instances._WITH_ROWS_BY_TASK_LOCKED, "postgresql", instances._WITH_ROWS_BY_TASK)
     other = create_engine(pg_url)
 
     def another_writer_saves_first(cmd):
@@ -161,7 +161,7 @@ def test_two_sessions_the_second_state_write_raises_stale_state(pg_engine, clock
             first.commit()
     with pg_engine.uow() as uow:
         assert uow.instances.get(inst.id).revision == inst.revision + 1
-        assert "note" not in [e.action for e in uow.audit.for_instance(inst.id)]
+        assert "note" not in [e.action for e in uow.reads.audit.history(inst.id)]
 
 
 def test_a_failing_queued_write_fails_the_commit_and_writes_nothing(pg_engine, clock):
@@ -192,7 +192,7 @@ def test_reads_in_the_transaction_see_its_queued_writes(pg_engine, clock):
     with pg_engine.uow() as uow:
         uow.misc.delete_drafts(examine)
         uow.audit.add(AuditEvent(instance_id=inst.id, at=clock.now(), actor="x", action="note", detail={"a": 1}))
-        assert uow.audit.for_instance(inst.id)[-1].detail == {"a": 1}  # ORM read
+        assert uow.reads.audit.history(inst.id)[-1].detail == {"a": 1}  # ORM read
         row = HumanTask(id=str(uuid.uuid4()), instance_id=inst.id, process_key="review", bpmn_id="extra",
                         name="Extra", lane=None, form_file=None, ui_form_file=None, instructions="",
                         status="open", assignee=None, priority=50, created_at=clock.now(), due_at=None,
@@ -208,7 +208,7 @@ def test_reads_in_the_transaction_see_its_queued_writes(pg_engine, clock):
     with pg_engine.uow() as uow:  # rolled back: nothing queued survives into the next transaction
         assert uow.instances.get(inst.id).status == "active"
         assert uow.tasks.get(row.id) is None
-        assert "note" not in [e.action for e in uow.audit.for_instance(inst.id)]
+        assert "note" not in [e.action for e in uow.reads.audit.history(inst.id)]
         uow.commit()
     assert [t[1] for t in open_tasks(pg_engine, inst.id)] == ["examine"]
 

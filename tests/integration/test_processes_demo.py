@@ -5,7 +5,7 @@ from tests.integration.process_driver import fast_engine, processes_template  # 
 
 
 def _stage(uow, instance) -> str:
-    open_ids = {t.bpmn_id for t in uow.tasks.active_for(instance.id)}
+    open_ids = {t.bpmn_id for t in uow.reads.tasks.open_of(instance.id)}
     letters = [a for a in uow.misc.attachments_for(instance.id) if a.content_type == "application/pdf"]
     if instance.status == "completed":
         return "approved" if letters else "rejected"
@@ -46,5 +46,5 @@ def test_demo_creates_cases_in_varied_states(fast_engine):
     assert any("被退回修改" in n for n in notes) and any("未获批准" in n for n in notes)
     # every demo user with work has something in the inbox
     with engine.uow() as uow:
-        lanes = {t.lane for i in instances for t in uow.tasks.active_for(i.id)}
+        lanes = {t.lane for i in instances for t in uow.reads.tasks.open_of(i.id)}
     assert {"protocol_section", "section_chief", "applicant_unit", "municipal_leader", "fao_clerk"} <= lanes

@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from store.access import WorkScope
-from store.queries import inbox_counts
 
 REVIEW = ("review.bpmn", "review.start.schema.json", "review.decision.schema.json", "review.decision.uischema.json")
 TASK_COLS = ("id", "instance_id", "bpmn_id", "name", "lane", "form_file", "instructions", "status", "assignee",
@@ -46,8 +45,8 @@ def test_reindex_rebuilds_the_projections_identically(engine, users, deploy, clo
     engine.start("message_wait", users["clerk"], {}, business_key="BK-1")
     engine.start("parallel", users["clerk"], {})
     with engine.uow() as uow:
-        first = uow.tasks.active_for(done.id)[0].id
-        second = uow.tasks.active_for(claimed.id)[0].id
+        first = uow.reads.tasks.open_of(done.id)[0].id
+        second = uow.reads.tasks.open_of(claimed.id)[0].id
     engine.claim(first, users["clerk"])
     engine.complete(first, users["clerk"], {"decision": "reject", "comment": "incomplete"})
     engine.claim(second, users["clerk2"])
@@ -57,7 +56,7 @@ def test_reindex_rebuilds_the_projections_identically(engine, users, deploy, clo
     before = snapshot(engine)
     assert before["task_count"] == recount(engine)  # the triggers kept the counters exact
     with engine.uow() as uow:
-        assert inbox_counts(uow.session, WorkScope("clerk2", ("fao_clerk",))) == {"mine": 1, "group": 2, "done": 0}
+        assert uow.reads.tasks.counts(WorkScope("clerk2", ("fao_clerk",))) == {"mine": 1, "group": 2, "done": 0}
     bind = engine.session_factory.kw["bind"]
     with bind.begin() as conn:  # lose the projections, and let a counter drift as a hand edit would
         conn.execute(text("DELETE FROM timer WHERE instance_id IS NOT NULL"))

@@ -29,7 +29,7 @@ def _admin():
 
 def _open(engine, instance_id):
     with engine.uow() as uow:
-        return [(t.id, t.bpmn_id) for t in uow.tasks.active_for(instance_id)]
+        return [(t.id, t.bpmn_id) for t in uow.reads.tasks.open_of(instance_id)]
 
 
 def test_spiff_style_model_deploys_and_runs_to_its_end(sqlite_engine, clock):

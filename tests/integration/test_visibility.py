@@ -4,7 +4,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from engine.people import visibility
-from store import queries
 
 REVIEW = ("review.bpmn", "review.start.schema.json", "review.decision.schema.json", "review.decision.uischema.json")
 SCAN = "5e" * 16  # an attachment id, as a form field holds it
@@ -17,7 +16,7 @@ def seen_by(engine, users, instance_id):
         for name, actor in users.items():
             if visibility.may_see_case(uow, actor, instance_id):
                 single.add(name)
-            page = queries.instances(uow.session, scope=visibility.case_scope(actor), per_page=200)
+            page = uow.reads.cases.listing(scope=visibility.case_scope(actor), per_page=200)
             if instance_id in {i.id for i in page.items}:
                 listed.add(name)
     return single, listed
@@ -25,7 +24,7 @@ def seen_by(engine, users, instance_id):
 
 def the_task(engine, instance_id):
     with engine.uow(read_only=True) as uow:
-        return uow.tasks.active_for(instance_id)[0]
+        return uow.reads.tasks.open_of(instance_id)[0]
 
 
 def test_a_case_is_seen_by_its_starter_its_lane_its_workers_and_supervisors_and_listed_for_them_alone(
@@ -63,6 +62,6 @@ def test_the_inbox_lists_the_tasks_a_clerk_may_work(engine, users, deploy):
     examine = the_task(engine, case.id)
     with engine.uow(read_only=True) as uow:
         listed = {name for name, actor in users.items()
-                  if queries.inbox(uow.session, visibility.work_scope(actor)).total}
+                  if uow.reads.tasks.inbox(visibility.work_scope(actor)).total}
         workers = {name for name, actor in users.items() if visibility.may_work_task(actor, examine)}
     assert listed == workers == {"clerk", "clerk2"}

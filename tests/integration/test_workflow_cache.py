@@ -40,7 +40,7 @@ def _deploy(engine, users, script: str = "counted = 0") -> None:
 
 def _open(engine, instance_id) -> list[tuple[str, str]]:
     with engine.uow() as uow:
-        return [(t.id, t.bpmn_id) for t in uow.tasks.active_for(instance_id)]
+        return [(t.id, t.bpmn_id) for t in uow.reads.tasks.open_of(instance_id)]
 
 
 def test_the_next_command_reuses_the_workflow_and_the_case_runs_to_its_end(engine, users):
@@ -93,7 +93,7 @@ def test_a_command_that_fails_after_changing_the_workflow_leaves_nothing_behind(
     engine.complete(first, clerk, {"attempt": 2})
     assert [b for _, b in _open(engine, case.instance.id)] == ["second"]
     with engine.uow() as uow:
-        completions = [e for e in uow.audit.for_instance(case.instance.id) if e.action == "completed"]
+        completions = [e for e in uow.reads.audit.history(case.instance.id) if e.action == "completed"]
     assert [e.bpmn_id for e in completions] == ["first"]
 
 

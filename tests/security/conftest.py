@@ -75,7 +75,7 @@ def case(eng):
     """A web_trip case started by alice: (case id, id of its open 'examine' task in the fao_clerk lane)."""
     instance = eng.start("web_trip", eng.actor("alice"), dict(START_DATA))
     with eng.uow() as uow:
-        return instance.id, uow.tasks.active_for(instance.id)[0].id
+        return instance.id, uow.reads.tasks.open_of(instance.id)[0].id
 
 
 def assert_error_json(response, *statuses: int) -> dict:

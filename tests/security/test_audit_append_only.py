@@ -43,11 +43,11 @@ def test_no_source_file_updates_or_deletes_audit_events():
     assert len(CODE) > 50  # the scan saw the code
 
 
-def test_the_audit_repository_only_adds_and_reads():
+def test_the_audit_repository_only_adds():
     from store.repositories import AuditRepository
 
     public = {name for name in vars(AuditRepository) if not name.startswith("_")}
-    assert public == {"add", "add_all", "for_instance"}  # add_all: one multi-row insert
+    assert public == {"add", "add_all"}  # reads are in store.reads.audit; add_all: one multi-row insert
 
 
 # --- the guarded PostgreSQL database ---------------------------------------------------------
@@ -100,7 +100,7 @@ def test_terminate_assign_unclaim_and_reindex_leave_the_audit_rows_alone(engine,
     assert engine.reindex() >= 1
     engine.terminate(inst.id, users["boss"], "test")
     with engine.uow() as uow:
-        actions = [e.action for e in uow.audit.for_instance(inst.id)]
+        actions = [e.action for e in uow.reads.audit.history(inst.id)]
     assert actions[0] == "started" and "terminated" in actions and "assigned" in actions
 
 

@@ -154,7 +154,7 @@ def test_random_task_form_data_never_500(api, eng):
         if "task" not in current:
             instance = eng.start("web_trip", eng.actor("alice"), dict(START_DATA))
             with eng.uow() as uow:
-                current["task"] = uow.tasks.active_for(instance.id)[0].id
+                current["task"] = uow.reads.tasks.open_of(instance.id)[0].id
         return current["task"]
 
     @FUZZ

@@ -101,3 +101,22 @@ def test_web_layer_never_commits():
     offenders = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "webui").rglob("*.py"))
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if ".commit()" in line]
     assert offenders == []
+
+
+def test_the_web_layer_reads_through_the_unit_of_works_reads_never_its_session():
+    """Views, the CLI and the API ask ``uow.reads`` (``store.reads``); a session stays in the store."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "webui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr == "session" and isinstance(node.value, ast.Name)
+                    and node.value.id in ("uow", "unit_of_work")):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_no_store_module_is_over_500_lines():
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "store").rglob("*.py")
+            if "migrations" not in p.parts and (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert long == {}

@@ -123,7 +123,7 @@ def case(eng):
     def _start(data: dict | None = None, who: str = "alice"):
         instance = eng.start("web_trip", eng.actor(who), dict(data or START_DATA))
         with eng.uow() as uow:
-            task = uow.tasks.active_for(instance.id)[0]
+            task = uow.reads.tasks.open_of(instance.id)[0]
             return instance, task.id
 
     return _start

@@ -44,7 +44,7 @@ def sign_in(client, username: str) -> None:
 
 def open_tasks(engine, instance_id: str) -> list:
     with engine.uow() as uow:
-        return list(uow.tasks.active_for(instance_id))
+        return list(uow.reads.tasks.open_of(instance_id))
 
 
 def task_id(engine, instance_id: str, bpmn_id: str) -> str:

@@ -29,7 +29,7 @@ def test_multi_instance_counts_each_instance_not_the_container(eng):
     assert ran["per_member"]["type"] == "UserTask"
     for n in range(3):
         with eng.uow() as uow:
-            task = uow.tasks.active_for(instance.id)[0]
+            task = uow.reads.tasks.open_of(instance.id)[0]
         eng.complete(task.id, visa, {"ok": True})
         ran = _activities(eng, instance.id)
         assert ran["per_member"]["runs"] == n + 1

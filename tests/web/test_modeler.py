@@ -176,9 +176,9 @@ def test_migration_moves_safe_cases_and_refuses_unsafe_ones(engine, users, deplo
         moved = uow.instances.get(at_examine)
         assert (moved.version, uow.processes.by_id(moved.process_version_id).version) == (2, 2)
         assert uow.instances.get(at_approve).version == 1  # the refused case did not change
-        task = uow.tasks.active_for(at_examine)[0]
+        task = uow.reads.tasks.open_of(at_examine)[0]
         assert (task.assignee, task.name) == ("clerk", "审查（第二版）")  # claim kept, new name shown
-        event = [e for e in uow.audit.for_instance(at_examine) if e.action == "migrated"][0]
+        event = [e for e in uow.reads.audit.history(at_examine) if e.action == "migrated"][0]
         assert (event.actor, event.detail["from_version"], event.detail["to_version"]) == ("boss", 1, 2)
     engine.complete(task_id(engine, at_examine, "examine"), users["clerk"], {"decision": "approve", "comment": "可"})
     assert [t.bpmn_id for t in open_tasks(engine, at_examine)] == ["leader_approve"]  # runs version 2 now

@@ -12,8 +12,8 @@ from statistics import mean
 import pytest
 from sqlalchemy import select
 
-from store import monitor_queries as mq
-from store import queries
+from store.reads.cases import case_list, stuck_list
+from store.reads.tasks import overdue_list
 from store.models import HumanTask, Incident, Instance, Notification
 from tests.web.monitor_fixtures import make_app, seed_office, sign_in, task_id
 
@@ -39,7 +39,7 @@ def client_of(engine, office):
 def rows_of(engine, model):
     with engine.uow() as uow:
         items = list(uow.session.scalars(select(model)).all())
-        uow.session.expunge_all()
+        uow.detach_all()
     return items
 
 
@@ -58,23 +58,23 @@ def test_dashboard_queries_match_counts_made_another_way(engine, office):
     open_incidents = sum(1 for i in rows_of(engine, Incident) if i.resolved_at is None)
 
     with engine.uow() as uow:
-        s = uow.session
-        figures = mq.dashboard_counts(s, now, cutoff)
+        r = uow.reads
+        figures = r.analytics.dashboard(now, cutoff)
         assert {(k, st): n for k, st, n in figures.cases} == dict(expected_cases)
         assert dict(figures.overdue_by_group) == dict(Counter(t.lane for t in overdue))
         assert dict(figures.overdue_by_assignee) == dict(Counter(t.assignee for t in overdue if t.assignee))
         assert figures.stuck == len(expected_stuck)
-        assert {r.id for r in mq.page_of(s, mq.stuck_cases(cutoff)).items} == expected_stuck
+        assert {r.id for r in r.page(stuck_list(cutoff)).items} == expected_stuck
         assert figures.incidents == open_incidents == 1
-        assert mq.page_of(s, mq.cases(status="open")).total == sum(expected_cases.values())
-        assert mq.page_of(s, mq.overdue_tasks(now)).total == len(overdue)
-        assert mq.page_of(s, mq.overdue_tasks(now, group="fao_clerk")).total == \
+        assert r.page(case_list(status="open")).total == sum(expected_cases.values())
+        assert r.page(overdue_list(now)).total == len(overdue)
+        assert r.page(overdue_list(now, group="fao_clerk")).total == \
             sum(1 for t in overdue if t.lane == "fao_clerk")
         # the batched waiting-on equals the one-case query, case by case
         ids = [c.id for c in cases]
-        batched = mq.waiting_on_many(s, ids)
+        batched = r.waits.of_cases(ids)
         for instance_id in ids:
-            single = queries.waiting_on(s, instance_id)
+            single = r.waits.of_case(instance_id)
             assert [(w["kind"], w["bpmn_id"]) for w in batched[instance_id]] == \
                 [(w["kind"], w["bpmn_id"]) for w in single]
 
@@ -88,13 +88,13 @@ def test_lists_filter_sort_and_page_by_fifty(engine, users, office):
     for i in range(60):
         engine.start("review", users["unit"], {"title": f"批量 {i:02d}"})
     with engine.uow() as uow:
-        s = uow.session
-        first = mq.page_of(s, mq.cases(process="review", status="active", sort="business_key"), 1)
-        second = mq.page_of(s, mq.cases(process="review", status="active", sort="business_key"), 2)
+        r = uow.reads
+        first = r.page(case_list(process="review", status="active", sort="business_key"), 1)
+        second = r.page(case_list(process="review", status="active", sort="business_key"), 2)
         assert first.total == 62 and len(first.items) == 50 and len(second.items) == 12
         keys = [r.business_key for r in [*first.items, *second.items]]
         assert keys == sorted(keys) and len(set(keys)) == 62
-        newest = mq.page_of(s, mq.cases(q="批量 59")).items
+        newest = r.page(case_list(q="批量 59")).items
         assert [r.title for r in newest] == ["批量 59"]
 
 
@@ -105,20 +105,20 @@ def test_analytics_queries_match_python_arithmetic(engine, office):
                         if c.process_key == "review" and c.status == "completed")
     done_tasks = [t for t in tasks if t.completed_by is not None]
     with engine.uow() as uow:
-        s = uow.session
-        n, q = mq.cycle_time_percentiles(s, "review", since)
+        a = uow.reads.analytics
+        n, q = a.cycle_time_percentiles("review", since)
         assert n == len(done_cases) == 2
         assert q[0.5] == pytest.approx(done_cases[0]) and q[0.9] == pytest.approx(done_cases[-1])
-        late, with_due = mq.sla_breaches(s, "timers", since)
+        late, with_due = a.sla_breaches("timers", since)
         timed = [t for t in done_tasks if t.process_key == "timers" and t.due_at is not None]
         assert (late, with_due) == (sum(1 for t in timed if t.completed_at > t.due_at), len(timed)) == (1, 2)
-        waits = {b: (count, avg) for b, _name, count, avg in mq.waiting_by_activity(s, "review", since)}
+        waits = {b: (count, avg) for b, _name, count, avg in a.waiting_by_activity("review", since)}
         for bpmn_id in ("examine", "approve"):
             mine = [(t.completed_at - t.created_at).total_seconds() for t in done_tasks
                     if t.process_key == "review" and t.bpmn_id == bpmn_id]
             assert waits[bpmn_id][0] == len(mine)
             assert waits[bpmn_id][1] == pytest.approx(mean(mine), abs=1)
-        weekly = mq.weekly_counts(s, "review", since, "Asia/Shanghai", 8 * 3600)
+        weekly = a.weekly_counts("review", since, "Asia/Shanghai", 8 * 3600)
         assert sum(v[0] for v in weekly.values()) == sum(1 for c in cases if c.process_key == "review")
         assert sum(v[1] for v in weekly.values()) == 2
         assert all(week.weekday() == 0 for week in weekly)  # weeks start on Monday
@@ -151,7 +151,7 @@ def test_lists_export_every_row_as_csv(client_of, engine, users, office):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     with engine.uow() as uow:
-        total = mq.page_of(uow.session, mq.cases(status="open")).total
+        total = uow.reads.page(case_list(status="open")).total
     assert rows[0][0] == "业务编号" and len(rows) - 1 == total
     assert any(r[1] == "'=HYPERLINK(\"http://evil\")" for r in rows)  # never a live formula
 
@@ -204,7 +204,7 @@ def test_actions_need_a_reason_go_through_the_engine_and_are_audited(client_of, 
     client.post(f"/monitor/cases/{case}/tasks/{examine}/assign", data={"username": "clerk2", "reason": "休假"})
     with engine.uow() as uow:
         assert uow.tasks.get(examine).assignee == "clerk2"
-        events = [(e.action, e.actor, e.detail.get("reason")) for e in uow.audit.for_instance(case)]
+        events = [(e.action, e.actor, e.detail.get("reason")) for e in uow.reads.audit.history(case)]
     assert ("suspended", "boss", "核实材料") in events and ("resumed", "boss", "材料已补") in events
     assert ("assigned", "boss", "休假") in events or ("assigned", "boss", None) in events
     client.post(f"/monitor/cases/{case}/terminate", data={"reason": "撤回申请"})
@@ -226,7 +226,7 @@ def test_retry_takes_a_json_patch_and_refuses_bad_json(client_of, engine, office
     with engine.uow() as uow:
         assert uow.instances.get(case).status == "active"
         assert not uow.incidents.open_for(case)
-        assert [t.bpmn_id for t in uow.tasks.active_for(case)] == ["after"]
+        assert [t.bpmn_id for t in uow.reads.tasks.open_of(case)] == ["after"]
 
 
 def test_actions_are_csrf_protected(engine, office):

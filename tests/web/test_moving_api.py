@@ -76,12 +76,12 @@ def test_monitor_moves_a_token_after_a_preview_and_a_reason(app, as_user, case, 
     no_reason = sam.post(url, data={"from": "examine", "to": "archive", "reason": " "}, follow_redirects=True)
     assert "请填写操作理由" in no_reason.get_data(as_text=True)
     with eng.uow() as uow:
-        assert [t.bpmn_id for t in uow.tasks.active_for(instance.id)] == ["examine"]
+        assert [t.bpmn_id for t in uow.reads.tasks.open_of(instance.id)] == ["examine"]
     done = sam.post(url, data={"from": "examine", "to": "archive", "reason": "已线下审查"}, follow_redirects=True)
     text = done.get_data(as_text=True)
     assert "令牌已从“审查申请”移到“登记归档”" in text and "已线下审查" in text
     with eng.uow() as uow:
-        assert [t.bpmn_id for t in uow.tasks.active_for(instance.id)] == ["archive"]
+        assert [t.bpmn_id for t in uow.reads.tasks.open_of(instance.id)] == ["archive"]
     again = sam.post(url, data={"from": "examine", "to": "archive", "reason": "再移"}, follow_redirects=True)
     assert "“examine”目前没有令牌" in again.get_data(as_text=True)
     english = sam.get(f"/monitor/cases/{instance.id}/move?from=archive&to=examine&lang=en").get_data(as_text=True)

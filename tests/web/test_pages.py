@@ -141,7 +141,7 @@ def test_apply_with_members_and_an_attachment(as_user, eng):
     assert response.status_code == 302
     with eng.uow() as uow:
         [instance_id] = uow.instances.all_ids()
-        task = uow.tasks.active_for(instance_id)[0]
+        task = uow.reads.tasks.open_of(instance_id)[0]
     html = as_user("carl").get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "王五" in html and "赵六" in html and "邀请函.pdf" in html
     att = re.search(r'/api/v1/attachments/([0-9a-f]{32})', html).group(1)

@@ -5,8 +5,6 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from engine.people.visibility import case_scope, may_see_case
-from engine.state import activities
-from store import queries
 from webui.api.base import api, flag, json_body, optional_str, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import (
@@ -38,7 +36,7 @@ def list_instances():
         raise ApiError(400, f"status: {text}", [{"field": "status", "message": text}])
     page, per_page = paging()
     with reading() as uow:
-        result = queries.instances(uow.session, scope=case_scope(actor), status=status,
+        result = uow.reads.cases.listing(scope=case_scope(actor), status=status,
                                    process=request.args.get("process") or None, overdue=flag("overdue"),
                                    q=(request.args.get("q") or "")[:100] or None, now=engine().clock.now(),
                                    page=page, per_page=per_page)
@@ -56,12 +54,10 @@ def get_instance(instance_id: str):
             raise ApiError(404, _("There is no such case."))
         if not may_see_case(uow, actor, instance_id):
             raise ApiError(403, _("You may not see this case."))
-        workflow = eng.load_readonly(uow, instance)
-        ran = activities.activities(workflow, instance.process_key)
-        data = activities.case_data(workflow)
-        active = uow.tasks.active_for(instance_id)
-        waiting = [waiting_json(w) for w in queries.waiting_on(uow.session, instance_id)]
-        history = [event_json(e) for e in queries.history(uow.session, instance_id)]
+        case = eng.read_case(uow, instance)
+        ran, data = case.activities, case.data
+    active, history = case.open_tasks, [event_json(e) for e in case.history]
+    waiting = [waiting_json(w) for w in case.waiting]
     if instance.status == "active" and not waiting:  # e.g. an engine step in progress: name what runs
         waiting = [{"kind": "task", "bpmn_id": a["bpmn_id"], "group": None} for a in ran if a["state"] == "running"]
     out = instance_json(instance)

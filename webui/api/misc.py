@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from engine.people.identity import require_supervisor
 from engine.people.visibility import may_see_attachment
-from store import queries, web_queries
 from webui.api.base import api, created, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import attachment_json, incident_json
@@ -41,12 +40,12 @@ def upload_attachment():
 def get_attachment(attachment_id: str):
     actor = current_actor()
     with reading() as uow:
-        meta = web_queries.attachment_meta(uow.session, attachment_id)
+        meta = uow.reads.attachments.meta(attachment_id)
         if meta is None:
             raise ApiError(404, _("There is no such attachment."))
         if not may_see_attachment(uow, actor, meta):
             raise ApiError(403, _("You may not open this file."))
-        content = web_queries.attachment_content(uow.session, attachment_id) or b""
+        content = uow.reads.attachments.content(attachment_id) or b""
     response = Response(content, mimetype=meta.content_type or "application/octet-stream")
     response.headers["Content-Disposition"] = _disposition(meta.name)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -85,7 +84,7 @@ def list_incidents():
     require_supervisor(current_actor())
     page, per_page = paging()
     with reading() as uow:
-        result = queries.open_incidents(uow.session, page, per_page)
+        result = uow.reads.incidents.open_page(page, per_page)
     return jsonify(page_json(result, incident_json))
 
 

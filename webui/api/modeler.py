@@ -13,7 +13,6 @@ from engine.bpmn.elements import ModelIndex, locate
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import DeployRefused
 from engine.people.identity import Actor, require_analyst
-from store import monitor_queries as mq
 from webui import form_files
 from webui.api.base import api, created, json_body
 from webui.api import schemas as s
@@ -165,8 +164,8 @@ def compare_versions(key: str):
     _analyst()
     b, a = (request.args.get(name, type=int) for name in ("b", "a"))
     with reading() as uow:
-        new = mq.version_xml(uow.session, key, b)
-        old = mq.version_xml(uow.session, key, a if a is not None else (new[0] - 1 if new else None))
+        new = uow.reads.processes.source(key, b)
+        old = uow.reads.processes.source(key, a if a is not None else (new[0] - 1 if new else None))
     if new is None or old is None:
         raise ApiError(404, _("There is no such version of this process."))
     diff = diff_bpmn(old[2], new[2])

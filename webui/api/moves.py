@@ -61,5 +61,5 @@ def move_instance(instance_id: str):
         raise ApiError(422, _("A move needs the current step, the target step and a reason."), missing)
     instance = engine().move(instance_id, actor, values["from"].strip(), values["to"].strip(), values["reason"])
     with reading() as uow:
-        active = uow.tasks.active_for(instance.id)
+        active = uow.reads.tasks.open_of(instance.id)
     return jsonify({"id": instance.id, "status": instance.status, "active_tasks": [task_json(t) for t in active]})

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
 from engine.people.identity import require_analyst
-from store import web_queries
 from webui.api.base import api, created, flag, json_body, optional_object, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import iso, task_json
@@ -28,7 +27,7 @@ def _process_json(v) -> dict:
 def list_processes():
     current_actor()
     with reading() as uow:
-        versions = web_queries.latest_versions(uow.session)
+        versions = uow.reads.processes.latest()
     return jsonify([_process_json(v) for v in versions])
 
 
@@ -59,11 +58,11 @@ def deploy_processes():
 def get_process(key: str):
     current_actor()
     with reading() as uow:
-        versions = web_queries.versions_of(uow.session, key)
+        versions = uow.reads.processes.versions(key)
         if not versions:
             raise ApiError(404, _("There is no process “%(key)s”.", key=key))
         latest = versions[-1]
-        forms = web_queries.version_forms(uow.session, latest.id)
+        forms = uow.reads.processes.forms(latest.id)
     out = _process_json(latest)
     out.update({
         "manual_start": latest.manual_start, "start_lane": latest.start_lane, "deployed_at": iso(latest.deployed_at),
@@ -82,7 +81,7 @@ def get_process(key: str):
 def process_bpmn(key: str, n: int):
     current_actor()
     with reading() as uow:
-        xml = web_queries.bpmn_xml(uow.session, key, n)
+        xml = uow.reads.processes.bpmn_xml(key, n)
     if xml is None:
         raise ApiError(404, _("Process “%(key)s” has no version %(version)s.", key=key, version=n))
     return Response(ensure_layout(xml) if flag("layout") else xml, mimetype="application/xml")

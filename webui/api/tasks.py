@@ -8,7 +8,6 @@ from engine.forms.validation import with_task_data_options
 from engine.people.visibility import may_see_task, work_scope
 from engine.state import activities
 from engine.tasks.lifecycle import ACTIVE_STATUSES, TaskStatus
-from store import queries, web_queries
 from webui.api.base import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
 from webui.api.serialize import jsonable, task_json
@@ -41,8 +40,8 @@ def list_tasks():
     page, per_page = paging()
     with reading() as uow:
         work = work_scope(actor)
-        counts = queries.inbox_counts(uow.session, work)  # the counter projection
-        result = queries.inbox(uow.session, work, scope=SCOPES[scope], status=status,
+        counts = uow.reads.tasks.counts(work)  # the counter projection
+        result = uow.reads.tasks.inbox(work, scope=SCOPES[scope], status=status,
                                process=request.args.get("process") or None, overdue=flag("overdue"),
                                now=engine().clock.now(), page=page, per_page=per_page,
                                sort=sort if sort in ("created", "due", "priority") else "created", counts=counts)
@@ -62,7 +61,7 @@ def get_task(task_id: str):
         if not may_see_task(uow, actor, row):
             raise ApiError(403, _("You may not see this task."))
         instance = uow.instances.get(row.instance_id)
-        forms = web_queries.version_forms(uow.session, instance.process_version_id)
+        forms = uow.reads.processes.forms(instance.process_version_id)
         data = activities.task_data(eng.load_readonly(uow, instance), task_id)
         draft = uow.misc.draft(task_id, actor.username)
     out = task_json(row)

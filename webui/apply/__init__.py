@@ -8,7 +8,6 @@ from flask_login import login_required
 from engine.errors import NoManualStart, ValidationFailed
 from engine.people.identity import Actor, may_start
 from engine.people.visibility import applications_scope, work_scope
-from store import web_queries
 from webui.element_names import waiting_events
 from webui.error_texts import field_errors
 from webui.formdata import parse_form
@@ -59,17 +58,17 @@ def index():
     """The processes the user may start, grouped by category."""
     actor = current_actor()
     with reading() as uow:
-        versions = startable(actor, web_queries.latest_versions(uow.session))
+        versions = startable(actor, uow.reads.processes.latest())
     return render_template("apply/index.html", groups=_grouped(versions))
 
 
 def _start_version(key: str):
     actor = current_actor()
     with reading() as uow:
-        version = next((v for v in web_queries.latest_versions(uow.session) if v.process_key == key), None)
+        version = next((v for v in uow.reads.processes.latest() if v.process_key == key), None)
         if version is None:
             abort(404)
-        forms = web_queries.version_forms(uow.session, version.id)
+        forms = uow.reads.processes.forms(version.id)
     if not version.manual_start:
         raise NoManualStart("no_manual_start", key=key)
     if not may_start(actor, starter_groups(catalogue_entry(key)), version.start_lane):
@@ -110,7 +109,7 @@ def submit(key: str):
         errors = field_errors(exc.details, person_name)
         return _render(key, version, schema, ui, data, errors, 422)
     with reading() as uow:
-        following = web_queries.next_task_for(uow.session, instance.id, work_scope(actor))
+        following = uow.reads.tasks.next_for(instance.id, work_scope(actor))
     flash(_("Your application %(key)s was submitted.", key=instance.business_key), "success")
     if following is not None:
         return redirect(url_for("tasks.show", task_id=following.id))
@@ -128,12 +127,12 @@ def applications():
         page_no = 1
     status = request.args.get("status") or None
     with reading() as uow:
-        page = web_queries.my_applications(uow.session, applications_scope(actor), status=status, page=page_no)
+        page = uow.reads.cases.applications(applications_scope(actor), status=status, page=page_no)
         ids = [i.id for i in page.items]
-        tasks = web_queries.active_tasks_for(uow.session, ids)
-        decisions = web_queries.decisions_for(uow.session, ids)
-        files = web_queries.attachments_meta(uow.session, instance_ids=ids)
-        events = {i.id: waiting_events(uow.session, i) for i in page.items
+        tasks = uow.reads.tasks.open_of_cases(ids)
+        decisions = uow.reads.audit.decisions_of_cases(ids)
+        files = uow.reads.attachments.of(instance_ids=ids)
+        events = {i.id: waiting_events(uow.reads, i) for i in page.items
                   if i.status == "active" and not tasks.get(i.id)}
     by_case: dict[str, list] = {}
     for f in files:

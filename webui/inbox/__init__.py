@@ -6,7 +6,6 @@ from flask_login import login_required
 
 from engine.people.visibility import work_scope
 from engine.tasks import lifecycle
-from store import queries, web_queries
 from webui.present import due_info
 from webui.security import current_actor, engine, reading
 
@@ -42,12 +41,12 @@ def index():
     scope = {"all": "both"}.get(tab, tab)
     with reading() as uow:
         work = work_scope(actor)
-        counts = queries.inbox_counts(uow.session, work)
-        page = queries.inbox(uow.session, work, scope=scope, process=process,
+        counts = uow.reads.tasks.counts(work)
+        page = uow.reads.tasks.inbox(work, scope=scope, process=process,
                              overdue=overdue, q=q, now=now, page=page_no, per_page=PER_PAGE, sort=sort,
                              counts=counts)
         g.fao_nav_counts = dict(counts)  # the navigation shows the same counts: no second query
-        titles = web_queries.process_titles(uow.session)
+        titles = uow.reads.processes.titles()
         calendar = eng.calendar(uow)
     rows = [(t, due_info(t.due_at, now, calendar), lifecycle.allows(lifecycle.CLAIM, actor, t),
              lifecycle.allows(lifecycle.UNCLAIM, actor, t)) for t in page.items]

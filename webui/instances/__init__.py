@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from engine.state import activities
 from webui.case_view import build_case, history_rows, load_instance_or_abort
 from webui.security import current_actor, engine, reading
 
@@ -20,9 +19,8 @@ def show(instance_id: str):
     with reading() as uow:
         load_instance_or_abort(uow, actor, instance_id)
         instance = uow.instances.get(instance_id)
-        workflow = eng.load_readonly(uow, instance)
-        data = activities.case_data(workflow)
-        case = build_case(uow, instance, data)
-        tasks = list(uow.tasks.all_for(instance_id))
+        detail = eng.read_case(uow, instance)
+        case = build_case(uow, detail, detail.data)
+        tasks = list(uow.reads.tasks.all_of(instance_id))
     return render_template("instances/case.html", instance=instance, case=case,
                            history=history_rows(case.history, case.names), tasks=tasks)

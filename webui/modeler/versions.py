@@ -7,7 +7,6 @@ from flask_login import login_required
 from engine.bpmn.diagram import ensure_layout
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import EngineError, ModelFileError
-from store import monitor_queries as mq
 from webui.modeler.blueprint import bp
 from webui.present import process_title
 from webui.security import current_actor, engine, reading
@@ -17,7 +16,7 @@ MAX_BATCH = 500
 
 def _versions(key: str) -> list:
     with reading() as uow:
-        rows = mq.version_table(uow.session, key)
+        rows = uow.reads.processes.table(key)
     if not rows:
         abort(404)
     return rows
@@ -34,7 +33,7 @@ def compare(key: str):
     if a not in numbers or b not in numbers:
         abort(404)
     with reading() as uow:
-        old, new = mq.version_xml(uow.session, key, a), mq.version_xml(uow.session, key, b)
+        old, new = uow.reads.processes.source(key, a), uow.reads.processes.source(key, b)
     try:
         diff = diff_bpmn(old[2], new[2])
     except ModelFileError:
@@ -86,7 +85,7 @@ def migrate(key: str):
         flash(_("Please give a reason for the move."), "error")
         return back
     with reading() as uow:
-        owned = {r.id for r in mq.running_cases_of_version(uow.session, key, source)}
+        owned = {r.id for r in uow.reads.cases.running_of_version(key, source)}
     if not set(ids) <= owned:  # only running cases of this process and version
         abort(404)
     try:  # each case is checked again in its own transaction: the preview may be stale

@@ -10,7 +10,6 @@ from flask_login import login_required
 
 from engine.bpmn.blank import blank_process
 from engine.bpmn.diagram import ensure_layout
-from store import monitor_queries as mq
 from webui.modeler.blueprint import bp
 from webui.modeler.texts import bpmn_js_texts, editor_texts
 from webui.present import group_title, process_title
@@ -24,7 +23,7 @@ STATIC = Path(__file__).parent / "static"
 def index():
     """Every process with every version: who deployed it, when, the note, and its cases."""
     with reading() as uow:
-        rows = mq.version_table(uow.session)
+        rows = uow.reads.processes.table()
     processes: dict[str, list] = {}
     for row in rows:
         processes.setdefault(row.process_key, []).append(row)
@@ -64,8 +63,8 @@ def edit(key: str):
     """The editor on the latest version of a process, or on ``?version=n``."""
     version = request.args.get("version", type=int)
     with reading() as uow:
-        found = mq.version_xml(uow.session, key, version)
-        versions = mq.version_table(uow.session, key)
+        found = uow.reads.processes.source(key, version)
+        versions = uow.reads.processes.table(key)
     if found is None:
         abort(404)
     return _editor(key, found[0], found[2], versions)
@@ -76,7 +75,7 @@ def edit(key: str):
 def download(key: str, version: int):
     """The BPMN file of a version, as deployed, to save."""
     with reading() as uow:
-        found = mq.version_xml(uow.session, key, version)
+        found = uow.reads.processes.source(key, version)
     if found is None:
         abort(404)
     name = f"{key}.v{version}.bpmn"

@@ -8,7 +8,6 @@ from flask import abort, current_app, render_template
 from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
-from store import monitor_queries as mq
 from webui.monitor.blueprint import bp
 from webui.monitor.charts import horizontal_bars, weekly_bars
 from webui.monitor.common import duration_text, int_arg, supervisor_only, title_of
@@ -37,13 +36,13 @@ def process_page(key: str):
     tz_name = current_app.config.get("FAO_TIMEZONE") or "Asia/Shanghai"
     mondays, since, offset_s = _weeks(eng.clock.now(), ZoneInfo(tz_name), weeks)
     with reading() as uow:
-        latest = mq.version_xml(uow.session, key)
+        latest = uow.reads.processes.source(key)
         if latest is None:
             abort(404)
-        weekly = mq.weekly_counts(uow.session, key, since, tz_name, offset_s)
-        finished_n, quantiles = mq.cycle_time_percentiles(uow.session, key, since)
-        late, with_due = mq.sla_breaches(uow.session, key, since)
-        waits = mq.waiting_by_activity(uow.session, key, since)
+        weekly = uow.reads.analytics.weekly_counts(key, since, tz_name, offset_s)
+        finished_n, quantiles = uow.reads.analytics.cycle_time_percentiles(key, since)
+        late, with_due = uow.reads.analytics.sla_breaches(key, since)
+        waits = uow.reads.analytics.waiting_by_activity(key, since)
     week_rows = [(d.strftime("%m-%d"), *weekly.get(d, (0, 0))) for d in mondays]
     chart = weekly_bars(week_rows, (_("Started"), _("Finished")),
                         _("Cases started and finished per week"))

@@ -15,8 +15,6 @@ from flask_babel import gettext as _
 from engine.bpmn.diagram import ensure_layout
 from engine.bpmn.elements import element_names
 from engine.errors import EngineError
-from store import monitor_queries as mq
-from store import queries, web_queries
 from webui.element_names import name_or_id
 from webui.monitor.blueprint import bp
 from webui.monitor.common import supervisor_only, title_of
@@ -32,7 +30,7 @@ MAX_PATCH_BYTES = 64 * 1024
 
 
 def _instance_or_404(uow, instance_id: str):
-    instance = web_queries.instance_summary(uow.session, instance_id) if len(instance_id) <= 32 else None
+    instance = uow.reads.cases.summary(instance_id) if len(instance_id) <= 32 else None
     if instance is None:
         abort(404)
     return instance
@@ -46,16 +44,16 @@ def case_page(instance_id: str):
     eng = engine()
     with eng.uow(read_only=True) as uow:
         instance = _instance_or_404(uow, instance_id)
-        incidents = mq.open_incidents_of(uow.session, instance_id)
-        tasks = mq.open_tasks_of(uow.session, instance_id)
-        waiting = mq.waiting_on_many(uow.session, [instance_id])[instance_id]
-        history = list(queries.history(uow.session, instance_id))
-        xml = web_queries.bpmn_xml(uow.session, instance.process_key, instance.version) or ""
+        incidents = uow.reads.incidents.open_of(instance_id)
+        tasks = uow.reads.tasks.open_of(instance_id)
+        waiting = uow.reads.waits.of_case(instance_id)
+        history = list(uow.reads.audit.history(instance_id))
+        xml = uow.reads.processes.bpmn_xml(instance.process_key, instance.version) or ""
         full = uow.instances.get(instance_id)  # with its state, for the engine's read-only load
         marks = case_marks(eng, uow, full, xml, {i.bpmn_id for i in incidents if i.bpmn_id}) if xml else {
             "states": {}, "runs": {}, "data": {}, "problem": None}
         members = {lane: sorted(uow.users.members_of(lane)) for lane in {t_.lane for t_ in tasks if t_.lane}}
-        uow.session.expunge_all()
+        uow.detach_all()
     names = element_names(xml) if xml else {}
     diagram = {"xml": ensure_layout(xml) if xml else "", "states": marks["states"], "runs": marks["runs"]}
     moves = move_choices(instance_id) if instance.status in ("active", "error") else None

@@ -13,15 +13,14 @@ from flask import Response, g, render_template, request, stream_with_context, ur
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from store import web_queries
-from store.monitor_queries import PER_PAGE, page_of, slice_of
+from store.reads import PER_PAGE, Reads
 from webui.i18n import local_dt
 from webui.present import process_title
 from webui.security import reading, roles_required
 
 CSV_CHUNK = 1000
 RowFn = Callable[[Any, Any], dict[str, Any]]
-Decorate = Callable[[Any, Sequence[Any]], Any]
+Decorate = Callable[[Reads, Sequence[Any]], Any]
 
 
 def supervisor_only(view: Callable) -> Callable:
@@ -91,11 +90,11 @@ def duration_text(seconds: float | None) -> str:
     return _("%(minutes)s min", minutes=minutes)
 
 
-def load_titles(session) -> dict[str, str]:
-    """The deployed titles of the processes, read once per request (from the caller's session:
+def load_titles(reads: Reads) -> dict[str, str]:
+    """The deployed titles of the processes, read once per request (from the caller's unit of work:
     never open a second one inside a unit of work, SQLite would wait for itself)."""
     if "fao_monitor_titles" not in g:
-        g.fao_monitor_titles = web_queries.process_titles(session)
+        g.fao_monitor_titles = reads.processes.titles()
     return g.fao_monitor_titles
 
 
@@ -103,7 +102,7 @@ def title_of(key: str) -> str:
     """A process's name in the UI language (catalogue first, then the deployed title)."""
     if "fao_monitor_titles" not in g:
         with reading() as uow:
-            load_titles(uow.session)
+            load_titles(uow.reads)
     return process_title(key, g.fao_monitor_titles.get(key))
 
 
@@ -152,8 +151,8 @@ def csv_response(filename: str, columns: Sequence[Column], stmt, row: RowFn, dec
         offset = 0
         while True:
             with reading() as uow:
-                rows = slice_of(uow.session, stmt, offset, CSV_CHUNK)
-                extra = decorate(uow.session, rows) if decorate and rows else None
+                rows = uow.reads.slice(stmt, offset, CSV_CHUNK)
+                extra = decorate(uow.reads, rows) if decorate and rows else None
             buf.seek(0)
             buf.truncate()
             for r in rows:
@@ -177,8 +176,8 @@ def list_page(*, title: str, columns: Sequence[Column], stmt, row: RowFn, export
         return csv_response(export_name, columns, stmt, row, decorate)
     page_no = int_arg("page", 1)
     with reading() as uow:
-        page = page_of(uow.session, stmt, page_no, PER_PAGE)
-        extra = decorate(uow.session, page.items) if decorate and page.items else None
+        page = uow.reads.page(stmt, page_no, PER_PAGE)
+        extra = decorate(uow.reads, page.items) if decorate and page.items else None
     rows = [row(r, extra) for r in page.items]
     pages = max(1, -(-page.total // page.per_page))
     return render_template("monitor/list.html", title=title, columns=columns, rows=rows, page=page,

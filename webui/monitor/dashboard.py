@@ -6,7 +6,10 @@ from typing import Any, Mapping
 from flask import g, render_template, url_for
 from flask_babel import gettext as _
 
-from store import monitor_queries as mq
+from store.reads import Reads
+from store.reads.cases import case_list, stuck_list
+from store.reads.incidents import open_incidents
+from store.reads.tasks import overdue_list
 from webui.element_names import name_or_id
 from webui.monitor.blueprint import bp
 from webui.monitor.common import (
@@ -28,8 +31,8 @@ STATUSES = ("active", "suspended", "error")
 DEFAULT_STUCK_DAYS = 3
 
 
-def _process_options(session) -> list[tuple[str, str]]:
-    load_titles(session)
+def _process_options(reads: Reads) -> list[tuple[str, str]]:
+    load_titles(reads)
     return sorted(((key, title_of(key)) for key in g.fao_monitor_titles), key=lambda o: o[1])
 
 
@@ -48,9 +51,9 @@ def dashboard():
     days = int_arg("days", DEFAULT_STUCK_DAYS, 1, 250)
     with reading() as uow:
         now, cutoff = _stuck_cutoff(uow, days)
-        figures = mq.dashboard_counts(uow.session, now, cutoff)
+        figures = uow.reads.analytics.dashboard(now, cutoff)
         notes = list(uow.misc.notifications(actor.username, limit=8))
-        processes = _process_options(uow.session)
+        processes = _process_options(uow.reads)
     table: dict[str, dict[str, int]] = {}
     for key, status, n in figures.cases:
         table.setdefault(key, {s: 0 for s in STATUSES})[status] = n
@@ -84,13 +87,13 @@ def cases():
     process, status, q = text_arg("process"), text_arg("status") or "open", text_arg("q")
     sort = text_arg("sort") or "-started"
     with reading() as uow:
-        options = _process_options(uow.session)
+        options = _process_options(uow.reads)
     filters = [{"name": "process", "label": _("Process"), "options": options, "value": process},
                {"name": "status", "label": _("Status"), "options": _status_options(), "value": status,
                 "required": True},
                {"name": "q", "label": _("Search"), "value": q}]
     return list_page(title=_("Cases"), columns=case_columns(), row=_case_row, export_name="cases",
-                     stmt=mq.cases(process, status, q, sort), filters=filters, sort=sort)
+                     stmt=case_list(process, status, q, sort), filters=filters, sort=sort)
 
 
 def case_columns() -> list[Column]:
@@ -113,7 +116,7 @@ def overdue():
     with reading() as uow:
         now = eng.clock.now()
         late_days = WorkingDaysAgo(eng.calendar(uow), now)
-        options = _process_options(uow.session)
+        options = _process_options(uow.reads)
 
     def row(r: Any, _extra: Any = None) -> dict[str, Any]:
         return {"task": Link(r.name, url_for("monitor.case_page", instance_id=r.instance_id)),
@@ -134,7 +137,7 @@ def overdue():
                {"name": "process", "label": _("Process"), "options": options, "value": process},
                {"name": "q", "label": _("Search"), "value": q}]
     return list_page(title=_("Overdue tasks"), columns=columns, row=row, export_name="overdue_tasks",
-                     stmt=mq.overdue_tasks(now, group, assignee, process, q, sort), filters=filters, sort=sort)
+                     stmt=overdue_list(now, group, assignee, process, q, sort), filters=filters, sort=sort)
 
 
 def _all_groups() -> list[str]:
@@ -180,7 +183,7 @@ def stuck():
     with reading() as uow:
         now, cutoff = _stuck_cutoff(uow, days)
         idle_days = WorkingDaysAgo(eng.calendar(uow), now)
-        options = _process_options(uow.session)
+        options = _process_options(uow.reads)
 
     def row(r: Any, waiting: dict | None) -> dict[str, Any]:
         cells = _case_row(r)
@@ -198,8 +201,8 @@ def stuck():
                {"name": "process", "label": _("Process"), "options": options, "value": process},
                {"name": "q", "label": _("Search"), "value": q}]
     return list_page(title=_("Stuck cases"), columns=columns, row=row, export_name="stuck_cases",
-                     stmt=mq.stuck_cases(cutoff, process, q, sort), filters=filters, sort=sort,
-                     decorate=lambda session, rows: mq.waiting_on_many(session, [r.id for r in rows]))
+                     stmt=stuck_list(cutoff, process, q, sort), filters=filters, sort=sort,
+                     decorate=lambda reads, rows: reads.waits.of_cases([r.id for r in rows]))
 
 
 # --- incidents --------------------------------------------------------------------------------
@@ -211,7 +214,7 @@ def incidents():
     process, q = text_arg("process"), text_arg("q")
     sort = text_arg("sort") or "since"
     with reading() as uow:
-        options = _process_options(uow.session)
+        options = _process_options(uow.reads)
 
     def row(r: Any, _extra: Any = None) -> dict[str, Any]:
         return {"business_key": Link(r.business_key or r.instance_id,
@@ -225,4 +228,4 @@ def incidents():
     filters = [{"name": "process", "label": _("Process"), "options": options, "value": process},
                {"name": "q", "label": _("Search"), "value": q}]
     return list_page(title=_("Incidents"), columns=columns, row=row, export_name="incidents",
-                     stmt=mq.open_incidents(process, q, sort), filters=filters, sort=sort)
+                     stmt=open_incidents(process, q, sort), filters=filters, sort=sort)

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 
 from engine.commands.token_move import Element, MovePreview
 from engine.errors import Conflict, EngineError, NotFound
-from store import web_queries
 from webui.monitor.blueprint import bp
 from webui.monitor.common import supervisor_only, text_arg, title_of
 from webui.element_names import type_label
@@ -52,10 +51,10 @@ def move_page(instance_id: str):
     """The chosen move's preview: what is cancelled, what becomes active, what data stays, why not."""
     frm, to = text_arg("from", MAX_ID), text_arg("to", MAX_ID)
     with reading() as uow:
-        instance = web_queries.instance_summary(uow.session, instance_id) if len(instance_id) <= 32 else None
+        instance = uow.reads.cases.summary(instance_id) if len(instance_id) <= 32 else None
         if instance is None:
             abort(404)
-        uow.session.expunge_all()
+        uow.detach_all()
     try:
         preview = engine().move_preview(instance_id, current_actor(), frm, to)
     except NotFound:

@@ -10,7 +10,6 @@ from engine.forms.validation import with_task_data_options
 from engine.people.visibility import may_see_task, may_work_task, work_scope
 from engine.state import activities
 from engine.tasks import lifecycle
-from store import web_queries
 from webui.case_view import build_case, history_rows
 from webui.error_texts import error_text, field_errors
 from webui.formdata import parse_form
@@ -41,16 +40,16 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
         if not may_see_task(uow, actor, row):
             abort(403)
         instance = uow.instances.get(row.instance_id)
-        forms = web_queries.version_forms(uow.session, instance.process_version_id)
+        forms = uow.reads.processes.forms(instance.process_version_id)
         schema = forms.get(row.form_file) if row.form_file else None
         ui = forms.get(row.ui_form_file) if row.ui_form_file else None
-        workflow = eng.load_readonly(uow, instance)
-        data = activities.task_data(workflow, task_id)
+        detail = eng.read_case(uow, instance)
+        data = activities.task_data(detail.workflow, task_id)
         schema = with_task_data_options(schema, data)
         if values is None:
             draft = uow.misc.draft(task_id, actor.username)
             values = dict(draft.data) if draft is not None else data
-        case = build_case(uow, instance, data)
+        case = build_case(uow, detail, data)
         can_assign = lifecycle.allows(lifecycle.ASSIGN, actor, row)
         members = sorted(uow.users.members_of(row.lane)) if row.lane and can_assign else []
         calendar = eng.calendar(uow)
@@ -86,8 +85,8 @@ def submit(task_id: str):
         row = uow.tasks.get(task_id)
         if row is None:
             abort(404)
-        forms = web_queries.version_forms(uow.session, web_queries.instance_summary(
-            uow.session, row.instance_id).process_version_id)
+        forms = uow.reads.processes.forms(
+            uow.reads.cases.summary(row.instance_id).process_version_id)
     schema = forms.get(row.form_file) if row.form_file else None
     ui = forms.get(row.ui_form_file) if row.ui_form_file else None
     try:
@@ -108,7 +107,7 @@ def submit(task_id: str):
         flash(_("This task cannot be completed now: %(reason)s", reason=error_text(exc, person_name)), "error")
         return redirect(url_for("tasks.show", task_id=task_id))
     with reading() as uow:
-        following = web_queries.next_task_for(uow.session, instance.id, work_scope(actor))
+        following = uow.reads.tasks.next_for(instance.id, work_scope(actor))
     if following is not None:
         flash(_("Task completed. Next step of this case: %(name)s", name=following.name), "success")
         return redirect(url_for("tasks.show", task_id=following.id))
