@@ -150,6 +150,8 @@ def save_form(name: str):
 CHANGE = {"type": "object", "properties": {"id": {"type": "string"}, "tag": {"type": "string"},
                                            "name": {"type": "string"},
                                            "details": {"type": "array", "items": {"type": "string"}}}}
+MAX_VERSION = 2**31 - 1  # a version number is a 32-bit integer in the store
+VERSION_NUMBER = {"type": "integer", "minimum": 1, "maximum": MAX_VERSION}
 COMPARE = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"},
                                             **{k: {"type": "array", "items": CHANGE}
                                                for k in ("added", "removed", "changed")}}}
@@ -157,12 +159,14 @@ COMPARE = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"typ
 
 @api.route("/modeler/processes/<key>/compare", summary="Elements added, removed and changed between two versions",
            who="analyst", tag="modeler", errors=(403, 404),
-           query=(("a", {"type": "integer"}, "the earlier version (default: the one before b)"),
-                  ("b", {"type": "integer"}, "the later version (default: the latest)")),
+           query=(("a", VERSION_NUMBER, "the earlier version (default: the one before b)"),
+                  ("b", VERSION_NUMBER, "the later version (default: the latest)")),
            responses={200: ("the changes, element by element", COMPARE)})
 def compare_versions(key: str):
     _analyst()
     b, a = (request.args.get(name, type=int) for name in ("b", "a"))
+    if any(n is not None and not 1 <= n <= MAX_VERSION for n in (a, b)):
+        raise ApiError(404, _("There is no such version of this process."))
     with reading() as uow:
         new = uow.reads.processes.source(key, b)
         old = uow.reads.processes.source(key, a if a is not None else (new[0] - 1 if new else None))
