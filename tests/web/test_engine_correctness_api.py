@@ -1,0 +1,80 @@
+"""Engine correctness through the API, on models the engine had not seen before (issue 16).
+
+The app runs on a frozen clock a year behind the wall clock: SpiffWorkflow compares timers with
+``datetime.now``, so any timer that followed the wall clock would fire at once here.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from engine.timekeeping.clock import FrozenClock
+from tests.web.conftest import make_app
+
+TEST_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+@pytest.fixture
+def clock():
+    return FrozenClock(datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def app(tmp_path, seed_db, clock):
+    app = make_app(tmp_path, seed_db, CLOCK=clock)
+    yield app
+    app.extensions["fao_engine"].session_factory.kw["bind"].dispose()
+
+
+@pytest.fixture
+def api(app, token):
+    """``api("carl").get(path)``: a test client whose requests carry that user's bearer token."""
+    class Client:
+        def __init__(self, username: str) -> None:
+            self.headers = token(username)
+            self.client = app.test_client()
+
+        def __getattr__(self, method):
+            def call(path, **kwargs):
+                return getattr(self.client, method)(path, headers=self.headers, **kwargs)
+            return call
+
+    return Client
+
+
+def deploy(api, *names: str):
+    files = [(open(TEST_MODELS / n, "rb"), n) for n in names]
+    return api("ana").post("/api/v1/processes", data={"files": files}, content_type="multipart/form-data")
+
+
+def start(api, key: str, who: str = "sam", **body):
+    response = api(who).post(f"/api/v1/processes/{key}/instances", json=body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def case(api, instance_id: str) -> dict:
+    response = api("sam").get(f"/api/v1/instances/{instance_id}")
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def run_due_timers(app) -> None:
+    app.extensions["fao_engine"].fire_due_timers()
+
+
+def actions(body: dict, action: str) -> list:
+    return [e["bpmn_id"] for e in body["history"] if e["action"] == action]
+
+
+# --- 5: ad-hoc sub-processes ----------------------------------------------------------------
+
+def test_an_ad_hoc_sub_process_is_refused_at_deploy_with_its_element(api):
+    refused = deploy(api, "adhoc.bpmn")
+    assert refused.status_code == 422, refused.json
+    [problem] = refused.json["error"]["details"]
+    assert problem["file"] == "adhoc.bpmn" and problem["line"] == 5
+    assert "ad-hoc sub-process 'checks' is not supported" in problem["message"]
+    assert api("sam").post("/api/v1/processes/adhoc/instances", json={}).status_code == 404
