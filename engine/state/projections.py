@@ -5,11 +5,14 @@ from datetime import datetime
 from functools import lru_cache
 
 from jinja2.sandbox import SandboxedEnvironment
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.spec_facts import form_files
-from engine.state.stepping import tasks_in_state, timer_due, waiting_timer_tasks
+from engine.state.stepping import tasks_in_state, waiting_timers, waiting_timers_of
+from engine.timekeeping.timer_events import gateway_catch_id
 from store.models import HumanTask, MessageSubscription, Timer
 
 _JINJA = SandboxedEnvironment(autoescape=False)
@@ -36,11 +39,12 @@ def ready_human_tasks(workflow) -> list:
 
 
 def _task_due(task) -> datetime | None:
-    """The earliest waiting boundary timer attached to the task, if any."""
+    """The earliest waiting boundary timer attached to the task, if any (a timer in a parallel
+    branch is no due time of the task)."""
     parent = task.parent
-    if parent is None:
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
         return None
-    dues = [timer_due(c) for c in parent.children if c is not task and c.state == TaskState.WAITING]
+    dues = [t.due for t in waiting_timers_of(parent.children) if t.task is not task]
     dues = [d for d in dues if d is not None]
     return min(dues) if dues else None
 
@@ -97,21 +101,31 @@ def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | 
 
 def timer_rows(instance, workflow) -> list[Timer]:
     rows = []
-    for task in waiting_timer_tasks(workflow):
-        due = timer_due(task)
+    for timer in waiting_timers(workflow):
+        due = timer.due
         if due is not None:
             rows.append(Timer(instance_id=instance.id, process_key=instance.process_key,
-                              task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id, due_at=due))
+                              task_id=str(timer.task.id), bpmn_id=timer.bpmn_id, due_at=due))
     return rows
+
+
+def waiting_messages(workflow, name: str | None = None) -> list[tuple]:
+    """``(task, catch event id, message definition)`` for every message the case waits on now
+    (``name``: only that message), event-based gateways' catch events included."""
+    out = []
+    for task in tasks_in_state(workflow, TaskState.WAITING):
+        ed = getattr(task.task_spec, "event_definition", None)
+        inner = ed.event_definitions if isinstance(ed, MultipleEventDefinition) else [ed]
+        for definition in inner:
+            if isinstance(definition, MessageEventDefinition) and name in (None, definition.name):
+                out.append((task, gateway_catch_id(task, definition) or task.task_spec.bpmn_id, definition))
+    return out
 
 
 def subscription_rows(instance, workflow) -> list[MessageSubscription]:
     rows = []
     engine = workflow.script_engine
-    for task in tasks_in_state(workflow, TaskState.WAITING):
-        ed = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(ed, MessageEventDefinition):
-            continue
+    for task, bpmn_id, ed in waiting_messages(workflow):
         correlation: dict = {}
         for prop in ed.correlation_properties or []:
             try:
@@ -121,7 +135,7 @@ def subscription_rows(instance, workflow) -> list[MessageSubscription]:
         key = correlation.get("business_key", next(iter(correlation.values()), None))
         rows.append(MessageSubscription(
             instance_id=instance.id, message_name=ed.name, task_id=str(task.id),
-            bpmn_id=task.task_spec.bpmn_id, correlation=correlation,
+            bpmn_id=bpmn_id, correlation=correlation,
             correlation_key=str(key) if key is not None else None,
         ))
     return rows

@@ -78,3 +78,32 @@ def test_an_ad_hoc_sub_process_is_refused_at_deploy_with_its_element(api):
     assert problem["file"] == "adhoc.bpmn" and problem["line"] == 5
     assert "ad-hoc sub-process 'checks' is not supported" in problem["message"]
     assert api("sam").post("/api/v1/processes/adhoc/instances", json={}).status_code == 404
+
+
+# --- 7: several start events -----------------------------------------------------------------
+
+def open_steps(body: dict) -> list:
+    return [t["bpmn_id"] for t in body["active_tasks"]]
+
+
+def test_a_process_with_none_message_and_timer_starts_starts_by_each(app, api, clock):
+    assert deploy(api, "multi_start.bpmn").status_code == 201
+
+    by_hand = start(api, "multi_start", who="carl")
+    assert open_steps(by_hand) == ["review"]
+    assert [(w["kind"], w["bpmn_id"]) for w in case(api, by_hand["id"])["waiting_on"]] == [("task", "review")]
+
+    sent = api("carl").post("/api/v1/messages", json={"name": "report_filed", "payload": {"topic": "月报"}})
+    assert sent.status_code == 200, sent.json
+    [by_message] = sent.json["delivered_to"]
+    body = case(api, by_message)
+    assert open_steps(body) == ["review"] and body["data"]["topic"] == "月报"
+    assert actions(body, "message") == ["by_message"]
+    assert [e["bpmn_id"] for e in body["activities"] if e["type"] == "StartEvent"] == ["by_message"]
+
+    clock.advance(hours=1)
+    run_due_timers(app)
+    listed = api("sam").get("/api/v1/instances?process=multi_start").json["items"]
+    [by_timer] = [c["id"] for c in listed if c["id"] not in (by_hand["id"], by_message)]
+    body = case(api, by_timer)
+    assert open_steps(body) == ["review"] and actions(body, "timer") == ["by_timer"]
