@@ -107,3 +107,45 @@ def test_a_process_with_none_message_and_timer_starts_starts_by_each(app, api, c
     [by_timer] = [c["id"] for c in listed if c["id"] not in (by_hand["id"], by_message)]
     body = case(api, by_timer)
     assert open_steps(body) == ["review"] and actions(body, "timer") == ["by_timer"]
+
+
+# --- 1: timers on the engine clock, audited wherever they fire --------------------------------
+
+def complete(api, task_id: str, who: str = "carl") -> dict:
+    response = api(who).post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}})
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_a_timer_due_inside_a_clerks_completion_fires_there_once_and_is_audited(api, clock):
+    assert deploy(api, "parallel_timer.bpmn").status_code == 201
+    started = start(api, "parallel_timer")
+    [examine] = started["active_tasks"]
+    assert examine["due_at"] is None  # the parallel branch's timer is no due time of the task
+    body = case(api, started["id"])
+    assert [(w["kind"], w["bpmn_id"], w.get("until")) for w in body["waiting_on"]] == [
+        ("task", "examine", None), ("timer", "reminder", "2025-03-03T01:00:02+00:00")]
+
+    clock.advance(seconds=3)
+    done = complete(api, examine["id"])
+    assert done["instance"]["status"] == "completed"
+    body = case(api, started["id"])
+    assert actions(body, "timer") == ["reminder"]
+    [event] = [e for e in body["history"] if e["action"] == "timer"]
+    assert event["actor"] == "timer" and event["at"] == "2025-03-03T01:00:03+00:00"
+
+
+def test_a_timer_waits_for_the_engine_clock_even_when_the_wall_clock_is_past_it(app, api, clock):
+    assert deploy(api, "parallel_timer.bpmn").status_code == 201
+    started = start(api, "parallel_timer")
+    clock.advance(seconds=1)
+    done = complete(api, started["active_tasks"][0]["id"])
+    assert done["instance"]["status"] == "active"
+    body = case(api, started["id"])
+    assert [(w["kind"], w["bpmn_id"]) for w in body["waiting_on"]] == [("timer", "reminder")]
+    assert actions(body, "timer") == []
+
+    clock.advance(seconds=1)
+    run_due_timers(app)
+    body = case(api, started["id"])
+    assert body["status"] == "completed" and actions(body, "timer") == ["reminder"]
