@@ -149,3 +149,41 @@ def test_a_timer_waits_for_the_engine_clock_even_when_the_wall_clock_is_past_it(
     run_due_timers(app)
     body = case(api, started["id"])
     assert body["status"] == "completed" and actions(body, "timer") == ["reminder"]
+
+
+# --- 6: event-based gateways -------------------------------------------------------------------
+
+def test_an_event_based_gateway_waits_on_its_timer_and_message_and_the_timer_wins(app, api, clock):
+    assert deploy(api, "event_gateway.bpmn").status_code == 201
+    started = start(api, "event_gateway", business_key="EG-1")
+    body = case(api, started["id"])
+    assert sorted((w["kind"], w["bpmn_id"]) for w in body["waiting_on"]) == [
+        ("message", "reply_received"), ("timer", "reply_late")]
+    [timer] = [w for w in body["waiting_on"] if w["kind"] == "timer"]
+    assert timer["until"] == "2025-03-03T01:00:02+00:00"
+
+    clock.advance(seconds=2)
+    run_due_timers(app)
+    body = case(api, started["id"])
+    assert body["status"] == "completed" and body["data"]["outcome"] == "late"
+    assert actions(body, "timer") == ["reply_late"]
+    ran = {a["bpmn_id"] for a in body["activities"] if a["runs"]}
+    assert "note_late" in ran and "note_reply" not in ran
+    sent = api("carl").post("/api/v1/messages", json={"name": "partner_reply", "correlation": {"business_key": "EG-1"}})
+    assert sent.status_code == 404
+
+
+def test_an_event_based_gateway_takes_the_message_and_cancels_its_timer(app, api, clock):
+    assert deploy(api, "event_gateway.bpmn").status_code == 201
+    started = start(api, "event_gateway", business_key="EG-2")
+    sent = api("carl").post("/api/v1/messages", json={
+        "name": "partner_reply", "correlation": {"business_key": "EG-2"}, "payload": {"answer": "同意"}})
+    assert sent.status_code == 200 and sent.json["delivered_to"] == [started["id"]]
+    body = case(api, started["id"])
+    assert body["status"] == "completed" and body["data"]["outcome"] == "replied"
+    assert actions(body, "message") == ["reply_received"]
+
+    clock.advance(seconds=5)
+    run_due_timers(app)
+    body = case(api, started["id"])
+    assert actions(body, "timer") == [] and body["waiting_on"] == []
