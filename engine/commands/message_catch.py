@@ -9,8 +9,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
 from engine.errors import ValidationFailed
 from engine.sandbox.guards import ScriptError
-from engine.state.projections import waiting_messages
-from engine.state.stepping import failure_from
+from engine.state.stepping import failure_from, waiting_messages
 
 if TYPE_CHECKING:
     from engine.commands.case_command import Command

@@ -6,13 +6,10 @@ from functools import lru_cache
 
 from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.spec_facts import form_files
-from engine.state.stepping import tasks_in_state, waiting_timers, waiting_timers_of
-from engine.timekeeping.timer_events import gateway_catch_id
+from engine.state.stepping import tasks_in_state, waiting_messages, waiting_timers, waiting_timers_of
 from store.models import HumanTask, MessageSubscription, Timer
 
 _JINJA = SandboxedEnvironment(autoescape=False)
@@ -107,19 +104,6 @@ def timer_rows(instance, workflow) -> list[Timer]:
             rows.append(Timer(instance_id=instance.id, process_key=instance.process_key,
                               task_id=str(timer.task.id), bpmn_id=timer.bpmn_id, due_at=due))
     return rows
-
-
-def waiting_messages(workflow, name: str | None = None) -> list[tuple]:
-    """``(task, catch event id, message definition)`` for every message the case waits on now
-    (``name``: only that message), event-based gateways' catch events included."""
-    out = []
-    for task in tasks_in_state(workflow, TaskState.WAITING):
-        ed = getattr(task.task_spec, "event_definition", None)
-        inner = ed.event_definitions if isinstance(ed, MultipleEventDefinition) else [ed]
-        for definition in inner:
-            if isinstance(definition, MessageEventDefinition) and name in (None, definition.name):
-                out.append((task, gateway_catch_id(task, definition) or task.task_spec.bpmn_id, definition))
-    return out
 
 
 def subscription_rows(instance, workflow) -> list[MessageSubscription]:

@@ -1,14 +1,17 @@
-"""Advancing a workflow: engine steps, incidents, timers on our clock, the deep-loop stall."""
+"""Advancing a workflow: engine steps, timers due on the engine clock, what a case waits on, and
+the failures that become incidents (errors, the deep-loop stall, a case stuck on nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
 from datetime import datetime
+from typing import Any, Callable
 
+from SpiffWorkflow.bpmn.specs.control import StartEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.control import StartEventSplit
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -108,7 +111,7 @@ def advance(workflow, now: datetime) -> Steps:
         fired_here.update((t.task.id, t.bpmn_id) for t in fired)
         if not fired and not _ready_engine_tasks(workflow):
             break
-    steps.failure = detect_stall(workflow)
+    steps.failure = detect_stall(workflow) or detect_stuck(workflow)
     return steps
 
 
@@ -158,6 +161,29 @@ class WaitingTimer:
         return datetime.fromisoformat(raw) if raw else None
 
 
+def detect_stuck(workflow) -> StepFailure | None:
+    """An unfinished case that waits on nothing that can come: no ready task, no running work, no
+    timer and no message (a signal or condition nobody raises, a branch that can never join).
+
+    Returns:
+        A ``Stuck`` failure at the element the case stopped at (a token move resolves it), or None.
+    """
+    live = tasks_in_state(workflow, TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR)
+    if any(t.state in (TaskState.READY, TaskState.ERROR)  # a failed task has its incident already
+           or (t.state == TaskState.STARTED and t.id not in workflow.subprocesses) for t in live):
+        return None
+    waiting = [t for t in live if t.state == TaskState.WAITING]
+    if waiting_timers_of(waiting) or _messages_of(waiting) or workflow.is_completed():
+        return None
+    named = [t for t in waiting if getattr(t.task_spec, "bpmn_id", None)]
+    named.sort(key=lambda t: not isinstance(t.task_spec, CatchingEvent))  # a catch event says most
+    at = named[0] if named else None
+    where = f" (it stopped at '{at.task_spec.bpmn_id}')" if at is not None else ""
+    return StepFailure(str(at.id) if at is not None else None, at.task_spec.bpmn_id if at is not None else None,
+                       "Stuck", f"the case waits on no task, timer or message{where}: "
+                       "move its token to a step that can go on", None)
+
+
 def waiting_timers(workflow) -> list[WaitingTimer]:
     """Every timer the case waits on now, event-based gateways' timers included."""
     return waiting_timers_of(tasks_in_state(workflow, TaskState.WAITING))
@@ -177,6 +203,23 @@ def waiting_timers_of(tasks) -> list[WaitingTimer]:
                 if isinstance(inner, TimerEventDefinition):
                     catch_id = gateway_catch_id(task, inner) or task.task_spec.bpmn_id
                     out.append(WaitingTimer(task, catch_id, inner, timer_state(task, inner)))
+    return out
+
+
+def waiting_messages(workflow, name: str | None = None) -> list[tuple]:
+    """``(task, catch event id, message definition)`` for every message the case waits on now
+    (``name``: only that message), event-based gateways' catch events included."""
+    return _messages_of(tasks_in_state(workflow, TaskState.WAITING), name)
+
+
+def _messages_of(tasks, name: str | None = None) -> list[tuple]:
+    out = []
+    for task in tasks:
+        ed = getattr(task.task_spec, "event_definition", None)
+        inner = ed.event_definitions if isinstance(ed, MultipleEventDefinition) else [ed]
+        for definition in inner:
+            if isinstance(definition, MessageEventDefinition) and name in (None, definition.name):
+                out.append((task, gateway_catch_id(task, definition) or task.task_spec.bpmn_id, definition))
     return out
 
 

@@ -187,3 +187,21 @@ def test_an_event_based_gateway_takes_the_message_and_cancels_its_timer(app, api
     run_due_timers(app)
     body = case(api, started["id"])
     assert actions(body, "timer") == [] and body["waiting_on"] == []
+
+
+# --- stuck detection ----------------------------------------------------------------------------
+
+def test_a_case_that_waits_on_nothing_is_a_stuck_incident_the_monitor_lists_and_a_move_resolves(app, api, as_user):
+    assert deploy(api, "signal_wait.bpmn").status_code == 201
+    started = start(api, "signal_wait")
+    assert started["status"] == "error"
+    [incident] = api("sam").get("/api/v1/incidents").json["items"]
+    assert incident["instance_id"] == started["id"] and incident["bpmn_id"] == "wait_go"
+    assert incident["error_type"] == "Stuck" and "'wait_go'" in incident["error"]
+    assert "wait_go" in as_user("sam").get("/monitor/incidents").get_data(as_text=True)
+
+    moved = api("sam").post(f"/api/v1/instances/{started['id']}/move",
+                            json={"from": "wait_go", "to": "handle", "reason": "信号不会到达，人工处理"})
+    assert moved.status_code == 200, moved.json
+    assert moved.json["status"] == "active" and open_steps(moved.json) == ["handle"]
+    assert api("sam").get("/api/v1/incidents").json["items"] == []
