@@ -175,13 +175,10 @@ class CommandRunner:
             self.workflows.put(instance.id, instance.process_version_id, instance.revision, cmd.workflow)
 
     def advance(self, cmd: Command) -> None:
-        """Run engine steps (timers due on the way fire, audited); a failure is kept on the command
-        and becomes an incident on save."""
-        steps = stepping.advance(cmd.workflow, cmd.now)
-        for timer in steps.fired:
-            cmd.audit_timer(str(timer.task.id), timer.bpmn_id)
-        if steps.failure is not None:
-            cmd.failure = steps.failure
+        """Run engine steps; a failure is kept on the command and becomes an incident on save."""
+        failure = stepping.advance(cmd.workflow)
+        if failure is not None:
+            cmd.failure = failure
 
     def save(self, cmd: Command) -> None:
         uow, instance, wf = cmd.uow, cmd.instance, cmd.workflow

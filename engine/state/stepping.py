@@ -18,7 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.timekeeping.timer_events import gateway_catch_id, timer_state
 
 MAX_TREE_DEPTH = 900  # SpiffWorkflow stalls silently past ~1000
-MAX_STEP_ROUNDS = 50  # engine steps and due timers in turn, within one command
+MAX_STEP_ROUNDS = 10  # engine steps again while engine tasks are ready, within one command
 
 
 @dataclass
@@ -79,40 +79,25 @@ def _depth(task) -> int:
     return depth
 
 
-@dataclass
-class Steps:
-    """What advancing a case did: the failure to record as an incident (or None), the timers fired."""
+def advance(workflow) -> StepFailure | None:
+    """Run engine steps; detect errors, the deep-loop stall and a case stuck on nothing.
 
-    failure: StepFailure | None = None
-    fired: list[WaitingTimer] = field(default_factory=list)
+    Timers never fire here: only :func:`fire_due_timers` (the due-timer path) marks them fired.
 
-
-def advance(workflow, now: datetime) -> Steps:
-    """Run engine steps, firing every timer due by the engine clock on the way; detect errors and
-    the deep-loop stall.
-
-    A timer may fall due inside any command (a clerk completes a task after a parallel timer's
-    time): it fires here, each at most once per command, and the caller audits it.
+    Returns:
+        The failure to record as an incident, or None.
     """
-    steps = Steps()
-    fired_here: set[tuple[Any, str]] = set()
     for _ in range(MAX_STEP_ROUNDS):
         try:
             workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
-            steps.failure = failure_from(exc)
-            return steps
+            return failure_from(exc)
         except RecursionError:
-            steps.failure = StepFailure(None, None, "LoopTooDeep", "the process looped too often through a gateway; "
-                                        "model repetition with a loop or multi-instance task", None)
-            return steps
-        fired = fire_due_timers(workflow, now, exclude=fired_here)
-        steps.fired += fired
-        fired_here.update((t.task.id, t.bpmn_id) for t in fired)
-        if not fired and not _ready_engine_tasks(workflow):
+            return StepFailure(None, None, "LoopTooDeep", "the process looped too often through a gateway; "
+                               "model repetition with a loop or multi-instance task", None)
+        if not _ready_engine_tasks(workflow):
             break
-    steps.failure = detect_stall(workflow) or detect_stuck(workflow)
-    return steps
+    return detect_stall(workflow) or detect_stuck(workflow)
 
 
 def _ready_engine_tasks(workflow) -> bool:
@@ -223,11 +208,8 @@ def _messages_of(tasks, name: str | None = None) -> list[tuple]:
     return out
 
 
-def fire_due_timers(workflow, now: datetime, exclude: set | frozenset = frozenset()) -> list[WaitingTimer]:
+def fire_due_timers(workflow, now: datetime) -> list[WaitingTimer]:
     """Mark the timers due by the engine clock as fired and let SpiffWorkflow see it.
-
-    Args:
-        exclude: ``(task id, bpmn id)`` of timers not to fire again (fired earlier in this command).
 
     Returns:
         The timers fired; their tasks run at the next engine steps.
@@ -235,7 +217,7 @@ def fire_due_timers(workflow, now: datetime, exclude: set | frozenset = frozense
     fired = []
     for timer in waiting_timers(workflow):
         due = timer.due
-        if due is None or due > now or (timer.task.id, timer.bpmn_id) in exclude:
+        if due is None or due > now:
             continue
         timer.state.pop("fao_due_at", None)
         if isinstance(timer.definition, CycleTimerEventDefinition):

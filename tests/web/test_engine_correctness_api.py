@@ -117,7 +117,7 @@ def complete(api, task_id: str, who: str = "carl") -> dict:
     return response.json
 
 
-def test_a_timer_due_inside_a_clerks_completion_fires_there_once_and_is_audited(api, clock):
+def test_a_timer_due_when_a_clerk_completes_fires_through_the_due_timer_path_audited(app, api, clock):
     assert deploy(api, "parallel_timer.bpmn").status_code == 201
     started = start(api, "parallel_timer")
     [examine] = started["active_tasks"]
@@ -128,9 +128,11 @@ def test_a_timer_due_inside_a_clerks_completion_fires_there_once_and_is_audited(
 
     clock.advance(seconds=3)
     done = complete(api, examine["id"])
-    assert done["instance"]["status"] == "completed"
+    assert done["instance"]["status"] == "active"  # the timer is not fired, unaudited, inside the completion
+    assert [(w["kind"], w["bpmn_id"]) for w in case(api, started["id"])["waiting_on"]] == [("timer", "reminder")]
+    run_due_timers(app)
     body = case(api, started["id"])
-    assert actions(body, "timer") == ["reminder"]
+    assert body["status"] == "completed" and actions(body, "timer") == ["reminder"]
     [event] = [e for e in body["history"] if e["action"] == "timer"]
     assert event["actor"] == "timer" and event["at"] == "2025-03-03T01:00:03+00:00"
 
