@@ -137,7 +137,7 @@ def test_a_lost_revision_race_is_a_conflict_and_writes_nothing(pg_engine, pg_url
             conn.execute(text("UPDATE instance SET revision = revision + 1 WHERE id = :id"), {"id": inst.id})
 
     pg_engine.before_commit = another_writer_saves_first
-    with pytest.raises(Conflict, match="changed by someone else"):
+    with pytest.raises(Conflict, match="case_changed"):
         pg_engine.complete(examine, people["clerk"], {"decision": "approve"})
     pg_engine.before_commit = None
     other.dispose()
