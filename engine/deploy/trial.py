@@ -269,10 +269,10 @@ def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path]
 
 
 def _task_data(engine, instance_id: str, task_id: str) -> dict:
-    from engine.state.activities import load_readonly, task_data
+    from engine.state.activities import task_data
 
     with engine.uow() as uow:
-        return task_data(load_readonly(engine, uow, uow.instances.get(instance_id)), task_id)
+        return task_data(engine.load_readonly(uow, uow.instances.get(instance_id)), task_id)
 
 
 def _details(exc: ValidationFailed) -> str:

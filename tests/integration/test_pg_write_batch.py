@@ -104,7 +104,7 @@ def test_the_batch_writes_the_rows_written_one_statement_at_a_time(pg_url, clock
         monkeypatch.setattr("SpiffWorkflow.task.uuid4", lambda: uuid.UUID(int=next(ids)))
         monkeypatch.setattr("SpiffWorkflow.task.time", SimpleNamespace(time=lambda: clock.now().timestamp()))
         engine = unbatched_engine(pg_url, clock) if kind == "unbatched" else make_engine_for(pg_url, clock)
-        monkeypatch.setattr(engine, "new_instance_id", lambda: f"{next(ids):032x}")
+        monkeypatch.setattr(engine.runner, "new_instance_id", lambda: f"{next(ids):032x}")
         try:
             scenario(engine, clock)
         finally:
@@ -136,10 +136,10 @@ def test_a_lost_revision_race_is_a_conflict_and_writes_nothing(pg_engine, pg_url
             conn.execute(text("SET LOCAL lock_timeout = '5s'"))  # fail, not hang, if the row were locked
             conn.execute(text("UPDATE instance SET revision = revision + 1 WHERE id = :id"), {"id": inst.id})
 
-    pg_engine.before_commit = another_writer_saves_first
+    pg_engine.runner.before_commit = another_writer_saves_first
     with pytest.raises(Conflict, match="case_changed"):
         pg_engine.complete(examine, people["clerk"], {"decision": "approve"})
-    pg_engine.before_commit = None
+    pg_engine.runner.before_commit = None
     other.dispose()
     assert actions(pg_engine, inst.id) == history
     assert open_tasks(pg_engine, inst.id) == [(examine, "examine", "fao_clerk", "open", None)]
@@ -267,10 +267,10 @@ def test_a_connection_lost_before_the_commit_fails_that_command_only_and_writes_
         with _pg_admin() as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
 
-    pg_engine.before_commit = server_goes_away
+    pg_engine.runner.before_commit = server_goes_away
     with pytest.raises(OperationalError) as lost:
         pg_engine.complete(examine, people["clerk"], {"decision": "approve"})  # never retried: writes were sent
-    pg_engine.before_commit = None
+    pg_engine.runner.before_commit = None
     assert lost.value.connection_invalidated
     assert actions(pg_engine, inst.id) == history
     assert open_tasks(pg_engine, inst.id) == [(examine, "examine", "fao_clerk", "open", None)]

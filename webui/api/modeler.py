@@ -22,6 +22,7 @@ from webui.security import current_actor, engine, reading
 
 MAX_XML_BYTES = 5 * 1024 * 1024
 NOTE_LIMIT = 1000
+MAX_VERSION = 1_000_000  # beyond any real version; keeps the SQL parameter in range
 
 MODEL_BODY = {"type": "object", "required": ["xml"],
               "properties": {"xml": {"type": "string", "description": "the BPMN text"},
@@ -164,6 +165,8 @@ COMPARE = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"typ
 def compare_versions(key: str):
     _analyst()
     b, a = (request.args.get(name, type=int) for name in ("b", "a"))
+    if any(n is not None and not 1 <= n <= MAX_VERSION for n in (a, b)):
+        raise ApiError(404, _("There is no such version of this process."))
     with reading() as uow:
         new = mq.version_xml(uow.session, key, b)
         old = mq.version_xml(uow.session, key, a if a is not None else (new[0] - 1 if new else None))
