@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn.specs.control import StartEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -70,4 +71,17 @@ def describe_spec(spec, subprocess_specs: dict) -> SpecInfo:
 
 
 def _is_process_start(ts) -> bool:
-    return any(getattr(i, "name", "") == "Start" for i in ts.inputs)
+    """A start event of the process itself: after its Start task, or behind the split SpiffWorkflow
+    puts before a process's several start events."""
+    return any(getattr(i, "name", "") == "Start" or isinstance(i, StartEventSplit) for i in ts.inputs)
+
+
+def starts_by(task_spec, message: str | None = None, timer_start: str | None = None) -> bool:
+    """Whether a case starts by this start event: the timer start ``timer_start``, a message start
+    for ``message``, or (neither given) a none start event: a manual start."""
+    ed = getattr(task_spec, "event_definition", None)
+    if timer_start is not None:
+        return task_spec.bpmn_id == timer_start
+    if message is not None:
+        return isinstance(ed, MessageEventDefinition) and ed.name == message
+    return isinstance(ed, NoneEventDefinition)

@@ -13,6 +13,8 @@ from engine.state.stepping import StepFailure
 from store.models import AuditEvent, Instance
 from store.uow import UnitOfWork
 
+TIMER_ACTOR_NAME = "timer"
+
 
 @dataclass
 class Command:
@@ -39,6 +41,11 @@ class Command:
     def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:
         self.events.append(AuditEvent(instance_id=self.instance.id, at=self.now, actor=self.actor.username,
                                       action=action, task_id=task_id, bpmn_id=bpmn_id, detail=detail))
+
+    def audit_timer(self, task_id: str | None, bpmn_id: str) -> None:
+        """A timer fired: one ``timer`` event by the timer, whichever command it fell due in."""
+        self.events.append(AuditEvent(instance_id=self.instance.id, at=self.now, actor=TIMER_ACTOR_NAME,
+                                      action="timer", task_id=task_id, bpmn_id=bpmn_id, detail={}))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine.attachments import referenced_ids
+from engine.bpmn.spec_facts import starts_by
 from engine.commands.case_command import Command, Outcome
 from engine.commands.message_catch import catch_message
 from engine.errors import Conflict, Forbidden, NoManualStart, NotFound, ValidationFailed, problem
@@ -76,6 +77,7 @@ def start_command(engine: "CommandRunner", uow, key: str, actor: Actor, data: di
     now = engine.clock.now()
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)
     workflow = BpmnWorkflow(spec, subs)
+    stepping.choose_start_events(workflow, lambda ts: starts_by(ts, message and message[0], timer_start))
     instance_id = engine.new_instance_id()
     bk = business_key or f"{now.astimezone(engine.calendar(uow).tz).strftime('%Y%m%d')}-{instance_id[:8].upper()}"
     instance = Instance(
@@ -101,7 +103,7 @@ def start_command(engine: "CommandRunner", uow, key: str, actor: Actor, data: di
         engine.advance(cmd)
     if cmd.failure is None and timer_start is not None:
         for fired in stepping.fire_start_timer(workflow, timer_start):
-            cmd.audit("timer", None, fired)
+            cmd.audit_timer(None, fired)
         engine.advance(cmd)
     engine.save(cmd)
     return cmd

@@ -3,17 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import (
-    MessageEventDefinition as BaseMessage,
-)
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import ValidationFailed, problem
 from engine.sandbox.guards import ScriptError
-from engine.state.stepping import failure_from
+from engine.state.stepping import failure_from, waiting_messages
 
 if TYPE_CHECKING:
     from engine.commands.case_command import Command
@@ -22,14 +18,10 @@ if TYPE_CHECKING:
 def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -> bool:
     """Hand a message to the waiting catch events of this case; True when one caught it."""
     workflow = cmd.workflow
-    waiting = [
-        t for t in workflow.get_tasks(state=TaskState.WAITING)
-        if isinstance(getattr(t.task_spec, "event_definition", None), BaseMessage)
-        and t.task_spec.event_definition.name == name
-    ]
+    waiting = waiting_messages(workflow, name)
     if not waiting:
         return False
-    spec_ed = waiting[0].task_spec.event_definition
+    first_task, first_id, spec_ed = waiting[0]
     full = {**payload, **correlation}
     event_def = MessageEventDefinition(name, correlation_properties=spec_ed.correlation_properties)
     try:
@@ -37,7 +29,7 @@ def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -
     except Exception:  # noqa: BLE001 - a payload without the property correlates on our side already
         correlations = {}
     if getattr(spec_ed, "message_var", None) is None:
-        for task in waiting:
+        for task, _catch_id, _definition in waiting:
             task.data.update(payload)
     try:
         try:
@@ -53,7 +45,7 @@ def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -
     except (NameError, KeyError, TypeError, AttributeError, ScriptError) as exc:
         # a correlation property's retrieval expression failed on this payload
         raise _uncorrelated(name, spec_ed, exc) from None
-    cmd.audit("message", str(waiting[0].id), waiting[0].task_spec.bpmn_id, name=name, correlation=correlation,
+    cmd.audit("message", str(first_task.id), first_id, name=name, correlation=correlation,
               fields=sorted(payload))
     return True
 

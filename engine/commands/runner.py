@@ -177,7 +177,7 @@ class CommandRunner:
 
     def advance(self, cmd: Command) -> None:
         """Run engine steps; a failure is kept on the command and becomes an incident on save."""
-        failure = stepping.advance(cmd.workflow, cmd.now)
+        failure = stepping.advance(cmd.workflow)
         if failure is not None:
             cmd.failure = failure
 

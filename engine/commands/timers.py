@@ -8,17 +8,19 @@ from typing import TYPE_CHECKING, Protocol
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as T
 
 from engine.bpmn.spec_facts import describe_spec
+from engine.commands.case_command import TIMER_ACTOR_NAME
 from engine.commands.instances import start_in
 from engine.errors import Conflict, NotFound
 from engine.people.identity import Actor
 from engine.state import stepping
+from engine.timekeeping.timer_events import first_cycle_due
 from store.models import Timer
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
 
 log = logging.getLogger(__name__)
-TIMER_ACTOR = Actor("timer", roles=frozenset({"admin"}), display_name="timer")
+TIMER_ACTOR = Actor(TIMER_ACTOR_NAME, roles=frozenset({"admin"}), display_name=TIMER_ACTOR_NAME)
 
 
 class StopFlag(Protocol):
@@ -67,8 +69,8 @@ def fire_due_timers(engine: "CommandRunner", limit: int = 50, stop: StopFlag | N
                     cmd.skip_save = True
                     passed.append(cmd.instance.id)
                 else:
-                    for bpmn_id in fired:
-                        cmd.audit("timer", None, bpmn_id)
+                    for timer in fired:
+                        cmd.audit_timer(str(timer.task.id), timer.bpmn_id)
                     engine.advance(cmd)
                     moved += 1
         except (NotFound, Conflict):
@@ -82,10 +84,8 @@ def fire_due_timers(engine: "CommandRunner", limit: int = 50, stop: StopFlag | N
 def _first_due(expression_value: str, now: datetime) -> tuple[datetime, float | None, int | None]:
     value = str(expression_value).strip()
     if value.upper().startswith("R"):
-        cycles, start, duration = T.parse_iso_recurring_interval(value)
-        period = duration.total_seconds()
-        start = now + duration if start is None else start
-        return start, period, (None if cycles < 0 else cycles)
+        cycles, _wall_clock_start, duration = T.parse_iso_recurring_interval(value)
+        return first_cycle_due(value, now), duration.total_seconds(), (None if cycles < 0 else cycles)
     if value.upper().startswith("P"):
         return now + T.get_timedelta_from_start(T.parse_iso_duration(value), now), None, 1
     return T.get_datetime(value), None, 1

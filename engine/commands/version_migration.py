@@ -19,6 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.errors import EngineError, Forbidden, MigrationRefused, NotFound, problem
 from engine.people.identity import Actor
 from engine.state.activities import load_readonly
+from engine.timekeeping.timer_events import GATEWAY_TIMERS
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
@@ -168,7 +169,7 @@ def _waiting_timer_data(workflow) -> dict:
     kept = {}
     for wf in [workflow, *workflow.subprocesses.values()]:
         for task in wf.get_tasks(state=TaskState.WAITING, skip_subprocesses=True):
-            if "fao_due_at" in task.internal_data or "event_value" in task.internal_data:
+            if {"fao_due_at", "event_value", GATEWAY_TIMERS} & task.internal_data.keys():
                 kept[task.id] = dict(task.internal_data)
     return kept
 

@@ -5,7 +5,10 @@ name, not a duration), ids ``Start``/``End`` (reserved by SpiffWorkflow), and tw
 into an activity or intermediate event without a merge gateway; the message says which kind:
 from parallel branches (it would run once per branch), a loop with no way out, or an implicit
 merge of alternative paths (SpiffWorkflow would run it once per arriving path; the office's
-rule is that a model shows its merges). Warnings never block: a loop through a gateway (it
+rule is that a model shows its merges), and ad-hoc sub-processes (SpiffWorkflow 3.2 runs each
+inner activity once at the start, evaluates the completion condition outside the script engine's
+error handling and merges every task's data into the sub-process: a case could not be run or
+repaired reliably). Warnings never block: a loop through a gateway (it
 stalls silently after about 333 iterations) and an exclusive gateway with several outgoing
 flows but no default flow.
 """
@@ -55,6 +58,7 @@ def lint_bpmn(tree: etree._ElementTree, filename: str) -> tuple[list[ModelProble
     warnings: list[ModelProblem] = []
     errors += _timer_literals(root, filename)
     errors += _reserved_ids(root, filename)
+    errors += _ad_hoc_sub_processes(root, filename)
     flows = _sequence_flows(root)
     nodes = _flow_nodes(root)
     unmerged_errors, unmerged_warnings = _unmerged_flows(root, flows, nodes, filename)
@@ -130,6 +134,18 @@ def _reserved_ids(root: etree._Element, filename: str) -> list[ModelProblem]:
         for element in root.iter()
         if isinstance(element.tag, str) and element.get("id") in RESERVED_IDS
         and etree.QName(element).namespace == BPMN_NS
+    ]
+
+
+def _ad_hoc_sub_processes(root: etree._Element, filename: str) -> list[ModelProblem]:
+    return [
+        ModelProblem(
+            filename, element.sourceline,
+            f"the ad-hoc sub-process '{element.get('id')}' is not supported: SpiffWorkflow 3.2 cannot run it "
+            "reliably; model its activities with an inclusive gateway, a multi-instance or a loop task instead",
+            element.get("id"),
+        )
+        for element in _bpmn(root, "adHocSubProcess")
     ]
 
 

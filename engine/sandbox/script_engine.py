@@ -48,6 +48,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         time_limit_s: float = 2.0,
         memory_limit_mb: int = 256,
     ) -> None:
+        self.clock = clock  # the engine's timers read it (engine.timekeeping.timer_events)
         self.helpers = ScriptHelpers(clock, calendar)
         this_year = clock.now().astimezone(calendar.tz).year
         calendar.preload((this_year, this_year + 1))  # not inside the first script's time limit

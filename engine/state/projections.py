@@ -5,13 +5,13 @@ from datetime import datetime
 from functools import lru_cache
 
 from jinja2.sandbox import SandboxedEnvironment
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.spec_facts import form_files
+from engine.state.stepping import tasks_in_state, waiting_messages, waiting_timers, waiting_timers_of
 from engine.tasks import lifecycle
 from engine.tasks.lifecycle import TaskStatus
-from engine.state.stepping import tasks_in_state, timer_due, waiting_timer_tasks
 from store.models import HumanTask, MessageSubscription, Timer
 
 _JINJA = SandboxedEnvironment(autoescape=False)
@@ -38,11 +38,12 @@ def ready_human_tasks(workflow) -> list:
 
 
 def _task_due(task) -> datetime | None:
-    """The earliest waiting boundary timer attached to the task, if any."""
+    """The earliest waiting boundary timer attached to the task, if any (a timer in a parallel
+    branch is no due time of the task)."""
     parent = task.parent
-    if parent is None:
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
         return None
-    dues = [timer_due(c) for c in parent.children if c is not task and c.state == TaskState.WAITING]
+    dues = [t.due for t in waiting_timers_of(parent.children) if t.task is not task]
     dues = [d for d in dues if d is not None]
     return min(dues) if dues else None
 
@@ -97,21 +98,18 @@ def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | 
 
 def timer_rows(instance, workflow) -> list[Timer]:
     rows = []
-    for task in waiting_timer_tasks(workflow):
-        due = timer_due(task)
+    for timer in waiting_timers(workflow):
+        due = timer.due
         if due is not None:
             rows.append(Timer(instance_id=instance.id, process_key=instance.process_key,
-                              task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id, due_at=due))
+                              task_id=str(timer.task.id), bpmn_id=timer.bpmn_id, due_at=due))
     return rows
 
 
 def subscription_rows(instance, workflow) -> list[MessageSubscription]:
     rows = []
     engine = workflow.script_engine
-    for task in tasks_in_state(workflow, TaskState.WAITING):
-        ed = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(ed, MessageEventDefinition):
-            continue
+    for task, bpmn_id, ed in waiting_messages(workflow):
         correlation: dict = {}
         for prop in ed.correlation_properties or []:
             try:
@@ -121,7 +119,7 @@ def subscription_rows(instance, workflow) -> list[MessageSubscription]:
         key = correlation.get("business_key", next(iter(correlation.values()), None))
         rows.append(MessageSubscription(
             instance_id=instance.id, message_name=ed.name, task_id=str(task.id),
-            bpmn_id=task.task_spec.bpmn_id, correlation=correlation,
+            bpmn_id=bpmn_id, correlation=correlation,
             correlation_key=str(key) if key is not None else None,
         ))
     return rows

@@ -13,11 +13,14 @@ from typing import Any
 
 import orjson
 from cachetools import LRUCache
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.timekeeping.timer_events import ENGINE_TIMERS
 
 SERIALIZER_VERSION = VERSION
 
@@ -41,6 +44,21 @@ class StatelessSpecWorkflowConverter(BpmnWorkflowConverter):
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+
+class EngineTimerConverter(TimerConditionalEventDefinitionConverter):
+    """Our timers under SpiffWorkflow's type names: deployed specs restore their timers as ours."""
+
+    def __init__(self, target_class, registry, typename=None) -> None:
+        library_name = next(base.__name__ for base, ours in ENGINE_TIMERS.items() if ours is target_class)
+        super().__init__(target_class, registry, typename or library_name)
+
+
+def engine_config() -> dict:
+    """SpiffWorkflow's spiff serializer config (a copy) with the engine's timers registered last."""
+    config = dict(SPIFF_CONFIG)  # a copy: never mutate the library's registry in place
+    config.update({ours: EngineTimerConverter for ours in ENGINE_TIMERS.values()})
+    return config
 
 
 def dumps_compact(value: Any) -> str:
@@ -71,9 +89,8 @@ class WorkflowCodec:
     """Builds the serializer once; converts specs and instance states to and from JSON."""
 
     def __init__(self, spec_cache_size: int = 256) -> None:
-        spec_config = dict(SPIFF_CONFIG)  # a copy: never mutate the library's registry in place
-        self._spec_registry = BpmnWorkflowSerializer.configure(spec_config)
-        state_config = dict(SPIFF_CONFIG)
+        self._spec_registry = BpmnWorkflowSerializer.configure(engine_config())
+        state_config = engine_config()
         state_config[BpmnWorkflow] = StatelessSpecWorkflowConverter
         self._state_registry = BpmnWorkflowSerializer.configure(state_config)
         _register_data_types(self._state_registry)

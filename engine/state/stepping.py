@@ -1,19 +1,24 @@
-"""Advancing a workflow: engine steps, incidents, timers on our clock, the deep-loop stall."""
+"""Advancing a workflow: engine steps, timers due on the engine clock, what a case waits on, and
+the failures that become incidents (errors, the deep-loop stall, a case stuck on nothing)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    DurationTimerEventDefinition,
-    TimerEventDefinition,
-)
+from SpiffWorkflow.bpmn.specs.control import StartEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.timekeeping.timer_events import gateway_catch_id, timer_state
+
 MAX_TREE_DEPTH = 900  # SpiffWorkflow stalls silently past ~1000
+MAX_STEP_ROUNDS = 10  # engine steps again while engine tasks are ready, within one command
 
 
 @dataclass
@@ -41,6 +46,23 @@ def failure_from(exc: BaseException) -> StepFailure:
     return StepFailure(task_id, bpmn_id, error_type, message, line if isinstance(line, int) and line else None)
 
 
+def choose_start_events(workflow, chosen: Callable[[Any], bool]) -> None:
+    """Cancel the start events a new case does not start by, before its first engine steps.
+
+    SpiffWorkflow waits on a process's several start events behind one split, and a none start
+    event among them would fire at once whatever started the case (a message, a timer).
+
+    Args:
+        workflow: the new case, not yet stepped.
+        chosen: whether the case starts by a start event's spec.
+    """
+    for first in workflow.task_tree.children:
+        if isinstance(first.task_spec, StartEventSplit):
+            for start in list(first.children):
+                if not chosen(start.task_spec):
+                    start.cancel()
+
+
 def tasks_in_state(workflow, state: int) -> list:
     """Tasks of the workflow and its running sub-processes whose state is in the ``state`` mask.
 
@@ -57,21 +79,31 @@ def _depth(task) -> int:
     return depth
 
 
-def advance(workflow, clock_now: datetime) -> StepFailure | None:
-    """Run engine steps; fix new timers to our clock; detect errors and the deep-loop stall.
+def advance(workflow) -> StepFailure | None:
+    """Run engine steps; detect errors, the deep-loop stall and a case stuck on nothing.
+
+    Timers never fire here: only :func:`fire_due_timers` (the due-timer path) marks them fired.
 
     Returns:
         The failure to record as an incident, or None.
     """
-    try:
-        workflow.do_engine_steps()
-    except SpiffWorkflowException as exc:
-        return failure_from(exc)
-    except RecursionError:
-        return StepFailure(None, None, "LoopTooDeep", "the process looped too often through a gateway; "
-                           "model repetition with a loop or multi-instance task", None)
-    fix_timers(workflow, clock_now)
-    return detect_stall(workflow)
+    for _ in range(MAX_STEP_ROUNDS):
+        try:
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            return failure_from(exc)
+        except RecursionError:
+            return StepFailure(None, None, "LoopTooDeep", "the process looped too often through a gateway; "
+                               "model repetition with a loop or multi-instance task", None)
+        if not _ready_engine_tasks(workflow):
+            break
+    return detect_stall(workflow) or detect_stuck(workflow)
+
+
+def _ready_engine_tasks(workflow) -> bool:
+    """Whether engine tasks are ready still (a timer that ran its last cycle becomes ready in the
+    refresh that ends the engine steps)."""
+    return any(not t.task_spec.manual for t in tasks_in_state(workflow, TaskState.READY))
 
 
 def error_tasks(workflow) -> list:
@@ -99,94 +131,116 @@ def detect_stall(workflow) -> StepFailure | None:
     return None
 
 
-def waiting_timer_tasks(workflow) -> list:
+@dataclass
+class WaitingTimer:
+    """A timer a waiting task waits on: its own, or one of an event-based gateway's catch events."""
+
+    task: Any
+    bpmn_id: str  # the timer event's id (for a gateway: the catch event after it)
+    definition: TimerEventDefinition
+    state: dict  # where it keeps its due time and flags (see engine.timekeeping.timer_events)
+
+    @property
+    def due(self) -> datetime | None:
+        raw = self.state.get("fao_due_at")
+        return datetime.fromisoformat(raw) if raw else None
+
+
+def detect_stuck(workflow) -> StepFailure | None:
+    """An unfinished case that waits on nothing that can come: no ready task, no running work, no
+    timer and no message (a signal or condition nobody raises, a branch that can never join).
+
+    Returns:
+        A ``Stuck`` failure at the element the case stopped at (a token move resolves it), or None.
+    """
+    live = tasks_in_state(workflow, TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR)
+    if any(t.state in (TaskState.READY, TaskState.ERROR)  # a failed task has its incident already
+           or (t.state == TaskState.STARTED and t.id not in workflow.subprocesses) for t in live):
+        return None
+    waiting = [t for t in live if t.state == TaskState.WAITING]
+    if waiting_timers_of(waiting) or _messages_of(waiting) or workflow.is_completed():
+        return None
+    named = [t for t in waiting if getattr(t.task_spec, "bpmn_id", None)]
+    named.sort(key=lambda t: not isinstance(t.task_spec, CatchingEvent))  # a catch event says most
+    at = named[0] if named else None
+    where = f" (it stopped at '{at.task_spec.bpmn_id}')" if at is not None else ""
+    return StepFailure(str(at.id) if at is not None else None, at.task_spec.bpmn_id if at is not None else None,
+                       "Stuck", f"the case waits on no task, timer or message{where}: "
+                       "move its token to a step that can go on", None)
+
+
+def waiting_timers(workflow) -> list[WaitingTimer]:
+    """Every timer the case waits on now, event-based gateways' timers included."""
+    return waiting_timers_of(tasks_in_state(workflow, TaskState.WAITING))
+
+
+def waiting_timers_of(tasks) -> list[WaitingTimer]:
+    """The timers the waiting ones of ``tasks`` wait on."""
     out = []
-    for task in tasks_in_state(workflow, TaskState.WAITING):
+    for task in tasks:
+        if task.state != TaskState.WAITING:
+            continue
         ed = getattr(task.task_spec, "event_definition", None)
         if isinstance(ed, TimerEventDefinition):
-            out.append(task)
+            out.append(WaitingTimer(task, task.task_spec.bpmn_id, ed, task.internal_data))
+        elif isinstance(ed, MultipleEventDefinition):
+            for inner in ed.event_definitions:
+                if isinstance(inner, TimerEventDefinition):
+                    catch_id = gateway_catch_id(task, inner) or task.task_spec.bpmn_id
+                    out.append(WaitingTimer(task, catch_id, inner, timer_state(task, inner)))
     return out
 
 
-def fix_timers(workflow, now: datetime) -> None:
-    """Give every newly waiting timer a due time measured on the engine clock.
+def waiting_messages(workflow, name: str | None = None) -> list[tuple]:
+    """``(task, catch event id, message definition)`` for every message the case waits on now
+    (``name``: only that message), event-based gateways' catch events included."""
+    return _messages_of(tasks_in_state(workflow, TaskState.WAITING), name)
 
-    SpiffWorkflow computes durations from the wall clock; the engine owns time instead (tests
-    move a clock, production uses the real one), so the due time is recomputed once and marked.
+
+def _messages_of(tasks, name: str | None = None) -> list[tuple]:
+    out = []
+    for task in tasks:
+        ed = getattr(task.task_spec, "event_definition", None)
+        inner = ed.event_definitions if isinstance(ed, MultipleEventDefinition) else [ed]
+        for definition in inner:
+            if isinstance(definition, MessageEventDefinition) and name in (None, definition.name):
+                out.append((task, gateway_catch_id(task, definition) or task.task_spec.bpmn_id, definition))
+    return out
+
+
+def fire_due_timers(workflow, now: datetime) -> list[WaitingTimer]:
+    """Mark the timers due by the engine clock as fired and let SpiffWorkflow see it.
+
+    Returns:
+        The timers fired; their tasks run at the next engine steps.
     """
-    for task in waiting_timer_tasks(workflow):
-        if "fao_due_at" in task.internal_data:
-            continue
-        ed = task.task_spec.event_definition
-        value = task.internal_data.get("event_value")
-        due: datetime | None = None
-        try:
-            if isinstance(ed, DurationTimerEventDefinition):
-                expr = workflow.script_engine.evaluate(task, ed.expression)
-                parsed = TimerEventDefinition.parse_iso_duration(expr)
-                due = now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
-                task.internal_data["event_value"] = due.isoformat()
-            elif isinstance(ed, CycleTimerEventDefinition):
-                if isinstance(value, dict) and value.get("cycles") != 0:
-                    if task.internal_data.pop("fao_cycle_fired", False):
-                        due = now + timedelta(seconds=value["duration"])
-                    else:
-                        due = _first_cycle_due(workflow.script_engine.evaluate(task, ed.expression), now)
-                    value["next"] = due.isoformat()
-            elif isinstance(value, str):
-                due = TimerEventDefinition.get_datetime(value)
-        except Exception:  # noqa: BLE001 - a bad expression surfaces when the timer is refreshed
-            due = None
-        if due is not None:
-            task.internal_data["fao_due_at"] = due.astimezone(timezone.utc).isoformat()
-
-
-def _first_cycle_due(expression_value: str, now: datetime) -> datetime:
-    """The first due time of an ISO 8601 repeating interval, measured on the engine clock."""
-    parts = str(expression_value).upper().replace("--", "/").strip("R").split("/")
-    if len(parts) >= 2 and parts[1].startswith("P"):
-        duration = TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(parts[1]), now)
-        if len(parts) == 3 and not parts[2].startswith("P"):
-            return TimerEventDefinition.get_datetime(parts[2]) - duration
-        return now + duration
-    return TimerEventDefinition.get_datetime(parts[1])
-
-
-def timer_due(task) -> datetime | None:
-    raw = task.internal_data.get("fao_due_at")
-    return datetime.fromisoformat(raw) if raw else None
-
-
-def fire_due_timers(workflow, now: datetime) -> list[str]:
-    """Mark timers due by the engine clock as fired; returns their bpmn ids."""
     fired = []
-    for task in waiting_timer_tasks(workflow):
-        due = timer_due(task)
-        if due is not None and due <= now:
-            ed = task.task_spec.event_definition
-            if isinstance(ed, CycleTimerEventDefinition):
-                value = task.internal_data.get("event_value") or {}
-                if isinstance(value, dict):
-                    # SpiffWorkflow compares with the wall clock: a moment just past fires it once
-                    value["next"] = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()
-                    task.internal_data["fao_cycle_fired"] = True
-            else:
-                task.internal_data["event_fired"] = True
-            task.internal_data.pop("fao_due_at", None)
-            fired.append(task.task_spec.bpmn_id)
+    for timer in waiting_timers(workflow):
+        due = timer.due
+        if due is None or due > now:
+            continue
+        timer.state.pop("fao_due_at", None)
+        if isinstance(timer.definition, CycleTimerEventDefinition):
+            timer.state["fao_cycle_fired"] = True
+        else:
+            timer.state["event_fired"] = True
+        fired.append(timer)
     if fired:
-        workflow.refresh_timers()  # fired timers become READY; the next engine steps run them
+        workflow.refresh_timers()
     return fired
 
 
 def fire_start_timer(workflow, bpmn_id: str) -> list[str]:
-    """Fire the waiting timer start event ``bpmn_id`` of a case that was just created for it."""
+    """Fire the waiting timer start event ``bpmn_id`` of a case that was just created for it (a
+    repeating start timer runs the case once: the timer row keeps the repetition)."""
     fired = []
-    for task in waiting_timer_tasks(workflow):
-        if task.task_spec.bpmn_id == bpmn_id:
-            task.internal_data["event_fired"] = True
-            if isinstance(task.internal_data.get("event_value"), dict):
-                task.internal_data["event_value"] = {"cycles": 0, "next": None, "duration": 0}
+    for timer in waiting_timers(workflow):
+        if timer.bpmn_id == bpmn_id:
+            if isinstance(timer.definition, CycleTimerEventDefinition):
+                timer.state["event_value"] = {"cycles": 1, "next": None, "duration": 0}
+                timer.state["fao_cycle_fired"] = True
+            else:
+                timer.state["event_fired"] = True
             fired.append(bpmn_id)
     if fired:
         workflow.refresh_timers()

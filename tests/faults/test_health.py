@@ -94,14 +94,13 @@ def test_log_lines_are_json_with_context_and_extra_fields():
 def test_a_failing_poll_is_logged_and_the_worker_loop_goes_on(caplog):
     from webui import scheduler
 
-    class Broken:
+    class Broken:  # stands in for the engine facade
         calls = 0
 
-        class clock:  # noqa: N801 - stands in for engine.clock
-            @staticmethod
-            def now():
-                Broken.calls += 1
-                raise ConnectionError("database gone")
+        @staticmethod
+        def fire_due_timers(limit, stop=None):
+            Broken.calls += 1
+            raise ConnectionError("database gone")
 
     stop = threading.Event()
     runner = threading.Thread(target=scheduler.work, args=(Broken, stop, 0.01), daemon=True)

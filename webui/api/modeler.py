@@ -21,6 +21,7 @@ from webui.security import current_actor, engine, reading
 
 MAX_XML_BYTES = 5 * 1024 * 1024
 NOTE_LIMIT = 1000
+MAX_VERSION = 1_000_000  # beyond any real version; keeps the SQL parameter in range
 
 MODEL_BODY = {"type": "object", "required": ["xml"],
               "properties": {"xml": {"type": "string", "description": "the BPMN text"},
