@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from store.models import Attachment
 
@@ -24,7 +25,7 @@ def store(uow, now, name: str, content_type: str, content: bytes, username: str)
     return att
 
 
-def save_upload(runner: "CommandRunner", name: str, content_type: str, content: bytes, username: str) -> Attachment:
+def save_upload(runner: CommandRunner, name: str, content_type: str, content: bytes, username: str) -> Attachment:
     """Store one upload in its own transaction; it is linked to a case when that case's data names it."""
     with runner.uow() as uow:
         att = store(uow, runner.clock.now(), name, content_type, content, username)

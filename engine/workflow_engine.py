@@ -6,7 +6,7 @@ Services never see the facade.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from engine import attachments
 from engine.commands import instances, tasks, timers

@@ -7,8 +7,9 @@ modeler puts a deploy problem on the element it is about. Every text is read thr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from lxml import etree
 

@@ -13,8 +13,9 @@ nodes and flows inside a sub-process.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 # kinds of node the layout tells apart
 START, END, MSG_CATCH, TIMER_CATCH, BOUNDARY = "start", "end", "msg_catch", "timer_catch", "boundary"
@@ -48,7 +49,7 @@ class Node(Protocol):
     kind: str
     lane: str | None
     attached_to: str | None
-    children: Sequence["Node"]
+    children: Sequence[Node]
     flows: Sequence[Flow]
 
 

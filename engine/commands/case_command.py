@@ -35,7 +35,7 @@ class Command:
     open_rows: list[Any] = field(default_factory=list)  # after the save: the case's open task rows
 
     @property
-    def outcome(self) -> "Outcome":
+    def outcome(self) -> Outcome:
         return Outcome(self.instance, self.open_rows)
 
     def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:

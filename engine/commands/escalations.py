@@ -25,7 +25,7 @@ def _boundary_specs(workflow) -> dict[str, object]:
     return {ts.bpmn_id: ts for spec in specs for ts in spec.task_specs.values() if isinstance(ts, BoundaryEvent)}
 
 
-def notify_escalations(cmd: "Command") -> None:
+def notify_escalations(cmd: Command) -> None:
     """When a boundary timer of this case fired in this command, tell every supervisor."""
     fired = [e.bpmn_id for e in cmd.events if e.action == "timer" and e.bpmn_id]
     if not fired:

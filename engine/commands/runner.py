@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
-from engine.tasks import lifecycle
 from engine.commands.case_command import Command
 from engine.commands.escalations import notify_escalations
 from engine.errors import Conflict, NotFound
@@ -24,6 +24,7 @@ from engine.state.projections import subscription_rows, sync_human_tasks, timer_
 from engine.state.serializer import SERIALIZER_VERSION, WorkflowCodec
 from engine.state.stepping import StepFailure
 from engine.state.workflow_cache import WorkflowCache
+from engine.tasks import lifecycle
 from engine.timekeeping.clock import Clock
 from engine.timekeeping.working_days import WorkingCalendar
 from store.errors import StaleState

@@ -12,7 +12,6 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.attachments import referenced_ids
-from engine.tasks import lifecycle
 from engine.commands.case_command import Outcome
 from engine.commands.instances import check_form
 from engine.errors import Conflict, Forbidden, NotFound
@@ -20,6 +19,7 @@ from engine.forms.validation import with_task_data_options
 from engine.people.identity import Actor
 from engine.people.visibility import may_work_task
 from engine.state.stepping import failure_from
+from engine.tasks import lifecycle
 from store.models import HumanTask
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 AUDITED_FIELDS = ("decision", "comment", "opinion")
 
 
-def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
+def claim(engine: CommandRunner, task_id: str, actor: Actor) -> HumanTask:
     """Take a task from its lane's queue; claiming a task one holds already changes nothing."""
     with engine.command(None, actor, task_id=task_id) as cmd:
         row = cmd.task_rows[task_id]
@@ -39,7 +39,7 @@ def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
     return row
 
 
-def unclaim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
+def unclaim(engine: CommandRunner, task_id: str, actor: Actor) -> HumanTask:
     """Give a claimed task back to its lane's queue."""
     with engine.command(None, actor, task_id=task_id) as cmd:
         row = cmd.task_rows[task_id]
@@ -47,7 +47,7 @@ def unclaim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
     return row
 
 
-def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
+def assign(engine: CommandRunner, task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
     """Hand a task to a user (a supervisor's move).
 
     Raises:
@@ -62,12 +62,12 @@ def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, r
     return row
 
 
-def complete(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None):
+def complete(engine: CommandRunner, task_id: str, actor: Actor, data: dict | None = None):
     """Complete a task with form data; returns the instance after the engine has moved on."""
     return complete_with_next(engine, task_id, actor, data).instance
 
 
-def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None) -> Outcome:
+def complete_with_next(engine: CommandRunner, task_id: str, actor: Actor, data: dict | None = None) -> Outcome:
     """Complete a task; returns the case and its task rows open now (read from the saved command,
     so the caller needs no second query)."""
     data = data or {}
@@ -96,7 +96,7 @@ def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data
     return cmd.outcome
 
 
-def save_draft(engine: "CommandRunner", task_id: str, actor: Actor, data: dict) -> None:
+def save_draft(engine: CommandRunner, task_id: str, actor: Actor, data: dict) -> None:
     """Keep what the actor typed into a task's form, for them alone, until they complete it."""
     with engine.uow() as uow:
         row = uow.tasks.get(task_id)

@@ -33,7 +33,7 @@ def _stopping(stop: StopFlag | None) -> bool:
     return stop is not None and stop.is_set()
 
 
-def fire_due_timers(engine: "CommandRunner", limit: int = 50, stop: StopFlag | None = None) -> int:
+def fire_due_timers(engine: CommandRunner, limit: int = 50, stop: StopFlag | None = None) -> int:
     """Fire every timer due by the engine clock; each case in its own transaction.
 
     Args:
@@ -91,7 +91,7 @@ def _first_due(expression_value: str, now: datetime) -> tuple[datetime, float | 
     return T.get_datetime(value), None, 1
 
 
-def schedule_timer_starts(engine: "CommandRunner", uow, keys: list[str]) -> None:
+def schedule_timer_starts(engine: CommandRunner, uow, keys: list[str]) -> None:
     """(Re)create the start-timer rows of the given processes' latest versions."""
     now = engine.clock.now()
     for key in keys:
@@ -103,14 +103,14 @@ def schedule_timer_starts(engine: "CommandRunner", uow, keys: list[str]) -> None
             try:
                 value = engine.script_engine(None, uow).environment.evaluate(expression, {})
                 due, period, repeats = _first_due(value, now)
-            except Exception as exc:  # noqa: BLE001 - a bad expression is logged, the rest deploys
+            except Exception as exc:
                 log.warning("timer start %s of %s not scheduled: %s", bpmn_id, key, exc)
                 continue
             uow.events.add_timer(Timer(instance_id=None, process_key=key, task_id=None, bpmn_id=bpmn_id,
                                        due_at=due, period_s=period, repeats_left=repeats))
 
 
-def fire_timer_starts(engine: "CommandRunner", now: datetime, stop: StopFlag | None = None) -> int:
+def fire_timer_starts(engine: CommandRunner, now: datetime, stop: StopFlag | None = None) -> int:
     """Start a case for every due timer start; each start and its reschedule in one transaction."""
     if _stopping(stop):
         return 0
@@ -127,7 +127,7 @@ def fire_timer_starts(engine: "CommandRunner", now: datetime, stop: StopFlag | N
             try:
                 start_in(engine, uow, row.process_key, TIMER_ACTOR, {}, None, check=False, timer_start=row.bpmn_id)
                 uow.send_writes()  # a failing write of the start fails here, inside the try
-            except Exception as exc:  # noqa: BLE001 - keep the schedule; the failure is logged
+            except Exception as exc:
                 log.error("timer start of %s failed: %s", row.process_key, exc)
                 uow.rollback()
                 row = uow.events.lock_start_timer(timer_id, now)

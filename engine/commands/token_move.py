@@ -249,7 +249,7 @@ def _refuse(preview: MovePreview, code: str, fld: str, **params: str) -> None:
     preview.reasons.append(Refusal(code, fld, {k: str(v) for k, v in params.items()}))
 
 
-def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id: str | None,
+def plan_move(workflow, instance: Instance, open_incidents: list, from_bpmn_id: str | None,
               to_bpmn_id: str | None) -> _Plan:
     """Work out a move on a loaded workflow without changing it."""
     top_key = instance.process_key
@@ -337,7 +337,7 @@ def _start_before(parent, entry, data: dict):
     return child
 
 
-def move_preview(runner: "CommandRunner", instance_id: str, actor: Actor, from_bpmn_id: str | None,
+def move_preview(runner: CommandRunner, instance_id: str, actor: Actor, from_bpmn_id: str | None,
                  to_bpmn_id: str | None) -> MovePreview:
     """What moving the token from ``from_bpmn_id`` to ``to_bpmn_id`` would do (nothing is changed).
 
@@ -355,8 +355,8 @@ def move_preview(runner: "CommandRunner", instance_id: str, actor: Actor, from_b
                          from_bpmn_id, to_bpmn_id).preview
 
 
-def move_token(runner: "CommandRunner", instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str,
-               reason: str) -> "Instance":
+def move_token(runner: CommandRunner, instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str,
+               reason: str) -> Instance:
     """Move the token in one transaction; audit ``moved`` with ``{from, to, reason, cancelled}``.
 
     Raises:

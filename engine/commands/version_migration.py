@@ -8,8 +8,9 @@ Waiting timers keep their due times (a moved case does not restart its SLA clock
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
@@ -100,7 +101,7 @@ def _workflow_diff(registry, workflow, new_spec) -> WorkflowDiff:
     return diff
 
 
-def _diffs(engine: "CommandRunner", workflow, new_spec, new_subs):
+def _diffs(engine: CommandRunner, workflow, new_spec, new_subs):
     """As SpiffWorkflow's ``diff_workflow``, keeping each SpecDiff beside its WorkflowDiff."""
     registry = engine.codec._spec_registry  # the serializer registry the specs were written with
     top = _workflow_diff(registry, workflow, new_spec)
@@ -109,7 +110,7 @@ def _diffs(engine: "CommandRunner", workflow, new_spec, new_subs):
     return top, subs
 
 
-def unsafe_reasons(engine: "CommandRunner", workflow, instance: "Instance", target: "ProcessVersion") -> list[str]:
+def unsafe_reasons(engine: CommandRunner, workflow, instance: Instance, target: ProcessVersion) -> list[str]:
     """Why ``workflow`` (of ``instance``) cannot move to ``target``; empty when it can."""
     if target.process_key != instance.process_key:
         return [f"version {target.version} belongs to another process"]
@@ -136,14 +137,14 @@ def unsafe_reasons(engine: "CommandRunner", workflow, instance: "Instance", targ
     return list(dict.fromkeys(reasons))
 
 
-def _target(uow, key: str, version: int) -> "ProcessVersion":
+def _target(uow, key: str, version: int) -> ProcessVersion:
     target = uow.processes.get(key, version)
     if target is None:
         raise NotFound("version_not_found", key=key, version=version)
     return target
 
 
-def preview(engine: "CommandRunner", key: str, from_version: int, to_version: int,
+def preview(engine: CommandRunner, key: str, from_version: int, to_version: int,
             limit: int = 500) -> list[MigrationCheck]:
     """Check every unfinished case of ``key`` version ``from_version`` (at most ``limit``) against ``to_version``.
 
@@ -160,7 +161,7 @@ def preview(engine: "CommandRunner", key: str, from_version: int, to_version: in
             try:
                 workflow = load_readonly(engine, uow, instance)
                 check.reasons = unsafe_reasons(engine, workflow, instance, target)
-            except Exception as exc:  # noqa: BLE001 - one unreadable case must not hide the others
+            except Exception as exc:
                 check.reasons = [f"the case could not be checked: {exc.__class__.__name__}: {exc}"]
             out.append(check)
     return out
@@ -175,7 +176,7 @@ def _waiting_timer_data(workflow) -> dict:
     return kept
 
 
-def migrate(engine: "CommandRunner", instance_id: str, actor: Actor, to_version: int, reason: str = "") -> "Instance":
+def migrate(engine: CommandRunner, instance_id: str, actor: Actor, to_version: int, reason: str = "") -> Instance:
     """Move one case to ``to_version`` of its process in one transaction.
 
     Raises:
@@ -215,7 +216,7 @@ def migrate(engine: "CommandRunner", instance_id: str, actor: Actor, to_version:
     return cmd.instance
 
 
-def migrate_many(engine: "CommandRunner", instance_ids: Iterable[str], actor: Actor, to_version: int,
+def migrate_many(engine: CommandRunner, instance_ids: Iterable[str], actor: Actor, to_version: int,
                  reason: str = "") -> list[MigrationOutcome]:
     """Move several cases, each in its own transaction; a refused case does not stop the others."""
     require_may_migrate(actor)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException

@@ -13,9 +13,9 @@ timer or message, or with an incident.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from engine.bpmn.namespaces import BPMN as BPMN_NS
 from engine.bpmn.namespaces import DMN_NAMESPACES
@@ -204,7 +204,7 @@ def try_model(make_engine: EngineFactory, index: CorpusIndex, folder: Path, labe
     engine = make_engine(extra)
     try:
         return _try(engine, index, folder, label, paths, max_tasks)
-    except Exception as exc:  # noqa: BLE001 - a crash is itself a finding to report
+    except Exception as exc:
         return TrialRow(label, "crash", "-", _first_line(f"{exc.__class__.__name__}: {exc}"))
     finally:
         dispose = getattr(engine, "dispose", None)

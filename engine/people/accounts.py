@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Iterable
 
 from werkzeug.security import check_password_hash, generate_password_hash
 

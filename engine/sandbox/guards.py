@@ -13,10 +13,11 @@ import math
 import operator
 import re
 import string
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import compress, islice
-from typing import Any, Callable
+from typing import Any
 
 from RestrictedPython.Guards import (
     full_write_guard,

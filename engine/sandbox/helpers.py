@@ -1,10 +1,11 @@
 """The office helpers scripts may call: dates, working days, and the engine clock as ``time``."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from engine.sandbox.guards import ScriptRefused
 from engine.timekeeping.clock import Clock

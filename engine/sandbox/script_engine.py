@@ -9,7 +9,8 @@ Analysts upload them (ARCHITECTURE 6). SpiffWorkflow's script engine is given a
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 RUNNING = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 
-def load_readonly(engine: "CommandRunner", uow: "UnitOfWork", instance: "Instance"):
+def load_readonly(engine: CommandRunner, uow: UnitOfWork, instance: Instance):
     """Deserialize a case's workflow for reading (sandboxed script engine attached, never saved)."""
     version = uow.processes.by_id(instance.process_version_id)
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)
@@ -101,7 +101,7 @@ def task_data(workflow, task_id: str) -> dict[str, Any]:
     """A copy of a task's data ({} when the task is gone)."""
     try:
         task = workflow.get_task_from_id(UUID(task_id))
-    except Exception:  # noqa: BLE001 - unknown or malformed id: nothing to show
+    except Exception:
         return {}
     return dict(task.data) if task is not None else {}
 

@@ -28,7 +28,7 @@ def render_instructions(template: str | None, data: dict) -> str:
         return ""
     try:
         return _compiled(template).render(**data)
-    except Exception:  # noqa: BLE001 - an analyst's template error must not stop the case
+    except Exception:
         return template
 
 
@@ -114,7 +114,7 @@ def subscription_rows(instance, workflow) -> list[MessageSubscription]:
         for prop in ed.correlation_properties or []:
             try:
                 correlation[prop.name] = engine.environment.evaluate(prop.retrieval_expression, dict(task.data))
-            except Exception:  # noqa: BLE001 - not resolvable from this case's data
+            except Exception:
                 continue
         key = correlation.get("business_key", next(iter(correlation.values()), None))
         rows.append(MessageSubscription(

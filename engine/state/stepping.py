@@ -2,9 +2,10 @@
 the failures that become incidents (errors, the deep-loop stall, a case stuck on nothing)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from SpiffWorkflow.bpmn.specs.control import StartEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition

@@ -20,9 +20,10 @@ through :func:`fire`); the engine's run while a command saves the case's project
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import Conflict, EngineError, Forbidden
 from engine.people import visibility
@@ -148,7 +149,7 @@ def allows(transition: Transition, actor: Actor, row: Any) -> bool:
     return True
 
 
-def fire(cmd: "Command", row: Any, transition: Transition, person: str | None = None, **detail: Any) -> None:
+def fire(cmd: Command, row: Any, transition: Transition, person: str | None = None, **detail: Any) -> None:
     """Make a person's move on a task inside a locked command, and audit it.
 
     Args:

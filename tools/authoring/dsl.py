@@ -71,8 +71,8 @@ class Node:
     called_element: str | None = None
     multi: MultiInstance | None = None
     loop: StandardLoop | None = None
-    children: tuple["Node", ...] = ()
-    flows: tuple["Flow", ...] = ()
+    children: tuple[Node, ...] = ()
+    flows: tuple[Flow, ...] = ()
 
 
 @dataclass(frozen=True)

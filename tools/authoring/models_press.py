@@ -22,7 +22,6 @@ from .patterns_visit import (
     finish,
     letter,
     make_model,
-    parallel,
     refuse,
     review_sub,
     script,

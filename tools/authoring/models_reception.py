@@ -38,7 +38,6 @@ from .patterns import INIT
 from .patterns_visit import (
     Check,
     Redo,
-    chain,
     deadline,
     finish,
     letter,

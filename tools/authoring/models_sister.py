@@ -35,7 +35,6 @@ from .patterns_visit import (
     finish,
     letter,
     make_model,
-    optional,
     refuse,
     review_sub,
     script,
