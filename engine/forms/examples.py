@@ -54,7 +54,7 @@ def _value(node: Any, root: Any, today: date, depth: int) -> Any:
     for key in ("oneOf", "anyOf"):
         options = node.get(key)
         if isinstance(options, list) and options:
-            if all(isinstance(o, dict) and "const" in o for o in options) and not node.get("type") == "array":
+            if all(isinstance(o, dict) and "const" in o for o in options) and node.get("type") != "array":
                 return options[0]["const"]
             if not node.get("type") and not node.get("properties"):
                 return _value(options[0], root, today, depth + 1)

@@ -69,10 +69,7 @@ class ScriptHelpers:
     def _moment(self, value: str | date | datetime) -> datetime:
         if isinstance(value, str):
             text = value.strip()
-            if len(text) == 10:
-                value = date.fromisoformat(text)
-            else:
-                value = datetime.fromisoformat(text)
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         if isinstance(value, datetime):
             return value.replace(tzinfo=self.tz) if value.tzinfo is None else value.astimezone(self.tz)
         if isinstance(value, date):

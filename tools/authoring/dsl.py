@@ -126,7 +126,7 @@ class Builder:
         return fid
 
     def chain(self, *ids: str) -> None:
-        for a, b in zip(ids, ids[1:]):
+        for a, b in zip(ids, ids[1:], strict=False):
             self.flow(a, b)
 
     def build_sub(self, id: str, name: str, **kw) -> Node:
