@@ -20,6 +20,7 @@ from store.models import Instance
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
+    from store.uow import UnitOfWork
 
 MAX_DATA_BYTES = 2 * 1024 * 1024
 
@@ -53,14 +54,14 @@ def start_with_next(engine: CommandRunner, key: str, actor: Actor, data: dict, b
         return cmd.outcome
 
 
-def start_in(engine: CommandRunner, uow, key: str, actor: Actor, data: dict, business_key: str | None,
+def start_in(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor, data: dict, business_key: str | None,
              message: tuple[str, dict] | None = None, check: bool = True,
              timer_start: str | None = None) -> Instance:
     """Start a case inside the caller's unit of work (the caller commits)."""
     return start_command(engine, uow, key, actor, data, business_key, message, check, timer_start).instance
 
 
-def start_command(engine: CommandRunner, uow, key: str, actor: Actor, data: dict, business_key: str | None,
+def start_command(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor, data: dict, business_key: str | None,
                   message: tuple[str, dict] | None = None, check: bool = True,
                   timer_start: str | None = None) -> Command:
     """Start a case inside the caller's unit of work (the caller commits); returns the saved command."""
@@ -153,6 +154,8 @@ def retry_incident(engine: CommandRunner, incident_id: int, actor: Actor, data: 
         instance_id = incident.instance_id
     with engine.command(instance_id, actor) as cmd:
         incident = cmd.uow.incidents.get(incident_id)
+        if incident is None:
+            raise NotFound("incident_not_found", incident=incident_id)
         if incident.resolved_at is not None:
             raise Conflict("incident_resolved")
         if cmd.instance.status == "suspended":
@@ -165,7 +168,8 @@ def retry_incident(engine: CommandRunner, incident_id: int, actor: Actor, data: 
                 task._set_state(TaskState.READY)  # the documented way to re-run a failed task
         incident.resolved_at = cmd.now
         cmd.instance.status = "active"
-        cmd.audit("retried", incident.task_id, incident.bpmn_id, incident=incident_id, patched=sorted((data or {}).keys()), reason=reason)
+        cmd.audit("retried", incident.task_id, incident.bpmn_id, incident=incident_id,
+                  patched=sorted((data or {}).keys()), reason=reason)
         cmd.uow.session.flush()
         engine.advance(cmd)
     return cmd.instance

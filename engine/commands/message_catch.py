@@ -50,7 +50,8 @@ def catch_message(cmd: Command, name: str, payload: dict, correlation: dict) -> 
     return True
 
 
-def _uncorrelated(name: str, definition, exc: BaseException) -> ValidationFailed:
-    expressions = ", ".join(f"'{p.retrieval_expression}'" for p in getattr(definition, "correlation_properties", None) or [])
+def _uncorrelated(name: str, definition: MessageEventDefinition | None, exc: BaseException) -> ValidationFailed:
+    properties = getattr(definition, "correlation_properties", None) or []
+    expressions = ", ".join(f"'{p.retrieval_expression}'" for p in properties)
     params = {"name": name, "expressions": expressions or "?", "error": f"{exc.__class__.__name__}: {exc}"}
     return ValidationFailed("message_uncorrelated", [problem("payload", "message_uncorrelated", **params)], **params)

@@ -18,6 +18,7 @@ from store.models import Timer
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
+    from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor(TIMER_ACTOR_NAME, roles=frozenset({"admin"}), display_name=TIMER_ACTOR_NAME)
@@ -52,7 +53,7 @@ def fire_due_timers(engine: CommandRunner, limit: int = 50, stop: StopFlag | Non
             return moved
         claimed: list[str] = []
 
-        def claim(uow) -> str | None:
+        def claim(uow: UnitOfWork) -> str | None:
             # lock one due timer row no other worker holds, before the case is even loaded:
             # concurrent workers each take a different row and never walk the same list
             instance_id = uow.events.claim_due_timer(now, exclude=passed)
@@ -91,11 +92,13 @@ def _first_due(expression_value: str, now: datetime) -> tuple[datetime, float | 
     return T.get_datetime(value), None, 1
 
 
-def schedule_timer_starts(engine: CommandRunner, uow, keys: list[str]) -> None:
+def schedule_timer_starts(engine: CommandRunner, uow: UnitOfWork, keys: list[str]) -> None:
     """(Re)create the start-timer rows of the given processes' latest versions."""
     now = engine.clock.now()
     for key in keys:
         version = uow.processes.latest(key)
+        if version is None:
+            continue
         for row in uow.events.start_timers(key):
             uow.events.delete_timer(row)
         spec, subs = engine.codec.load_specs(version.id, version.spec_json)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
@@ -24,8 +24,14 @@ from engine.timekeeping.timer_events import GATEWAY_TIMERS
 from store.monitor_queries import running_cases_of_version
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.serializer.helpers.dictionary import DictionaryConverter
+    from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.task import Task
+
     from engine.commands.runner import CommandRunner
     from store.models import Instance, ProcessVersion
+    from store.uow import UnitOfWork
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 # what may differ in a step the case is at: the steps after it are predicted again on the move
@@ -60,14 +66,14 @@ def require_may_migrate(actor: Actor) -> None:
         raise Forbidden("migrate_not_allowed")
 
 
-def _label(task) -> str:
+def _label(task: Task) -> str:
     spec = task.task_spec
     name = getattr(spec, "bpmn_name", None)
     bpmn_id = getattr(spec, "bpmn_id", None) or spec.name
     return f"{name} ({bpmn_id})" if name else bpmn_id
 
 
-def _step_reasons(workflow, diff, target_version: int) -> list[str]:
+def _step_reasons(workflow: BpmnWorkflow, diff: WorkflowDiff, target_version: int) -> list[str]:
     reasons: list[str] = []
     changed = {t.task_spec for t in diff.changed}
     removed = set(diff.removed)
@@ -94,14 +100,15 @@ def _step_reasons(workflow, diff, target_version: int) -> list[str]:
     return reasons
 
 
-def _workflow_diff(registry, workflow, new_spec) -> WorkflowDiff:
+def _workflow_diff(registry: DictionaryConverter, workflow: BpmnWorkflow, new_spec: BpmnProcessSpec) -> WorkflowDiff:
     spec_diff = SpecDiff(registry, workflow.spec, new_spec)
     diff = WorkflowDiff(workflow, spec_diff)
     diff.spec_diff = spec_diff  # the changed attribute names live there
     return diff
 
 
-def _diffs(engine: CommandRunner, workflow, new_spec, new_subs):
+def _diffs(engine: CommandRunner, workflow: BpmnWorkflow, new_spec: BpmnProcessSpec,
+           new_subs: dict[str, BpmnProcessSpec]) -> tuple[WorkflowDiff, dict[UUID, WorkflowDiff | None]]:
     """As SpiffWorkflow's ``diff_workflow``, keeping each SpecDiff beside its WorkflowDiff."""
     registry = engine.codec._spec_registry  # the serializer registry the specs were written with
     top = _workflow_diff(registry, workflow, new_spec)
@@ -110,7 +117,8 @@ def _diffs(engine: CommandRunner, workflow, new_spec, new_subs):
     return top, subs
 
 
-def unsafe_reasons(engine: CommandRunner, workflow, instance: Instance, target: ProcessVersion) -> list[str]:
+def unsafe_reasons(engine: CommandRunner, workflow: BpmnWorkflow, instance: Instance,
+                   target: ProcessVersion) -> list[str]:
     """Why ``workflow`` (of ``instance``) cannot move to ``target``; empty when it can."""
     if target.process_key != instance.process_key:
         return [f"version {target.version} belongs to another process"]
@@ -137,7 +145,7 @@ def unsafe_reasons(engine: CommandRunner, workflow, instance: Instance, target: 
     return list(dict.fromkeys(reasons))
 
 
-def _target(uow, key: str, version: int) -> ProcessVersion:
+def _target(uow: UnitOfWork, key: str, version: int) -> ProcessVersion:
     target = uow.processes.get(key, version)
     if target is None:
         raise NotFound("version_not_found", key=key, version=version)
@@ -159,6 +167,8 @@ def preview(engine: CommandRunner, key: str, from_version: int, to_version: int,
             check = MigrationCheck(row.id, row.business_key, row.title, row.status)
             instance = uow.instances.get(row.id)
             try:
+                if instance is None:
+                    raise NotFound("case_not_found", case=row.id)
                 workflow = load_readonly(engine, uow, instance)
                 check.reasons = unsafe_reasons(engine, workflow, instance, target)
             except Exception as exc:
@@ -167,7 +177,7 @@ def preview(engine: CommandRunner, key: str, from_version: int, to_version: int,
     return out
 
 
-def _waiting_timer_data(workflow) -> dict:
+def _waiting_timer_data(workflow: BpmnWorkflow) -> dict[UUID, dict[str, Any]]:
     kept = {}
     for wf in [workflow, *workflow.subprocesses.values()]:
         for task in wf.get_tasks(state=TaskState.WAITING, skip_subprocesses=True):
