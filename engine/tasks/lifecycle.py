@@ -17,7 +17,7 @@ in another status raises :class:`~engine.errors.Conflict` with a code naming tha
 transitions run inside a locked command (:meth:`engine.commands.runner.CommandRunner.command`,
 through :func:`fire`); the engine's run while a command saves the case's projections
 (:func:`cancel`, :func:`reopen`). The stored values are :class:`store.task_status.TaskStatus`.
-"""
+"""  # noqa: E501 - the docstring's table is the documentation; its rows cannot wrap
 from __future__ import annotations
 
 from collections.abc import Callable

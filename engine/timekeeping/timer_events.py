@@ -91,7 +91,8 @@ class EngineDuration(DurationTimerEventDefinition):
         if state.get("event_value") is None:
             now = engine_now(my_task)
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            due = now + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(expression), now)
+            duration = TimerEventDefinition.parse_iso_duration(expression)
+            due = now + TimerEventDefinition.get_timedelta_from_start(duration, now)
             state["event_value"] = due.isoformat()
             _set_due(state, due)
         return state.get("event_fired", False)
