@@ -90,7 +90,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         self._run(code, scope)
         for name in list(scope):
             value = scope[name]
-            if name == "__builtins__" or name in GUARDS or name in external or callable(value) or isinstance(value, ModuleType):
+            if (name == "__builtins__" or name in GUARDS or name in external or callable(value)
+                    or isinstance(value, ModuleType)):
                 del scope[name]
         scope.update(shadowed)
         if _has_cycle(scope):
@@ -151,7 +152,8 @@ _INTERNAL_IMPORTS = frozenset({"time", "_strptime"})
 ``__import__`` (no underscore names) nor write ``import``, so only such C code reaches this."""
 
 
-def _internal_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> ModuleType:
+def _internal_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
+                     level: int = 0) -> ModuleType:
     if level == 0 and name in _INTERNAL_IMPORTS:
         return __import__(name, globals, locals, fromlist, level)
     raise ImportError(f"import of '{name}' is not allowed in scripts")

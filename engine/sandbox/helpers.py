@@ -27,7 +27,7 @@ class ScriptHelpers:
         self.calendar = calendar
         self.tz = calendar.tz
 
-    def as_builtins(self) -> dict[str, Callable[..., Any]]:
+    def as_builtins(self) -> dict[str, Callable[..., Any] | ModuleType]:
         """The helpers by the names scripts use."""
         return {
             "now": self.now, "today": self.today, "working_days_after": self.working_days_after,

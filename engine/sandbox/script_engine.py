@@ -88,7 +88,8 @@ class RestrictedScriptEngine(PythonScriptEngine):
         except SpiffWorkflowException:
             raise
         except UnknownOperator as err:
-            raise WorkflowTaskException(f"Unknown service operator '{operation_name}'", task=task, exception=err) from err
+            raise WorkflowTaskException(f"Unknown service operator '{operation_name}'", task=task,
+                                        exception=err) from err
         except Exception as err:
             raise WorkflowTaskException(
                 f"Service operator '{operation_name}' failed: {_describe(err)}", task=task, exception=err
