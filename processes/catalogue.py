@@ -47,8 +47,8 @@ _CATEGORIES = (GOING_ABROAD, RECEPTION, SISTER_CITIES, PRESS_CULTURE, COORDINATI
 _A = ("applicant_unit",)
 
 
-def _p(number, key, title_zh, title_en, description_zh, description_en, category,
-       starters=_A, examine=5, approve=3) -> ProcessInfo:
+def _p(number: int, key: str, title_zh: str, title_en: str, description_zh: str, description_en: str,
+       category: Category, starters: tuple[str, ...] = _A, examine: int = 5, approve: int = 3) -> ProcessInfo:
     return ProcessInfo(number, key, title_zh, title_en, description_zh, description_en, category,
                        tuple(starters), SlaPolicy(examine, approve))
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.workflow_engine import WorkflowEngine
+    from store.models import Instance
 
 CST = timezone(timedelta(hours=8))
 
 
 class _Demo:
-    def __init__(self, engine) -> None:
+    def __init__(self, engine: WorkflowEngine) -> None:
         self.engine = engine
         self.today = engine.clock.now().astimezone(CST).date()
 
@@ -43,7 +47,10 @@ class _Demo:
 
     def status(self, instance_id: str) -> str:
         with self.engine.uow() as uow:
-            return uow.instances.get(instance_id).status
+            instance = uow.instances.get(instance_id)
+            if instance is None:
+                raise RuntimeError(f"case {instance_id} does not exist")
+            return instance.status
 
     def waiting_for(self, instance_id: str) -> list[str]:
         with self.engine.uow() as uow:
@@ -53,7 +60,7 @@ class _Demo:
         for bpmn_id, username in steps:
             self.do(instance_id, bpmn_id, username, {"decision": "approve", "comment": "同意。"})
 
-    def line(self, instance, stage: str) -> str:
+    def line(self, instance: Instance, stage: str) -> str:
         return f"{instance.process_key}「{instance.title}」（{instance.business_key}）：{stage}"
 
 
@@ -215,7 +222,7 @@ CASES: tuple[Callable[[_Demo], str], ...] = (
 )
 
 
-def seed_cases(engine) -> Iterator[str]:
+def seed_cases(engine: WorkflowEngine) -> Iterator[str]:
     """Create the demo cases; one line per case (or per case that could not be created)."""
     demo = _Demo(engine)
     for make in CASES:
