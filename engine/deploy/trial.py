@@ -218,7 +218,8 @@ def try_model(make_engine: EngineFactory, index: CorpusIndex, folder: Path, labe
             dispose()
 
 
-def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, paths: list[Path], max_tasks: int) -> TrialRow:
+def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, paths: list[Path],
+         max_tasks: int) -> TrialRow:
     from engine.people.identity import SYSTEM
 
     files = [(p.name, p.read_bytes()) for p in paths]
