@@ -6,7 +6,8 @@ Services never see the facade.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from engine import attachments
 from engine.commands import instances, tasks, timers
@@ -29,6 +30,9 @@ from engine.timekeeping.working_days import WorkingCalendar
 from store.models import Attachment, HumanTask, Instance
 from store.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
 __all__ = ["Command", "StartPolicy", "WorkflowEngine"]
 
 
@@ -44,14 +48,15 @@ class WorkflowEngine:
         **runner_options: ``script_time_limit_s``, ``calendar_ttl_s``, ``workflow_cache_size``.
     """
 
-    def __init__(self, session_factory, clock: Clock | None = None, handlers: HandlerRegistry | None = None,
-                 start_policy: StartPolicy | None = None, known_groups: Iterable[str] | None = None,
-                 **runner_options: float) -> None:
+    def __init__(self, session_factory: Callable[[], Any], clock: Clock | None = None,
+                 handlers: HandlerRegistry | None = None, start_policy: StartPolicy | None = None,
+                 known_groups: Iterable[str] | None = None,
+                 **runner_options: Any) -> None:
         self.runner = CommandRunner(session_factory, clock, handlers, start_policy, known_groups, **runner_options)
 
     # --- what callers read --------------------------------------------------------------
     @property
-    def session_factory(self):
+    def session_factory(self) -> Callable[[], Any]:
         """The factory of the units of work's sessions (its bind is the database engine)."""
         return self.runner.session_factory
 
@@ -78,7 +83,7 @@ class WorkflowEngine:
         """The working-day calendar with the admin's overrides."""
         return self.runner.calendar(uow)
 
-    def load_readonly(self, uow: UnitOfWork, instance: Instance):
+    def load_readonly(self, uow: UnitOfWork, instance: Instance) -> BpmnWorkflow:
         """A case's workflow for reading (sandboxed, never saved)."""
         return load_readonly(self.runner, uow, instance)
 
@@ -88,7 +93,8 @@ class WorkflowEngine:
         return read_case(self.runner, uow, instance)
 
     # --- models -------------------------------------------------------------------------
-    def deploy(self, files: Iterable[tuple[str, bytes]], actor: Actor = SYSTEM, change_note: str = "") -> list[DeployResult]:
+    def deploy(self, files: Iterable[tuple[str, bytes]], actor: Actor = SYSTEM,
+               change_note: str = "") -> list[DeployResult]:
         return deploy_files(self.runner, files, actor, change_note)
 
     def validate(self, files: Iterable[tuple[str, bytes]]) -> CheckResult:
@@ -165,7 +171,7 @@ class WorkflowEngine:
         return attachments.save_upload(self.runner, name, content_type, content, username)
 
     # --- background work ----------------------------------------------------------------
-    def fire_due_timers(self, limit: int = 50, stop=None) -> int:
+    def fire_due_timers(self, limit: int = 50, stop: timers.StopFlag | None = None) -> int:
         """Fire due timers; ``stop`` (an Event) is checked between cases for a graceful exit."""
         return timers.fire_due_timers(self.runner, limit, stop)
 

@@ -8,14 +8,19 @@ others go on.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta, timezone
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.workflow_engine import WorkflowEngine
+    from store.models import Instance
 
 CST = timezone(timedelta(hours=8))
 
 
 class _Demo:
-    def __init__(self, engine) -> None:
+    def __init__(self, engine: WorkflowEngine) -> None:
         self.engine = engine
         self.today = engine.clock.now().astimezone(CST).date()
 
@@ -42,7 +47,10 @@ class _Demo:
 
     def status(self, instance_id: str) -> str:
         with self.engine.uow() as uow:
-            return uow.instances.get(instance_id).status
+            instance = uow.instances.get(instance_id)
+            if instance is None:
+                raise RuntimeError(f"case {instance_id} does not exist")
+            return instance.status
 
     def waiting_for(self, instance_id: str) -> list[str]:
         with self.engine.uow() as uow:
@@ -52,7 +60,7 @@ class _Demo:
         for bpmn_id, username in steps:
             self.do(instance_id, bpmn_id, username, {"decision": "approve", "comment": "同意。"})
 
-    def line(self, instance, stage: str) -> str:
+    def line(self, instance: Instance, stage: str) -> str:
         return f"{instance.process_key}「{instance.title}」（{instance.business_key}）：{stage}"
 
 
@@ -97,7 +105,8 @@ def _waiting_for_the_chief(d: _Demo) -> str:
 
 def _completed_with_letter(d: _Demo) -> str:
     inst = d.start("unit_foreign_affairs_coordination", "unit_wang", {
-        "title": "协调德国专家来衡工作许可事宜", "unit_name": "衡阳市人力资源和社会保障局", **_contact("王丽", "0734-8221234"),
+        "title": "协调德国专家来衡工作许可事宜", "unit_name": "衡阳市人力资源和社会保障局",
+        **_contact("王丽", "0734-8221234"),
         "matter_kind": "personnel", "foreign_party": "德国弗劳恩霍夫研究所",
         "matter": "2名德国专家拟来衡指导智能制造项目，需办理工作许可及居留手续。",
         "requested_support": "协调公安出入境部门办理工作类居留许可。", "needed_by": d.day(30),
@@ -106,7 +115,8 @@ def _completed_with_letter(d: _Demo) -> str:
                                         "needs_director": False, "routing_note": "请护照签证科提出意见。"})
     d.do(inst.id, "opinion_passport", "visa_wu", {"can_support": True,
                                                   "section_opinion": "可函请市公安局出入境管理支队优先办理。"})
-    d.do(inst.id, "draft_reply", "clerk_li", {"reply_text": "请持邀请函及专家资料到市公安局出入境管理支队办理，外办已函请优先受理。"})
+    d.do(inst.id, "draft_reply", "clerk_li", {"reply_text": "请持邀请函及专家资料到市公安局出入境管理支队办理，外办已函"
+                                                            "请优先受理。"})
     d.do(inst.id, "sign_off", "chief_zhang", {"sign_off": "approve"})
     d.do(inst.id, "feedback", "unit_wang", {"completed_on": d.day(0),
                                             "summary": "两名专家的工作许可已办结，项目按期启动。"})
@@ -115,7 +125,8 @@ def _completed_with_letter(d: _Demo) -> str:
 
 def _returned_for_revision(d: _Demo) -> str:
     inst = d.start("sister_city_exchange", "unit_wang", {
-        "title": "衡阳市八中与大分上野丘高中青少年交流", "unit_name": "衡阳市教育局", **_contact("王丽", "0734-8123456"),
+        "title": "衡阳市八中与大分上野丘高中青少年交流", "unit_name": "衡阳市教育局",
+        **_contact("王丽", "0734-8123456"),
         "partner_city": "日本大分市", "partner_organisation": "大分县立上野丘高等学校", "exchange_kind": "youth",
         "direction": "outbound", "start_date": d.day(60), "end_date": d.day(67), "funding_source": "学校自筹",
         "project_content": "两校师生互访、同堂上课、家庭寄宿。", "participants": 20,
@@ -157,7 +168,8 @@ def _waiting_for_the_visa(d: _Demo) -> str:
         "itinerary": [{"place": "日本东京", "arrive_on": d.day(35), "leave_on": d.day(38), "activity": "经贸推介会"},
                       {"place": "日本大阪", "arrive_on": d.day(38), "leave_on": d.day(41), "activity": "考察园区"}],
         "departure_date": d.day(35), "return_date": d.day(41), "trip_days": 7, "members": members,
-        "funding_source": "部门预算（因公出国经费）", "budget_yuan": 86000, "invitation_letter": "demo-jetro-invitation",
+        "funding_source": "部门预算（因公出国经费）", "budget_yuan": 86000,
+        "invitation_letter": "demo-jetro-invitation",
     })
     d.do(inst.id, "political_review", "unit_wang", {"political_review": [
         {"name": m["name"], "id_number": m["id_number"], "position": m["position"], "conclusion": "passed",
@@ -181,8 +193,10 @@ def _waiting_for_the_visa(d: _Demo) -> str:
 
 def _waiting_for_the_leader(d: _Demo) -> str:
     inst = d.start("foreign_activity_plan", "unit_wang", {
-        "title": "孙建国市长会见日本大分市代表团", "unit_name": "衡阳市人民政府办公室", **_contact("王丽", "13907341234"),
-        "activity_type": "meeting", "activity_date": d.day(20), "activity_time": "10:00—11:30", "venue": "雁城宾馆贵宾厅",
+        "title": "孙建国市长会见日本大分市代表团", "unit_name": "衡阳市人民政府办公室",
+        **_contact("王丽", "13907341234"),
+        "activity_type": "meeting", "activity_date": d.day(20), "activity_time": "10:00—11:30",
+        "venue": "雁城宾馆贵宾厅",
         "attending_leader": "孙建国市长",
         "foreign_guests": [{"name": "佐藤樹一郎", "position": "大分市市长", "nationality": "日本"}],
         "chinese_attendees": "市政府办公室、市外办、市商务局负责人", "attendance": 30,
@@ -214,11 +228,11 @@ CASES: tuple[Callable[[_Demo], str], ...] = (
 )
 
 
-def seed_cases(engine) -> Iterator[str]:
+def seed_cases(engine: WorkflowEngine) -> Iterator[str]:
     """Create the demo cases; one line per case (or per case that could not be created)."""
     demo = _Demo(engine)
     for make in CASES:
         try:
             yield make(demo)
-        except Exception as exc:  # noqa: BLE001 - one broken case must not stop the demo; say why
+        except Exception as exc:
             yield f"demo case {make.__name__.strip('_')} not created: {exc.__class__.__name__}: {exc}"

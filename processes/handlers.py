@@ -14,7 +14,7 @@ Operators (``spiffworkflow:serviceTaskOperator id=...``):
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,7 @@ def render_letter(doc_number: str, title: str, body: str, *, recipient: str = ""
     font = find_cjk_font()
     if font is None:
         raise HandlerError("no Chinese font found; set FAO_CJK_FONT to a .ttf/.ttc file")
-    issued = (issued_on or datetime.now(timezone.utc)).astimezone(CHINA)
+    issued = (issued_on or datetime.now(UTC)).astimezone(CHINA)
     pdf = FPDF(format="A4")
     pdf.set_title(f"{doc_number} {title}")
     pdf.set_creator(ISSUER_EN)

@@ -41,7 +41,7 @@ class _Node:
     kind: str
     lane: str | None
     attached_to: str | None = None
-    children: list["_Node"] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
     flows: list[_Flow] = field(default_factory=list)
 
 

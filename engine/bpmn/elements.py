@@ -7,8 +7,9 @@ modeler puts a deploy problem on the element it is about. Every text is read thr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from lxml import etree
 
@@ -99,7 +100,8 @@ class ModelIndex:
     @property
     def key(self) -> str | None:
         """The process the file is about: its first executable process."""
-        return (self.executable or self.process_ids or [None])[0]
+        ids = self.executable or self.process_ids
+        return ids[0] if ids else None
 
     def at_line(self, line: int | None) -> str | None:
         """The last element that starts on or before ``line``."""

@@ -13,8 +13,9 @@ nodes and flows inside a sub-process.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 # kinds of node the layout tells apart
 START, END, MSG_CATCH, TIMER_CATCH, BOUNDARY = "start", "end", "msg_catch", "timer_catch", "boundary"
@@ -36,28 +37,40 @@ ORIGIN_X, ORIGIN_Y = 100, 60
 class Flow(Protocol):
     """A sequence flow between two nodes of one scope."""
 
-    id: str
-    source: str
-    target: str
+    @property
+    def id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def target(self) -> str: ...
 
 
 class Node(Protocol):
     """A flow node; ``children`` and ``flows`` are the inside of a sub-process."""
 
-    id: str
-    kind: str
-    lane: str | None
-    attached_to: str | None
-    children: Sequence["Node"]
-    flows: Sequence[Flow]
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def lane(self) -> str | None: ...
+    @property
+    def attached_to(self) -> str | None: ...
+    @property
+    def children(self) -> Sequence[Node]: ...
+    @property
+    def flows(self) -> Sequence[Flow]: ...
 
 
 class Graph(Protocol):
     """A process: lanes ``(key, label)`` in order (at least one), top-level nodes and flows."""
 
-    lanes: Sequence[tuple[str, str]]
-    nodes: Sequence[Node]
-    flows: Sequence[Flow]
+    @property
+    def lanes(self) -> Sequence[tuple[str, str]]: ...
+    @property
+    def nodes(self) -> Sequence[Node]: ...
+    @property
+    def flows(self) -> Sequence[Flow]: ...
 
 
 @dataclass(frozen=True)
@@ -150,7 +163,7 @@ def _forward_edges(placed: list[str], edges: list[tuple[str, str]]) -> list[tupl
 
 def _ranks(nodes: Sequence[Node], flows: Sequence[Flow], spans: dict[str, int]) -> dict[str, int]:
     """Longest-path ranks of one scope; flows out of boundary events count from the host."""
-    host = {n.id: n.attached_to for n in nodes if n.kind == BOUNDARY}
+    host = {n.id: n.attached_to for n in nodes if n.kind == BOUNDARY and n.attached_to is not None}
     placed = [n.id for n in nodes if n.kind != BOUNDARY]
     roots = [i for i in placed if not any(f.target == i for f in flows)]
     edges = [(host.get(f.source, f.source), f.target) for f in flows]
@@ -260,7 +273,7 @@ def layout(graph: Graph) -> Layout:
             continue
         widths[cols[n.id]] = max(widths[cols[n.id]], node_size(n)[0])
     col_x: list[float] = []
-    x = ORIGIN_X + POOL_LABEL + 40
+    x: float = ORIGIN_X + POOL_LABEL + 40
     for c in range(ncols):
         x += pad_before[c]
         w = widths[c] or TASK_W
@@ -282,9 +295,9 @@ def layout(graph: Graph) -> Layout:
         rows_per_lane[lane_of[n.id]] = max(rows_per_lane[lane_of[n.id]], counter[key])
 
     lanes: dict[str, Box] = {}
-    y = ORIGIN_Y
+    y: float = ORIGIN_Y
     for k in used_lanes:
-        h = rows_per_lane[k] * ROW_H + 2 * LANE_PAD
+        h: float = rows_per_lane[k] * ROW_H + 2 * LANE_PAD
         lanes[k] = Box(ORIGIN_X + POOL_LABEL, y, total_w, h)
         y += h
     pool = Box(ORIGIN_X, ORIGIN_Y, total_w + POOL_LABEL, max(y - ORIGIN_Y, ROW_H))
@@ -319,7 +332,7 @@ def layout(graph: Graph) -> Layout:
     # boundary events sit on the bottom edge of their host
     per_host: dict[str, int] = {}
     for n in nodes:
-        if n.kind == BOUNDARY:
+        if n.kind == BOUNDARY and n.attached_to is not None:
             hb = shapes[n.attached_to]
             i = per_host.get(n.attached_to, 0)
             per_host[n.attached_to] = i + 1
@@ -343,7 +356,7 @@ def _seg_blocked(p: tuple[float, float], q: tuple[float, float], shapes: dict[st
 
 def _free(points: list[tuple[float, float]], shapes: dict[str, Box], skip: set[str],
           by_id: dict[str, Node]) -> bool:
-    return not any(_seg_blocked(a, b, shapes, skip, by_id) for a, b in zip(points, points[1:]))
+    return not any(_seg_blocked(a, b, shapes, skip, by_id) for a, b in zip(points, points[1:], strict=False))
 
 
 def _route(f: Flow, shapes: dict[str, Box], by_id: dict[str, Node]) -> list[tuple[float, float]]:

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from SpiffWorkflow.bpmn.specs.control import StartEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+
+if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+    from SpiffWorkflow.specs.base import TaskSpec
 
 FORM_SCHEMA = "formJsonSchemaFilename"
 FORM_UI = "formUiSchemaFilename"
@@ -33,12 +38,12 @@ class SpecInfo:
     timer_starts: list[tuple[str, str]] = field(default_factory=list)  # (bpmn_id, expression)
 
 
-def form_files(task_spec) -> tuple[str | None, str | None]:
+def form_files(task_spec: TaskSpec) -> tuple[str | None, str | None]:
     props = (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
     return props.get(FORM_SCHEMA), props.get(FORM_UI)
 
 
-def describe_spec(spec, subprocess_specs: dict) -> SpecInfo:
+def describe_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec | None]) -> SpecInfo:
     """Collect forms, lanes, operators and start events of a process and its subprocesses."""
     info = SpecInfo()
     for is_top, s in [(True, spec), *[(False, v) for v in subprocess_specs.values() if v is not None]]:
@@ -70,13 +75,13 @@ def describe_spec(spec, subprocess_specs: dict) -> SpecInfo:
     return info
 
 
-def _is_process_start(ts) -> bool:
+def _is_process_start(ts: TaskSpec) -> bool:
     """A start event of the process itself: after its Start task, or behind the split SpiffWorkflow
     puts before a process's several start events."""
     return any(getattr(i, "name", "") == "Start" or isinstance(i, StartEventSplit) for i in ts.inputs)
 
 
-def starts_by(task_spec, message: str | None = None, timer_start: str | None = None) -> bool:
+def starts_by(task_spec: TaskSpec, message: str | None = None, timer_start: str | None = None) -> bool:
     """Whether a case starts by this start event: the timer start ``timer_start``, a message start
     for ``message``, or (neither given) a none start event: a manual start."""
     ed = getattr(task_spec, "event_definition", None)

@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from engine.people.identity import Actor
 from engine.service_tasks.context import CommandServiceContext
 from engine.state.stepping import StepFailure
-from store.models import AuditEvent, Instance
+from store.models import AuditEvent, HumanTask, Instance
 from store.uow import UnitOfWork
 
 TIMER_ACTOR_NAME = "timer"
@@ -31,11 +31,11 @@ class Command:
     skip_save: bool = False  # nothing to do after all: roll back instead of saving
     had_events: bool = True  # timers or messages waited when loaded (their rows need rewriting)
     attachment_ids: list[str] = field(default_factory=list)  # uploads the submitted data refers to
-    task_rows: dict[str, Any] | None = None  # the case's human-task rows, when already loaded
-    open_rows: list[Any] = field(default_factory=list)  # after the save: the case's open task rows
+    task_rows: dict[str, HumanTask] | None = None  # the case's human-task rows, when already loaded
+    open_rows: list[HumanTask] = field(default_factory=list)  # after the save: the case's open task rows
 
     @property
-    def outcome(self) -> "Outcome":
+    def outcome(self) -> Outcome:
         return Outcome(self.instance, self.open_rows)
 
     def audit(self, action: str, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any) -> None:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
 
 
-def send_overdue_digest(engine: "CommandRunner", since: datetime | None = None, once_per_day: bool = False) -> int:
+def send_overdue_digest(engine: CommandRunner, since: datetime | None = None, once_per_day: bool = False) -> int:
     """One notification per supervisor listing the tasks that became overdue since ``since``.
 
     Args:

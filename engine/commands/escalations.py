@@ -8,24 +8,27 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from store.models import Notification
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
     from engine.commands.case_command import Command
+    from store.uow import UnitOfWork
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
 
 
-def supervisors(uow) -> list[str]:
+def supervisors(uow: UnitOfWork) -> list[str]:
     names: list[str] = []
     for role in SUPERVISOR_ROLES:
         names += [n for n in uow.users.with_role(role) if n not in names]
     return names
 
 
-def _boundary_specs(workflow) -> dict[str, object]:
+def _boundary_specs(workflow: BpmnWorkflow) -> dict[str, BoundaryEvent]:
     specs = [workflow.spec, *[s for s in workflow.subprocess_specs.values() if s is not None]]
     return {ts.bpmn_id: ts for spec in specs for ts in spec.task_specs.values() if isinstance(ts, BoundaryEvent)}
 
 
-def notify_escalations(cmd: "Command") -> None:
+def notify_escalations(cmd: Command) -> None:
     """When a boundary timer of this case fired in this command, tell every supervisor."""
     fired = [e.bpmn_id for e in cmd.events if e.action == "timer" and e.bpmn_id]
     if not fired:

@@ -20,6 +20,7 @@ from store.models import Instance
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
+    from store.uow import UnitOfWork
 
 MAX_DATA_BYTES = 2 * 1024 * 1024
 
@@ -35,14 +36,14 @@ def check_form(schema: dict | None, data: dict) -> None:
         raise ValidationFailed("form_invalid", errors)
 
 
-def start_instance(engine: "CommandRunner", key: str, actor: Actor, data: dict, business_key: str | None,
+def start_instance(engine: CommandRunner, key: str, actor: Actor, data: dict, business_key: str | None,
                    message: tuple[str, dict] | None = None, check: bool = True,
                    timer_start: str | None = None) -> Instance:
     """Start the latest version of a process in its own transaction."""
     return start_with_next(engine, key, actor, data, business_key, message, check, timer_start).instance
 
 
-def start_with_next(engine: "CommandRunner", key: str, actor: Actor, data: dict, business_key: str | None,
+def start_with_next(engine: CommandRunner, key: str, actor: Actor, data: dict, business_key: str | None,
                     message: tuple[str, dict] | None = None, check: bool = True,
                     timer_start: str | None = None) -> Outcome:
     """Start a case in its own transaction; returns it with its task rows open now."""
@@ -53,14 +54,14 @@ def start_with_next(engine: "CommandRunner", key: str, actor: Actor, data: dict,
         return cmd.outcome
 
 
-def start_in(engine: "CommandRunner", uow, key: str, actor: Actor, data: dict, business_key: str | None,
+def start_in(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor, data: dict, business_key: str | None,
              message: tuple[str, dict] | None = None, check: bool = True,
              timer_start: str | None = None) -> Instance:
     """Start a case inside the caller's unit of work (the caller commits)."""
     return start_command(engine, uow, key, actor, data, business_key, message, check, timer_start).instance
 
 
-def start_command(engine: "CommandRunner", uow, key: str, actor: Actor, data: dict, business_key: str | None,
+def start_command(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor, data: dict, business_key: str | None,
                   message: tuple[str, dict] | None = None, check: bool = True,
                   timer_start: str | None = None) -> Command:
     """Start a case inside the caller's unit of work (the caller commits); returns the saved command."""
@@ -109,7 +110,7 @@ def start_command(engine: "CommandRunner", uow, key: str, actor: Actor, data: di
     return cmd
 
 
-def suspend(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+def suspend(engine: CommandRunner, instance_id: str, actor: Actor, reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status not in ("active", "error"):
@@ -119,7 +120,7 @@ def suspend(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str
     return cmd.instance
 
 
-def resume(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+def resume(engine: CommandRunner, instance_id: str, actor: Actor, reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status != "suspended":
@@ -130,7 +131,7 @@ def resume(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str 
     return cmd.instance
 
 
-def terminate(engine: "CommandRunner", instance_id: str, actor: Actor, reason: str = "") -> Instance:
+def terminate(engine: CommandRunner, instance_id: str, actor: Actor, reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.command(instance_id, actor) as cmd:
         if cmd.instance.status in ("completed", "terminated"):
@@ -143,7 +144,7 @@ def terminate(engine: "CommandRunner", instance_id: str, actor: Actor, reason: s
     return cmd.instance
 
 
-def retry_incident(engine: "CommandRunner", incident_id: int, actor: Actor, data: dict | None = None,
+def retry_incident(engine: CommandRunner, incident_id: int, actor: Actor, data: dict | None = None,
                    reason: str = "") -> Instance:
     require_supervisor(actor)
     with engine.uow(read_only=True) as uow:
@@ -153,6 +154,8 @@ def retry_incident(engine: "CommandRunner", incident_id: int, actor: Actor, data
         instance_id = incident.instance_id
     with engine.command(instance_id, actor) as cmd:
         incident = cmd.uow.incidents.get(incident_id)
+        if incident is None:
+            raise NotFound("incident_not_found", incident=incident_id)
         if incident.resolved_at is not None:
             raise Conflict("incident_resolved")
         if cmd.instance.status == "suspended":
@@ -165,13 +168,14 @@ def retry_incident(engine: "CommandRunner", incident_id: int, actor: Actor, data
                 task._set_state(TaskState.READY)  # the documented way to re-run a failed task
         incident.resolved_at = cmd.now
         cmd.instance.status = "active"
-        cmd.audit("retried", incident.task_id, incident.bpmn_id, incident=incident_id, patched=sorted((data or {}).keys()), reason=reason)
+        cmd.audit("retried", incident.task_id, incident.bpmn_id, incident=incident_id,
+                  patched=sorted((data or {}).keys()), reason=reason)
         cmd.uow.session.flush()
         engine.advance(cmd)
     return cmd.instance
 
 
-def reindex(engine: "CommandRunner") -> int:
+def reindex(engine: CommandRunner) -> int:
     """Rebuild every case's projections from its state (a plain re-save); returns how many cases."""
     with engine.uow(read_only=True) as uow:
         ids = uow.instances.all_ids()

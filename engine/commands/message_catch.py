@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from engine.commands.case_command import Command
 
 
-def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -> bool:
+def catch_message(cmd: Command, name: str, payload: dict, correlation: dict) -> bool:
     """Hand a message to the waiting catch events of this case; True when one caught it."""
     workflow = cmd.workflow
     waiting = waiting_messages(workflow, name)
@@ -26,7 +26,7 @@ def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -
     event_def = MessageEventDefinition(name, correlation_properties=spec_ed.correlation_properties)
     try:
         correlations = event_def.calculate_correlations(workflow.script_engine, event_def.correlation_properties, full)
-    except Exception:  # noqa: BLE001 - a payload without the property correlates on our side already
+    except Exception:
         correlations = {}
     if getattr(spec_ed, "message_var", None) is None:
         for task, _catch_id, _definition in waiting:
@@ -50,7 +50,8 @@ def catch_message(cmd: "Command", name: str, payload: dict, correlation: dict) -
     return True
 
 
-def _uncorrelated(name: str, definition, exc: BaseException) -> ValidationFailed:
-    expressions = ", ".join(f"'{p.retrieval_expression}'" for p in getattr(definition, "correlation_properties", None) or [])
+def _uncorrelated(name: str, definition: MessageEventDefinition | None, exc: BaseException) -> ValidationFailed:
+    properties = getattr(definition, "correlation_properties", None) or []
+    expressions = ", ".join(f"'{p.retrieval_expression}'" for p in properties)
     params = {"name": name, "expressions": expressions or "?", "error": f"{exc.__class__.__name__}: {exc}"}
     return ValidationFailed("message_uncorrelated", [problem("payload", "message_uncorrelated", **params)], **params)

@@ -16,7 +16,7 @@ def _matches(subscription_correlation: dict, wanted: dict) -> bool:
     return all(str(subscription_correlation.get(k)) == str(v) for k, v in wanted.items())
 
 
-def deliver_message(engine: "CommandRunner", actor: Actor, name: str, correlation: dict | None,
+def deliver_message(engine: CommandRunner, actor: Actor, name: str, correlation: dict | None,
                     payload: dict | None) -> list[str]:
     """Deliver to every waiting case whose correlation matches, else start message-start processes.
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from cachetools import LRUCache
 
@@ -29,7 +30,7 @@ from engine.tasks import lifecycle
 from engine.timekeeping.clock import Clock
 from engine.timekeeping.working_days import WorkingCalendar
 from store.errors import StaleState
-from store.models import Incident, Instance
+from store.models import Incident, Instance, ProcessVersion
 from store.uow import UnitOfWork
 
 StartPolicy = Callable[[str], "frozenset[str] | None"]
@@ -43,7 +44,7 @@ class CommandRunner:
 
     def __init__(
         self,
-        session_factory,
+        session_factory: Callable[[], Any],  # makes SQLAlchemy sessions, which engine never names
         clock: Clock | None = None,
         handlers: HandlerRegistry | None = None,
         start_policy: StartPolicy | None = None,
@@ -90,8 +91,10 @@ class CommandRunner:
     def invalidate_calendar(self) -> None:
         self._calendar = None
 
-    def script_engine(self, services: CommandServiceContext, uow: UnitOfWork) -> RestrictedScriptEngine:
+    def script_engine(self, services: CommandServiceContext | None, uow: UnitOfWork) -> RestrictedScriptEngine:
         def call(name: str, params: dict) -> Any:
+            if services is None:
+                raise ValueError(f"operator '{name}' called outside a case")
             handler = self.handlers.get(name)
             if handler is None:
                 raise ValueError(f"no service handler registered for operator '{name}'")
@@ -100,7 +103,7 @@ class CommandRunner:
         return RestrictedScriptEngine(self.clock, self.calendar(uow), service_caller=call,
                                       time_limit_s=self.script_time_limit_s)
 
-    def version(self, uow: UnitOfWork, version_id: int):
+    def version(self, uow: UnitOfWork, version_id: int) -> ProcessVersion:
         """A process version row; versions never change once deployed, so they are cached."""
         hit = self._versions.get(version_id)
         if hit is None:
@@ -151,7 +154,8 @@ class CommandRunner:
                 if instance is None:
                     raise NotFound("task_not_found", task=task_id)
             else:
-                instance = uow.instances.get_for_update(instance_id, skip_locked=skip_locked)
+                instance = (uow.instances.get_for_update(instance_id, skip_locked=skip_locked)
+                            if instance_id is not None else None)
                 if instance is None:
                     raise NotFound("case_not_found", case=instance_id)
             cmd = self.load(uow, instance, actor, self.clock.now(), reuse=True)
@@ -202,7 +206,8 @@ class CommandRunner:
         }
         if status in ("completed", "terminated") and instance.ended_at is None:
             values["ended_at"] = cmd.now
-        active = sync_human_tasks(uow, instance, wf, cmd.now, cmd.task_rows) if status not in ("completed", "terminated") else []
+        active = (sync_human_tasks(uow, instance, wf, cmd.now, cmd.task_rows)
+                  if status not in ("completed", "terminated") else [])
         if status in ("completed", "terminated"):
             for row in uow.reads.tasks.open_of(instance.id):
                 lifecycle.cancel(row, cmd.now)  # the row completed by this command stays completed

@@ -12,15 +12,15 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.attachments import referenced_ids
-from engine.tasks import lifecycle
-from engine.commands.case_command import Outcome
+from engine.commands.case_command import Command, Outcome
 from engine.commands.instances import check_form
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms.validation import with_task_data_options
 from engine.people.identity import Actor
 from engine.people.visibility import may_work_task
 from engine.state.stepping import failure_from
-from store.models import HumanTask
+from engine.tasks import lifecycle
+from store.models import HumanTask, Instance
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
@@ -28,10 +28,16 @@ if TYPE_CHECKING:
 AUDITED_FIELDS = ("decision", "comment", "opinion")
 
 
-def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
+def _row(cmd: Command, task_id: str) -> HumanTask:
+    """The task's row: a command opened on a task always holds the rows it read with its lock."""
+    assert cmd.task_rows is not None, "a command opened on a task holds its task rows"
+    return cmd.task_rows[task_id]
+
+
+def claim(engine: CommandRunner, task_id: str, actor: Actor) -> HumanTask:
     """Take a task from its lane's queue; claiming a task one holds already changes nothing."""
     with engine.command(None, actor, task_id=task_id) as cmd:
-        row = cmd.task_rows[task_id]
+        row = _row(cmd, task_id)
         if lifecycle.holds(row, actor):
             cmd.skip_save = True
         else:
@@ -39,22 +45,22 @@ def claim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
     return row
 
 
-def unclaim(engine: "CommandRunner", task_id: str, actor: Actor) -> HumanTask:
+def unclaim(engine: CommandRunner, task_id: str, actor: Actor) -> HumanTask:
     """Give a claimed task back to its lane's queue."""
     with engine.command(None, actor, task_id=task_id) as cmd:
-        row = cmd.task_rows[task_id]
+        row = _row(cmd, task_id)
         lifecycle.fire(cmd, row, lifecycle.UNCLAIM)
     return row
 
 
-def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
+def assign(engine: CommandRunner, task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
     """Hand a task to a user (a supervisor's move).
 
     Raises:
         NotFound: no such task or user.
     """
     with engine.command(None, actor, task_id=task_id) as cmd:
-        row = cmd.task_rows[task_id]
+        row = _row(cmd, task_id)
         lifecycle.check(lifecycle.ASSIGN, actor, row)
         if cmd.uow.users.by_username(username) is None:
             raise NotFound("unknown_user", user=username)
@@ -62,17 +68,17 @@ def assign(engine: "CommandRunner", task_id: str, actor: Actor, username: str, r
     return row
 
 
-def complete(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None):
+def complete(engine: CommandRunner, task_id: str, actor: Actor, data: dict | None = None) -> Instance:
     """Complete a task with form data; returns the instance after the engine has moved on."""
     return complete_with_next(engine, task_id, actor, data).instance
 
 
-def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data: dict | None = None) -> Outcome:
+def complete_with_next(engine: CommandRunner, task_id: str, actor: Actor, data: dict | None = None) -> Outcome:
     """Complete a task; returns the case and its task rows open now (read from the saved command,
     so the caller needs no second query)."""
     data = data or {}
     with engine.command(None, actor, task_id=task_id) as cmd:
-        row = cmd.task_rows[task_id]  # the command read the case's active task rows with its lock
+        row = _row(cmd, task_id)  # the command read the case's active task rows with its lock
         lifecycle.check(lifecycle.COMPLETE, actor, row)
         if cmd.instance.status != "active":
             raise Conflict("case_not_active", code="case_not_active", status=cmd.instance.status)
@@ -96,7 +102,7 @@ def complete_with_next(engine: "CommandRunner", task_id: str, actor: Actor, data
     return cmd.outcome
 
 
-def save_draft(engine: "CommandRunner", task_id: str, actor: Actor, data: dict) -> None:
+def save_draft(engine: CommandRunner, task_id: str, actor: Actor, data: dict) -> None:
     """Keep what the actor typed into a task's form, for them alone, until they complete it."""
     with engine.uow() as uow:
         row = uow.tasks.get(task_id)

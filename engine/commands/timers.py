@@ -18,6 +18,7 @@ from store.models import Timer
 
 if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
+    from store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor(TIMER_ACTOR_NAME, roles=frozenset({"admin"}), display_name=TIMER_ACTOR_NAME)
@@ -33,7 +34,7 @@ def _stopping(stop: StopFlag | None) -> bool:
     return stop is not None and stop.is_set()
 
 
-def fire_due_timers(engine: "CommandRunner", limit: int = 50, stop: StopFlag | None = None) -> int:
+def fire_due_timers(engine: CommandRunner, limit: int = 50, stop: StopFlag | None = None) -> int:
     """Fire every timer due by the engine clock; each case in its own transaction.
 
     Args:
@@ -52,12 +53,12 @@ def fire_due_timers(engine: "CommandRunner", limit: int = 50, stop: StopFlag | N
             return moved
         claimed: list[str] = []
 
-        def claim(uow) -> str | None:
+        def claim(uow: UnitOfWork) -> str | None:
             # lock one due timer row no other worker holds, before the case is even loaded:
             # concurrent workers each take a different row and never walk the same list
             instance_id = uow.events.claim_due_timer(now, exclude=passed)
             if instance_id is not None:
-                claimed.append(instance_id)
+                claimed.append(instance_id)  # noqa: B023 - claim runs within this iteration's command
             return instance_id
 
         try:
@@ -91,11 +92,13 @@ def _first_due(expression_value: str, now: datetime) -> tuple[datetime, float | 
     return T.get_datetime(value), None, 1
 
 
-def schedule_timer_starts(engine: "CommandRunner", uow, keys: list[str]) -> None:
+def schedule_timer_starts(engine: CommandRunner, uow: UnitOfWork, keys: list[str]) -> None:
     """(Re)create the start-timer rows of the given processes' latest versions."""
     now = engine.clock.now()
     for key in keys:
         version = uow.processes.latest(key)
+        if version is None:
+            continue
         for row in uow.events.start_timers(key):
             uow.events.delete_timer(row)
         spec, subs = engine.codec.load_specs(version.id, version.spec_json)
@@ -103,14 +106,14 @@ def schedule_timer_starts(engine: "CommandRunner", uow, keys: list[str]) -> None
             try:
                 value = engine.script_engine(None, uow).environment.evaluate(expression, {})
                 due, period, repeats = _first_due(value, now)
-            except Exception as exc:  # noqa: BLE001 - a bad expression is logged, the rest deploys
+            except Exception as exc:
                 log.warning("timer start %s of %s not scheduled: %s", bpmn_id, key, exc)
                 continue
             uow.events.add_timer(Timer(instance_id=None, process_key=key, task_id=None, bpmn_id=bpmn_id,
                                        due_at=due, period_s=period, repeats_left=repeats))
 
 
-def fire_timer_starts(engine: "CommandRunner", now: datetime, stop: StopFlag | None = None) -> int:
+def fire_timer_starts(engine: CommandRunner, now: datetime, stop: StopFlag | None = None) -> int:
     """Start a case for every due timer start; each start and its reschedule in one transaction."""
     if _stopping(stop):
         return 0
@@ -127,7 +130,7 @@ def fire_timer_starts(engine: "CommandRunner", now: datetime, stop: StopFlag | N
             try:
                 start_in(engine, uow, row.process_key, TIMER_ACTOR, {}, None, check=False, timer_start=row.bpmn_id)
                 uow.send_writes()  # a failing write of the start fails here, inside the try
-            except Exception as exc:  # noqa: BLE001 - keep the schedule; the failure is logged
+            except Exception as exc:
                 log.error("timer start of %s failed: %s", row.process_key, exc)
                 uow.rollback()
                 row = uow.events.lock_start_timer(timer_id, now)

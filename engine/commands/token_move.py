@@ -27,6 +27,7 @@ older data, so the case would show rolled-back data.
 """
 from __future__ import annotations
 
+import dataclasses
 from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -53,8 +54,14 @@ from engine.people.identity import Actor, require_supervisor
 from engine.state.activities import load_readonly
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+    from SpiffWorkflow.bpmn.util.subworkflow import BpmnBaseWorkflow
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.specs.base import TaskSpec
+    from SpiffWorkflow.task import Task
+
     from engine.commands.runner import CommandRunner
-    from store.models import Instance
+    from store.models import Incident, Instance
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 MAX_REASON = 2000
@@ -82,7 +89,8 @@ class Refusal:
 
     code: str
     field: str
-    params: dict[str, str] = field(default_factory=dict)
+    # dataclasses.field by its module: the ``field`` attribute above shadows the name in this class
+    params: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def as_detail(self) -> dict[str, Any]:
         return {"field": self.field, "code": self.code, "params": dict(self.params)}
@@ -132,15 +140,15 @@ class _Plan:
 
 # --- what the workflow holds --------------------------------------------------------------------
 
-def _scopes(workflow) -> list:
+def _scopes(workflow: BpmnWorkflow) -> list[BpmnBaseWorkflow]:
     return [workflow, *workflow.subprocesses.values()]
 
 
-def _scope_key(scope, workflow, top_key: str) -> str:
+def _scope_key(scope: BpmnBaseWorkflow, workflow: BpmnWorkflow, top_key: str) -> str:
     return top_key if scope is workflow else scope.spec.name
 
 
-def _element(spec, process_key: str) -> Element:
+def _element(spec: TaskSpec, process_key: str) -> Element:
     named = spec
     if isinstance(spec, LoopTask) and not getattr(spec, "bpmn_name", None):
         # a multi-instance or loop activity: its name and lane are on the activity it repeats
@@ -149,12 +157,12 @@ def _element(spec, process_key: str) -> Element:
                    getattr(spec, "lane", None) or getattr(named, "lane", None), process_key)
 
 
-def _repeated_specs(scope_spec) -> set[str]:
+def _repeated_specs(scope_spec: BpmnProcessSpec) -> set[str]:
     """Names of the specs that multi-instance and loop activities repeat (their instances)."""
     return {ts.task_spec for ts in scope_spec.task_specs.values() if isinstance(ts, LoopTask)}
 
 
-def _in_repetition(task, top) -> bool:
+def _in_repetition(task: Task | None, top: BpmnWorkflow) -> bool:
     """The task is a loop or multi-instance activity, one of its instances, or runs inside one."""
     while task is not None:
         if isinstance(task.task_spec, LoopTask):
@@ -167,33 +175,33 @@ def _in_repetition(task, top) -> bool:
     return False
 
 
-def _is_source_candidate(task) -> bool:
+def _is_source_candidate(task: Task) -> bool:
     spec = task.task_spec
     if getattr(spec, "bpmn_id", None) is None:
         return False  # SpiffWorkflow's own plumbing (start, end join, boundary splits)
     return not isinstance(spec, (BoundaryEvent, StartEvent, EndEvent, *_GATEWAYS))
 
 
-def _active_tasks(workflow) -> list:
-    out = []
+def _active_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    out: list[Task] = []
     for scope in _scopes(workflow):
         out.extend(t for t in scope.get_tasks(state=ACTIVE, skip_subprocesses=True) if _is_source_candidate(t))
     return out
 
 
-def _may_be_target(spec) -> bool:
+def _may_be_target(spec: TaskSpec) -> bool:
     """A token may start before a task or activity; not before a start or end event, a boundary event
     (it follows the task it is attached to), a gateway or an event subprocess."""
     return not isinstance(spec, (StartEvent, EndEvent, BoundaryEvent, *_GATEWAYS, EventSubprocess))
 
 
-def _targets_of(scope_spec, process_key: str) -> list[Element]:
+def _targets_of(scope_spec: BpmnProcessSpec, process_key: str) -> list[Element]:
     repeated = _repeated_specs(scope_spec)
     return [_element(ts, process_key) for name, ts in scope_spec.task_specs.items()
             if getattr(ts, "bpmn_id", None) and name not in repeated and _may_be_target(ts)]
 
 
-def _find_target_spec(scope_spec, bpmn_id: str):
+def _find_target_spec(scope_spec: BpmnProcessSpec, bpmn_id: str) -> TaskSpec | None:
     repeated = _repeated_specs(scope_spec)
     for name, ts in scope_spec.task_specs.items():
         if getattr(ts, "bpmn_id", None) == bpmn_id and name not in repeated:
@@ -201,7 +209,7 @@ def _find_target_spec(scope_spec, bpmn_id: str):
     return None
 
 
-def _token_of(task):
+def _token_of(task: Task) -> Task:
     """The task that carries the source's token: its BoundaryEventSplit when it has boundary events."""
     parent = task.parent
     if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
@@ -209,12 +217,12 @@ def _token_of(task):
     return task
 
 
-def _entry_of(spec):
+def _entry_of(spec: TaskSpec) -> TaskSpec:
     """The spec a token starts at to reach ``spec``: its BoundaryEventSplit when it has boundary events."""
     return next((i for i in spec.inputs if isinstance(i, BoundaryEventSplit)), spec)
 
 
-def _cancel_roots(token) -> list:
+def _cancel_roots(token: Task) -> list[Task]:
     """The tasks that cancelling ``token`` cancels: the token itself, or for a BoundaryEventSplit that
     ran, its unfinished children (a boundary branch that already fired goes on by itself)."""
     if not token.has_state(TaskState.FINISHED_MASK) or token.state == TaskState.ERROR:
@@ -222,7 +230,7 @@ def _cancel_roots(token) -> list:
     return [c for c in token.children if not c.has_state(TaskState.FINISHED_MASK) or c.state == TaskState.ERROR]
 
 
-def _cancelled_by(token, top, top_key: str) -> tuple[list[Element], set[int]]:
+def _cancelled_by(token: Task, top: BpmnWorkflow, top_key: str) -> tuple[list[Element], set[int]]:
     """The active elements that cancelling ``token`` ends (subprocesses included), and their task ids."""
     out: list[Element] = []
     seen: set[int] = set()
@@ -249,7 +257,7 @@ def _refuse(preview: MovePreview, code: str, fld: str, **params: str) -> None:
     preview.reasons.append(Refusal(code, fld, {k: str(v) for k, v in params.items()}))
 
 
-def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id: str | None,
+def plan_move(workflow: BpmnWorkflow, instance: Instance, open_incidents: list[Incident], from_bpmn_id: str | None,
               to_bpmn_id: str | None) -> _Plan:
     """Work out a move on a loaded workflow without changing it."""
     top_key = instance.process_key
@@ -322,14 +330,14 @@ def plan_move(workflow, instance: "Instance", open_incidents: list, from_bpmn_id
 
 # --- doing it -----------------------------------------------------------------------------------
 
-def _cancel_token(token) -> None:
+def _cancel_token(token: Task) -> None:
     for task in _cancel_roots(token):
         if task.state == TaskState.ERROR:
             task._set_state(TaskState.READY)  # a failed task counts as finished; cancel() ends unfinished ones
         task.cancel()
 
 
-def _start_before(parent, entry, data: dict):
+def _start_before(parent: Task, entry: TaskSpec, data: dict[str, Any]) -> Task:
     """A new token before ``entry`` under ``parent`` (see the module docstring)."""
     child = parent._add_child(entry, TaskState.FUTURE)
     child.triggered = True
@@ -337,7 +345,7 @@ def _start_before(parent, entry, data: dict):
     return child
 
 
-def move_preview(runner: "CommandRunner", instance_id: str, actor: Actor, from_bpmn_id: str | None,
+def move_preview(runner: CommandRunner, instance_id: str, actor: Actor, from_bpmn_id: str | None,
                  to_bpmn_id: str | None) -> MovePreview:
     """What moving the token from ``from_bpmn_id`` to ``to_bpmn_id`` would do (nothing is changed).
 
@@ -355,8 +363,8 @@ def move_preview(runner: "CommandRunner", instance_id: str, actor: Actor, from_b
                          from_bpmn_id, to_bpmn_id).preview
 
 
-def move_token(runner: "CommandRunner", instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str,
-               reason: str) -> "Instance":
+def move_token(runner: CommandRunner, instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str,
+               reason: str) -> Instance:
     """Move the token in one transaction; audit ``moved`` with ``{from, to, reason, cancelled}``.
 
     Raises:

@@ -8,8 +8,9 @@ Waiting timers keep their due times (a moved case does not restart its SLA clock
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
@@ -22,8 +23,14 @@ from engine.state.activities import load_readonly
 from engine.timekeeping.timer_events import GATEWAY_TIMERS
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.serializer.helpers.dictionary import DictionaryConverter
+    from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.task import Task
+
     from engine.commands.runner import CommandRunner
     from store.models import Instance, ProcessVersion
+    from store.uow import UnitOfWork
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 # what may differ in a step the case is at: the steps after it are predicted again on the move
@@ -58,14 +65,14 @@ def require_may_migrate(actor: Actor) -> None:
         raise Forbidden("migrate_not_allowed")
 
 
-def _label(task) -> str:
+def _label(task: Task) -> str:
     spec = task.task_spec
     name = getattr(spec, "bpmn_name", None)
     bpmn_id = getattr(spec, "bpmn_id", None) or spec.name
     return f"{name} ({bpmn_id})" if name else bpmn_id
 
 
-def _step_reasons(workflow, diff, target_version: int) -> list[str]:
+def _step_reasons(workflow: BpmnWorkflow, diff: WorkflowDiff, target_version: int) -> list[str]:
     reasons: list[str] = []
     changed = {t.task_spec for t in diff.changed}
     removed = set(diff.removed)
@@ -92,14 +99,15 @@ def _step_reasons(workflow, diff, target_version: int) -> list[str]:
     return reasons
 
 
-def _workflow_diff(registry, workflow, new_spec) -> WorkflowDiff:
+def _workflow_diff(registry: DictionaryConverter, workflow: BpmnWorkflow, new_spec: BpmnProcessSpec) -> WorkflowDiff:
     spec_diff = SpecDiff(registry, workflow.spec, new_spec)
     diff = WorkflowDiff(workflow, spec_diff)
     diff.spec_diff = spec_diff  # the changed attribute names live there
     return diff
 
 
-def _diffs(engine: "CommandRunner", workflow, new_spec, new_subs):
+def _diffs(engine: CommandRunner, workflow: BpmnWorkflow, new_spec: BpmnProcessSpec,
+           new_subs: dict[str, BpmnProcessSpec]) -> tuple[WorkflowDiff, dict[UUID, WorkflowDiff | None]]:
     """As SpiffWorkflow's ``diff_workflow``, keeping each SpecDiff beside its WorkflowDiff."""
     registry = engine.codec._spec_registry  # the serializer registry the specs were written with
     top = _workflow_diff(registry, workflow, new_spec)
@@ -108,7 +116,8 @@ def _diffs(engine: "CommandRunner", workflow, new_spec, new_subs):
     return top, subs
 
 
-def unsafe_reasons(engine: "CommandRunner", workflow, instance: "Instance", target: "ProcessVersion") -> list[str]:
+def unsafe_reasons(engine: CommandRunner, workflow: BpmnWorkflow, instance: Instance,
+                   target: ProcessVersion) -> list[str]:
     """Why ``workflow`` (of ``instance``) cannot move to ``target``; empty when it can."""
     if target.process_key != instance.process_key:
         return [f"version {target.version} belongs to another process"]
@@ -135,14 +144,14 @@ def unsafe_reasons(engine: "CommandRunner", workflow, instance: "Instance", targ
     return list(dict.fromkeys(reasons))
 
 
-def _target(uow, key: str, version: int) -> "ProcessVersion":
+def _target(uow: UnitOfWork, key: str, version: int) -> ProcessVersion:
     target = uow.processes.get(key, version)
     if target is None:
         raise NotFound("version_not_found", key=key, version=version)
     return target
 
 
-def preview(engine: "CommandRunner", key: str, from_version: int, to_version: int,
+def preview(engine: CommandRunner, key: str, from_version: int, to_version: int,
             limit: int = 500) -> list[MigrationCheck]:
     """Check every unfinished case of ``key`` version ``from_version`` (at most ``limit``) against ``to_version``.
 
@@ -157,15 +166,17 @@ def preview(engine: "CommandRunner", key: str, from_version: int, to_version: in
             check = MigrationCheck(row.id, row.business_key, row.title, row.status)
             instance = uow.instances.get(row.id)
             try:
+                if instance is None:
+                    raise NotFound("case_not_found", case=row.id)
                 workflow = load_readonly(engine, uow, instance)
                 check.reasons = unsafe_reasons(engine, workflow, instance, target)
-            except Exception as exc:  # noqa: BLE001 - one unreadable case must not hide the others
+            except Exception as exc:
                 check.reasons = [f"the case could not be checked: {exc.__class__.__name__}: {exc}"]
             out.append(check)
     return out
 
 
-def _waiting_timer_data(workflow) -> dict:
+def _waiting_timer_data(workflow: BpmnWorkflow) -> dict[UUID, dict[str, Any]]:
     kept = {}
     for wf in [workflow, *workflow.subprocesses.values()]:
         for task in wf.get_tasks(state=TaskState.WAITING, skip_subprocesses=True):
@@ -174,7 +185,7 @@ def _waiting_timer_data(workflow) -> dict:
     return kept
 
 
-def migrate(engine: "CommandRunner", instance_id: str, actor: Actor, to_version: int, reason: str = "") -> "Instance":
+def migrate(engine: CommandRunner, instance_id: str, actor: Actor, to_version: int, reason: str = "") -> Instance:
     """Move one case to ``to_version`` of its process in one transaction.
 
     Raises:
@@ -214,7 +225,7 @@ def migrate(engine: "CommandRunner", instance_id: str, actor: Actor, to_version:
     return cmd.instance
 
 
-def migrate_many(engine: "CommandRunner", instance_ids: Iterable[str], actor: Actor, to_version: int,
+def migrate_many(engine: CommandRunner, instance_ids: Iterable[str], actor: Actor, to_version: int,
                  reason: str = "") -> list[MigrationOutcome]:
     """Move several cases, each in its own transaction; a refused case does not stop the others."""
     require_may_migrate(actor)

@@ -1,7 +1,8 @@
 """The deploy command: validate and store model files, then schedule the new versions' timer starts."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from engine.commands.timers import schedule_timer_starts
 from engine.deploy.pipeline import Deployer, DeployResult
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     from engine.commands.runner import CommandRunner
 
 
-def deploy_files(runner: "CommandRunner", files: Iterable[tuple[str, bytes]], actor: Actor,
+def deploy_files(runner: CommandRunner, files: Iterable[tuple[str, bytes]], actor: Actor,
                  change_note: str = "") -> list[DeployResult]:
     """Deploy a batch of ``(file name, content)`` pairs in one transaction.
 

@@ -5,8 +5,9 @@ against the files deployed already, lint, versioning), so a model that validates
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from engine.deploy.pipeline import Deployer, DeployResult
 from engine.errors import DeployRefused, ModelFileError, ModelProblem
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 class DryRunUnitOfWork(UnitOfWork):
     """A unit of work whose commit does nothing: leaving it rolls everything back."""
 
-    def commit(self) -> None:  # noqa: D102 - deliberately a no-op
+    def commit(self) -> None:
         self.session.flush()
 
 
@@ -39,7 +40,7 @@ class CheckResult:
         return [w for r in self.results for w in r.warnings]
 
 
-def validate_only(engine: "CommandRunner", files: Iterable[tuple[str, bytes]]) -> CheckResult:
+def validate_only(engine: CommandRunner, files: Iterable[tuple[str, bytes]]) -> CheckResult:
     """Run the deploy pipeline over ``files`` (with the already deployed files) without writing.
 
     Args:

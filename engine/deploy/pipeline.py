@@ -7,8 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -132,7 +132,7 @@ def _located(exc: Exception, default_file: str) -> ModelProblem:
 _EVENTS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent")
 
 
-def drop_stray_event_message_refs(tree, filename: str) -> list[ModelProblem]:
+def drop_stray_event_message_refs(tree: etree._ElementTree, filename: str) -> list[ModelProblem]:
     """Remove a ``messageRef`` attribute written on an event element itself, with a warning.
 
     Older versions of the SpiffWorkflow modeler wrote ``messageRef="[object Object]"`` on message
@@ -151,7 +151,7 @@ def drop_stray_event_message_refs(tree, filename: str) -> list[ModelProblem]:
     return dropped
 
 
-def _process_ids(tree) -> list[tuple[str, bool, int | None]]:
+def _process_ids(tree: etree._ElementTree) -> list[tuple[str, bool, int | None]]:
     out = []
     for node in tree.iter(f"{{{BPMN_NS}}}process"):
         out.append((node.get("id") or "", node.get("isExecutable", "true") == "true", node.sourceline))
@@ -178,7 +178,8 @@ def unknown_operator_message(element_id: str, operator: str, known: set[str]) ->
 class Deployer:
     """Validates a batch of model files and deploys it atomically."""
 
-    def __init__(self, codec: WorkflowCodec, clock: Clock, known_groups: set[str], handler_names: set[str] | None = None) -> None:
+    def __init__(self, codec: WorkflowCodec, clock: Clock, known_groups: set[str],
+                 handler_names: set[str] | None = None) -> None:
         self.codec = codec
         self.clock = clock
         self.known_groups = known_groups
@@ -239,9 +240,9 @@ class Deployer:
                         warnings_by_file.setdefault(item.name, []).extend(ignored)
                     parser.add_bpmn_xml(item.tree, filename=item.name)
                     if not item.from_store:
-                        errors, warnings = lint.lint_bpmn(item.tree, item.name)
+                        errors, lint_warnings = lint.lint_bpmn(item.tree, item.name)
                         problems.extend(errors)
-                        warnings_by_file.setdefault(item.name, []).extend(warnings)
+                        warnings_by_file.setdefault(item.name, []).extend(lint_warnings)
                 else:
                     parser.add_dmn_xml(item.tree.getroot() if hasattr(item.tree, "getroot") else item.tree, filename=item.name)
             except (SpiffWorkflowException, etree.LxmlError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:

@@ -13,19 +13,25 @@ timer or message, or with an incident.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from engine.bpmn.namespaces import BPMN as BPMN_NS
 from engine.bpmn.namespaces import DMN_NAMESPACES
 from engine.bpmn.namespaces import SPIFF as SPIFF_NS
 from engine.bpmn.safe_xml import parse_model_bytes
 from engine.deploy.pipeline import MODEL_SUFFIXES
-from engine.errors import DeployRefused, EngineError, ModelFileError, ValidationFailed
+from engine.errors import DeployRefused, EngineError, ModelFileError, NotFound, ValidationFailed
 from engine.forms.examples import example_data
 from engine.forms.validation import with_task_data_options
 from engine.people.identity import Actor
+
+if TYPE_CHECKING:
+    from engine.workflow_engine import WorkflowEngine
+    from store.models import Instance
+    from store.uow import UnitOfWork
 
 MAX_TASKS = 25
 METADATA_FILES = frozenset({"process_model.json", "process_group.json"})
@@ -179,7 +185,7 @@ def _first_line(text: str) -> str:
     return " ".join(str(text).split())[:300]
 
 
-EngineFactory = Callable[[set[str]], object]
+EngineFactory = Callable[[set[str]], "WorkflowEngine"]
 """Builds a fresh engine on an empty, migrated database; the argument adds lane groups."""
 
 
@@ -204,7 +210,7 @@ def try_model(make_engine: EngineFactory, index: CorpusIndex, folder: Path, labe
     engine = make_engine(extra)
     try:
         return _try(engine, index, folder, label, paths, max_tasks)
-    except Exception as exc:  # noqa: BLE001 - a crash is itself a finding to report
+    except Exception as exc:
         return TrialRow(label, "crash", "-", _first_line(f"{exc.__class__.__name__}: {exc}"))
     finally:
         dispose = getattr(engine, "dispose", None)
@@ -212,7 +218,8 @@ def try_model(make_engine: EngineFactory, index: CorpusIndex, folder: Path, labe
             dispose()
 
 
-def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path], max_tasks: int) -> TrialRow:
+def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, paths: list[Path],
+         max_tasks: int) -> TrialRow:
     from engine.people.identity import SYSTEM
 
     files = [(p.name, p.read_bytes()) for p in paths]
@@ -226,7 +233,7 @@ def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path]
                   locale="en")
     with engine.uow() as uow:
         version = uow.processes.latest(key) if key else None
-        if version is None:
+        if version is None or key is None:
             return TrialRow(label, "deployed", "not started: its primary process is not executable", key or "")
         manual, start_form, forms = version.manual_start, version.start_form, dict(version.forms)
         start_messages, timer_start = list(version.start_messages), not version.manual_start and not version.start_messages
@@ -248,7 +255,7 @@ def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path]
     done = 0
     while True:
         with engine.uow() as uow:
-            status = uow.instances.get(instance.id).status
+            status = _case(uow, instance.id).status
             rows = sorted(uow.reads.tasks.open_of(instance.id), key=lambda r: (r.created_at, r.id))
             task = rows[0] if rows and status == "active" else None
             task_id, task_name, form_file = (task.id, task.name or task.bpmn_id, task.form_file) if task else (None, "", None)
@@ -268,21 +275,21 @@ def _try(engine, index: CorpusIndex, folder: Path, label: str, paths: list[Path]
     return _outcome(engine, instance.id, label, done, max_tasks)
 
 
-def _task_data(engine, instance_id: str, task_id: str) -> dict:
+def _task_data(engine: WorkflowEngine, instance_id: str, task_id: str) -> dict[str, Any]:
     from engine.state.activities import task_data
 
     with engine.uow() as uow:
-        return task_data(engine.load_readonly(uow, uow.instances.get(instance_id)), task_id)
+        return task_data(engine.load_readonly(uow, _case(uow, instance_id)), task_id)
 
 
 def _details(exc: ValidationFailed) -> str:
     return _first_line("; ".join(f"{d.get('field') or '(form)'}: {d.get('message')}" for d in exc.details[:3]))
 
 
-def _outcome(engine, instance_id: str, label: str, done: int, max_tasks: int) -> TrialRow:
+def _outcome(engine: WorkflowEngine, instance_id: str, label: str, done: int, max_tasks: int) -> TrialRow:
 
     with engine.uow() as uow:
-        instance = uow.instances.get(instance_id)
+        instance = _case(uow, instance_id)
         if instance.status == "completed":
             return TrialRow(label, "deployed", "completed", "", done)
         if instance.status == "error":
@@ -302,3 +309,11 @@ def _outcome(engine, instance_id: str, label: str, done: int, max_tasks: int) ->
         what = f"waiting on message {first.get('message')}"
     more = f" (+{len(waiting) - 1} more)" if len(waiting) > 1 else ""
     return TrialRow(label, "deployed", what + more, "", done)
+
+
+def _case(uow: UnitOfWork, instance_id: str) -> Instance:
+    """The trial's case (it was just started in this database)."""
+    instance = uow.instances.get(instance_id)
+    if instance is None:
+        raise NotFound("case_not_found", case=instance_id)
+    return instance

@@ -51,7 +51,7 @@ def _norm(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _own_content(el) -> list[tuple[str, str]]:
+def _own_content(el: etree._Element) -> list[tuple[str, str]]:
     """Children of an element as ``(tag, canonical text)`` pairs, skipping children with an id of their own."""
     out: list[tuple[str, str]] = []
     for child in el:
@@ -63,7 +63,7 @@ def _own_content(el) -> list[tuple[str, str]]:
     return out
 
 
-def _canonical(el) -> str:
+def _canonical(el: etree._Element) -> str:
     """A stable text of an element and everything inside it (attributes sorted, whitespace folded)."""
     attrs = " ".join(f"{etree.QName(k).localname}={_norm(v)!r}" for k, v in sorted(el.attrib.items()))
     inner = "".join(_canonical(c) for c in el if isinstance(c.tag, str))
@@ -82,11 +82,11 @@ def _elements(xml: str) -> dict[str, object]:
     return found
 
 
-def _summary(el_id: str, el, details: tuple[str, ...] = ()) -> ElementChange:
+def _summary(el_id: str, el: etree._Element, details: tuple[str, ...] = ()) -> ElementChange:
     return ElementChange(el_id, _local(el.tag), el.get("name") or "", details)
 
 
-def _differences(a, b) -> tuple[str, ...]:
+def _differences(a: etree._Element, b: etree._Element) -> tuple[str, ...]:
     details: list[str] = []
     if _local(a.tag) != _local(b.tag):
         details.append(f"type {_local(a.tag)} -> {_local(b.tag)}")

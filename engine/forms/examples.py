@@ -54,7 +54,7 @@ def _value(node: Any, root: Any, today: date, depth: int) -> Any:
     for key in ("oneOf", "anyOf"):
         options = node.get(key)
         if isinstance(options, list) and options:
-            if all(isinstance(o, dict) and "const" in o for o in options) and not node.get("type") == "array":
+            if all(isinstance(o, dict) and "const" in o for o in options) and node.get("type") != "array":
                 return options[0]["const"]
             if not node.get("type") and not node.get("properties"):
                 return _value(options[0], root, today, depth + 1)
@@ -80,7 +80,8 @@ def _value(node: Any, root: Any, today: date, depth: int) -> Any:
 
 def _object(node: dict, root: Any, today: date, depth: int) -> dict:
     out: dict[str, Any] = {}
-    properties = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+    declared = node.get("properties")
+    properties = declared if isinstance(declared, dict) else {}
     for name, sub in properties.items():
         value = _value(sub, root, today, depth + 1)
         if value is not None or name in (node.get("required") or []):
@@ -94,7 +95,8 @@ def _object(node: dict, root: Any, today: date, depth: int) -> dict:
 
 def _array(node: dict, root: Any, today: date, depth: int) -> list:
     items = node.get("items")
-    count = node.get("minItems") if isinstance(node.get("minItems"), int) else 0
+    min_items = node.get("minItems")
+    count = min_items if isinstance(min_items, int) else 0
     if isinstance(items, dict):
         item = _resolve(items, root)
         options = item.get("anyOf") or item.get("oneOf") or item.get("enum") if isinstance(item, dict) else None
@@ -118,7 +120,8 @@ def _string(node: dict, today: date) -> str:
         return "https://example.org/"
     if fmt == "uuid":
         return "00000000-0000-4000-8000-000000000000"
-    length = node.get("minLength") if isinstance(node.get("minLength"), int) else 1
+    min_length = node.get("minLength")
+    length = min_length if isinstance(min_length, int) else 1
     text = ("x" * max(length, 1))
     limit = node.get("maxLength")
     return text[:limit] if isinstance(limit, int) and limit >= 0 else text

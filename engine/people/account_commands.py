@@ -1,8 +1,9 @@
 """Account commands in their own transactions: save users, issue tokens, sign in, keep a language."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from engine.people.accounts import authenticate, new_token, put_user, set_locale
 from engine.people.identity import Actor, load_actor
@@ -30,7 +31,7 @@ class UserSpec:
     display_name: str | None = None
 
 
-def save_users(runner: "CommandRunner", users: Iterable[UserSpec]) -> list[str]:
+def save_users(runner: CommandRunner, users: Iterable[UserSpec]) -> list[str]:
     """Create or update users, all in one transaction.
 
     Raises:
@@ -44,7 +45,7 @@ def save_users(runner: "CommandRunner", users: Iterable[UserSpec]) -> list[str]:
     return names
 
 
-def issue_token(runner: "CommandRunner", username: str) -> str:
+def issue_token(runner: CommandRunner, username: str) -> str:
     """A new API token for the user; only its hash is stored.
 
     Raises:
@@ -56,7 +57,7 @@ def issue_token(runner: "CommandRunner", username: str) -> str:
     return token
 
 
-def sign_in(runner: "CommandRunner", username: str, password: str) -> SignedIn | None:
+def sign_in(runner: CommandRunner, username: str, password: str) -> SignedIn | None:
     """Check a password; the failure counter (and lockout) is committed either way."""
     with runner.uow() as uow:
         user = authenticate(uow, runner.clock.now(), username, password)
@@ -66,7 +67,7 @@ def sign_in(runner: "CommandRunner", username: str, password: str) -> SignedIn |
         return SignedIn(load_actor(uow, user.username), user.locale)
 
 
-def remember_locale(runner: "CommandRunner", username: str, locale: str) -> None:
+def remember_locale(runner: CommandRunner, username: str, locale: str) -> None:
     """Keep a user's language choice."""
     with runner.uow() as uow:
         set_locale(uow, username, locale)

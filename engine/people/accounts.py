@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import EngineError, NotFound, problem
 from engine.people.identity import GROUPS, ROLES
 from store.models import User
+
+if TYPE_CHECKING:
+    from store.uow import UnitOfWork
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -31,13 +35,13 @@ class BadInput(EngineError):
     code = "bad_request"
 
 
-def ensure_groups(uow) -> None:
+def ensure_groups(uow: UnitOfWork) -> None:
     for key, (zh, en) in GROUPS.items():
         if uow.users.group(key) is None:
             uow.users.put_group(key, zh, en)
 
 
-def put_user(uow, now, username: str, password: str | None = None, groups: Iterable[str] = (),
+def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None = None, groups: Iterable[str] = (),
              roles: Iterable[str] = (), display_name: str | None = None) -> User:
     """Create or update a user (the caller commits).
 
@@ -65,7 +69,7 @@ def put_user(uow, now, username: str, password: str | None = None, groups: Itera
     return user
 
 
-def new_token(uow, now, username: str) -> str:
+def new_token(uow: UnitOfWork, now: datetime, username: str) -> str:
     user = uow.users.by_username(username)
     if user is None:
         raise NotFound("unknown_user", user=username)
@@ -74,7 +78,7 @@ def new_token(uow, now, username: str) -> str:
     return token
 
 
-def authenticate(uow, now, username: str, password: str) -> User | None:
+def authenticate(uow: UnitOfWork, now: datetime, username: str, password: str) -> User | None:
     """Check a password, counting failures; a user locked after too many failures is refused."""
     user = uow.users.by_username(username)
     if user is None or not user.active:
@@ -93,7 +97,7 @@ def authenticate(uow, now, username: str, password: str) -> User | None:
     return None
 
 
-def set_locale(uow, username: str, locale: str) -> None:
+def set_locale(uow: UnitOfWork, username: str, locale: str) -> None:
     """Keep a user's language choice (the caller commits)."""
     user = uow.users.by_username(username)
     if user is not None and locale in ("zh_CN", "en"):

@@ -5,8 +5,12 @@ Who may see and work cases and tasks is decided in :mod:`engine.people.visibilit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from engine.errors import Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from store.uow import UnitOfWork
 
 ROLES = ("clerk", "supervisor", "analyst", "admin")
 GROUPS: dict[str, tuple[str, str]] = {
@@ -44,7 +48,7 @@ class Actor:
 SYSTEM = Actor("system", roles=frozenset({"admin"}), display_name="system")
 
 
-def load_actor(uow, username: str) -> Actor:
+def load_actor(uow: UnitOfWork, username: str) -> Actor:
     """Load an actor from the store.
 
     Raises:

@@ -15,7 +15,7 @@ the values its list queries filter on (:mod:`store.access`). Whether a person wo
 lane is decided by :func:`works_lane` (and, for lists, by :func:`work_scope` and
 :func:`case_scope`): the place where tasks of the ``applicant_unit`` lane are to be bound to the
 unit that started their case.
-"""
+"""  # noqa: E501 - the docstring's table is the documentation; its rows cannot wrap
 from __future__ import annotations
 
 from typing import Any

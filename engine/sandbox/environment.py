@@ -90,7 +90,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         self._run(code, scope)
         for name in list(scope):
             value = scope[name]
-            if name == "__builtins__" or name in GUARDS or name in external or callable(value) or isinstance(value, ModuleType):
+            if (name == "__builtins__" or name in GUARDS or name in external or callable(value)
+                    or isinstance(value, ModuleType)):
                 del scope[name]
         scope.update(shadowed)
         if _has_cycle(scope):
@@ -133,7 +134,7 @@ class RestrictedEnvironment(TaskDataEnvironment):
         previous = sys.gettrace()
         sys.settrace(trace_calls)
         try:
-            return eval(code, scope)  # noqa: S307 - RestrictedPython code, guarded scope
+            return eval(code, scope)
         except _Deadline:
             reason, line = stopped[0] if stopped else ("time", None)
             if reason == "memory":
@@ -151,7 +152,8 @@ _INTERNAL_IMPORTS = frozenset({"time", "_strptime"})
 ``__import__`` (no underscore names) nor write ``import``, so only such C code reaches this."""
 
 
-def _internal_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> ModuleType:
+def _internal_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
+                     level: int = 0) -> ModuleType:
     if level == 0 and name in _INTERNAL_IMPORTS:
         return __import__(name, globals, locals, fromlist, level)
     raise ImportError(f"import of '{name}' is not allowed in scripts")

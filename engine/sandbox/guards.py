@@ -8,15 +8,16 @@ whitelist of builtins a script sees.
 """
 from __future__ import annotations
 
-import _string  # type: ignore[import-not-found]  # the parser behind string.Formatter
+import _string  # the parser behind string.Formatter
 import math
 import operator
 import re
 import string
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import compress, islice
-from typing import Any, Callable
+from typing import Any
 
 from RestrictedPython.Guards import (
     full_write_guard,
@@ -283,7 +284,8 @@ def _check_string_method(name: str, value: Any, args: tuple, kwargs: dict) -> tu
         if total > MAX_ITEMS:
             raise _too_large("the result of join()", total)
         args = (items, *args[1:])
-    elif name == "replace" and len(args) >= 2 and isinstance(args[0], (str, bytes)) and isinstance(args[1], (str, bytes)):
+    elif (name == "replace" and len(args) >= 2 and isinstance(args[0], (str, bytes))
+          and isinstance(args[1], (str, bytes))):
         old, new = args[0], args[1]
         if len(new) > len(old):
             found = value.count(old) if old else size + 1
@@ -340,7 +342,9 @@ def safe_getattr(obj: Any, name: str, *default: Any) -> Any:
     if is_text and name in ("format", "format_map"):
         if isinstance(obj, type):
             return _safe_format if name == "format" else _safe_format_map
-        return (lambda *a, **k: _safe_format(obj, *a, **k)) if name == "format" else (lambda m: _safe_format_map(obj, m))
+        if name == "format":
+            return lambda *a, **k: _safe_format(obj, *a, **k)
+        return lambda m: _safe_format_map(obj, m)
     if is_text and name in _AMPLIFYING:
         return _guarded_method(obj, name)
     if name == "extend" and isinstance(obj, list):
@@ -389,7 +393,7 @@ class _StrType(type):
     def __subclasscheck__(cls, subclass: type) -> bool:
         return issubclass(subclass, str)
 
-    def __call__(cls, value: Any = "", *args: Any) -> str:  # type: ignore[override]
+    def __call__(cls, value: Any = "", *args: Any) -> str:
         if type(value) in CONTAINER_TYPES:
             _check_render_size(value)
         return str(value, *args)

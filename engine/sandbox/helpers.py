@@ -1,10 +1,11 @@
 """The office helpers scripts may call: dates, working days, and the engine clock as ``time``."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from engine.sandbox.guards import ScriptRefused
 from engine.timekeeping.clock import Clock
@@ -26,7 +27,7 @@ class ScriptHelpers:
         self.calendar = calendar
         self.tz = calendar.tz
 
-    def as_builtins(self) -> dict[str, Callable[..., Any]]:
+    def as_builtins(self) -> dict[str, Callable[..., Any] | ModuleType]:
         """The helpers by the names scripts use."""
         return {
             "now": self.now, "today": self.today, "working_days_after": self.working_days_after,
@@ -68,10 +69,7 @@ class ScriptHelpers:
     def _moment(self, value: str | date | datetime) -> datetime:
         if isinstance(value, str):
             text = value.strip()
-            if len(text) == 10:
-                value = date.fromisoformat(text)
-            else:
-                value = datetime.fromisoformat(text)
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         if isinstance(value, datetime):
             return value.replace(tzinfo=self.tz) if value.tzinfo is None else value.astimezone(self.tz)
         if isinstance(value, date):

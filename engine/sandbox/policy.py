@@ -12,7 +12,8 @@ from typing import Any
 from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locations
 
 _GUARDED_BINOPS = {ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_", ast.Add: "_add_", ast.Mod: "_mod_"}
-_REFUSED_NAMES = frozenset({"exec", "eval", "compile", "open", "globals", "locals", "vars", "breakpoint", "print", "printed"})
+_REFUSED_NAMES = frozenset({"exec", "eval", "compile", "open", "globals", "locals", "vars", "breakpoint", "print",
+                            "printed"})
 
 
 class SandboxPolicy(RestrictingNodeTransformer):

@@ -9,7 +9,8 @@ Analysts upload them (ARCHITECTURE 6). SpiffWorkflow's script engine is given a
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -87,7 +88,8 @@ class RestrictedScriptEngine(PythonScriptEngine):
         except SpiffWorkflowException:
             raise
         except UnknownOperator as err:
-            raise WorkflowTaskException(f"Unknown service operator '{operation_name}'", task=task, exception=err) from err
+            raise WorkflowTaskException(f"Unknown service operator '{operation_name}'", task=task,
+                                        exception=err) from err
         except Exception as err:
             raise WorkflowTaskException(
                 f"Service operator '{operation_name}' failed: {_describe(err)}", task=task, exception=err

@@ -70,7 +70,7 @@ def timer_value(timer: TimerEventDefinition, value: Any, expression: str, task: 
             elif isinstance(timer, CycleTimerEventDefinition):
                 TimerEventDefinition.parse_iso_recurring_interval(value)
             return value
-        except Exception:  # noqa: BLE001 - SpiffWorkflow raises bare Exception and ValueError here
+        except Exception:
             pass
     raise WorkflowTaskException(
         f"Timer expression '{expression}' gave {value!r}, which is not {wanted} (write e.g. {example})", task=task

@@ -5,15 +5,22 @@ import copy
 import hashlib
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.models import Attachment, Notification
+
+if TYPE_CHECKING:
+    from SpiffWorkflow.task import Task
+
+    from store.models import Instance
+    from store.uow import UnitOfWork
 
 
 class CommandServiceContext:
     """Implements :class:`engine.service_tasks.registry.ServiceContext` over a unit of work."""
 
-    def __init__(self, uow, instance, actor: str | None, now: datetime, locale: str = "zh_CN") -> None:
+    def __init__(self, uow: UnitOfWork, instance: Instance, actor: str | None, now: datetime,
+                 locale: str = "zh_CN") -> None:
         self._uow = uow
         self._instance = instance
         self._now = now
@@ -25,7 +32,7 @@ class CommandServiceContext:
         self.actor = actor
         self.locale = locale
 
-    def bind_task(self, task) -> None:
+    def bind_task(self, task: Task) -> None:
         self._task = task
 
     def now(self) -> datetime:

@@ -6,9 +6,10 @@ engine calls the handler registered under that name with the evaluated parameter
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 
 class ServiceContext(Protocol):
@@ -46,7 +47,7 @@ class HandlerRegistry:
 
     handlers: tuple[tuple[str, Handler], ...] = ()
 
-    def with_handler(self, name: str, handler: Handler) -> "HandlerRegistry":
+    def with_handler(self, name: str, handler: Handler) -> HandlerRegistry:
         kept = tuple((n, h) for n, h in self.handlers if n != name)
         return HandlerRegistry(kept + ((name, handler),))
 

@@ -11,9 +11,14 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.util.task import TaskState
 
+from engine.errors import NotFound
 from engine.service_tasks.context import CommandServiceContext
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.specs.base import TaskSpec
+    from SpiffWorkflow.task import Task
+
     from engine.commands.runner import CommandRunner
     from store.models import Instance
     from store.uow import UnitOfWork
@@ -21,9 +26,11 @@ if TYPE_CHECKING:
 RUNNING = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 
-def load_readonly(engine: "CommandRunner", uow: "UnitOfWork", instance: "Instance"):
+def load_readonly(engine: CommandRunner, uow: UnitOfWork, instance: Instance) -> BpmnWorkflow:
     """Deserialize a case's workflow for reading (sandboxed script engine attached, never saved)."""
     version = uow.processes.by_id(instance.process_version_id)
+    if version is None:
+        raise NotFound("version_id_not_found", version_id=instance.process_version_id)
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)
     workflow = engine.codec.load_state(instance.state, instance.serializer_version, spec, subs)
     services = CommandServiceContext(uow, instance, None, engine.clock.now())
@@ -31,7 +38,7 @@ def load_readonly(engine: "CommandRunner", uow: "UnitOfWork", instance: "Instanc
     return workflow
 
 
-def _all_tasks(workflow) -> list:
+def _all_tasks(workflow: BpmnWorkflow) -> list[Task]:
     """Every task of the workflow and of its subprocesses, each once."""
     tasks = list(workflow.get_tasks(skip_subprocesses=True))
     for sub in workflow.subprocesses.values():
@@ -49,7 +56,7 @@ def _state_name(state: int) -> str:
     return TaskState.get_name(state).lower()
 
 
-def activities(workflow, top_key: str) -> list[dict[str, Any]]:
+def activities(workflow: BpmnWorkflow, top_key: str) -> list[dict[str, Any]]:
     """Every BPMN element that has run or is running, in first-seen order.
 
     ``runs`` counts completed executions; for a loop or multi-instance activity each iteration
@@ -91,22 +98,22 @@ def activities(workflow, top_key: str) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def workflow_spec_child(container, task):
+def workflow_spec_child(container: TaskSpec, task: Task) -> TaskSpec:
     """The task spec a loop or multi-instance container repeats (for its ``type``)."""
     name = getattr(container, "task_spec", None)
     return task.workflow.spec.task_specs.get(name, container) if name else container
 
 
-def task_data(workflow, task_id: str) -> dict[str, Any]:
+def task_data(workflow: BpmnWorkflow, task_id: str) -> dict[str, Any]:
     """A copy of a task's data ({} when the task is gone)."""
     try:
         task = workflow.get_task_from_id(UUID(task_id))
-    except Exception:  # noqa: BLE001 - unknown or malformed id: nothing to show
+    except Exception:
         return {}
     return dict(task.data) if task is not None else {}
 
 
-def case_data(workflow) -> dict[str, Any]:
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     """The case's data now: the workflow data merged with the last completed task's data."""
     data: dict[str, Any] = {}
     last = getattr(workflow, "last_task", None)

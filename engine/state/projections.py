@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
@@ -14,11 +15,19 @@ from engine.tasks import lifecycle
 from engine.tasks.lifecycle import TaskStatus
 from store.models import HumanTask, MessageSubscription, Timer
 
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.task import Task
+
+    from store.models import Instance
+    from store.uow import UnitOfWork
+
 _JINJA = SandboxedEnvironment(autoescape=False)
 
 
 @lru_cache(maxsize=512)
-def _compiled(template: str):
+def _compiled(template: str) -> Template:
     return _JINJA.from_string(template)
 
 
@@ -28,27 +37,28 @@ def render_instructions(template: str | None, data: dict) -> str:
         return ""
     try:
         return _compiled(template).render(**data)
-    except Exception:  # noqa: BLE001 - an analyst's template error must not stop the case
+    except Exception:
         return template
 
 
-def ready_human_tasks(workflow) -> list:
+def ready_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
     """The READY manual tasks of the workflow and its running sub-processes."""
     return [t for t in tasks_in_state(workflow, TaskState.READY) if t.task_spec.manual]
 
 
-def _task_due(task) -> datetime | None:
+def _task_due(task: Task) -> datetime | None:
     """The earliest waiting boundary timer attached to the task, if any (a timer in a parallel
     branch is no due time of the task)."""
     parent = task.parent
     if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
         return None
     dues = [t.due for t in waiting_timers_of(parent.children) if t.task is not task]
-    dues = [d for d in dues if d is not None]
-    return min(dues) if dues else None
+    known = [d for d in dues if d is not None]
+    return min(known) if known else None
 
 
-def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | None = None) -> list[HumanTask]:
+def sync_human_tasks(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow, now: datetime,
+                     known_rows: dict[str, HumanTask] | None = None) -> list[HumanTask]:
     """Insert rows for newly ready manual tasks, cancel rows whose task is no longer ready.
 
     Args:
@@ -63,9 +73,9 @@ def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | 
         rows = known_rows
     else:
         rows = {t.id: t for t in uow.tasks.active_or_listed(instance.id, list(ready))}
-    for task_id, row in rows.items():
+    for task_id, stale in rows.items():
         if task_id not in ready:
-            lifecycle.cancel(row, now)
+            lifecycle.cancel(stale, now)
     active: list[HumanTask] = []
     for task_id, task in ready.items():
         row = rows.get(task_id)
@@ -96,7 +106,7 @@ def sync_human_tasks(uow, instance, workflow, now: datetime, known_rows: dict | 
     return active  # the commit flushes the rows together with the state
 
 
-def timer_rows(instance, workflow) -> list[Timer]:
+def timer_rows(instance: Instance, workflow: BpmnWorkflow) -> list[Timer]:
     rows = []
     for timer in waiting_timers(workflow):
         due = timer.due
@@ -106,7 +116,7 @@ def timer_rows(instance, workflow) -> list[Timer]:
     return rows
 
 
-def subscription_rows(instance, workflow) -> list[MessageSubscription]:
+def subscription_rows(instance: Instance, workflow: BpmnWorkflow) -> list[MessageSubscription]:
     rows = []
     engine = workflow.script_engine
     for task, bpmn_id, ed in waiting_messages(workflow):
@@ -114,7 +124,7 @@ def subscription_rows(instance, workflow) -> list[MessageSubscription]:
         for prop in ed.correlation_properties or []:
             try:
                 correlation[prop.name] = engine.environment.evaluate(prop.retrieval_expression, dict(task.data))
-            except Exception:  # noqa: BLE001 - not resolvable from this case's data
+            except Exception:
                 continue
         key = correlation.get("business_key", next(iter(correlation.values()), None))
         rows.append(MessageSubscription(

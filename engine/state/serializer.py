@@ -9,7 +9,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 from threading import Lock
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from cachetools import LRUCache
@@ -21,6 +21,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.timekeeping.timer_events import ENGINE_TIMERS
+
+if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.serializer.helpers.dictionary import DictionaryConverter
+    from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 
 SERIALIZER_VERSION = VERSION
 
@@ -34,7 +38,8 @@ class StatelessSpecWorkflowConverter(BpmnWorkflowConverter):
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def from_dict(self, dct: dict, spec=None, subprocess_specs=None) -> BpmnWorkflow:  # type: ignore[override]
+    def from_dict(self, dct: dict, spec: BpmnProcessSpec | None = None,
+                  subprocess_specs: dict[str, BpmnProcessSpec] | None = None) -> BpmnWorkflow:
         workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
         from uuid import UUID
 
@@ -49,7 +54,7 @@ class StatelessSpecWorkflowConverter(BpmnWorkflowConverter):
 class EngineTimerConverter(TimerConditionalEventDefinitionConverter):
     """Our timers under SpiffWorkflow's type names: deployed specs restore their timers as ours."""
 
-    def __init__(self, target_class, registry, typename=None) -> None:
+    def __init__(self, target_class: type, registry: DictionaryConverter, typename: str | None = None) -> None:
         library_name = next(base.__name__ for base, ours in ENGINE_TIMERS.items() if ours is target_class)
         super().__init__(target_class, registry, typename or library_name)
 
@@ -79,8 +84,9 @@ def loads(text: str | bytes) -> Any:
         return json.loads(text)
 
 
-def _register_data_types(registry) -> None:
-    registry.register(datetime, lambda v: {"value": v.isoformat()}, lambda d: datetime.fromisoformat(d["value"]), "datetime")
+def _register_data_types(registry: DictionaryConverter) -> None:
+    registry.register(datetime, lambda v: {"value": v.isoformat()}, lambda d: datetime.fromisoformat(d["value"]),
+                      "datetime")
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"]), "date")
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]), "Decimal")
 
@@ -98,7 +104,7 @@ class WorkflowCodec:
         self._lock = Lock()
 
     # --- specs --------------------------------------------------------------------------
-    def dump_specs(self, spec, subprocess_specs: dict) -> str:
+    def dump_specs(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
         return json.dumps(
             {
                 "spec": self._spec_registry.convert(spec),
@@ -122,7 +128,8 @@ class WorkflowCodec:
     def dump_state(self, workflow: BpmnWorkflow) -> str:
         return dumps_compact(self._state_registry.convert(workflow))
 
-    def load_state(self, state: str, serializer_version: str, spec, subprocess_specs: dict) -> BpmnWorkflow:
+    def load_state(self, state: str, serializer_version: str, spec: BpmnProcessSpec,
+                   subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
         dct = loads(state)
         if serializer_version != SERIALIZER_VERSION and serializer_version in MIGRATIONS:
             MIGRATIONS[serializer_version](dct)

@@ -2,9 +2,10 @@
 the failures that become incidents (errors, the deep-loop stall, a case stuck on nothing)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.specs.control import StartEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -16,6 +17,11 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.timekeeping.timer_events import gateway_catch_id, timer_state
+
+if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.specs.base import TaskSpec
+    from SpiffWorkflow.task import Task
 
 MAX_TREE_DEPTH = 900  # SpiffWorkflow stalls silently past ~1000
 MAX_STEP_ROUNDS = 10  # engine steps again while engine tasks are ready, within one command
@@ -46,7 +52,7 @@ def failure_from(exc: BaseException) -> StepFailure:
     return StepFailure(task_id, bpmn_id, error_type, message, line if isinstance(line, int) and line else None)
 
 
-def choose_start_events(workflow, chosen: Callable[[Any], bool]) -> None:
+def choose_start_events(workflow: BpmnWorkflow, chosen: Callable[[TaskSpec], bool]) -> None:
     """Cancel the start events a new case does not start by, before its first engine steps.
 
     SpiffWorkflow waits on a process's several start events behind one split, and a none start
@@ -63,7 +69,7 @@ def choose_start_events(workflow, chosen: Callable[[Any], bool]) -> None:
                     start.cancel()
 
 
-def tasks_in_state(workflow, state: int) -> list:
+def tasks_in_state(workflow: BpmnWorkflow, state: int) -> list[Task]:
     """Tasks of the workflow and its running sub-processes whose state is in the ``state`` mask.
 
     A scan of the task maps; SpiffWorkflow's ``get_tasks`` walks the tree through an iterator,
@@ -71,7 +77,7 @@ def tasks_in_state(workflow, state: int) -> list:
     return [t for wf in (workflow, *workflow.subprocesses.values()) for t in wf.tasks.values() if t.state & state]
 
 
-def _depth(task) -> int:
+def _depth(task: Task | None) -> int:
     depth = 0
     while task is not None:
         depth += 1
@@ -79,7 +85,7 @@ def _depth(task) -> int:
     return depth
 
 
-def advance(workflow) -> StepFailure | None:
+def advance(workflow: BpmnWorkflow) -> StepFailure | None:
     """Run engine steps; detect errors, the deep-loop stall and a case stuck on nothing.
 
     Timers never fire here: only :func:`fire_due_timers` (the due-timer path) marks them fired.
@@ -100,17 +106,17 @@ def advance(workflow) -> StepFailure | None:
     return detect_stall(workflow) or detect_stuck(workflow)
 
 
-def _ready_engine_tasks(workflow) -> bool:
+def _ready_engine_tasks(workflow: BpmnWorkflow) -> bool:
     """Whether engine tasks are ready still (a timer that ran its last cycle becomes ready in the
     refresh that ends the engine steps)."""
     return any(not t.task_spec.manual for t in tasks_in_state(workflow, TaskState.READY))
 
 
-def error_tasks(workflow) -> list:
+def error_tasks(workflow: BpmnWorkflow) -> list[Task]:
     return workflow.get_tasks(state=TaskState.ERROR)
 
 
-def detect_stall(workflow) -> StepFailure | None:
+def detect_stall(workflow: BpmnWorkflow) -> StepFailure | None:
     deepest = 0
     # a task is no deeper than its workflow has tasks: a small case needs no walk up the tree
     if sum(len(wf.tasks) for wf in (workflow, *workflow.subprocesses.values())) > MAX_TREE_DEPTH:
@@ -146,7 +152,7 @@ class WaitingTimer:
         return datetime.fromisoformat(raw) if raw else None
 
 
-def detect_stuck(workflow) -> StepFailure | None:
+def detect_stuck(workflow: BpmnWorkflow) -> StepFailure | None:
     """An unfinished case that waits on nothing that can come: no ready task, no running work, no
     timer and no message (a signal or condition nobody raises, a branch that can never join).
 
@@ -169,12 +175,12 @@ def detect_stuck(workflow) -> StepFailure | None:
                        "move its token to a step that can go on", None)
 
 
-def waiting_timers(workflow) -> list[WaitingTimer]:
+def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
     """Every timer the case waits on now, event-based gateways' timers included."""
     return waiting_timers_of(tasks_in_state(workflow, TaskState.WAITING))
 
 
-def waiting_timers_of(tasks) -> list[WaitingTimer]:
+def waiting_timers_of(tasks: Iterable[Task]) -> list[WaitingTimer]:
     """The timers the waiting ones of ``tasks`` wait on."""
     out = []
     for task in tasks:
@@ -191,13 +197,13 @@ def waiting_timers_of(tasks) -> list[WaitingTimer]:
     return out
 
 
-def waiting_messages(workflow, name: str | None = None) -> list[tuple]:
+def waiting_messages(workflow: BpmnWorkflow, name: str | None = None) -> list[tuple]:
     """``(task, catch event id, message definition)`` for every message the case waits on now
     (``name``: only that message), event-based gateways' catch events included."""
     return _messages_of(tasks_in_state(workflow, TaskState.WAITING), name)
 
 
-def _messages_of(tasks, name: str | None = None) -> list[tuple]:
+def _messages_of(tasks: Iterable[Task], name: str | None = None) -> list[tuple]:
     out = []
     for task in tasks:
         ed = getattr(task.task_spec, "event_definition", None)
@@ -208,7 +214,7 @@ def _messages_of(tasks, name: str | None = None) -> list[tuple]:
     return out
 
 
-def fire_due_timers(workflow, now: datetime) -> list[WaitingTimer]:
+def fire_due_timers(workflow: BpmnWorkflow, now: datetime) -> list[WaitingTimer]:
     """Mark the timers due by the engine clock as fired and let SpiffWorkflow see it.
 
     Returns:
@@ -230,7 +236,7 @@ def fire_due_timers(workflow, now: datetime) -> list[WaitingTimer]:
     return fired
 
 
-def fire_start_timer(workflow, bpmn_id: str) -> list[str]:
+def fire_start_timer(workflow: BpmnWorkflow, bpmn_id: str) -> list[str]:
     """Fire the waiting timer start event ``bpmn_id`` of a case that was just created for it (a
     repeating start timer runs the case once: the timer row keeps the repetition)."""
     fired = []

@@ -17,12 +17,13 @@ in another status raises :class:`~engine.errors.Conflict` with a code naming tha
 transitions run inside a locked command (:meth:`engine.commands.runner.CommandRunner.command`,
 through :func:`fire`); the engine's run while a command saves the case's projections
 (:func:`cancel`, :func:`reopen`). The stored values are :class:`store.task_status.TaskStatus`.
-"""
+"""  # noqa: E501 - the docstring's table is the documentation; its rows cannot wrap
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import Conflict, EngineError, Forbidden
 from engine.people import visibility
@@ -148,7 +149,7 @@ def allows(transition: Transition, actor: Actor, row: Any) -> bool:
     return True
 
 
-def fire(cmd: "Command", row: Any, transition: Transition, person: str | None = None, **detail: Any) -> None:
+def fire(cmd: Command, row: Any, transition: Transition, person: str | None = None, **detail: Any) -> None:
     """Make a person's move on a task inside a locked command, and audit it.
 
     Args:

@@ -18,7 +18,7 @@ keys under ``fao_gateway_timers[<catch event id>]`` in the gateway's task.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -35,7 +35,7 @@ GATEWAY_TIMERS = "fao_gateway_timers"
 def engine_now(my_task: Any) -> datetime:
     """The engine clock, through the case's script engine (the wall clock where it has none)."""
     clock = getattr(my_task.workflow.script_engine, "clock", None)
-    return clock.now() if clock is not None else datetime.now(timezone.utc)
+    return clock.now() if clock is not None else datetime.now(UTC)
 
 
 def gateway_catch_id(my_task: Any, definition: TimerEventDefinition) -> str | None:
@@ -68,7 +68,7 @@ def first_cycle_due(expression_value: str, now: datetime) -> datetime:
 
 
 def _set_due(state: dict, due: datetime) -> None:
-    state["fao_due_at"] = due.astimezone(timezone.utc).isoformat()
+    state["fao_due_at"] = due.astimezone(UTC).isoformat()
 
 
 class EngineTimeDate(TimeDateEventDefinition):
@@ -91,7 +91,8 @@ class EngineDuration(DurationTimerEventDefinition):
         if state.get("event_value") is None:
             now = engine_now(my_task)
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            due = now + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(expression), now)
+            duration = TimerEventDefinition.parse_iso_duration(expression)
+            due = now + TimerEventDefinition.get_timedelta_from_start(duration, now)
             state["event_value"] = due.isoformat()
             _set_due(state, due)
         return state.get("event_fired", False)

@@ -41,7 +41,8 @@ RULES = (
     (("? <= 6", "? <= 10", '? in ("asia", "other")', '? == "division"'), OD,
      "处级及以下人员出国、6人以内、10天以内，外办主任审批。Division level abroad within limits: office director."),
     (("? <= 6", "? <= 7", '? == "hk_macao"', '? == "division"'), OD,
-     "处级及以下人员赴港澳、6人以内、7天以内，外办主任审批。Division level to Hong Kong/Macao within limits: office director."),
+     "处级及以下人员赴港澳、6人以内、7天以内，外办主任审批。Division level to Hong Kong/Macao within limits: office "
+     "director."),
 )
 
 POLICY = ("审批权限：市级领导参团、团组超过6人、赴港澳超过7天、出国超过10天、局级干部赴亚洲以外国家的，"

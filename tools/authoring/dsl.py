@@ -71,8 +71,8 @@ class Node:
     called_element: str | None = None
     multi: MultiInstance | None = None
     loop: StandardLoop | None = None
-    children: tuple["Node", ...] = ()
-    flows: tuple["Flow", ...] = ()
+    children: tuple[Node, ...] = ()
+    flows: tuple[Flow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Builder:
         return fid
 
     def chain(self, *ids: str) -> None:
-        for a, b in zip(ids, ids[1:]):
+        for a, b in zip(ids, ids[1:], strict=False):
             self.flow(a, b)
 
     def build_sub(self, id: str, name: str, **kw) -> Node:

@@ -93,14 +93,16 @@ def foreign_activity_plan():
     ok = b.node("approved", SCRIPT, "方案审定", lane=PROTOCOL, script='plan_approved_on = today()')
     b.flow(gw, ok, "同意", condition='decision == "approve"')
     last = numbered_letter(b, ok, PROTOCOL, "审",
-                           '"经市领导审定，同意《" + title + "》活动方案。外办礼宾科将会同你单位落实礼宾、翻译和新闻报道等工作。"',
+                           '"经市领导审定，同意《" + title + "》活动方案。外办礼宾科将会同你单位落实礼宾、翻译和新闻报'
+                           '道等工作。"',
                            '"您提交的外事活动方案《" + title + "》已批准，文号 " + doc_number',
                            '"Your activity plan \\"" + title + "\\" was approved: " + doc_number')
     join = fan_out(b, last, "prepare", PROTOCOL, (
         Branch("protocol_arrangements", "礼宾安排", PROTOCOL, "common.preparation",
                "请落实{{ activity_date }}《{{ title }}》的礼宾安排：会场、座次、旗帜、名签、迎送。"),
         Branch("interpretation", "翻译安排", FAO, "foreign_activity_plan.interpretation",
-               "请为《{{ title }}》安排" + choice_text("interpretation_language", LANGUAGES) + "翻译，并审校讲话稿译文。"),
+               "请为《{{ title }}》安排" + choice_text("interpretation_language",
+                                                       LANGUAGES) + "翻译，并审校讲话稿译文。"),
         Branch("press_arrangements", "新闻报道安排", "press_culture_section", "common.preparation",
                "《{{ title }}》安排媒体报道，请审定新闻通稿、安排记者。", condition="media_coverage"),
     ), split_name="分工筹备", join_name="筹备就绪")
@@ -109,7 +111,8 @@ def foreign_activity_plan():
     held = b.node("activity_held", TIMER_CATCH, "活动举行", lane=PROTOCOL,
                   timer=Timer("timeDate", "days_before(activity_date, -1)"))
     minutes = b.node("activity_minutes", USER, "活动纪要", lane=PROTOCOL, form="common.report",
-                     instructions="《{{ title }}》已于{{ activity_date }}举行。请整理活动纪要，报送外办主任并抄送{{ unit_name }}。")
+                     instructions="《{{ title }}》已于{{ activity_date }}举行。请整理活动纪要，报送外办主任并抄"
+                                  "送{{ unit_name }}。")
     b.chain(join, held, minutes)
     b.flow(minutes, b.node("end_done", END, "办结", lane=PROTOCOL, terminate=True))
     model = ProcessModel(key, info.title_zh, lanes("applicant_unit", PROTOCOL, FAO, "press_culture_section",
@@ -137,7 +140,8 @@ def foreign_activity_plan():
     submit = Form(f"{key}.submit", info.title_zh, info.title_en, base_fields("活动名称", "Activity") + fields)
     examine = decision_form(f"{key}.examine", "活动方案审核", "Examination of the activity plan",
                             boolean("protocol_proper", "礼宾规格与次序得当", "Protocol level and order proper"),
-                            boolean("talking_points_ok", "讲话要点符合外事口径", "Talking points consistent with policy"))
+                            boolean("talking_points_ok", "讲话要点符合外事口径",
+                                    "Talking points consistent with policy"))
     interp = Form(f"{key}.interpretation", "翻译安排", "Interpretation", (
         text("interpreters", "翻译人员", "Interpreters", max_length=200),
         boolean("texts_translated", "讲话稿及名签译文已审校", "Speeches and name cards translated and checked"),
@@ -165,7 +169,8 @@ def unit_foreign_affairs_coordination():
     assert info is not None
     b = Builder()
     start = b.node("submit", START, "提请协调", lane="applicant_unit", form=f"{key}.submit")
-    init = b.node("register", SCRIPT, "登记", lane=FAO, script=INIT + "\nopinions = {}\nsign_off = \"\"\nsign_comment = \"\"\nsections = []")
+    init = b.node("register", SCRIPT, "登记", lane=FAO,
+                  script=INIT + "\nopinions = {}\nsign_off = \"\"\nsign_comment = \"\"\nsections = []")
     route = b.node("route", USER, "登记分办", lane=FAO, form=f"{key}.route",
                    instructions="{{ unit_name }}提请协调《{{ title }}》。请判断是否属外办职责，选定承办科室。")
     deadline(b, route, "due_in_working_days(2)", "分办时限", text="《{{ title }}》收文已满2个工作日仍未分办，请督办。")
@@ -202,14 +207,17 @@ def _reply_loop(key: str):
     s = Builder(prefix="reply_")
     start = s.node("reply_start", START, "拟稿", lane=FAO)
     draft = s.node("draft_reply", USER, "拟写协调意见", lane=FAO, form=f"{key}.draft",
-                   instructions="各科室意见：{{ opinions }}\n{% if sign_comment %}核稿意见：{{ sign_comment }}\n{% endif %}"
+                   instructions="各科室意见：{{ opinions }}\n{% if sign_comment %}核稿意见："
+                                "{{ sign_comment }}\n{% endif %}"
                                 "请拟写对《{{ title }}》的协调意见（复函）。")
     chief = s.node("sign_off", USER, "科室负责人核稿", lane="section_chief", form=f"{key}.sign_off",
-                   instructions="请核《{{ title }}》复函稿：{{ reply_text }}", pre_script='sign_off = ""\nsign_comment = ""')
+                   instructions="请核《{{ title }}》复函稿：{{ reply_text }}",
+                   pre_script='sign_off = ""\nsign_comment = ""')
     gw = s.node("gw_signed", XOR, "核稿结论", lane="section_chief")
     back = s.node("end_redraft", END, "退回修改", lane="section_chief", terminate=True)
     director = s.node("director_sign", USER, "主任签发", lane="office_director", form=f"{key}.sign_off",
-                      instructions="请签发《{{ title }}》复函：{{ reply_text }}", pre_script='sign_off = ""\nsign_comment = ""')
+                      instructions="请签发《{{ title }}》复函：{{ reply_text }}",
+                      pre_script='sign_off = ""\nsign_comment = ""')
     gw_dir = s.node("gw_director", XOR, "是否须主任签发", lane="section_chief")
     done = s.node("end_signed", END, "已签发", lane="section_chief", terminate=True)
     done_dir = s.node("end_director_signed", END, "已签发", lane="office_director", terminate=True)

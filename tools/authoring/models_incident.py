@@ -48,7 +48,8 @@ INFORM_HOURS = 1
 LEVELS = (("general", "一般", "General"), ("serious", "较大", "Serious"), ("major", "重大", "Major"),
           ("very_major", "特别重大", "Very major"))
 HANDLERS = (("protocol_section", "liaise_foreign", "外方联络与使领馆通报", "按处置要求与外方及驻华使领馆联络、通报。"),
-            ("passport_visa_section", "documents_border", "涉事人员证件与出入境协调", "核查涉事人员证件，协调出入境事项。"),
+            ("passport_visa_section", "documents_border", "涉事人员证件与出入境协调",
+             "核查涉事人员证件，协调出入境事项。"),
             ("press_culture_section", "public_opinion", "舆情监测与媒体应对", "监测舆情，统一对外口径，做好媒体应对。"))
 
 
@@ -67,9 +68,11 @@ def foreign_incident_response():
     b = Builder()
     start = b.node("report", START, "报告涉外事件", lane="applicant_unit", form=f"{KEY}.submit")
     init = b.node("register", SCRIPT, "接报登记", lane=FAO,
-                  script='reported_at = now()\nprogress_reports = []\nresolved = False\nsections = []\ninform_leader = False')
+                  script='reported_at = now()\nprogress_reports = []\nresolved = False\nsections = []\n'
+                         'inform_leader = False')
     ack = b.node("acknowledge", USER, "值班接报与初判", lane=FAO, form=f"{KEY}.acknowledge",
-                 instructions=f"{{{{ unit_name }}}}报告：《{{{{ title }}}}》（{{{{ occurred_at }}}}，{{{{ location }}}}）。"
+                 instructions=f"{{{{ unit_name }}}}报告：《{{{{ title }}}}》（{{{{ occurred_at }}}}，"
+                              f"{{{{ location }}}}）。"
                               f"请在{ACK_HOURS}小时内核实情况、研判等级并确定处置科室。",
                  post_script='needs_leader = inform_leader or confirmed_level in ("major", "very_major")')
     _hours_limit(b, ack, ACK_HOURS, "接报时限", f"《{{{{ title }}}}》报告已超过{ACK_HOURS}小时无人接报，请立即督办。")
@@ -80,7 +83,8 @@ def foreign_incident_response():
                       form=f"{KEY}.instruction",
                       instructions="《{{ title }}》研判等级：" + choice_text("confirmed_level", LEVELS)
                       + "。\n初步处置：{{ initial_measures }}\n请指示。")
-    _hours_limit(b, director, INFORM_HOURS, "请示时限", f"《{{{{ title }}}}》报主任已超过{INFORM_HOURS}小时未获指示，请跟进。")
+    _hours_limit(b, director, INFORM_HOURS, "请示时限",
+                 f"《{{{{ title }}}}》报主任已超过{INFORM_HOURS}小时未获指示，请跟进。")
     gw = b.node("gw_leader", XOR, "是否报市领导", lane="office_director")
     leader = b.node("leader_instruction", USER, "报告市领导并请示", lane="municipal_leader", form=f"{KEY}.instruction",
                     instructions="外办报告《{{ title }}》（" + choice_text("confirmed_level", LEVELS)
@@ -110,7 +114,8 @@ def foreign_incident_response():
     for last in (merge, sections_done, progress):
         b.flow(last, join)
     closure = b.node("closure_report", USER, "起草处置情况报告", lane=FAO, form=f"{KEY}.closure",
-                     instructions="请汇总各方处置情况（共 {{ progress_reports|length }} 次进展报告），起草《{{ title }}》处置情况报告。")
+                     instructions="请汇总各方处置情况（共 {{ progress_reports|length }} 次进展报告），起草《"
+                                  "{{ title }}》处置情况报告。")
     sign = b.node("director_sign", USER, "主任签发处置报告", lane="office_director", form=f"{KEY}.sign",
                   instructions="请签发《{{ title }}》处置情况报告：{{ closure_summary }}")
     num = b.node("assign_number", SERVICE, "编号", lane=FAO, operator="document_number",
@@ -132,7 +137,8 @@ def _sections_field() -> Field:
         "type": "array", "title": "处置科室", "title_en": "Sections to act", "uniqueItems": True,
         "maxItems": len(HANDLERS),
         "items": {"type": "string", "enum": [h[0] for h in HANDLERS], "enumNames": [h[2] for h in HANDLERS],
-                  "enumNames_en": ["Liaison with the foreign side", "Documents and border", "Press and public opinion"]}},
+                  "enumNames_en": ["Liaison with the foreign side", "Documents and border",
+                                   "Press and public opinion"]}},
         {"ui:widget": "checkboxes"}, False)
 
 

@@ -22,7 +22,6 @@ from .patterns_visit import (
     finish,
     letter,
     make_model,
-    parallel,
     refuse,
     review_sub,
     script,
@@ -167,7 +166,8 @@ def large_foreign_event():
     gp = b.node("gw_police", XOR, "是否须公安安全许可", lane=CLERK)
     b.flow(split, gp)
     ask = task(b, None, "request_police_permit", "函请公安机关安全许可", CLERK, "common.handling",
-               "预计观众{{ expected_audience }}人，请督促主办单位向公安机关申请大型群众性活动安全许可，并函告外籍人员情况。")
+               "预计观众{{ expected_audience }}人，请督促主办单位向公安机关申请大型群众性活动安全许可，"
+               "并函告外籍人员情况。")
     b.flow(gp, ask, "须许可", condition="needs_police_permit")
     wait = wait_message(b, ask, "wait_police_permit", "公安机关许可决定", CLERK, "police_permit")
     mp = b.node("gw_police_merge", XOR, "", lane=CLERK)
@@ -217,7 +217,8 @@ def large_foreign_event():
                    required=False),
     ))
     examine = examine_form(key, "审查大型涉外活动", "Examination of the event",
-                           boolean("licences_ok", "已取得文化、体育主管部门许可", "Licences from culture / sports authorities"),
+                           boolean("licences_ok", "已取得文化、体育主管部门许可",
+                                   "Licences from culture / sports authorities"),
                            boolean("security_ok", "安保方案与应急预案可行", "Security and emergency plans adequate"))
     return (make_model(key, info.title_zh, b, UNIT, info.description_zh, ("police_permit",)),
             (submit, examine))

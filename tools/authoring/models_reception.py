@@ -38,7 +38,6 @@ from .patterns import INIT
 from .patterns_visit import (
     Check,
     Redo,
-    chain,
     deadline,
     finish,
     letter,
@@ -158,7 +157,8 @@ def foreign_delegation_reception():
     last = _start(b, key, UNIT, "报送来访接待请示")
     check = b.add(review_sub(f"{key}_request_check", "受理审查", (
         Check("examine", "审查接待请示", PROTOCOL, f"{key}.examine",
-              "请审查{{ unit_name }}报送的《{{ title }}》：来访单位、邀请主体和审批权限（业务编号 {{ business_key }}）。",
+              "请审查{{ unit_name }}报送的《{{ title }}》：来访单位、邀请主体和审批权限"
+              "（业务编号 {{ business_key }}）。",
               sla_days=info.sla.examine_working_days),),
         redo=Redo("revise", "修改接待请示", UNIT, f"{key}.submit")))
     b.flow(last, check)
@@ -169,7 +169,8 @@ def foreign_delegation_reception():
         Check("approve", "主任审批接待方案", DIRECTOR, "common.approve", "请审批《{{ title }}》接待方案。",
               sla_days=info.sla.approve_working_days),
         Check("leader_approve", "市领导审定", LEADER, "common.leader_approve",
-              "《{{ title }}》按" + choice_text("protocol_level", PROTOCOL_LEVELS) + "接待并请市领导会见，呈请审定。", when=NEEDS_LEADER)),
+              "《{{ title }}》按" + choice_text("protocol_level", PROTOCOL_LEVELS) + "接待并请市领导会见，呈请审定。",
+              when=NEEDS_LEADER)),
         draft=Check("draft_plan", "拟订接待方案", PROTOCOL, f"{key}.plan",
                     "请拟订{{ guest_name }}（{{ arrival_date }}至{{ departure_date }}）接待方案，确定接待规格。"
                     "{% if comment %}\n审批意见：{{ comment }}{% endif %}")))
@@ -203,8 +204,10 @@ def foreign_delegation_reception():
         attachment("visit_attachment", "来访通知/邀请函", "Notice or invitation"),
     ))
     examine = examine_form(key, "审查接待请示", "Examination of the reception request",
-                           boolean("invitation_proper", "邀请主体与审批权限相符", "Invitation within the unit's authority"),
-                           boolean("programme_reasonable", "日程与接待规格符合规定", "Programme and standards within rules"))
+                           boolean("invitation_proper", "邀请主体与审批权限相符",
+                                   "Invitation within the unit's authority"),
+                           boolean("programme_reasonable", "日程与接待规格符合规定",
+                                   "Programme and standards within rules"))
     forms = (submit, examine, plan_form(key), meeting_form(key), visit_record_form(key))
     return make_model(key, info.title_zh, b, UNIT, info.description_zh), forms
 
@@ -258,7 +261,8 @@ def sister_city_delegation_reception():
     ))
     examine = examine_form(key, "审查友城来访请示", "Examination of the request",
                            boolean("relationship_verified", "已核实城市关系", "Relationship verified"),
-                           boolean("programme_reasonable", "日程与接待规格符合规定", "Programme and standards within rules"))
+                           boolean("programme_reasonable", "日程与接待规格符合规定",
+                                   "Programme and standards within rules"))
     forms = (submit, examine, plan_form(key), meeting_form(key), visit_record_form(key))
     return (make_model(key, info.title_zh, b, UNIT, info.description_zh, ("foreign_city_confirmation",)),
             forms)

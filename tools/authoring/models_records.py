@@ -80,20 +80,26 @@ def _lifecycle():
     s.node("annual_due", BOUNDARY, "年报截止", attached_to=filing, interrupting=False,
            timer=Timer("timeDate", "days_before(next_annual_due, 0)"))
     remind = s.add(notify("notify_annual_due", "催报年度报告", FAO,
-                          '"《" + institution_name + "》（备案号 " + doc_number + "）年度报告已到截止日期 " + next_annual_due + "，请尽快报送。"',
-                          '"The annual report of \\"" + institution_name + "\\" (" + doc_number + ") is due: " + next_annual_due'))
+                          '"《" + institution_name + "》（备案号 " + doc_number + "）年度报告已到截止日期 " + '
+                          'next_annual_due + "，请尽快报送。"',
+                          '"The annual report of \\"" + institution_name + "\\" (" + doc_number + ") is due: " + '
+                          'next_annual_due'))
     s.flow("annual_due", remind)
     s.flow(remind, s.node("annual_due_end", END, "已催报", lane=FAO))
     gw = s.node("gw_filing", XOR, "申报类别", lane=FAO)
     s.chain(start, filing, gw)
     change = s.node("review_change", USER, "审核变更", lane=FAO, form=f"{KEY}.filing_review",
-                    instructions="{{ unit_name }}申报《{{ institution_name }}》变更：{{ filing_summary }}（{{ change_items }}）。请审核。")
+                    instructions="{{ unit_name }}申报《{{ institution_name }}》变更：{{ filing_summary }}（"
+                                 "{{ change_items }}）。请审核。")
     annual = s.node("review_annual", USER, "审核年度报告", lane=FAO, form=f"{KEY}.filing_review",
-                    instructions="《{{ institution_name }}》报送{{ report_year }}年度报告：{{ filing_summary }}。请审核。")
+                    instructions="《{{ institution_name }}》报送{{ report_year }}年度报告：{{ filing_summary }}。"
+                                 "请审核。")
     cancel = s.node("review_cancellation", USER, "审核注销", lane=FAO, form=f"{KEY}.filing_review",
-                    instructions="{{ unit_name }}申请注销《{{ institution_name }}》备案：{{ filing_summary }}。请审核。")
+                    instructions="{{ unit_name }}申请注销《{{ institution_name }}》备案：{{ filing_summary }}。"
+                                 "请审核。")
     confirm = s.node("confirm_cancellation", USER, "科室负责人核准注销", lane=CHIEF, form=f"{KEY}.cancel_confirm",
-                     instructions="经办人意见：{{ filing_review_note }}。请核准注销《{{ institution_name }}》备案（{{ doc_number }}）。")
+                     instructions="经办人意见：{{ filing_review_note }}。请核准注销《{{ institution_name }}》备案（"
+                                  "{{ doc_number }}）。")
     s.flow(gw, change, "变更", condition='filing_kind == "change"')
     s.flow(gw, cancel, "注销", condition='filing_kind == "cancellation"')
     s.flow(gw, annual, "年度报告", default=True)
@@ -135,7 +141,8 @@ def overseas_institution_registration():
     b.flow(gw, ok, "予以备案", condition='decision == "approve"')
     last = numbered_letter(
         b, ok, FAO, "备",
-        '"经审查，" + institution_name + "已予备案，备案号 " + doc_number + "。存续期间请于每年3月31日前报送上年度报告；'
+        '"经审查，" + institution_name + "已予备案，备案号 " + doc_number + "。'
+        '存续期间请于每年3月31日前报送上年度报告；'
         '名称、负责人、地址、业务范围、派出人员等事项变更的，请于变更后30日内申报；机构撤销的，请申请注销备案。"',
         '"《" + title + "》已予备案，备案号 " + doc_number',
         '"\\"" + title + "\\" is on record: " + doc_number')
@@ -184,7 +191,8 @@ def _forms(info) -> tuple[Form, ...]:
         attachment("approval_document", "主管部门批准文件", "Approval by the competent department"),
     ))
     examine = decision_form(f"{KEY}.examine", "备案材料审核", "Examination of the record",
-                            boolean("documents_valid", "注册及批准文件有效", "Registration and approval documents valid"),
+                            boolean("documents_valid", "注册及批准文件有效",
+                                    "Registration and approval documents valid"),
                             boolean("staff_vetted", "派出人员已履行审批手续", "Staff sent with the required approvals"))
     filing = Form(f"{KEY}.filing", "存续期申报", "Filing while the institution exists", (
         choice("filing_kind", "申报类别", "Kind of filing",

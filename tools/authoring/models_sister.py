@@ -35,7 +35,6 @@ from .patterns_visit import (
     finish,
     letter,
     make_model,
-    optional,
     refuse,
     review_sub,
     script,
@@ -86,7 +85,8 @@ def sister_city_development_plan():
                    ("consult_units", "征求单位意见", UNIT, f"{key}.opinion",
                     "请{{ consulted_unit }}对《{{ title }}》（征求意见稿）提出书面意见，{{ opinions_due }}前反馈。"),
                    pre_script='opinion_text = ""',
-                   post_script='opinion = consulted_unit + "：" + opinion_stance + "；" + (opinion_text or "无具体意见")',
+                   post_script=('opinion = consulted_unit + "：" + opinion_stance + "；" '
+                                '+ (opinion_text or "无具体意见")'),
                    collect=("opinions", "opinion"))
     last = task(b, consult, "consolidate", "汇总意见形成送审稿", SC, f"{key}.consolidation",
                 "各单位意见：{% for o in opinions %}\n- {{ o }}{% endfor %}\n请逐条研究吸收，形成送审稿。")
@@ -478,7 +478,8 @@ def research_study_personnel():
         integer("places", "名额", "Places", minimum=1, maximum=50),
         date("start_date", "研修开始日期", "Study starts"),
         date("end_date", "研修结束日期", "Study ends"),
-        Field("nominating_units", {"type": "array", "title": "推荐单位（选派）", "title_en": "Nominating units (outbound)",
+        Field("nominating_units", {"type": "array", "title": "推荐单位（选派）",
+                                   "title_en": "Nominating units (outbound)",
                                    "minItems": 0, "maxItems": 30,
                                    "items": {"type": "string", "minLength": 2, "maxLength": 100}},
               {"ui:help": "选派时填写：每行一个推荐单位"}),

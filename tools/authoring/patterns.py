@@ -99,7 +99,8 @@ def review_loop(r: Review) -> Node:
                     instructions="审查意见：{{ comment }}\n请按意见修改《{{ title }}》后重新提交。")
     merge = s.node("gw_revise_merge", XOR, "", lane=r.examiner)
     examine = s.node("examine", USER, "审查", lane=r.examiner, form=f"{r.key}.examine",
-                     instructions="请审查{{ applicant_name or applicant }}提交的《{{ title }}》（业务编号 {{ business_key }}），"
+                     instructions="请审查{{ applicant_name or applicant }}提交的《{{ title }}》（业务编号 "
+                                  "{{ business_key }}），"
                                   f"时限{r.examine_days}个工作日。",
                      pre_script=RESET, post_script=log_review("examine"))
     s.node("examine_sla", BOUNDARY, "审查时限", attached_to=examine, interrupting=False,
@@ -180,7 +181,8 @@ def review_loop(r: Review) -> Node:
 RANK_SCRIPT = '\n'.join([
     'delegation_size = len(members)',
     'member_ranks = [m["rank"] for m in members]',
-    'highest_rank = "municipal" if "municipal" in member_ranks else ("bureau" if "bureau" in member_ranks else "division")',
+    'highest_rank = "municipal" if "municipal" in member_ranks else ("bureau" if "bureau" in member_ranks else '
+    '"division")',
 ])
 
 
@@ -191,7 +193,8 @@ def begin(b: Builder, r: Review, start_name: str = "提交申请", init_extra: s
     ``before_review(b, last) -> last`` may insert work between registration and the review.
     """
     start = b.node("submit", START, start_name, lane=r.submitter, form=f"{r.key}.submit")
-    init = b.node("register", SCRIPT, "受理登记", lane=r.examiner, script=INIT + ("\n" + init_extra if init_extra else ""))
+    init = b.node("register", SCRIPT, "受理登记", lane=r.examiner,
+                  script=INIT + ("\n" + init_extra if init_extra else ""))
     b.chain(start, init)
     last = before_review(b, init) if before_review else init
     loop = b.add(review_loop(r))

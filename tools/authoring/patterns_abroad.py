@@ -140,8 +140,10 @@ POLITICAL_REVIEW = Form("abroad.political_review", "成员政审", "Political re
             "id_number": {"type": "string", "title": "身份证号", "title_en": "ID card number",
                           "pattern": ID_NUMBER_PATTERN, "minLength": 18, "maxLength": 18},
             "position": {"type": "string", "title": "职务", "title_en": "Position", "maxLength": 100},
-            "conclusion": {"type": "string", "title": "政审结论", "title_en": "Conclusion", "enum": ["passed", "failed"],
-                           "enumNames": ["同意出国（境）", "不同意出国（境）"], "enumNames_en": ["May travel", "May not travel"]},
+            "conclusion": {"type": "string", "title": "政审结论", "title_en": "Conclusion",
+                           "enum": ["passed", "failed"],
+                           "enumNames": ["同意出国（境）", "不同意出国（境）"],
+                           "enumNames_en": ["May travel", "May not travel"]},
             "authority": {"type": "string", "title": "政审单位", "title_en": "Reviewing department", "minLength": 1,
                           "maxLength": 100},
             "on": {"type": "string", "format": "date", "title": "政审日期", "title_en": "Date of the review"}}}},
@@ -186,12 +188,14 @@ def _checks(extra: tuple[Field, ...]) -> tuple[Field, ...]:
 
 def _vetting_and_publicity(b: Builder, last: str, examiner: str) -> str:
     vet = b.node("political_review", USER, "成员政审", lane=UNIT, form="abroad.political_review",
-                 instructions="请按干部管理权限对《{{ title }}》的每名成员（{{ members|map(attribute='name')|join('、') }}）"
+                 instructions="请按干部管理权限对《{{ title }}》的每名成员（"
+                              "{{ members|map(attribute='name')|join('、') }}）"
                               "进行出国（境）政审，逐人填报政审结论。",
                  pre_script=PREFILL_VETTING, post_script=VETTING)
     gw = b.node("gw_vetting", XOR, "政审是否通过", lane=UNIT)
     post = b.node("publicity_post", USER, "出国（境）前公示", lane=UNIT, form="abroad.publicity",
-                  instructions=f"政审已通过。请在本单位公示《{{{{ title }}}}》团组信息，公示期{PUBLICITY_DAYS}个工作日。",
+                  instructions=f"政审已通过。请在本单位公示《{{{{ title }}}}》团组信息，"
+                               f"公示期{PUBLICITY_DAYS}个工作日。",
                   post_script=f"publicity_ends = working_days_after(publicity_start, {PUBLICITY_DAYS})")
     period = b.node("publicity_period", TIMER_CATCH, f"公示期（{PUBLICITY_DAYS}个工作日）", lane=UNIT,
                     timer=Timer("timeDate", "publicity_ends"))
@@ -225,14 +229,16 @@ def _documents_and_return(b: Builder, last: str, examiner: str) -> str:
                   timer=Timer("timeDate", "working_days_after(return_date, 1)"))
     split = b.node("after_return_split", AND, "回国后", lane=UNIT)
     hand_back = b.node("hand_back", USER, "交回证照", lane=UNIT, form="abroad.hand_back",
-                       instructions=f"团组已于{{{{ return_date }}}}回国（境）。请于{HAND_BACK_DAYS}个工作日内将全部因公证照交回外办保管。")
+                       instructions=f"团组已于{{{{ return_date }}}}回国（境）。请于{HAND_BACK_DAYS}个工作日内将全部因公"
+                                    "证照交回外办保管。")
     deadline(b, hand_back, f"working_days_after(return_date, {HAND_BACK_DAYS})", "交回证照时限",
              text=f"《{{{{ title }}}}》团组回国已满{HAND_BACK_DAYS}个工作日，证照尚未交回，请督办。")
     set_ret = script(b, "stage_return", "进入收证阶段", PV, 'stage = "return"')
     collect = b.node("collect_documents", CALL, "逐人收缴保管证照、注销签证", lane=PV,
                      called_element="passport_visa_handling", multi=MultiInstance("members", "returning_member"))
     report = b.node("return_report", USER, "回国报告", lane=UNIT, form="abroad.return_report",
-                    instructions=f"请于回国后{REPORT_DAYS}个工作日内报送《{{{{ title }}}}》出访报告（任务完成情况、成果、经费使用）。")
+                    instructions=f"请于回国后{REPORT_DAYS}个工作日内报送《{{{{ title }}}}》出访报告（任务完成情况、成果"
+                                 "、经费使用）。")
     deadline(b, report, f"working_days_after(return_date, {REPORT_DAYS})", "回国报告时限",
              text=f"《{{{{ title }}}}》团组回国已满{REPORT_DAYS}个工作日，出访报告尚未报送，请督办。")
     join = b.node("after_return_join", AND, "证照交回、报告已报", lane=examiner)

@@ -1,7 +1,7 @@
 """Assemble a typical process: submit, review loop, approval tail, process-specific work."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from processes.catalogue import by_key
 
