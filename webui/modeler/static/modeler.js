@@ -64,7 +64,7 @@
     var byElement = {};
     (problems || []).forEach(function (p) {
       var element = p.element_id && registry.get(p.element_id);
-      var where = p.file + (p.line ? ":" + p.line : "");
+      var where = p.where || p.file;
       var item = document.createElement("li");
       item.className = "problem";
       item.textContent = where + " — " + p.message + (element ? "" : " " + tr("noElement"));
