@@ -274,7 +274,7 @@ def _task_data(engine, instance_id: str, task_id: str) -> dict:
     from engine.state.activities import load_readonly, task_data
 
     with engine.uow() as uow:
-        return task_data(load_readonly(engine, uow, uow.instances.get(instance_id)), task_id)
+        return task_data(load_readonly(engine.runner, uow, uow.instances.get(instance_id)), task_id)
 
 
 def _details(exc: ValidationFailed) -> str:
