@@ -62,7 +62,7 @@ def test_bad_input_exits_2_with_one_line_per_problem_and_no_traceback(fao, tmp_p
     broken.write_text("<definitions xmlns='http://www.omg.org/spec/BPMN/20100524/MODEL'>\n<process id='p'>\n")
     result = fao("deploy", str(broken), *REVIEW)
     assert result.exit_code == 2
-    assert result.output.splitlines()[0].startswith("broken.bpmn:")
+    assert result.output.splitlines()[0].startswith("broken.bpmn 第 3 行：XML 格式有误：")  # Chinese by default
     assert "Traceback" not in result.output
     assert fao("processes").output == ""  # nothing deployed
 
