@@ -208,7 +208,8 @@ def test_a_case_that_waits_on_nothing_is_a_stuck_incident_the_monitor_lists_and_
     assert incident["error"] == "案件没有在等待任何任务、定时器或消息（停在“wait_go”）：请把令牌移到能继续办理的环节。"
     assert "停在“wait_go”" in as_user("sam").get("/monitor/incidents").get_data(as_text=True)
     page = as_user("sam").get(f"/monitor/cases/{started['id']}").get_data(as_text=True)
-    assert "案件没有在等待任何任务、定时器或消息" in page
+    assert page.count("案件没有在等待任何任务、定时器或消息") == 2  # the incident and its line in the timeline
+    assert "waits on no task" not in page
 
     moved = api("sam").post(f"/api/v1/instances/{started['id']}/move",
                             json={"from": "wait_go", "to": "handle", "reason": "信号不会到达，人工处理"})
