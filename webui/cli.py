@@ -8,12 +8,15 @@ import json
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from engine.errors import DeployRefused, EngineError, ModelFileError
 from webui.config import load_settings
+
+if TYPE_CHECKING:
+    from engine.deploy.trial import TrialRow
 
 SHUTDOWN_GRACE_S = 30  # SIGTERM: requests already begun get this long to finish (as gunicorn's graceful_timeout)
 
@@ -64,9 +67,9 @@ def _report(exc: Exception) -> None:
     if isinstance(exc, (DeployRefused, ModelFileError)):
         from webui.error_texts import problem_line
 
-        problems = exc.problems if isinstance(exc, DeployRefused) else [exc.problem]
+        refused = exc.problems if isinstance(exc, DeployRefused) else [exc.problem]
         with speaking(load_settings().default_locale):
-            _fail([problem_line(p) for p in problems])
+            _fail([problem_line(p) for p in refused])
     if isinstance(exc, EngineError):
         with speaking(load_settings().default_locale):
             problems = [f"{d.get('field') or '(data)'}: {d.get('message')}"
@@ -196,7 +199,7 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
     click.echo(f"{len(folders)} models: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), err=True)
 
 
-def _trial_detail(row) -> str:
+def _trial_detail(row: TrialRow) -> str:
     """A trial row's detail: the first problem of a refused deploy, or why the case stopped, in words."""
     from flask_babel import gettext
 

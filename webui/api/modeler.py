@@ -6,12 +6,14 @@ found, so the editor can mark the element.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
 from engine.bpmn.elements import ModelIndex, locate
 from engine.deploy.versions_diff import diff_bpmn
-from engine.errors import DeployRefused
+from engine.errors import DeployRefused, ModelProblem
 from engine.people.identity import Actor, require_analyst
 from store import monitor_queries as mq
 from webui import form_files
@@ -75,7 +77,7 @@ def _refusal_code(exc: DeployRefused) -> str:
     return "too_large" if exc.too_large else exc.code
 
 
-def _located(problems, index: ModelIndex, filename: str) -> list[dict]:
+def _located(problems: Iterable[ModelProblem], index: ModelIndex, filename: str) -> list[dict]:
     """The problems as the editor shows them: in words, each with the element it is about."""
     return [{"file": p["file"], "line": p["line"], "message": problem_text(p), "where": problem_where(p),
              "element_id": p["element_id"]} for p in locate(problems, index, filename)]
