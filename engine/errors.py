@@ -34,11 +34,6 @@ class EngineError(Exception):
             return self.reason
         return self.reason + " " + ", ".join(f"{k}={v}" for k, v in self.params.items())
 
-    @property
-    def message(self) -> str:
-        """The reason and its parameters on one line (for logs, not for people)."""
-        return str(self)
-
 
 def problem(field: str, reason: str, **params: object) -> dict:
     """One located problem of a :class:`ValidationFailed` or refusal: a field and a message code."""
@@ -85,19 +80,31 @@ class ValidationFailed(EngineError):
 
 @dataclass(frozen=True)
 class ModelProblem:
-    """One located problem in a model file."""
+    """One located problem in a model file: where, and a message code with its parameters.
+
+    Args:
+        file: The model file.
+        line: The line in the file, when known.
+        reason: The message code (``ad_hoc_sub_process``), worded by the web layer and the CLI.
+        params: The values the message names.
+        element_id: The element the problem is about, when known.
+    """
 
     file: str
     line: int | None
-    message: str
+    reason: str
+    params: dict[str, object] = field(default_factory=dict)
     element_id: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        params = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{where}: {self.reason}" + (f" {params}" if params else "")
 
     def as_detail(self) -> dict:
-        return {"file": self.file, "line": self.line, "message": self.message}
+        """The problem as an error detail: ``file`` and ``line``, with its code and parameters."""
+        return {"file": self.file, "line": self.line, "reason": self.reason, "params": dict(self.params),
+                "element_id": self.element_id}
 
 
 class ModelFileError(EngineError):
@@ -105,9 +112,10 @@ class ModelFileError(EngineError):
 
     code = "invalid_model"
 
-    def __init__(self, file: str, line: int | None, message: str, too_large: bool = False) -> None:
-        super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
-        self.problem = ModelProblem(file, line, message)
+    def __init__(self, file: str, line: int | None, reason: str, too_large: bool = False, **params: object) -> None:
+        super().__init__(reason)
+        self.params = params
+        self.problem = ModelProblem(file, line, reason, params)
         self.too_large = too_large
         self.details = [self.problem.as_detail()]
 
@@ -120,5 +128,5 @@ class DeployRefused(EngineError):
     too_large: bool = False
 
     def __post_init__(self) -> None:
-        super().__init__("\n".join(str(p) for p in self.problems), [p.as_detail() for p in self.problems])
+        super().__init__("model_refused", [p.as_detail() for p in self.problems])
         self.code = "invalid_model"

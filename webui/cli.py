@@ -8,12 +8,15 @@ import json
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from engine.errors import DeployRefused, EngineError
+from engine.errors import DeployRefused, EngineError, ModelFileError
 from webui.config import load_settings
+
+if TYPE_CHECKING:
+    from engine.deploy.trial import TrialRow
 
 SHUTDOWN_GRACE_S = 30  # SIGTERM: requests already begun get this long to finish (as gunicorn's graceful_timeout)
 
@@ -61,8 +64,12 @@ def _report(exc: Exception) -> None:
 
     if isinstance(exc, BadUsage):
         _fail(list(exc.lines))
-    if isinstance(exc, DeployRefused):
-        _fail([str(p) for p in exc.problems])
+    if isinstance(exc, (DeployRefused, ModelFileError)):
+        from webui.error_texts import problem_line
+
+        refused = exc.problems if isinstance(exc, DeployRefused) else [exc.problem]
+        with speaking(load_settings().default_locale):
+            _fail([problem_line(p) for p in refused])
     if isinstance(exc, EngineError):
         with speaking(load_settings().default_locale):
             problems = [f"{d.get('field') or '(data)'}: {d.get('message')}"
@@ -130,11 +137,17 @@ def _collect(paths: tuple[str, ...]) -> list[tuple[str, bytes]]:
 @click.option("--note", default="", help="change note recorded with new versions")
 def deploy(paths: tuple[str, ...], note: str) -> None:
     """Validate and deploy model files (default: bpmn_models/)."""
+    from flask_babel import gettext
+
+    from webui.error_texts import problem_line
+    from webui.i18n import speaking
+
     engine = _engine()
     for r in engine.deploy(_collect(paths), change_note=note):
         click.echo(f"{r.key} v{r.version} {r.status}")
-        for w in r.warnings:
-            click.echo(f"  warning: {w}", err=True)
+        with speaking(load_settings().default_locale):
+            for w in r.warnings:
+                click.echo("  " + gettext("warning: %(problem)s", problem=problem_line(w)), err=True)
 
 
 @main.command("try")
@@ -182,8 +195,26 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
             summary = row.outcome.split(":")[0].split(" (")[0]
             key = row.deploy if row.deploy != "deployed" else ("completed" if row.outcome == "completed" else summary.split(" ")[0])
             counts[key] = counts.get(key, 0) + 1
-            click.echo("\t".join([label, row.deploy, row.outcome, row.detail or "-"]))
+            click.echo("\t".join([label, row.deploy, row.outcome, _trial_detail(row)]))
     click.echo(f"{len(folders)} models: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), err=True)
+
+
+def _trial_detail(row: TrialRow) -> str:
+    """A trial row's detail: the first problem of a refused deploy, or why the case stopped, in words."""
+    from flask_babel import gettext
+
+    from webui.error_texts import error_text, problem_line
+    from webui.i18n import speaking
+
+    with speaking(load_settings().default_locale):
+        if row.problems:
+            more = len(row.problems) - 1
+            text = problem_line(row.problems[0]) + (" " + gettext("(+%(n)s more)", n=more) if more else "")
+        elif row.error is not None:
+            text = error_text(row.error, lambda login: login)
+        else:
+            text = row.detail
+    return " ".join(text.split()) or "-"
 
 
 def _label(folder: Path, roots: list[Path]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from engine.errors import EngineError
+from engine.errors import EngineError, ModelProblem
 
 NameOf = Callable[[str], str]
 """Maps a login to the name people see."""
@@ -103,6 +103,76 @@ TEXTS = {
     "format_email": _l("Enter a valid email address"),
     "format_idn_email": _l("Enter a valid email address"),
     "format_uuid": _l("Enter a valid identifier"),
+    # model files and deploys (engine.errors.ModelProblem)
+    "model_refused": _l("The model has errors; nothing was deployed."),
+    "file_too_large": _l("The file is %(size)s bytes; at most %(limit)s bytes are allowed."),
+    "file_empty": _l("The file is empty."),
+    "file_type_unsupported": _l("This file type is not supported (expected .bpmn, .bpmn20.xml, .dmn or .json)."),
+    "file_twice": _l("The same file name appears twice in one deploy."),
+    "file_not_utf8": _l("The file is not UTF-8 (at byte %(offset)s)."),
+    "doctype_not_allowed": _l("DOCTYPE declarations are not allowed (no DTDs, no entities)."),
+    "xml_malformed": _l("The XML is malformed: %(detail)s"),
+    "xml_unreadable": _l("The XML cannot be read: %(detail)s"),
+    "xml_unknown_encoding": _l("The XML declaration names the unknown encoding “%(encoding)s”."),
+    "xml_wrong_encoding": _l("Byte %(byte)s at offset %(offset)s is not valid %(encoding)s: the file declares "
+                             "%(encoding)s but holds another encoding (Latin-1?); save it as UTF-8."),
+    "xml_too_deep": _l("Elements nest deeper than %(limit)s levels."),
+    "json_invalid": _l("The JSON is not valid: %(detail)s"),
+    "form_not_object": _l("A form file must hold a JSON object."),
+    "schema_invalid": _l("Not a valid JSON Schema: %(detail)s"),
+    "id_empty": _l("The id is empty."),
+    "id_too_long": _l("The id is %(length)s characters long; at most %(limit)s are allowed."),
+    "id_not_ncname": _l("The id “%(id)s” is not valid: it must start with a letter or “_” and contain only letters, "
+                        "digits, “_”, “-” and “.” (no spaces or “:”)."),
+    "id_reserved": _l("The id “%(id)s” is reserved by SpiffWorkflow (the deploy would fail with “No output task "
+                      "connected”); rename the %(kind)s."),
+    "model_invalid": _l("The model is not valid: %(detail)s"),
+    "model_invalid_at": _l("Element “%(element)s” is not valid: %(detail)s"),
+    "model_invalid_id": _l("An id is not valid (an id must be unique in its file and start with a letter or “_”): "
+                           "%(detail)s"),
+    "model_invalid_id_at": _l("The id of element “%(element)s” is not valid (an id must be unique in its file and "
+                              "start with a letter or “_”): %(detail)s"),
+    "model_undefined_reference": _l("The model refers to something that is not defined or is malformed "
+                                    "(%(detail)s)."),
+    "stray_message_ref": _l("messageRef=\"%(value)s\" on %(kind)s “%(element)s” was ignored: an event names its "
+                            "message in its message event definition."),
+    "unknown_operator": _l("Service task “%(element)s” uses the unknown operator “%(operator)s”; operators here: "
+                           "%(known)s."),
+    "unknown_operator_proxy": _l("Service task “%(element)s” uses the unknown operator “%(operator)s” (a command of "
+                                 "a SpiffWorkflow connector proxy; this engine calls no connector proxy and reaches "
+                                 "no outside system from a model); operators here: %(known)s."),
+    "process_id_twice": _l("Process id “%(process)s” is also defined in %(other)s."),
+    "no_executable_process": _l("No executable process: every process here has isExecutable=\"false\" (as "
+                                "modelling tools write); set it to \"true\" to run it."),
+    "form_not_deployed": _l("The form file “%(form)s” referenced by “%(element)s” is not deployed."),
+    "lane_unknown_group": _l("Lane “%(lane)s” (task “%(element)s”) names no known group."),
+    "timer_bare_literal": _l("Timer %(field)s of “%(element)s” is the bare literal %(text)s: timer expressions are "
+                             "Python, so quote it: \"%(text)s\""),
+    "timer_not_iso": _l("Timer %(field)s of “%(element)s” is %(text)s, which looks like an unquoted ISO 8601 value "
+                        "but is not one (times of day need a T, e.g. \"PT1H\"); timer expressions are Python: quote "
+                        "a valid one."),
+    "timer_not_python": _l("Timer %(field)s of “%(element)s” is not a Python expression (%(detail)s): %(text)s"),
+    "ad_hoc_sub_process": _l("The ad-hoc sub-process “%(element)s” is not supported: SpiffWorkflow 3.2 cannot run "
+                             "it reliably; model its activities with an inclusive gateway, a multi-instance or a "
+                             "loop task instead."),
+    "merge_parallel": _l("%(count)s sequence flows (%(flows)s) enter %(kind)s “%(element)s” directly from parallel "
+                         "branches of “%(fork)s”: it would run once per branch; merge them with a gateway first "
+                         "(parallel to wait for all, exclusive for alternative paths)."),
+    "merge_endless_loop": _l("%(count)s sequence flows (%(flows)s) enter %(kind)s “%(element)s” directly and form a "
+                             "loop with no way out: add an exclusive gateway that can leave the loop, and merge the "
+                             "flows with a gateway first."),
+    "merge_implicit": _l("%(count)s sequence flows (%(flows)s) enter %(kind)s “%(element)s” directly: an implicit "
+                         "merge; merge the alternative paths (or the loop back to it) with an exclusive gateway "
+                         "first, so that the model shows it runs once per arriving path."),
+    "gateway_loop": _l("Loop through gateway(s) %(gateways)s (elements %(elements)s): SpiffWorkflow stalls silently "
+                       "after about %(limit)s iterations of a gateway loop. A return-for-revision loop is fine; for "
+                       "repetition use a standard loop or multi-instance task."),
+    "gateway_no_default": _l("Exclusive gateway “%(element)s” has %(count)s outgoing flows and no default flow: when "
+                             "no condition holds the case stops with an error."),
+    # incidents worded from their error type
+    "case_stuck": _l("The case waits on no task, timer or message (it stopped at “%(element)s”): move its token to "
+                     "a step that can go on."),
+    "case_stuck_nowhere": _l("The case waits on no task, timer or message: move its token to a step that can go on."),
 }
 
 TYPE_NAMES = {
@@ -138,15 +208,67 @@ def error_text(exc: EngineError, name_of: NameOf) -> str:
 
 
 def detail_texts(details: Iterable[dict], name_of: NameOf) -> list[dict]:
-    """Details as the API answers them: a problem's code and parameters become its ``message``."""
+    """Details as the API answers them: a problem's code and parameters become its ``message``.
+
+    A model file's problem (``file`` and ``line``) answers ``{"file", "line", "message"}``.
+    """
     out = []
     for detail in details:
-        if "reason" in detail:
+        if "reason" in detail and "file" in detail:
+            out.append({"file": detail["file"], "line": detail.get("line"),
+                        "message": describe(detail["reason"], detail.get("params") or {}, name_of)})
+        elif "reason" in detail:
             out.append({"field": detail["field"],
                         "message": describe(detail["reason"], detail.get("params") or {}, name_of)})
         else:
             out.append(detail)
     return out
+
+
+def problem_text(problem: ModelProblem | Mapping[str, Any]) -> str:
+    """What is wrong with a model file, without where (:func:`problem_line` says where too).
+
+    Args:
+        problem: A :class:`~engine.errors.ModelProblem`, or one as stored (its ``as_detail()``).
+    """
+    if isinstance(problem, Mapping):
+        return describe(problem.get("reason", ""), problem.get("params") or {}, _login)
+    return describe(problem.reason, problem.params, _login)
+
+
+def problem_line(problem: ModelProblem | Mapping[str, Any]) -> str:
+    """A model file's problem on one line, with its file and line: ``order.bpmn 第 6 行：…``."""
+    file, line = ((problem.get("file"), problem.get("line")) if isinstance(problem, Mapping)
+                  else (problem.file, problem.line))
+    if line:
+        return gettext("%(file)s line %(line)s: %(message)s", file=file, line=line, message=problem_text(problem))
+    return gettext("%(file)s: %(message)s", file=file, message=problem_text(problem))
+
+
+def problem_where(problem: ModelProblem | Mapping[str, Any]) -> str:
+    """Where a model file's problem is: ``order.bpmn 第 6 行``."""
+    file, line = ((problem.get("file"), problem.get("line")) if isinstance(problem, Mapping)
+                  else (problem.file, problem.line))
+    return gettext("%(file)s line %(line)s", file=file, line=line) if line else str(file)
+
+
+def problem_details(problems: Iterable[ModelProblem]) -> list[dict]:
+    """Problems as the API answers them (CONTRACT): ``{"file", "line", "message"}``."""
+    return [{"file": p.file, "line": p.line, "message": problem_text(p)} for p in problems]
+
+
+def incident_text(error_type: str, message: str, bpmn_id: str | None, line: int | None = None) -> str:
+    """An incident's error as people read it: worded from its type when the engine found it
+    (a stuck case); a script's or service's own error text otherwise, with its line."""
+    if error_type == "Stuck":
+        return describe("case_stuck" if bpmn_id else "case_stuck_nowhere", {"element": bpmn_id}, _login)
+    if line:
+        return gettext("%(message)s (line %(line)s)", message=message, line=line)
+    return message
+
+
+def _login(login: str) -> str:
+    return login
 
 
 def field_errors(details: Iterable[dict], name_of: NameOf) -> dict[str, str]:
@@ -167,7 +289,9 @@ def _word(key: str, value: Any, name_of: NameOf) -> Any:
     if key == "kind" and isinstance(value, str):
         from webui.element_names import type_label
 
-        return type_label(value)
+        spiff_name = value[:1].upper() + value[1:]  # a BPMN tag (userTask) names the same type as its class
+        label = type_label(spiff_name)
+        return value if label == spiff_name else label
     if key == "types" and isinstance(value, list):
         return gettext(" or ").join(str(TYPE_NAMES.get(t, t)) for t in value)
     return value

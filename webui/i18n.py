@@ -4,7 +4,7 @@ The UI language is ``zh_CN`` or ``en`` (what users choose and ``User.locale`` st
 catalogue for Chinese lives in ``translations/zh_Hans_CN`` (a ``zh_CN`` folder is never loaded).
 Every text a person reads comes from these catalogues (``gettext``/``lazy_gettext`` in Python,
 ``_()`` in templates); ``make translations`` compiles them (``pybabel compile``), ``make
-i18n-extract`` extracts new message ids into them. :func:`pick` only chooses between values that
+i18n-extract`` extracts new message ids into them. :func:`localized_value` only chooses between values that
 the data itself holds in both languages (process titles, unit names), never for the UI's own text.
 """
 from __future__ import annotations
@@ -77,7 +77,7 @@ def local_date(value) -> str:
     return format_date(value, "yyyy-MM-dd")
 
 
-def pick(zh: str | None, en: str | None) -> str:
+def localized_value(zh: str | None, en: str | None) -> str:
     """Of a value the data holds in both languages, the one for the UI language (else the other)."""
     if ui_lang() == "en":
         return en or zh or ""
@@ -135,5 +135,8 @@ def init_app(app: Flask, user_locale: Callable[[], str | None],
     app.jinja_env.filters["local_dt"] = local_dt
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["ui_lang"] = ui_lang
-    app.jinja_env.globals["pick"] = pick
+    app.jinja_env.globals["localized_value"] = localized_value
     app.jinja_env.globals["js_messages"] = js_messages
+    from webui.error_texts import incident_text
+
+    app.jinja_env.globals["incident_text"] = incident_text

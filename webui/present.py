@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.people.identity import GROUPS
 from engine.tasks.lifecycle import TaskStatus
-from webui.i18n import pick, ui_lang
+from webui.i18n import localized_value, ui_lang
 
 
 def catalogue_entry(key: str) -> Any | None:
@@ -38,7 +38,7 @@ def process_title(key: str, deployed_title: str | None = None) -> str:
     """The process's name in the UI language."""
     info = catalogue_entry(key)
     if info is not None:
-        return pick(getattr(info, "title_zh", None), getattr(info, "title_en", None)) or key
+        return localized_value(getattr(info, "title_zh", None), getattr(info, "title_en", None)) or key
     return deployed_title or deployed_titles().get(key) or key
 
 
@@ -58,14 +58,14 @@ def process_description(key: str) -> str:
     info = catalogue_entry(key)
     if info is None:
         return ""
-    return pick(getattr(info, "description_zh", None), getattr(info, "description_en", None))
+    return localized_value(getattr(info, "description_zh", None), getattr(info, "description_en", None))
 
 
 def group_title(key: str | None) -> str:
     if not key:
         return ""
     zh, en = GROUPS.get(key, (key, key))
-    return pick(zh, en)
+    return localized_value(zh, en)
 
 
 @dataclass(frozen=True)

@@ -128,20 +128,22 @@ def locate(problems: Iterable[Any], index: ModelIndex, filename: str) -> list[di
     Problems of other files (a form, a stored model) keep their file and get no element.
 
     Args:
-        problems: Deploy problems (``file``, ``line``, ``message``, optional ``element_id``).
+        problems: Deploy problems (:class:`~engine.errors.ModelProblem`).
         index: The index of the submitted text.
         filename: The name the submitted text was checked as.
 
     Returns:
-        ``[{"file", "line", "message", "element_id"}]`` in the problems' order.
+        ``[{"file", "line", "reason", "params", "element_id"}]`` in the problems' order.
     """
     out = []
     for p in problems:
         element = getattr(p, "element_id", None)
         if p.file == filename:
             if element not in index.ids:
-                element = index.mentioned(p.message) or index.at_line(p.line)
+                named = " ".join(str(v) for v in p.params.values())
+                element = index.mentioned(named) or index.at_line(p.line)
         else:
             element = None
-        out.append({"file": p.file, "line": p.line, "message": p.message, "element_id": element})
+        out.append({"file": p.file, "line": p.line, "reason": p.reason, "params": dict(p.params),
+                    "element_id": element})
     return out

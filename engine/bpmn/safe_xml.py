@@ -64,17 +64,16 @@ def parse_model_bytes(
     if len(data) > max_bytes:
         raise ModelFileError(
             filename, None,
-            f"file is {len(data):,} bytes; the limit is {max_bytes:,} bytes",
-            too_large=True,
+            "file_too_large", too_large=True, size=len(data), limit=max_bytes,
         )
     text = _decode(data, filename)
     if not text.strip():
-        raise ModelFileError(filename, None, "the file is empty")
+        raise ModelFileError(filename, None, "file_empty")
     doctype = _DOCTYPE.search(text)
     if doctype:
         raise ModelFileError(
             filename, _line_at(text, doctype.start()),
-            "DOCTYPE declarations are not allowed (no DTDs, no entities)",
+            "doctype_not_allowed",
         )
     try:
         return _parse(data, filename, max_depth)
@@ -82,9 +81,9 @@ def parse_model_bytes(
         raise
     except etree.XMLSyntaxError as err:
         line = err.position[0] if err.position and err.position[0] else None
-        raise ModelFileError(filename, line, f"malformed XML: {err.msg}") from err
+        raise ModelFileError(filename, line, "xml_malformed", detail=err.msg) from err
     except Exception as err:  # lxml can raise ValueError/LookupError on odd input
-        raise ModelFileError(filename, None, f"unreadable XML: {err}") from err
+        raise ModelFileError(filename, None, "xml_unreadable", detail=str(err)) from err
 
 
 def parse_model_text(xml: str, filename: str = "model.bpmn") -> etree._ElementTree:
@@ -105,24 +104,21 @@ def parse_model_text(xml: str, filename: str = "model.bpmn") -> etree._ElementTr
     return parse_model_bytes(_TEXT_DECL.sub(_UTF8_DECL, xml, count=1).encode("utf-8"), filename)
 
 
-def check_ncname_id(process_id: str) -> str | None:
+def check_ncname_id(process_id: str) -> tuple[str, dict[str, object]] | None:
     """Check that an id is an XML NCName of at most 100 characters.
 
     Args:
         process_id: The id to check (a process id, element id or file key).
 
     Returns:
-        ``None`` when the id is acceptable, otherwise a message saying why not.
+        ``None`` when the id is acceptable, otherwise why not: a message code and its parameters.
     """
     if not process_id:
-        return "the id is empty"
+        return "id_empty", {}
     if len(process_id) > MAX_ID_LENGTH:
-        return f"the id is {len(process_id)} characters long; at most {MAX_ID_LENGTH} are allowed"
+        return "id_too_long", {"length": len(process_id), "limit": MAX_ID_LENGTH}
     if not _NCNAME.fullmatch(process_id):
-        return (
-            f"the id {process_id!r} is not an XML NCName: it must start with a letter or '_' and "
-            "contain only letters, digits, '_', '-' and '.' (no spaces or ':')"
-        )
+        return "id_not_ncname", {"id": process_id}
     return None
 
 
@@ -140,7 +136,7 @@ def _decode(data: bytes, filename: str) -> str:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise ModelFileError(filename, 1, f"unknown encoding {encoding!r} in the XML declaration") from None
+        raise ModelFileError(filename, 1, "xml_unknown_encoding", encoding=encoding) from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
@@ -149,8 +145,7 @@ def _decode(data: bytes, filename: str) -> str:
         bad = data[err.start : err.start + 1].hex()
         raise ModelFileError(
             filename, line,
-            f"byte 0x{bad} at offset {err.start} is not valid {encoding}: the file declares "
-            f"{encoding} but holds another encoding (Latin-1?); save it as UTF-8",
+            "xml_wrong_encoding", byte=f"0x{bad}", offset=err.start, encoding=encoding,
         ) from None
 
 
@@ -172,13 +167,13 @@ def _parse(data: bytes, filename: str, max_depth: int) -> etree._ElementTree:
     except etree.XMLSyntaxError as err:
         if "Excessive depth" in str(err.msg):  # libxml2's own cap (256 without huge_tree)
             raise ModelFileError(
-                filename, err.position[0] or None, f"elements nest deeper than {max_depth} levels"
+                filename, err.position[0] or None, "xml_too_deep", limit=max_depth
             ) from err
         raise
     _check_depth(root, filename, max_depth)
     tree = root.getroottree()
     if tree.docinfo.doctype:  # belt and braces: the text check above should have caught it
-        raise ModelFileError(filename, None, "DOCTYPE declarations are not allowed")
+        raise ModelFileError(filename, None, "doctype_not_allowed")
     return tree
 
 
@@ -188,6 +183,6 @@ def _check_depth(root: etree._Element, filename: str, max_depth: int) -> None:
         element, depth = stack.pop()
         if depth > max_depth:
             raise ModelFileError(
-                filename, element.sourceline, f"elements nest deeper than {max_depth} levels"
+                filename, element.sourceline, "xml_too_deep", limit=max_depth
             )
         stack.extend((child, depth + 1) for child in element if isinstance(child.tag, str))

@@ -57,7 +57,7 @@ class MigrationCheck:
 class MigrationOutcome:
     instance_id: str
     ok: bool
-    message: str
+    error: EngineError | None = None  # why the case was not moved (worded by the web layer)
 
 
 def require_may_migrate(actor: Actor) -> None:
@@ -234,7 +234,7 @@ def migrate_many(engine: CommandRunner, instance_ids: Iterable[str], actor: Acto
         try:
             migrate(engine, instance_id, actor, to_version, reason)
         except EngineError as exc:
-            outcomes.append(MigrationOutcome(instance_id, False, exc.message))
+            outcomes.append(MigrationOutcome(instance_id, False, exc))
         else:
-            outcomes.append(MigrationOutcome(instance_id, True, f"moved to version {to_version}"))
+            outcomes.append(MigrationOutcome(instance_id, True))
     return outcomes

@@ -36,7 +36,7 @@ class CheckResult:
         return not self.problems
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[ModelProblem]:
         return [w for r in self.results for w in r.warnings]
 
 

@@ -95,42 +95,25 @@ def _timer_literals(root: etree._Element, filename: str) -> list[ModelProblem]:
         if not text:
             continue
         owner = _owner_id(field)
-        what = f"timer {_local(field)} of '{owner}'" if owner else f"timer {_local(field)}"
+        where = {"field": _local(field), "element": owner or "-", "text": text}
         if _ISO_LITERAL.fullmatch(text):
-            problems.append(ModelProblem(
-                filename, field.sourceline,
-                f"{what} is the bare literal {text}: timer expressions are "
-                f'Python, so quote it: "{text}"',
-                owner,
-            ))
+            problems.append(ModelProblem(filename, field.sourceline, "timer_bare_literal", where, owner))
             continue
         if _ISO_LIKE.fullmatch(text):
-            problems.append(ModelProblem(
-                filename, field.sourceline,
-                f"{what} is {text}, which looks like an unquoted ISO 8601 value but is not one "
-                f'(times of day need a T, e.g. "PT1H"); timer expressions are Python: quote a valid one',
-                owner,
-            ))
+            problems.append(ModelProblem(filename, field.sourceline, "timer_not_iso", where, owner))
             continue
         try:
             ast.parse(text, mode="eval")
         except SyntaxError as err:
-            problems.append(ModelProblem(
-                filename, field.sourceline,
-                f"{what} is not a Python expression ({err.msg}): {text}",
-                owner,
-            ))
+            problems.append(ModelProblem(filename, field.sourceline, "timer_not_python",
+                                         {**where, "detail": err.msg}, owner))
     return problems
 
 
 def _reserved_ids(root: etree._Element, filename: str) -> list[ModelProblem]:
     return [
-        ModelProblem(
-            filename, element.sourceline,
-            f"the id '{element.get('id')}' is reserved by SpiffWorkflow (the deploy would fail with "
-            f"'No output task connected'); rename the {_local(element)}",
-            element.get("id"),
-        )
+        ModelProblem(filename, element.sourceline, "id_reserved",
+                     {"id": element.get("id"), "kind": _local(element)}, element.get("id"))
         for element in root.iter()
         if isinstance(element.tag, str) and element.get("id") in RESERVED_IDS
         and etree.QName(element).namespace == BPMN_NS
@@ -139,12 +122,8 @@ def _reserved_ids(root: etree._Element, filename: str) -> list[ModelProblem]:
 
 def _ad_hoc_sub_processes(root: etree._Element, filename: str) -> list[ModelProblem]:
     return [
-        ModelProblem(
-            filename, element.sourceline,
-            f"the ad-hoc sub-process '{element.get('id')}' is not supported: SpiffWorkflow 3.2 cannot run it "
-            "reliably; model its activities with an inclusive gateway, a multi-instance or a loop task instead",
-            element.get("id"),
-        )
+        ModelProblem(filename, element.sourceline, "ad_hoc_sub_process", {"element": element.get("id")},
+                     element.get("id"))
         for element in _bpmn(root, "adHocSubProcess")
     ]
 
@@ -186,29 +165,14 @@ def _unmerged_flows(root: etree._Element, flows: list[etree._Element], nodes: di
         if kind not in _ACTIVITIES and kind not in _INTERMEDIATE_EVENTS:
             continue
         flow_ids = [f.get("id", "?") for f in entering]
-        what = f"{len(entering)} sequence flows ({', '.join(flow_ids)}) enter {kind} '{target}' directly"
+        what = {"count": len(entering), "flows": ", ".join(flow_ids), "kind": kind, "element": target}
         fork = _parallel_fork(target, entering, flows, nodes)
         if fork is not None:
-            errors.append(ModelProblem(
-                filename, node.sourceline,
-                f"{what} from parallel branches of '{fork}': it would run once per branch; merge them with a "
-                "gateway first (parallel to wait for all, exclusive for alternative paths)",
-                target,
-            ))
+            errors.append(ModelProblem(filename, node.sourceline, "merge_parallel", {**what, "fork": fork}, target))
         elif _endless(target, edges):
-            errors.append(ModelProblem(
-                filename, node.sourceline,
-                f"{what} and form a loop with no way out: add an exclusive gateway that can leave the loop, "
-                "and merge the flows with a gateway first",
-                target,
-            ))
+            errors.append(ModelProblem(filename, node.sourceline, "merge_endless_loop", what, target))
         else:
-            errors.append(ModelProblem(
-                filename, node.sourceline,
-                f"{what}: an implicit merge; merge the alternative paths (or the loop back to it) with an "
-                "exclusive gateway first, so that the model shows it runs once per arriving path",
-                target,
-            ))
+            errors.append(ModelProblem(filename, node.sourceline, "merge_implicit", what, target))
     return errors, warnings
 
 
@@ -328,10 +292,8 @@ def _gateway_loops(root: etree._Element, flows: list[etree._Element], nodes: dic
         ordered = sorted(component, key=lambda n: nodes[n].sourceline or 0 if n in nodes else 0)
         first = min(gateways, key=lambda n: nodes[n].sourceline or 0)
         problems.append(ModelProblem(
-            filename, nodes[first].sourceline,
-            f"loop through gateway(s) {', '.join(sorted(gateways))} (elements {', '.join(ordered)}): "
-            f"SpiffWorkflow stalls silently after about {GATEWAY_LOOP_LIMIT} iterations of a gateway loop. "
-            "A return-for-revision loop is fine; for repetition use a standard loop or multi-instance task",
+            filename, nodes[first].sourceline, "gateway_loop",
+            {"gateways": ", ".join(sorted(gateways)), "elements": ", ".join(ordered), "limit": GATEWAY_LOOP_LIMIT},
             first,
         ))
     return problems
@@ -345,10 +307,6 @@ def _exclusive_without_default(flows: list[etree._Element], nodes: dict[str, etr
     problems = []
     for node_id, node in nodes.items():
         if _local(node) == "exclusiveGateway" and outgoing[node_id] >= 2 and not node.get("default"):
-            problems.append(ModelProblem(
-                filename, node.sourceline,
-                f"exclusive gateway '{node_id}' has {outgoing[node_id]} outgoing flows and no default flow: "
-                "when no condition holds the case stops with an error",
-                node_id,
-            ))
+            problems.append(ModelProblem(filename, node.sourceline, "gateway_no_default",
+                                         {"element": node_id, "count": outgoing[node_id]}, node_id))
     return sorted(problems, key=lambda p: p.line or 0)

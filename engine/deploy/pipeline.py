@@ -35,7 +35,7 @@ class DeployResult:
     key: str
     version: int
     status: str  # "new" or "unchanged"
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ModelProblem] = field(default_factory=list)
     title: str = ""
 
 
@@ -67,27 +67,28 @@ def _read_files(files: Iterable[tuple[str, bytes]], problems: list[ModelProblem]
     for name, data in files:
         kind = _kind(name)
         if kind is None:
-            problems.append(ModelProblem(name, None, "unsupported file type (expected .bpmn, .bpmn20.xml, .dmn or .json)"))
+            problems.append(ModelProblem(name, None, "file_type_unsupported"))
             continue
         if name in seen:
-            problems.append(ModelProblem(name, None, "the same file name appears twice in one deploy"))
+            problems.append(ModelProblem(name, None, "file_twice"))
             continue
         seen.add(name)
         if kind == "form":
             if len(data) > MAX_MODEL_BYTES:
-                problems.append(ModelProblem(name, None, f"file is larger than {MAX_MODEL_BYTES // (1024 * 1024)} MB"))
+                problems.append(ModelProblem(name, None, "file_too_large",
+                                             {"size": len(data), "limit": MAX_MODEL_BYTES}))
                 too_large = True
                 continue
             try:
                 value = json.loads(data.decode("utf-8"))
             except UnicodeDecodeError as exc:
-                problems.append(ModelProblem(name, None, f"not UTF-8: {exc.reason} at byte {exc.start}"))
+                problems.append(ModelProblem(name, None, "file_not_utf8", {"offset": exc.start}))
                 continue
             except json.JSONDecodeError as exc:
-                problems.append(ModelProblem(name, exc.lineno, f"invalid JSON: {exc.msg}"))
+                problems.append(ModelProblem(name, exc.lineno, "json_invalid", {"detail": exc.msg}))
                 continue
             if not isinstance(value, dict):
-                problems.append(ModelProblem(name, 1, "a form file must hold a JSON object"))
+                problems.append(ModelProblem(name, 1, "form_not_object"))
                 continue
             parsed.append(_Parsed(name, kind, data.decode("utf-8"), json_value=value))
             continue
@@ -114,19 +115,20 @@ def _located(exc: Exception, default_file: str) -> ModelProblem:
     if isinstance(exc, ValidationException):
         line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
         msg = str(exc.args[0]) if exc.args else str(exc)
+        reason = "model_invalid_id" if "atomic type 'xs:ID'" in msg else "model_invalid"
         if exc.id:
-            msg = f"{msg} (element {exc.id})"
-        if "atomic type 'xs:ID'" in msg:
-            msg += " (an id must be unique in its file and start with a letter or '_')"
-        return ModelProblem(exc.file_name or default_file, line, _readable(msg), exc.id or None)
+            reason += "_at"
+        return ModelProblem(exc.file_name or default_file, line, reason, {"detail": _readable(msg), "element": exc.id},
+                            exc.id or None)
     if isinstance(exc, etree.XMLSyntaxError):
-        return ModelProblem(default_file, exc.lineno, exc.msg)
+        return ModelProblem(default_file, exc.lineno, "xml_malformed", {"detail": exc.msg})
     line = getattr(exc, "line_number", None)
     line = line if isinstance(line, int) and line else None
     text = str(exc) or exc.__class__.__name__
+    reason = "model_invalid"
     if isinstance(exc, (TypeError, AttributeError, KeyError)):
-        text = f"the model refers to something that is not defined or is malformed ({exc.__class__.__name__}: {exc})"
-    return ModelProblem(getattr(exc, "file_name", None) or default_file, line, _readable(text))
+        reason, text = "model_undefined_reference", f"{exc.__class__.__name__}: {exc}"
+    return ModelProblem(getattr(exc, "file_name", None) or default_file, line, reason, {"detail": _readable(text)})
 
 
 _EVENTS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent")
@@ -145,9 +147,8 @@ def drop_stray_event_message_refs(tree: etree._ElementTree, filename: str) -> li
             value = node.attrib.pop("messageRef", None)
             if value is not None:
                 dropped.append(ModelProblem(
-                    filename, node.sourceline,
-                    f"ignored messageRef=\"{value}\" on {name} '{node.get('id')}': an event names its message "
-                    "in its messageEventDefinition", node.get("id")))
+                    filename, node.sourceline, "stray_message_ref",
+                    {"value": value, "kind": name, "element": node.get("id")}, node.get("id")))
     return dropped
 
 
@@ -166,13 +167,10 @@ def _hash(*parts: str) -> str:
     return h.hexdigest()
 
 
-def unknown_operator_message(element_id: str, operator: str, known: set[str]) -> str:
-    """Why a service task's operator is refused, and what is available instead."""
-    text = f"service task {element_id} uses unknown operator '{operator}'"
-    if "/" in operator:  # spiff-arena's connector-proxy naming: connector/Command
-        text += (" (a command of a SpiffWorkflow connector proxy; this engine calls no connector proxy "
-                 "and reaches no outside system from a model)")
-    return text + f"; operators here: {', '.join(sorted(known)) or 'none'}"
+def unknown_operator_message(element_id: str, operator: str, known: set[str]) -> tuple[str, dict[str, object]]:
+    """Why a service task's operator is refused (a message code and its parameters), naming those available."""
+    reason = "unknown_operator_proxy" if "/" in operator else "unknown_operator"
+    return reason, {"element": element_id, "operator": operator, "known": ", ".join(sorted(known)) or "-"}
 
 
 class Deployer:
@@ -225,10 +223,11 @@ class Deployer:
                         if not item.from_store:
                             bad = check_ncname_id(pid)
                             if bad:
-                                problems.append(ModelProblem(item.name, line, bad))
+                                problems.append(ModelProblem(item.name, line, bad[0], bad[1]))
                                 continue
                             if pid in process_files and process_files[pid] != item.name:
-                                problems.append(ModelProblem(item.name, line, f"process id '{pid}' is also defined in {process_files[pid]}"))
+                                problems.append(ModelProblem(item.name, line, "process_id_twice",
+                                                                {"process": pid, "other": process_files[pid]}))
                                 continue
                             if executable:
                                 batch_process_ids.append((pid, item.name, line))
@@ -249,8 +248,7 @@ class Deployer:
                 problems.append(_located(exc, item.name))
 
         if not batch_process_ids and any(p.kind == "bpmn" for p in batch) and not problems:
-            problems.append(ModelProblem(batch[0].name, None, "no executable process: every process here has "
-                                         "isExecutable=\"false\" (as modelling tools write); set it to \"true\" to run it"))
+            problems.append(ModelProblem(batch[0].name, None, "no_executable_process"))
 
         forms = {p.name: p.json_value for p in [*batch, *stored] if p.kind == "form"}
         prepared = []
@@ -267,19 +265,22 @@ class Deployer:
             used_forms: dict[str, object] = {}
             for ref in info.form_refs:
                 if ref.file not in forms:
-                    problems.append(ModelProblem(filename, line, f"form file '{ref.file}' referenced by {ref.element_id} is not deployed"))
+                    problems.append(ModelProblem(filename, line, "form_not_deployed",
+                                                 {"form": ref.file, "element": ref.element_id}, ref.element_id))
                     continue
                 if ref.is_schema:
                     for msg in check_schema(forms[ref.file]):
-                        problems.append(ModelProblem(ref.file, None, f"not a valid JSON Schema: {msg}"))
+                        problems.append(ModelProblem(ref.file, None, "schema_invalid", {"detail": msg}))
                 used_forms[ref.file] = forms[ref.file]
             for lane, element_id in info.lanes:
                 if lane not in self.known_groups:
-                    problems.append(ModelProblem(filename, line, f"lane '{lane}' (task {element_id}) names no known group"))
+                    problems.append(ModelProblem(filename, line, "lane_unknown_group",
+                                                 {"lane": lane, "element": element_id}, element_id))
             if self.handler_names is not None:
                 for op, element_id in info.service_operators:
                     if op not in self.handler_names:
-                        problems.append(ModelProblem(filename, line, unknown_operator_message(element_id, op, self.handler_names)))
+                        reason, params = unknown_operator_message(element_id, op, self.handler_names)
+                        problems.append(ModelProblem(filename, line, reason, params, element_id))
             prepared.append((pid, filename, spec, subprocess_specs, info, used_forms))
 
         if problems:
@@ -292,7 +293,7 @@ class Deployer:
             spec_json = self.codec.dump_specs(spec, subprocess_specs)
             content_hash = _hash(spec_json, json.dumps(used_forms, sort_keys=True, ensure_ascii=False))
             latest = uow.processes.latest(pid)
-            warnings = [str(w) for w in warnings_by_file.get(filename, [])]
+            warnings = list(warnings_by_file.get(filename, []))
             title = spec.description or pid
             if latest is not None and latest.content_hash == content_hash:
                 if pid not in dependents:  # a dependent that did not change is not worth a line
@@ -304,7 +305,7 @@ class Deployer:
                 source_file=filename, bpmn_xml=xml_by_file[filename], spec_json=spec_json,
                 forms=used_forms, start_form=info.start_form, start_ui_form=info.start_ui_form,
                 start_lane=info.start_lane, manual_start=info.manual_start,
-                start_messages=info.start_messages, warnings=warnings,
+                start_messages=info.start_messages, warnings=[w.as_detail() for w in warnings],
                 change_note=change_note, deployed_by=actor, deployed_at=now,
             )
             uow.processes.add(row)

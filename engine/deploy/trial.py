@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from engine.bpmn.namespaces import DMN_NAMESPACES
 from engine.bpmn.namespaces import SPIFF as SPIFF_NS
 from engine.bpmn.safe_xml import parse_model_bytes
 from engine.deploy.pipeline import MODEL_SUFFIXES
-from engine.errors import DeployRefused, EngineError, ModelFileError, NotFound, ValidationFailed
+from engine.errors import DeployRefused, EngineError, ModelFileError, ModelProblem, NotFound, ValidationFailed
 from engine.forms.examples import example_data
 from engine.forms.validation import with_task_data_options
 from engine.people.identity import Actor
@@ -46,6 +46,8 @@ class TrialRow:
     outcome: str  # "completed", "waiting on ...", "incident: ...", "not started: ...", "-"
     detail: str = ""
     tasks_done: int = 0
+    problems: list[ModelProblem] = field(default_factory=list)  # why the deploy was refused (worded by the CLI)
+    error: EngineError | None = None  # why the case did not start or go on (worded by the CLI)
 
 
 @dataclass
@@ -227,7 +229,7 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         engine.deploy(files, SYSTEM)
     except (DeployRefused, ModelFileError) as exc:
         problems = exc.problems if isinstance(exc, DeployRefused) else [exc.problem]
-        return TrialRow(label, "refused", "-", _first_line(str(problems[0])) + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""))
+        return TrialRow(label, "refused", "-", problems=list(problems))
     key = index.primary_process(folder)
     actor = Actor("trial", groups=frozenset(engine.known_groups), roles=frozenset({"admin"}), display_name="trial",
                   locale="en")
@@ -251,7 +253,7 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
             return TrialRow(label, "deployed", "not started: message refused", _details(exc))
         return TrialRow(label, "deployed", "not started: example start data refused", _details(exc))
     except EngineError as exc:
-        return TrialRow(label, "deployed", f"not started: {exc.message}", key)
+        return TrialRow(label, "deployed", "not started", key, error=exc)
     done = 0
     while True:
         with engine.uow() as uow:
@@ -270,7 +272,7 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         except ValidationFailed as exc:
             return TrialRow(label, "deployed", f"waiting on task {task_name}: example form data refused", _details(exc), done)
         except EngineError as exc:
-            return TrialRow(label, "deployed", f"waiting on task {task_name}: {exc.message}", "", done)
+            return TrialRow(label, "deployed", f"waiting on task {task_name}", "", done, error=exc)
         done += 1
     return _outcome(engine, instance.id, label, done, max_tasks)
 

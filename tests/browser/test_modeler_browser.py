@@ -58,7 +58,9 @@ def test_open_validate_an_invalid_diagram_and_see_the_error_on_the_element(page:
     expect(badge).to_have_attribute("title", re.compile("missing.schema.json"))
     badge.hover()
     expect(badge.locator(".fao-problem-tip")).to_be_visible()
-    expect(page.locator("#problems li.problem")).to_contain_text("missing.schema.json")
+    problem = page.locator("#problems li.problem")
+    expect(problem).to_contain_text("引用的表单文件“missing.schema.json”尚未部署")
+    expect(problem).to_contain_text(re.compile(r"review\.bpmn 第 \d+ 行"))
     shot(page, "modeler-03-problem-on-element")
 
     # put it right, validate again, deploy with a note: version 2
@@ -91,7 +93,7 @@ def test_timer_expressions_are_python_and_a_bare_literal_is_flagged(page: Page, 
     page.click("#btn-validate")
     expect(page.locator("body")).to_have_attribute("data-validated", "problems")
     expect(page.locator('#canvas g.djs-element[data-element-id="wait"]')).to_have_class(re.compile(r"\bfao-problem\b"))
-    expect(page.locator("#problems li.problem")).to_contain_text("quote it")
+    expect(page.locator("#problems li.problem")).to_contain_text("是未加引号的 P2D：定时器表达式是 Python，请加上引号")
     shot(page, "modeler-05-unquoted-timer")
     select(page, "f2")  # a flow out of a task, not a gateway: no condition field
     expect(page.locator('#properties textarea[name="condition"]')).to_have_count(0)

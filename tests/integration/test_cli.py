@@ -62,7 +62,7 @@ def test_bad_input_exits_2_with_one_line_per_problem_and_no_traceback(fao, tmp_p
     broken.write_text("<definitions xmlns='http://www.omg.org/spec/BPMN/20100524/MODEL'>\n<process id='p'>\n")
     result = fao("deploy", str(broken), *REVIEW)
     assert result.exit_code == 2
-    assert result.output.splitlines()[0].startswith("broken.bpmn:")
+    assert result.output.splitlines()[0].startswith("broken.bpmn 第 3 行：XML 格式有误：")  # Chinese by default
     assert "Traceback" not in result.output
     assert fao("processes").output == ""  # nothing deployed
 
@@ -106,3 +106,33 @@ def test_reindex_rebuilds_a_lost_inbox_from_the_saved_state(fao, db_url):
     assert fao("tasks", "--as", "clerk").output == ""
     assert fao("reindex").output.strip() == "1 cases reindexed"
     assert fao("tasks", "--as", "clerk").output.split("\t")[1:] == before.split("\t")[1:]
+
+
+NO_DEFAULT = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <bpmn:process id="choice" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which"/>
+    <bpmn:exclusiveGateway id="which"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="which" targetRef="yes">
+      <bpmn:conditionExpression>True</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f3" sourceRef="which" targetRef="no">
+      <bpmn:conditionExpression>False</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:endEvent id="yes"/>
+    <bpmn:endEvent id="no"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_deploy_warnings_are_one_chinese_line_each_with_file_and_line(fao, tmp_path):
+    fao("db", "upgrade")
+    model = tmp_path / "choice.bpmn"
+    model.write_text(NO_DEFAULT, encoding="utf-8")
+    result = fao("deploy", str(model))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["choice v1 new"]
+    assert result.stderr.splitlines() == [
+        "  警告：choice.bpmn 第 6 行：排他网关“which”有 2 条流出的顺序流，但没有默认流：没有条件成立时，案件会因错误而停止。"]

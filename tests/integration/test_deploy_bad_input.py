@@ -7,6 +7,7 @@ import pytest
 
 from engine.errors import DeployRefused
 from tests.conftest import CORPORA, model_files
+from tests.model_words import said, said_line
 
 REFERENCE = sorted((CORPORA / "miwg" / "Reference").glob("*.bpmn"))
 ERROR_FIXTURES = sorted((CORPORA / "bpmn-io-errors").rglob("*.bpmn"))
@@ -23,9 +24,10 @@ def _deploy_one(engine, analyst, path: Path):
 def _assert_located(exc: DeployRefused, name: str) -> None:
     assert exc.problems, "a refusal must say why"
     for problem in exc.problems:
-        text = str(problem)
+        text = said_line(problem)
         assert text.startswith(problem.file), text
-        assert problem.message and "Traceback" not in text
+        assert said(problem) and "Traceback" not in text
+        assert said_line(problem, "zh_CN").startswith(problem.file)
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ def test_external_entity_file_is_refused_and_nothing_leaks(sqlite_engine, analys
     xxe = [p for p in CAMUNDA if "XXE" in p.name.upper()]
     assert xxe, "the corpus has an XXE file"
     outcome, exc = _deploy_one(sqlite_engine, analyst, xxe[0])
-    assert outcome == "refused" and "DOCTYPE" in str(exc.problems[0]).upper()
+    assert outcome == "refused" and "DOCTYPE" in said(exc.problems[0]).upper()
 
 
 def test_a_refused_batch_deploys_nothing(sqlite_engine, analyst):
@@ -71,7 +73,10 @@ def test_a_refused_batch_deploys_nothing(sqlite_engine, analyst):
     bad = [("broken.bpmn", b"<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'><bpmn:process id='x'>")]
     with pytest.raises(DeployRefused) as err:
         sqlite_engine.deploy(good + bad, analyst)
-    assert str(err.value.problems[0]).startswith("broken.bpmn:1")
+    problem = err.value.problems[0]
+    assert (problem.file, problem.line) == ("broken.bpmn", 1)
+    assert said_line(problem).startswith("broken.bpmn line 1: The XML is malformed")
+    assert said_line(problem, "zh_CN").startswith("broken.bpmn 第 1 行：XML 格式有误")
     with sqlite_engine.uow() as uow:
         assert uow.processes.latest("review") is None
         assert uow.processes.model_files() == []
@@ -90,7 +95,7 @@ EXTERNAL = b"""<?xml version="1.0"?>
 def test_hostile_xml_written_by_the_test_is_refused(sqlite_engine, analyst, content):
     with pytest.raises(DeployRefused) as err:
         sqlite_engine.deploy([("hostile.bpmn", content)], analyst)
-    text = str(err.value)
+    text = "\n".join(said_line(p) for p in err.value.problems)
     assert text.startswith("hostile.bpmn") and "root:" not in text
 
 
@@ -104,11 +109,11 @@ def test_oversized_model_is_refused_as_too_large(sqlite_engine, analyst):
 def test_missing_form_and_unknown_lane_refuse_the_deploy(sqlite_engine, analyst):
     with pytest.raises(DeployRefused) as err:
         sqlite_engine.deploy(model_files("review.bpmn"), analyst)
-    assert any("review.start.schema.json" in str(p) for p in err.value.problems)
+    assert any("review.start.schema.json" in said(p) for p in err.value.problems)
     text = (Path(__file__).parent.parent / "models" / "parallel.bpmn").read_text().replace("protocol_section", "no_such_group")
     with pytest.raises(DeployRefused) as err:
         sqlite_engine.deploy([("parallel.bpmn", text.encode())], analyst)
-    assert "no_such_group" in str(err.value)
+    assert any("no_such_group" in said(p) for p in err.value.problems)
 
 
 def test_redeploying_identical_content_keeps_the_version(sqlite_engine, analyst):
@@ -126,7 +131,7 @@ def test_miwg_reference_models_deploy_or_say_why(sqlite_engine, analyst, capsys)
         outcome, value = _deploy_one(sqlite_engine, analyst, path)
         if outcome == "refused":
             _assert_located(value, path.name)
-            outcomes.append(f"{path.name}: refused: {value.problems[0].message[:120]}")
+            outcomes.append(f"{path.name}: refused: {said(value.problems[0])[:120]}")
         else:
             outcomes.append(f"{path.name}: deployed {', '.join(f'{r.key} v{r.version}' for r in value)}")
     assert len(outcomes) == len(REFERENCE) == 21
@@ -146,4 +151,5 @@ def test_a_new_form_alone_makes_a_new_version_of_the_process_using_it(sqlite_eng
     broken = [("review.start.schema.json", b'{"type": "object", "required": "title"}')]
     with pytest.raises(DeployRefused) as err:
         sqlite_engine.deploy(broken, analyst)
-    assert "review.start.schema.json" in str(err.value)
+    assert [p.file for p in err.value.problems] == ["review.start.schema.json"]
+    assert "Not a valid JSON Schema" in said(err.value.problems[0])

@@ -5,6 +5,8 @@ import pytest
 
 from engine.bpmn.safe_xml import parse_model_bytes
 from engine.deploy.lint import lint_bpmn
+from tests.model_words import said
+
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs" targetNamespace="x">
@@ -70,7 +72,7 @@ def test_unquoted_timer_literal_is_an_error_at_its_line(field, text):
     assert len(errors) == 1
     assert errors[0].element_id == "wait"
     assert errors[0].line == line_of(body, f"<bpmn:{field}>")
-    assert f'"{text}"' in errors[0].message
+    assert f'"{text}"' in said(errors[0])
 
 
 @pytest.mark.parametrize("text", ['"PT1S"', "'P5D'", "due_date", 'working_days_after(start, 5)', "timedelta(days=1)"])
@@ -80,7 +82,7 @@ def test_quoted_literals_and_expressions_are_fine(text):
 
 def test_timer_that_is_not_python_is_an_error():
     errors, _ = lint(timer("timeDuration", "${duration}"))
-    assert len(errors) == 1 and "not a Python expression" in errors[0].message
+    assert len(errors) == 1 and "not a Python expression" in said(errors[0])
 
 
 @pytest.mark.parametrize("reserved", ["Start", "End"])
@@ -88,7 +90,7 @@ def test_reserved_ids_are_errors(reserved):
     body = CLEAN.replace('"start"', f'"{reserved}"') if reserved == "Start" else CLEAN.replace('"done"', '"End"')
     errors, _ = lint(body)
     assert [e.element_id for e in errors] == [reserved]
-    assert "reserved by SpiffWorkflow" in errors[0].message
+    assert "reserved by SpiffWorkflow" in said(errors[0])
     assert errors[0].line == line_of(body, f'id="{reserved}"')
 
 
@@ -110,7 +112,7 @@ MERGE_MISSING = """
 def test_two_flows_into_a_task_without_a_merge_gateway_is_an_error():
     errors, warnings = lint(MERGE_MISSING)
     assert [e.element_id for e in errors] == ["archive"]
-    assert "f4, f5" in errors[0].message and "gateway" in errors[0].message
+    assert "f4, f5" in said(errors[0]) and "gateway" in said(errors[0])
     assert errors[0].line == line_of(MERGE_MISSING, 'serviceTask id="archive"')
     assert warnings == []
 
@@ -143,22 +145,22 @@ REVISION_LOOP = """
 def test_gateway_loop_is_a_warning_naming_its_elements_and_the_limit():
     errors, warnings = lint(REVISION_LOOP)
     assert errors == []
-    loops = [w for w in warnings if "loop" in w.message]
+    loops = [w for w in warnings if "loop" in said(w)]
     assert len(loops) == 1
     assert loops[0].element_id == "merge"
     assert loops[0].line == line_of(REVISION_LOOP, 'exclusiveGateway id="merge"')
     for element in ("merge", "draft", "review", "ok"):
-        assert element in loops[0].message
-    assert "333" in loops[0].message and "multi-instance" in loops[0].message
+        assert element in said(loops[0])
+    assert "333" in said(loops[0]) and "multi-instance" in said(loops[0])
 
 
 def test_exclusive_gateway_without_default_is_a_warning():
     _, warnings = lint(REVISION_LOOP)
-    defaults = [w for w in warnings if "default" in w.message]
+    defaults = [w for w in warnings if "default" in said(w)]
     assert [w.element_id for w in defaults] == ["ok"]  # 'merge' has one outgoing flow
     assert lint(REVISION_LOOP.replace('<bpmn:exclusiveGateway id="ok"/>',
                                       '<bpmn:exclusiveGateway id="ok" default="f6"/>'))[1] == [
-        w for w in warnings if "default" not in w.message
+        w for w in warnings if "default" not in said(w)
     ]
 
 
@@ -177,7 +179,7 @@ def test_loop_back_through_a_boundary_event_is_found():
     <bpmn:endEvent id="done"/>"""
     _, warnings = lint(body)
     assert [w.element_id for w in warnings] == ["again"]
-    assert "remind" in warnings[0].message and "sign" in warnings[0].message
+    assert "remind" in said(warnings[0]) and "sign" in said(warnings[0])
 
 
 def test_a_loop_without_a_gateway_is_reported_as_an_unmerged_task_not_a_loop():

@@ -13,6 +13,7 @@ from engine.sandbox.script_engine import RestrictedScriptEngine
 from engine.sandbox.timer_values import iso_duration
 from engine.timekeeping.clock import Clock
 from engine.timekeeping.working_days import WorkingCalendar
+from tests.model_words import said
 from tests.unit.test_lint import MERGE_MISSING, lint
 
 ALTERNATIVES = """
@@ -32,9 +33,9 @@ ALTERNATIVES = """
 
 def test_flows_into_a_task_without_a_gateway_are_refused_saying_which_kind_of_merge():
     errors, _ = lint(ALTERNATIVES)
-    assert [e.element_id for e in errors] == ["archive"] and "implicit merge" in errors[0].message
+    assert [e.element_id for e in errors] == ["archive"] and "implicit merge" in said(errors[0])
     errors, _ = lint(MERGE_MISSING)
-    assert [e.element_id for e in errors] == ["archive"] and "parallel branches of 'split'" in errors[0].message
+    assert [e.element_id for e in errors] == ["archive"] and "parallel branches of “split”" in said(errors[0])
 
 
 def test_a_loop_back_into_a_user_task_is_refused_as_an_implicit_merge():
@@ -48,7 +49,7 @@ def test_a_loop_back_into_a_user_task_is_refused_as_an_implicit_merge():
     <bpmn:sequenceFlow id="f4" sourceRef="ok" targetRef="done"/>
     <bpmn:endEvent id="done"/>"""
     errors, _ = lint(body)
-    assert [e.element_id for e in errors] == ["draft"] and "implicit merge" in errors[0].message
+    assert [e.element_id for e in errors] == ["draft"] and "implicit merge" in said(errors[0])
 
 
 def test_a_malformed_unquoted_iso_timer_is_refused_at_deploy():
@@ -57,7 +58,7 @@ def test_a_malformed_unquoted_iso_timer_is_refused_at_deploy():
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="done"/>
     <bpmn:endEvent id="done"/>"""
     errors, _ = lint(body)
-    assert [e.element_id for e in errors] == ["start"] and "PT1H" in errors[0].message
+    assert [e.element_id for e in errors] == ["start"] and "PT1H" in said(errors[0])
 
 
 @pytest.mark.parametrize("value, text", [

@@ -44,9 +44,10 @@ def api(app, token):
     return Client
 
 
-def deploy(api, *names: str):
+def deploy(api, *names: str, lang: str | None = None):
     files = [(open(TEST_MODELS / n, "rb"), n) for n in names]
-    return api("ana").post("/api/v1/processes", data={"files": files}, content_type="multipart/form-data")
+    url = "/api/v1/processes" + (f"?lang={lang}" if lang else "")
+    return api("ana").post(url, data={"files": files}, content_type="multipart/form-data")
 
 
 def start(api, key: str, who: str = "sam", **body):
@@ -74,9 +75,13 @@ def actions(body: dict, action: str) -> list:
 def test_an_ad_hoc_sub_process_is_refused_at_deploy_with_its_element(api):
     refused = deploy(api, "adhoc.bpmn")
     assert refused.status_code == 422, refused.json
+    assert refused.json["error"]["message"] == "模型有错误，未发布。"
     [problem] = refused.json["error"]["details"]
+    assert set(problem) == {"file", "line", "message"}  # CONTRACT: the keys of a model problem
     assert problem["file"] == "adhoc.bpmn" and problem["line"] == 5
-    assert "ad-hoc sub-process 'checks' is not supported" in problem["message"]
+    assert problem["message"].startswith("不支持自由子流程（ad-hoc sub-process）“checks”")
+    [english] = deploy(api, "adhoc.bpmn", lang="en").json["error"]["details"]
+    assert english["message"].startswith("The ad-hoc sub-process “checks” is not supported")
     assert api("sam").post("/api/v1/processes/adhoc/instances", json={}).status_code == 404
 
 
@@ -199,8 +204,12 @@ def test_a_case_that_waits_on_nothing_is_a_stuck_incident_the_monitor_lists_and_
     assert started["status"] == "error"
     [incident] = api("sam").get("/api/v1/incidents").json["items"]
     assert incident["instance_id"] == started["id"] and incident["bpmn_id"] == "wait_go"
-    assert incident["error_type"] == "Stuck" and "'wait_go'" in incident["error"]
-    assert "wait_go" in as_user("sam").get("/monitor/incidents").get_data(as_text=True)
+    assert incident["error_type"] == "Stuck"
+    assert incident["error"] == "案件没有在等待任何任务、定时器或消息（停在“wait_go”）：请把令牌移到能继续办理的环节。"
+    assert "停在“wait_go”" in as_user("sam").get("/monitor/incidents").get_data(as_text=True)
+    page = as_user("sam").get(f"/monitor/cases/{started['id']}").get_data(as_text=True)
+    assert page.count("案件没有在等待任何任务、定时器或消息") == 2  # the incident and its line in the timeline
+    assert "waits on no task" not in page
 
     moved = api("sam").post(f"/api/v1/instances/{started['id']}/move",
                             json={"from": "wait_go", "to": "handle", "reason": "信号不会到达，人工处理"})

@@ -91,7 +91,10 @@ def test_validate_is_a_dry_run_that_locates_problems_on_elements(client_of, engi
     bad = REVIEW_XML.replace('value="review.decision.schema.json"', 'value="missing.schema.json"', 1)
     answer = client.post("/api/v1/modeler/validate", json={"xml": bad}).json
     assert answer["ok"] is False
-    assert [(p["element_id"], "missing.schema.json" in p["message"]) for p in answer["problems"]] == [("examine", True)]
+    [problem] = answer["problems"]
+    assert problem["element_id"] == "examine"
+    assert problem["message"] == "“examine”引用的表单文件“missing.schema.json”尚未部署。"
+    assert problem["where"] == f"review.bpmn 第 {problem['line']} 行"
     lane = REVIEW_XML.replace('name="section_chief"', 'name="no_such_group"')
     assert client.post("/api/v1/modeler/validate", json={"xml": lane}).json["problems"][0]["element_id"] == "approve"
     broken = client.post("/api/v1/modeler/validate", json={"xml": REVIEW_XML.replace("</bpmn:process>", "")}).json
@@ -222,3 +225,17 @@ def test_migration_pages_preview_and_move_the_chosen_cases(client_of, engine, us
     missing_reason = client.post("/modeler/review/migrate", data={"from": 1, "to": 2, "instance_id": [at_approve]},
                                  follow_redirects=True)
     assert "请填写迁移理由" in missing_reason.get_data(as_text=True)
+
+
+def test_validate_words_a_refused_element_with_its_line_in_the_pages_language(client_of, engine):
+    adhoc = (TEST_MODELS / "adhoc.bpmn").read_text(encoding="utf-8")
+    client = client_of("analyst")
+    [problem] = client.post("/api/v1/modeler/validate", json={"xml": adhoc}).json["problems"]
+    assert (problem["line"], problem["element_id"], problem["where"]) == (5, "checks", "adhoc.bpmn 第 5 行")
+    assert problem["message"].startswith("不支持自由子流程（ad-hoc sub-process）“checks”：")
+    refused = client.post("/api/v1/modeler/deploy", json={"xml": adhoc, "note": "试一试"})
+    assert refused.status_code == 422 and refused.json["error"]["message"] == "模型有错误，未发布。"
+    assert refused.json["error"]["details"][0]["where"] == "adhoc.bpmn 第 5 行"
+    [english] = client.post("/api/v1/modeler/validate?lang=en", json={"xml": adhoc}).json["problems"]
+    assert english["where"] == "adhoc.bpmn line 5"
+    assert english["message"].startswith("The ad-hoc sub-process “checks” is not supported")

@@ -6,16 +6,19 @@ found, so the editor can mark the element.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
 from engine.bpmn.elements import ModelIndex, locate
 from engine.deploy.versions_diff import diff_bpmn
-from engine.errors import DeployRefused
+from engine.errors import DeployRefused, ModelProblem
 from engine.people.identity import Actor, require_analyst
 from webui import form_files
 from webui.api.base import api, created, json_body
 from webui.api import schemas as s
+from webui.error_texts import problem_details, problem_line, problem_text, problem_where
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading
 
@@ -31,6 +34,7 @@ FORM_BODY = {"type": "object", "required": ["note"],
                             "note": {"type": "string", "maxLength": NOTE_LIMIT}}}
 PROBLEM = {"type": "object", "properties": {"file": {"type": "string"}, "line": {"type": "integer", "nullable": True},
                                             "message": {"type": "string"},
+                                            "where": {"type": "string", "description": "the file and line in words"},
                                             "element_id": {"type": "string", "nullable": True}}}
 CHECK = {"type": "object", "properties": {"ok": {"type": "boolean"}, "file": {"type": "string"},
                                           "problems": {"type": "array", "items": PROBLEM},
@@ -73,8 +77,14 @@ def _refusal_code(exc: DeployRefused) -> str:
     return "too_large" if exc.too_large else exc.code
 
 
+def _located(problems: Iterable[ModelProblem], index: ModelIndex, filename: str) -> list[dict]:
+    """The problems as the editor shows them: in words, each with the element it is about."""
+    return [{"file": p["file"], "line": p["line"], "message": problem_text(p), "where": problem_where(p),
+             "element_id": p["element_id"]} for p in locate(problems, index, filename)]
+
+
 def _results(results) -> list[dict]:
-    return [{"key": r.key, "version": r.version, "status": r.status, "warnings": list(r.warnings),
+    return [{"key": r.key, "version": r.version, "status": r.status, "warnings": [problem_line(w) for w in r.warnings],
              "url": url_for("modeler.edit", key=r.key, version=r.version)} for r in results]
 
 
@@ -87,8 +97,8 @@ def validate_model():
     index = ModelIndex(xml)
     filename = _filename(index)
     check = engine().validate([(filename, xml.encode("utf-8"))])
-    return jsonify({"ok": check.ok, "file": filename, "problems": locate(check.problems, index, filename),
-                    "warnings": check.warnings,
+    return jsonify({"ok": check.ok, "file": filename, "problems": _located(check.problems, index, filename),
+                    "warnings": [problem_line(w) for w in check.warnings],
                     "results": [{"key": r.key, "version": r.version, "status": r.status} for r in check.results]})
 
 
@@ -105,7 +115,7 @@ def deploy_model():
         results = engine().deploy([(filename, xml.encode("utf-8"))], actor, _note(body))
     except DeployRefused as exc:
         raise ApiError(413 if exc.too_large else 422, _("The model has errors; nothing was deployed."),
-                       locate(exc.problems, index, filename), code=_refusal_code(exc)) from None
+                       _located(exc.problems, index, filename), code=_refusal_code(exc)) from None
     return created({"results": _results(results)}, 201 if any(r.status == "new" for r in results) else 200)
 
 
@@ -141,7 +151,7 @@ def save_form(name: str):
     try:
         results = engine().deploy(files, actor, note)
     except DeployRefused as exc:
-        details = [{"file": p.file, "line": p.line, "column": None, "message": p.message} for p in exc.problems]
+        details = [{**d, "column": None} for d in problem_details(exc.problems)]
         raise ApiError(413 if exc.too_large else 422, _("The form has errors; nothing was deployed."), details,
                        code=_refusal_code(exc)) from None
     status = 201 if any(r.status == "new" for r in results) else 200

@@ -9,6 +9,7 @@ from engine.people.identity import require_analyst
 from webui.api.base import api, created, flag, json_body, optional_object, optional_str
 from webui.api import schemas as s
 from webui.api.serialize import iso, task_json
+from webui.error_texts import problem_line
 from webui.errors import ApiError
 from webui.logging_setup import name_case
 from webui.present import catalogue_entry, process_description, process_title
@@ -49,7 +50,8 @@ def deploy_processes():
         raise ApiError(422, _("No files: send each model file in a field named “files”."),
                        [{"file": "", "line": None, "message": _("No files")}])
     results = engine().deploy(files, actor, change_note=request.form.get("note", "")[:2000])
-    payload = [{"key": r.key, "version": r.version, "status": r.status, "warnings": list(r.warnings)} for r in results]
+    payload = [{"key": r.key, "version": r.version, "status": r.status,
+                "warnings": [problem_line(w) for w in r.warnings]} for r in results]
     return created(payload, 201 if any(r.status == "new" for r in results) else 200)
 
 

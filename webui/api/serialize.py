@@ -5,6 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from webui.error_texts import incident_text
+
 
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -49,7 +51,8 @@ def waiting_json(w: dict) -> dict[str, Any]:
 
 def incident_json(i) -> dict[str, Any]:
     return {"id": i.id, "instance_id": i.instance_id, "task_id": i.task_id, "bpmn_id": i.bpmn_id,
-            "error_type": i.error_type, "error": i.message, "line": i.line, "since": iso(i.created_at)}
+            "error_type": i.error_type, "error": incident_text(i.error_type, i.message, i.bpmn_id), "line": i.line,
+            "since": iso(i.created_at)}
 
 
 def attachment_json(a) -> dict[str, Any]:

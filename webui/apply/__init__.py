@@ -12,7 +12,7 @@ from webui.element_names import waiting_events
 from webui.error_texts import field_errors
 from webui.formdata import parse_form
 from webui.formview import build_fields, unplaced_errors
-from webui.i18n import pick, ui_lang
+from webui.i18n import localized_value, ui_lang
 from webui.present import (
     catalogue_entry,
     person_name,
@@ -39,7 +39,7 @@ def _grouped(versions) -> list[tuple[str, list[dict]]]:
         category = getattr(info, "category", None)
         if category is not None:
             cat_key = getattr(category, "key", str(category))
-            label = pick(getattr(category, "label_zh", None), getattr(category, "label_en", None)) or cat_key
+            label = localized_value(getattr(category, "label_zh", None), getattr(category, "label_en", None)) or cat_key
         else:
             cat_key, label = "other", _("Other processes")
         number = getattr(info, "number", 999) if info is not None else 999

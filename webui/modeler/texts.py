@@ -14,6 +14,7 @@ def editor_texts() -> dict[str, str]:
     return {
         "loading": _("Opening the model…"),
         "loaded": _("The model is open."),
+        "importWarnings": _("({n} warnings while reading the file)"),
         "loadFailed": _("The model cannot be opened: "),
         "validating": _("Validating…"),
         "valid": _("Valid: it can be deployed."),

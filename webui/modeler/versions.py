@@ -7,8 +7,9 @@ from flask_login import login_required
 from engine.bpmn.diagram import ensure_layout
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import EngineError, ModelFileError
+from webui.error_texts import error_text
 from webui.modeler.blueprint import bp
-from webui.present import process_title
+from webui.present import person_name, process_title
 from webui.security import current_actor, engine, reading
 
 MAX_BATCH = 500
@@ -91,12 +92,13 @@ def migrate(key: str):
     try:  # each case is checked again in its own transaction: the preview may be stale
         outcomes = engine().migrate_many(ids, current_actor(), to, reason)
     except EngineError as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc, person_name), "error")
         return back
     moved = [o for o in outcomes if o.ok]
     refused = [o for o in outcomes if not o.ok]
     if moved:
         flash(_("Moved %(n)s case(s) to version %(version)s.", n=len(moved), version=to), "success")
     for o in refused:
-        flash(_("Case %(case)s was not moved: %(reason)s", case=o.instance_id, reason=o.message), "error")
+        reason_text = error_text(o.error, person_name) if o.error else ""
+        flash(_("Case %(case)s was not moved: %(reason)s", case=o.instance_id, reason=reason_text), "error")
     return back

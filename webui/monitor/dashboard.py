@@ -11,6 +11,7 @@ from store.reads.cases import case_list, stuck_list
 from store.reads.incidents import open_incidents
 from store.reads.tasks import overdue_list
 from webui.element_names import name_or_id
+from webui.error_texts import incident_text
 from webui.monitor.blueprint import bp
 from webui.monitor.common import (
     Column,
@@ -220,7 +221,7 @@ def incidents():
         return {"business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
                 "process": title_of(r.process_key), "task": r.bpmn_id or "—", "type": r.error_type,
-                "error": r.message + (f" (line {r.line})" if r.line else ""), "since": dt(r.created_at)}
+                "error": incident_text(r.error_type, r.message, r.bpmn_id, r.line), "since": dt(r.created_at)}
 
     columns = [Column("business_key", _("Business key")), Column("process", _("Process"), "process"),
                Column("task", _("Step"), "task"), Column("type", _("Error type"), "type"),

@@ -64,7 +64,7 @@
     var byElement = {};
     (problems || []).forEach(function (p) {
       var element = p.element_id && registry.get(p.element_id);
-      var where = p.file + (p.line ? ":" + p.line : "");
+      var where = p.where || p.file;
       var item = document.createElement("li");
       item.className = "problem";
       item.textContent = where + " — " + p.message + (element ? "" : " " + tr("noElement"));
@@ -153,7 +153,7 @@
     new window.FaoProperties(modeler, document.getElementById("properties"),
       {tr: tr, key: data.key, groups: data.groups, forms: data.forms, operators: data.operators});
     modeler.on("commandStack.changed", function () { dirty = true; });
-    say(tr("loaded") + (result.warnings.length ? " (" + result.warnings.length + " warnings)" : ""));
+    say(tr("loaded") + (result.warnings.length ? " " + tr("importWarnings", {n: result.warnings.length}) : ""));
     document.body.dataset.modelerReady = "1";
   }).catch(function (err) {
     say(tr("loadFailed") + err.message, "bad");
