@@ -32,7 +32,8 @@ _ACTIVITIES = frozenset({
 })
 _INTERMEDIATE_EVENTS = frozenset({"intermediateCatchEvent", "intermediateThrowEvent"})
 _PARALLEL_GATEWAYS = frozenset({"parallelGateway", "inclusiveGateway", "complexGateway"})
-_GATEWAYS = frozenset({"exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway"})
+_GATEWAYS = frozenset({"exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway",
+                       "complexGateway"})
 _TIMER_FIELDS = ("timeDuration", "timeDate", "timeCycle")
 
 _NUM = r"\d+(?:[.,]\d+)?"

@@ -243,8 +243,10 @@ class Deployer:
                         problems.extend(errors)
                         warnings_by_file.setdefault(item.name, []).extend(lint_warnings)
                 else:
-                    parser.add_dmn_xml(item.tree.getroot() if hasattr(item.tree, "getroot") else item.tree, filename=item.name)
-            except (SpiffWorkflowException, etree.LxmlError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+                    dmn_root = item.tree.getroot() if hasattr(item.tree, "getroot") else item.tree
+                    parser.add_dmn_xml(dmn_root, filename=item.name)
+            except (SpiffWorkflowException, etree.LxmlError, ValueError, TypeError, AttributeError, KeyError,
+                    IndexError) as exc:
                 problems.append(_located(exc, item.name))
 
         if not batch_process_ids and any(p.kind == "bpmn" for p in batch) and not problems:

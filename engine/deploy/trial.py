@@ -149,7 +149,8 @@ def _scan(path: Path) -> _ModelFile | None:
     except ModelFileError:
         return None
     root = tree.getroot()
-    processes = [(p.get("id") or "", p.get("isExecutable", "true") == "true") for p in root.iter(f"{{{BPMN_NS}}}process")]
+    processes = [(p.get("id") or "", p.get("isExecutable", "true") == "true")
+                 for p in root.iter(f"{{{BPMN_NS}}}process")]
     called = {c.get("calledElement") for c in root.iter(f"{{{BPMN_NS}}}callActivity") if c.get("calledElement")}
     used: set[str] = set()
     for task in root.iter(f"{{{BPMN_NS}}}businessRuleTask"):
@@ -238,7 +239,8 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         if version is None or key is None:
             return TrialRow(label, "deployed", "not started: its primary process is not executable", key or "")
         manual, start_form, forms = version.manual_start, version.start_form, dict(version.forms)
-        start_messages, timer_start = list(version.start_messages), not version.manual_start and not version.start_messages
+        start_messages = list(version.start_messages)
+        timer_start = not version.manual_start and not version.start_messages
     examples = _example_files(paths)
     data = _form_data(forms.get(start_form) if start_form else None, start_form, examples)
     try:
@@ -247,7 +249,8 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         elif start_messages:
             instance = engine.start(key, actor, data, message=(start_messages[0], data))
         else:
-            return TrialRow(label, "deployed", "not started: starts only by a timer" if timer_start else "not started", key)
+            status = "not started: starts only by a timer" if timer_start else "not started"
+            return TrialRow(label, "deployed", status, key)
     except ValidationFailed as exc:
         if not manual:
             return TrialRow(label, "deployed", "not started: message refused", _details(exc))
@@ -260,7 +263,8 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
             status = _case(uow, instance.id).status
             rows = sorted(uow.reads.tasks.open_of(instance.id), key=lambda r: (r.created_at, r.id))
             task = rows[0] if rows and status == "active" else None
-            task_id, task_name, form_file = (task.id, task.name or task.bpmn_id, task.form_file) if task else (None, "", None)
+            task_id, task_name, form_file = ((task.id, task.name or task.bpmn_id, task.form_file) if task
+                                             else (None, "", None))
         if task_id is None or done >= max_tasks:
             break
         schema = forms.get(form_file) if form_file else None
@@ -270,7 +274,8 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         try:
             engine.complete(task_id, actor, data)
         except ValidationFailed as exc:
-            return TrialRow(label, "deployed", f"waiting on task {task_name}: example form data refused", _details(exc), done)
+            return TrialRow(label, "deployed", f"waiting on task {task_name}: example form data refused",
+                            _details(exc), done)
         except EngineError as exc:
             return TrialRow(label, "deployed", f"waiting on task {task_name}", "", done, error=exc)
         done += 1

@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 class CaseDetail:
     """A case read for showing: its workflow is loaded read-only and never saved."""
 
-    instance: "Instance"
+    instance: Instance
     workflow: Any
-    open_tasks: list["HumanTask"]
+    open_tasks: list[HumanTask]
     waiting: list[dict[str, Any]]
-    history: list["AuditEvent"]
+    history: list[AuditEvent]
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -38,7 +38,7 @@ class CaseDetail:
         return activities(self.workflow, self.instance.process_key)
 
 
-def read_case(engine: "CommandRunner", uow: "UnitOfWork", instance: "Instance") -> CaseDetail:
+def read_case(engine: CommandRunner, uow: UnitOfWork, instance: Instance) -> CaseDetail:
     """Read one case: its workflow, open tasks, what it waits on and its audit events (oldest first).
 
     Args:

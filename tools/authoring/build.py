@@ -17,6 +17,7 @@ from . import (
     models_press,
     models_reception,
     models_sister,
+    models_study,
 )
 from .bpmn_xml import to_xml
 from .common_forms import FORMS as COMMON_FORMS
@@ -29,7 +30,7 @@ ModelFn = Callable[[], tuple[ProcessModel, tuple[Form, ...]]]
 
 
 def model_functions() -> tuple[ModelFn, ...]:
-    return (models_abroad.MODELS + models_reception.MODELS + models_sister.MODELS
+    return (models_abroad.MODELS + models_reception.MODELS + models_sister.MODELS + models_study.MODELS
             + models_press.MODELS + models_coordination.MODELS)
 
 

@@ -1,20 +1,15 @@
-"""Sister cities: responsibilities 9, 11, 12, 13 and 20, each in the shape the work takes.
+"""Sister cities: responsibilities 9, 11, 12 and 13, each in the shape the work takes.
 
 9 is the office's own annual plan (units consulted one by one, then verified, approved and
 endorsed, then issued); 11 is a year of upkeep (quarterly contact records, a review of every
 sister city, the annual report); 12 and 13 are applications by units (13 also needs the
-provincial office's approval, a signing and years of guidance); 20 is either a selection of
-people to send (units nominate, the office vets and selects, they go and come back) or the
-admission of people from a sister city.
+provincial office's approval, a signing and years of guidance). 20 is in :mod:`tools.authoring.models_study`.
 """
 from __future__ import annotations
-
-from processes.catalogue import by_key
 
 from .common_forms import base_fields
 from .dsl import BOUNDARY, END, START, XOR, Builder, StandardLoop, Timer
 from .forms import (
-    ID_NUMBER_PATTERN,
     Field,
     Form,
     attachment,
@@ -26,11 +21,22 @@ from .forms import (
     textarea,
 )
 from .forms_visit import examine_form
-from .patterns import INIT
+from .patterns_sister import (
+    APPROVED,
+    CHIEF,
+    DIRECTOR,
+    LEADER,
+    SC,
+    UNIT,
+    gate,
+    info_of,
+    office_fields,
+    refused,
+    start_with_register,
+)
 from .patterns_visit import (
     Check,
     Redo,
-    deadline,
     each,
     finish,
     letter,
@@ -43,44 +49,13 @@ from .patterns_visit import (
     wait_until,
 )
 
-SC, CHIEF, DIRECTOR, LEADER, UNIT = ("sister_city_section", "section_chief", "office_director",
-                                     "municipal_leader", "applicant_unit")
-APPROVED = 'decision == "approve"'
-
-
-def _info(key: str):
-    info = by_key(key)
-    assert info is not None, key
-    return info
-
-
-def _start(b: Builder, key: str, lane: str, name: str, extra_init: str = "") -> str:
-    s = b.node("submit", START, name, lane=lane, form=f"{key}.submit")
-    return script(b, s, "register", "登记", lane, INIT + ("\n" + extra_init if extra_init else ""))
-
-
-def _gate(b: Builder, last: str, id: str, name: str, lane: str) -> str:
-    gw = b.node(id, XOR, name, lane=lane)
-    b.flow(last, gw)
-    return gw
-
-
-def _refused(b: Builder, gw: str, lane: str, subject_zh: str, subject_en: str, id: str = "rejected") -> None:
-    refuse(b, gw, id, lane, f'"您提交的{subject_zh}《" + title + "》未获批准。理由：" + comment',
-           f'"Your {subject_en} \\"" + title + "\\" was not approved. Reason: " + comment')
-
-
-def _office_fields(title_zh: str, title_en: str) -> tuple[Field, ...]:
-    return (text("title", title_zh, title_en, max_length=120, help="将显示在待办列表中"),)
-
-
 # --- 9: the sister-city development plan / annual exchange programme ---------------------------
 
 def sister_city_development_plan():
     key = "sister_city_development_plan"
-    info = _info(key)
+    info = info_of(key)
     b = Builder()
-    last = _start(b, key, SC, "起草规划（计划）", "opinions = []")
+    last = start_with_register(b, key, SC, "起草规划（计划）", "opinions = []")
     consult = each(b, last, f"{key}_consultation", "逐一征求单位意见", "consulted_units", "consulted_unit",
                    ("consult_units", "征求单位意见", UNIT, f"{key}.opinion",
                     "请{{ consulted_unit }}对《{{ title }}》（征求意见稿）提出书面意见，{{ opinions_due }}前反馈。"),
@@ -99,7 +74,7 @@ def sister_city_development_plan():
         redo=Redo("revise_plan", "修改送审稿", SC, f"{key}.consolidation",
                   "审定意见：{{ comment }}\n请修改《{{ title }}》送审稿后重新报审。", tell_applicant=False)))
     b.flow(last, review)
-    gw = _gate(b, review, "gw_adopted", "是否审定通过", SC)
+    gw = gate(b, review, "gw_adopted", "是否审定通过", SC)
     refuse(b, gw, "not_adopted", SC, "", "", end_name="未获审定", tell=False)
     num = b.node("assign_number", "service", "编发文号", lane=SC, operator="document_number",
                  params=(("category", '"友"'),), result="doc_number")
@@ -107,7 +82,7 @@ def sister_city_development_plan():
     last = task(b, num, "publish_plan", "印发实施", SC, "common.handling",
                 "《{{ title }}》已审定，文号 {{ doc_number }}。请印发各单位并部署实施。")
     finish(b, last, SC)
-    submit = Form(f"{key}.submit", info.title_zh, info.title_en, _office_fields("规划名称", "Title of the plan") + (
+    submit = Form(f"{key}.submit", info.title_zh, info.title_en, office_fields("规划名称", "Title of the plan") + (
         choice("plan_type", "规划类别", "Kind of plan",
                (("development", "友城发展规划", "Sister-city development plan"),
                 ("exchange", "年度友城交流计划", "Annual exchange programme")), widget="radio"),
@@ -146,9 +121,9 @@ CITY = {
 
 def sister_city_daily_management():
     key = "sister_city_daily_management"
-    info = _info(key)
+    info = info_of(key)
     b = Builder()
-    last = _start(b, key, SC, "启动年度友城管理", "city_reviews = []\ndormant_cities = []")
+    last = start_with_register(b, key, SC, "启动年度友城管理", "city_reviews = []\ndormant_cities = []")
     upkeep = task(b, last, "upkeep", "日常联络与维护（全年）", SC, f"{key}.upkeep",
                   "{{ year }}年度与各友城保持日常联络；每季度填写联络记录，年终完成本任务进入年度评估。")
     b.node("quarterly", BOUNDARY, "每季度", attached_to=upkeep, interrupting=False,
@@ -173,7 +148,7 @@ def sister_city_daily_management():
         redo=Redo("revise", "修改年度报告", SC, f"{key}.annual_report",
                   "审核意见：{{ comment }}\n请修改年度工作报告后重新报审。", tell_applicant=False)))
     b.flow(last, check)
-    gw = _gate(b, check, "gw_report_accepted", "报告是否通过", SC)
+    gw = gate(b, check, "gw_report_accepted", "报告是否通过", SC)
     refuse(b, gw, "report_refused", SC, "", "", end_name="报告未通过", tell=False)
     revive = b.node("gw_dormant", XOR, "有无不活跃友城", lane=SC)
     b.flow(gw, revive, "通过", condition=APPROVED)
@@ -189,7 +164,7 @@ def sister_city_daily_management():
                               "maxItems": 60, "items": {"type": "object", "properties": CITY,
                                                         "required": list(CITY)}},
                    {"ui:help": "每个友城一行", "items": {"ui:order": list(CITY)}})
-    submit = Form(f"{key}.submit", info.title_zh, info.title_en, _office_fields("年度工作名称", "Title") + (
+    submit = Form(f"{key}.submit", info.title_zh, info.title_en, office_fields("年度工作名称", "Title") + (
         integer("year", "年度", "Year", minimum=2020, maximum=2100),
         cities,
         textarea("annual_plan", "年度联络工作安排", "Plan of contacts for the year"),
@@ -221,9 +196,9 @@ def sister_city_daily_management():
 
 def sister_city_exchange():
     key = "sister_city_exchange"
-    info = _info(key)
+    info = info_of(key)
     b = Builder()
-    last = _start(b, key, UNIT, "申报友城交流项目")
+    last = start_with_register(b, key, UNIT, "申报友城交流项目")
     check = b.add(review_sub(f"{key}_project_review", "审查审批", (
         Check("examine", "审查交流项目", SC, f"{key}.examine",
               "请审查{{ unit_name }}申报的《{{ title }}》（业务编号 {{ business_key }}）。",
@@ -232,14 +207,14 @@ def sister_city_exchange():
               sla_days=info.sla.approve_working_days)),
         redo=Redo("revise", "修改项目申报", UNIT, f"{key}.submit")))
     b.flow(last, check)
-    gw = _gate(b, check, "gw_final", "是否批准", SC)
-    _refused(b, gw, SC, "交流项目", "exchange project")
+    gw = gate(b, check, "gw_final", "是否批准", SC)
+    refused(b, gw, SC, "交流项目", "exchange project")
     last = letter(b, gw, SC, "友", "交流项目", "exchange project",
                   '"同意与" + partner_city + "开展该交流项目。请与对方落实细节，项目结束后报送成果。"')
     last = task(b, last, "liaise", "函告对方友城", SC, "common.handling",
                 "将项目安排函告{{ partner_city }}（{{ partner_organisation }}），请对方书面确认。")
     last = wait_message(b, last, "wait_partner", "对方回复", SC, "partner_reply")
-    gw2 = _gate(b, last, "gw_partner", "对方是否同意", SC)
+    gw2 = gate(b, last, "gw_partner", "对方是否同意", SC)
     refuse(b, gw2, "partner_declined", SC, '"《" + title + "》：对方友城未同意，项目暂缓。"',
            '"\\"" + title + "\\": the sister city declined; the project is postponed."',
            end_name="对方未同意", label="不同意")
@@ -292,9 +267,9 @@ def sister_city_exchange():
 
 def sister_institution_approval():
     key = "sister_institution_approval"
-    info = _info(key)
+    info = info_of(key)
     b = Builder()
-    last = _start(b, key, UNIT, "申请缔结友好关系", "relationship_active = False\nguidance_due = \"\"")
+    last = start_with_register(b, key, UNIT, "申请缔结友好关系", "relationship_active = False\nguidance_due = \"\"")
     check = b.add(review_sub(f"{key}_application_review", "审查审核审批", (
         Check("examine", "审查结好申请", SC, f"{key}.examine",
               "请审查{{ unit_name }}与{{ partner_institution }}缔结友好关系的申请（业务编号 {{ business_key }}）。",
@@ -304,13 +279,13 @@ def sister_institution_approval():
               sla_days=info.sla.approve_working_days)),
         redo=Redo("revise", "修改结好申请", UNIT, f"{key}.submit")))
     b.flow(last, check)
-    gw = _gate(b, check, "gw_final", "是否同意报省", SC)
-    _refused(b, gw, SC, "结好申请", "application")
+    gw = gate(b, check, "gw_final", "是否同意报省", SC)
+    refused(b, gw, SC, "结好申请", "application")
     report = task(b, None, "report_province", "报省外办审批", SC, f"{key}.province",
                   "请将《{{ title }}》及外办意见报省外办审批。")
     b.flow(gw, report, "同意", condition=APPROVED)
     last = wait_message(b, report, "wait_provincial", "省外办批复", SC, "provincial_approval")
-    gw2 = _gate(b, last, "gw_provincial", "省外办是否批准", SC)
+    gw2 = gate(b, last, "gw_provincial", "省外办是否批准", SC)
     refuse(b, gw2, "province_refused", SC, '"您提交的结好申请《" + title + "》未获省外办批准。"',
            '"Your application \\"" + title + "\\" was not approved by the provincial office."',
            end_name="省外办未批准", label="未批准")
@@ -374,149 +349,5 @@ def sister_institution_approval():
     return model, (submit, examine, province, signing, activity, guidance)
 
 
-# --- 20: research and study personnel ------------------------------------------------------------
-
-PERSON = {
-    "name": {"type": "string", "title": "姓名", "title_en": "Name", "minLength": 1, "maxLength": 50},
-    "gender": {"type": "string", "title": "性别", "title_en": "Gender", "enum": ["male", "female"],
-               "enumNames": ["男", "女"], "enumNames_en": ["Male", "Female"]},
-    "position": {"type": "string", "title": "职务/专业", "title_en": "Position / field", "maxLength": 100},
-}
-
-
-def _people(name: str, zh: str, en: str, extra: dict, required: list[str], min_items: int = 0) -> Field:
-    props = {**PERSON, **extra}
-    return Field(name, {"type": "array", "title": zh, "title_en": en, "minItems": min_items, "maxItems": 50,
-                        "items": {"type": "object", "properties": props,
-                                  "required": ["name", "gender", "position"] + required}},
-                 {"items": {"ui:order": list(props), "gender": {"ui:widget": "radio"}}})
-
-
-def research_study_personnel():
-    key = "research_study_personnel"
-    info = _info(key)
-    b = Builder()
-    last = _start(b, key, SC, "发布研修项目或登记来衡申请", "nominations = []")
-    route = _gate(b, last, "gw_direction", "选派或接收", SC)
-    # outbound: units nominate, the office vets and selects, they go and come back
-    nominate = each(b, route, f"{key}_nominations", "各单位推荐", "nominating_units", "nominating_unit",
-                    ("nominate", "推荐人选", UNIT, f"{key}.nomination",
-                     "请{{ nominating_unit }}按《{{ title }}》条件（{{ study_field }}，名额{{ places }}人）推荐人选。"),
-                    post_script='nomination = nominating_unit + "：" + nominees',
-                    collect=("nominations", "nomination"),
-                    label="选派", condition='direction == "outbound"')
-    sel = task(b, nominate, "vet_nominees", "资格审查与遴选", SC, f"{key}.selection",
-               "各单位推荐：{% for n in nominations %}\n- {{ n }}{% endfor %}\n请审查资格并提出拟选派人员。")
-    pick = b.add(review_sub(f"{key}_selection_review", "确定人选", (
-        Check("approve", "主任审定人选", DIRECTOR, "common.approve",
-              "友城科拟选派：{{ selected }}。请审定。", sla_days=info.sla.approve_working_days),),
-        redo=Redo("revise_selection", "调整人选", SC, f"{key}.selection",
-                  "审定意见：{{ comment }}\n请调整拟选派人员。", tell_applicant=False)))
-    b.flow(sel, pick)
-    gw_out = _gate(b, pick, "gw_selected", "是否审定", SC)
-    refuse(b, gw_out, "not_selected", SC, "", "", end_name="未选派", tell=False)
-    num = b.node("assign_number", "service", "编发文号", lane=SC, operator="document_number",
-                 params=(("category", '"友"'),), result="doc_number")
-    let = b.node("issue_letter", "service", "生成选派通知", lane=SC, operator="approval_letter",
-                 params=(("doc_number", "doc_number"), ("title", "title"),
-                         ("body", '"经审定，选派" + selected + "赴" + partner_city + host_institution + "研修。"'
-                                  '"请所在单位做好派出准备，研修结束后报送回国报告。"'),
-                         ("decision", '"approve"'), ("recipient", '"各推荐单位"')),
-                 result="approval_letter_id")
-    b.flow(gw_out, num, "审定", condition=APPROVED)
-    b.flow(num, let)
-    last = task(b, let, "dispatch", "派出手续与行前培训", SC, "common.handling",
-                "通知入选人员（{{ selected }}），办理因公出国手续（证照另按因公出国程序办理）并组织行前培训。")
-    last = wait_until(b, last, "wait_return", "研修期满", SC, "days_before(end_date, -1)")
-    last = task(b, last, "return_report", "回国报告", UNIT, "common.report", "研修已结束，请提交研修人员回国报告。")
-    out_end = task(b, last, "assess_outbound", "研修评估", SC, f"{key}.assessment", "请评估本期选派研修的成效。")
-    # inbound: the host agrees, the office examines and admits, manages the stay
-    host = task(b, None, "host_consent", "接收单位意见", UNIT, f"{key}.host",
-                "{{ partner_city }}申请选派人员来{{ host_institution }}研修，请接收单位提出意见并确定导师。")
-    b.flow(route, host, "接收", default=True)
-    adm = b.add(review_sub(f"{key}_admission_review", "审查审批", (
-        Check("examine", "审查来衡人员", SC, f"{key}.examine", "请审查来衡研修人员的资格和接收条件。",
-              sla_days=info.sla.examine_working_days),
-        Check("approve_admission", "主任审批", DIRECTOR, "common.approve", "请审批接收《{{ title }}》。",
-              sla_days=info.sla.approve_working_days)),
-        redo=Redo("supplement", "补充来衡人员材料", SC, "common.handling",
-                  "审查意见：{{ comment }}\n请向{{ partner_city }}索取补充材料。", tell_applicant=False)))
-    b.flow(host, adm)
-    gw_in = _gate(b, adm, "gw_admitted", "是否接收", SC)
-    refuse(b, gw_in, "not_admitted", SC, "", "", end_name="不予接收", tell=False)
-    num2 = b.node("assign_number_in", "service", "编发文号", lane=SC, operator="document_number",
-                  params=(("category", '"友"'),), result="doc_number")
-    let2 = b.node("issue_admission", "service", "生成接收函", lane=SC, operator="approval_letter",
-                  params=(("doc_number", "doc_number"), ("title", "title"),
-                          ("body", '"同意接收" + partner_city + "人员来" + host_institution + "研修。"'
-                                   '"请接收单位做好导师、住宿和安全管理。"'),
-                          ("decision", '"approve"'), ("recipient", "partner_city")),
-                  result="approval_letter_id")
-    b.flow(gw_in, num2, "接收", condition='decision == "approve"')
-    b.flow(num2, let2)
-    last = wait_until(b, let2, "wait_arrival", "来衡报到", SC, "days_before(start_date, 0)")
-    manage = task(b, last, "manage_study", "研修期间管理", SC, "common.handling",
-                  "跟踪研修进展，处理签证延期、住宿和安全事项；研修结束后填写管理记录。")
-    deadline(b, manage, "working_days_after(end_date, 5)", "研修期满",
-             "研修期已满5个工作日，请督促完成研修总结。")
-    in_end = task(b, manage, "assess_inbound", "结业评估", SC, f"{key}.assessment",
-                  "请会同接收单位对来衡研修人员作结业评估。")
-    merge = b.node("gw_direction_merge", XOR, "", lane=SC)
-    b.flow(out_end, merge)
-    b.flow(in_end, merge)
-    finish(b, merge, SC)
-    foreign = {"nationality": {"type": "string", "title": "国籍", "title_en": "Nationality", "maxLength": 60},
-               "passport_no": {"type": "string", "title": "护照号码", "title_en": "Passport number",
-                               "pattern": "^[0-9A-Z]{5,12}$"}}
-    submit = Form(f"{key}.submit", info.title_zh, info.title_en, _office_fields("研修项目", "Study programme") + (
-        choice("direction", "类别", "Direction",
-               (("outbound", "选派赴友城研修", "Sent to a sister city"),
-                ("inbound", "接收来衡研修", "Coming to Hengyang")), widget="radio"),
-        text("partner_city", "友城", "Sister city", max_length=100),
-        text("host_institution", "研修机构", "Host institution", max_length=200),
-        text("study_field", "研修方向", "Field of study", max_length=100),
-        integer("places", "名额", "Places", minimum=1, maximum=50),
-        date("start_date", "研修开始日期", "Study starts"),
-        date("end_date", "研修结束日期", "Study ends"),
-        Field("nominating_units", {"type": "array", "title": "推荐单位（选派）",
-                                   "title_en": "Nominating units (outbound)",
-                                   "minItems": 0, "maxItems": 30,
-                                   "items": {"type": "string", "minLength": 2, "maxLength": 100}},
-              {"ui:help": "选派时填写：每行一个推荐单位"}),
-        _people("applicants", "来衡研修人员（接收）", "Trainees coming to Hengyang (inbound)", foreign,
-                ["nationality", "passport_no"]),
-        attachment("programme_attachment", "项目文件或对方来函", "Programme or the sister city's letter"),
-    ), extra={"if": {"properties": {"direction": {"const": "outbound"}}, "required": ["direction"]},
-              "then": {"properties": {"nominating_units": {"minItems": 1}}},
-              "else": {"properties": {"applicants": {"minItems": 1}}}})
-    nomination = Form(f"{key}.nomination", "推荐人选", "Nomination", (
-        text("nominees", "推荐人员（姓名、职务）", "Nominees (name, position)", max_length=500),
-        _people("nominee_details", "推荐人员详细信息", "Nominees in detail",
-                {"id_number": {"type": "string", "title": "身份证号", "title_en": "ID card number",
-                               "pattern": ID_NUMBER_PATTERN}}, ["id_number"], min_items=1),
-        attachment("nomination_attachment", "推荐表", "Nomination form"),
-    ))
-    selection = Form(f"{key}.selection", "拟选派人员", "Proposed selection", (
-        text("selected", "拟选派人员", "Proposed for selection", max_length=500),
-        textarea("selection_reason", "遴选说明", "Reasons"),
-    ))
-    host_form = Form(f"{key}.host", "接收单位意见", "Opinion of the host", (
-        boolean("host_agrees", "同意接收", "Agrees to host"),
-        text("supervisor", "指导老师", "Supervisor", max_length=100),
-        text("lodging", "住宿安排", "Lodging", max_length=200),
-    ))
-    examine = examine_form(key, "审查来衡研修人员", "Examination of the trainees",
-                           boolean("persons_vetted", "来衡人员情况已核实", "Persons vetted"),
-                           boolean("host_confirmed", "接收条件已落实", "Host confirmed"))
-    assessment = Form(f"{key}.assessment", "研修评估", "Assessment", (
-        choice("rating", "评估等次", "Rating",
-               (("excellent", "优秀", "Excellent"), ("good", "良好", "Good"), ("pass", "合格", "Pass"),
-                ("fail", "不合格", "Fail")), widget="radio"),
-        textarea("assessment_note", "评估意见", "Assessment"),
-    ))
-    model = make_model(key, info.title_zh, b, SC, info.description_zh)
-    return model, (submit, nomination, selection, host_form, examine, assessment)
-
-
 MODELS = (sister_city_development_plan, sister_city_daily_management, sister_city_exchange,
-          sister_institution_approval, research_study_personnel)
+          sister_institution_approval)
