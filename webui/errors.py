@@ -18,7 +18,7 @@ from engine.errors import (
     NotFound,
     ValidationFailed,
 )
-from webui.error_texts import detail_texts, error_text
+from webui.error_texts import detail_texts, error_text, incident_text
 from webui.present import person_name
 
 HTTP_CODES = {
@@ -105,6 +105,8 @@ def is_database_unavailable(exc: Exception) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["incident_text"] = incident_text  # incidents worded on the monitor's pages
+
     @app.errorhandler(EngineError)
     def _engine_error(exc: EngineError):
         status = status_of(exc)

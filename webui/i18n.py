@@ -137,6 +137,3 @@ def init_app(app: Flask, user_locale: Callable[[], str | None],
     app.jinja_env.globals["ui_lang"] = ui_lang
     app.jinja_env.globals["localized_value"] = localized_value
     app.jinja_env.globals["js_messages"] = js_messages
-    from webui.error_texts import incident_text
-
-    app.jinja_env.globals["incident_text"] = incident_text
