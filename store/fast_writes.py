@@ -24,8 +24,9 @@ The PostgreSQL queue's guarantees:
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import event, func, literal_column, select
 from sqlalchemy.engine import Connection, Engine
@@ -145,16 +146,15 @@ class WriteBatch:
         pending, checked = list(self._pending), self._checked
         self.discard()
         dbapi = conn.connection.dbapi_connection
-        with self._errors(conn, checked):
-            with dbapi.pipeline():
-                cur = dbapi.cursor()
-                for sql, params in pending:
-                    if isinstance(params, list):
-                        cur.executemany(sql, params)
-                    else:
-                        cur.execute(sql, params)
-                if commit:
-                    cur.execute("COMMIT")
+        with self._errors(conn, checked), dbapi.pipeline():
+            cur = dbapi.cursor()
+            for sql, params in pending:
+                if isinstance(params, list):
+                    cur.executemany(sql, params)
+                else:
+                    cur.execute(sql, params)
+            if commit:
+                cur.execute("COMMIT")
 
     @contextmanager
     def _errors(self, conn: Connection, checked: bool) -> Iterator[None]:

@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 class BoundedInt(IntegerConverter):
     """``<int:...>`` limited to the range every database column of ours holds."""
 
-    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+    def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 

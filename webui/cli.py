@@ -42,7 +42,7 @@ def _json_arg(value: str | None, name: str) -> dict:
     try:
         data = json.loads(value)
     except json.JSONDecodeError as exc:
-        raise BadUsage(f"--{name}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        raise BadUsage(f"--{name}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
     if not isinstance(data, dict):
         raise BadUsage(f"--{name}: must be a JSON object")
     return data
@@ -79,7 +79,7 @@ class FaoGroup(click.Group):
             raise
         except (BadUsage, EngineError) as exc:
             _report(exc)
-        except Exception as exc:  # noqa: BLE001 - unexpected: say so briefly, exit 1
+        except Exception as exc:
             click.echo(f"error: {exc.__class__.__name__}: {exc}", err=True)
             sys.exit(1)
 
@@ -180,7 +180,10 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
             label = _label(folder, roots)
             row = try_model(make_engine, index, folder, label, lanes_as_groups, max_tasks)
             summary = row.outcome.split(":")[0].split(" (")[0]
-            key = row.deploy if row.deploy != "deployed" else ("completed" if row.outcome == "completed" else summary.split(" ")[0])
+            if row.deploy != "deployed":
+                key = row.deploy
+            else:
+                key = "completed" if row.outcome == "completed" else summary.split(" ")[0]
             counts[key] = counts.get(key, 0) + 1
             click.echo("\t".join([label, row.deploy, row.outcome, row.detail or "-"]))
     click.echo(f"{len(folders)} models: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), err=True)

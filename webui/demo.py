@@ -1,7 +1,7 @@
 """Demo data: one or more users per group with Chinese names, and cases in varied states."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from engine.people.account_commands import UserSpec
 
@@ -40,5 +40,4 @@ def seed_demo(engine) -> Iterator[str]:
     except ImportError:
         yield "no demo cases: processes.demo_cases is missing"
         return
-    for line in seed_cases(engine):
-        yield line
+    yield from seed_cases(engine)

@@ -149,7 +149,9 @@ def init_app(app: Flask) -> None:
         if is_database_unavailable(exc):
             app.logger.warning("database unavailable: %s", exc.__class__.__name__)
             if _is_api():
-                response = error_json(503, "unavailable", _("The service is briefly unavailable. Please try again in a moment."))
+                response = error_json(
+                    503, "unavailable", _("The service is briefly unavailable. Please try again in a moment.")
+                )
             else:
                 response = _page(503, _("The service is briefly unavailable. Please try again in a moment."))
             response = current_app.make_response(response)

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, current_app, jsonify
 
@@ -33,7 +33,7 @@ def _as_utc(value) -> datetime | None:
         return None
     if isinstance(value, str):  # SQLite hands back text
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @bp.get("/readyz")
@@ -42,8 +42,9 @@ def readyz():
     try:
         with engine.uow(read_only=True) as uow:  # probes must not drop prepared statements
             oldest = _as_utc(uow.reads.waits.oldest_timer_due())
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the database means not ready
-        log.warning("readiness check failed: %s: %s", exc.__class__.__name__, str(exc).splitlines()[0] if str(exc) else "")
+    except Exception as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        log.warning("readiness check failed: %s: %s", exc.__class__.__name__, first_line)
         response = jsonify({"status": "unavailable", "checks": {"database": "unreachable"}})
         response.status_code = 503
         return _no_store(response)

@@ -14,14 +14,16 @@ import logging
 import os
 import sys
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
 
 import orjson
 
-_CONTEXT: ContextVar[dict[str, Any]] = ContextVar("fao_log_context", default={})
+_CONTEXT: ContextVar[Mapping[str, Any]] = ContextVar("fao_log_context", default=MappingProxyType({}))
 # attributes every LogRecord has: anything else on a record is an extra field worth writing
 _STANDARD = set(logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None).__dict__) | {"message", "asctime"}
 _HANDLER_NAME = "fao"
@@ -63,7 +65,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -189,7 +191,5 @@ def init_app(app) -> None:
     def _leave(_exc) -> None:
         token = g.pop("fao_log_token", None)
         if token is not None:
-            try:
+            with suppress(ValueError):  # set in another context (should not happen); leave it
                 _CONTEXT.reset(token)
-            except ValueError:  # set in another context (should not happen); leave it
-                pass

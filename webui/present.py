@@ -22,7 +22,7 @@ def catalogue_entry(key: str) -> Any | None:
         return None
     try:
         return by_key(key)
-    except Exception:  # noqa: BLE001 - a broken catalogue must not break pages
+    except Exception:
         return None
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import wraps
 from threading import Lock
-from typing import Callable, Iterator
 
 from cachetools import TTLCache
 from flask import Flask, abort, current_app, g, request

@@ -13,6 +13,7 @@ from store.reads.pager import Page, paged
 from store.reads.sorting import ordered
 
 OPEN_CASE = ("active", "suspended", "error")
+EVERY_CASE = CaseScope(everything=True)
 CASE_COLUMNS = (Instance.id, Instance.process_key, Instance.version, Instance.status, Instance.business_key,
                 Instance.title, Instance.started_by, Instance.started_at, Instance.updated_at, Instance.ended_at,
                 Instance.due_at)
@@ -60,7 +61,7 @@ class CaseReads:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def listing(self, *, scope: CaseScope = CaseScope(everything=True),
+    def listing(self, *, scope: CaseScope = EVERY_CASE,
                 status: str | None = None, process: str | None = None, overdue: bool = False,
                 q: str | None = None, now: datetime | None = None, page: int = 1, per_page: int = 50) -> Page:
         """Cases the scope allows, newest first."""

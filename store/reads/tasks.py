@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -74,7 +74,8 @@ def _overdue(now: datetime):
     return and_(HumanTask.status.in_(ACTIVE_STATUSES), HumanTask.due_at.is_not(None), HumanTask.due_at < now)
 
 
-TASK_SORTS = {"due": (HumanTask.due_at,), "created": (HumanTask.created_at,), "group": (HumanTask.lane, HumanTask.due_at),
+TASK_SORTS = {"due": (HumanTask.due_at,), "created": (HumanTask.created_at,),
+              "group": (HumanTask.lane, HumanTask.due_at),
               "assignee": (HumanTask.assignee, HumanTask.due_at), "process": (HumanTask.process_key, HumanTask.due_at),
               "name": (HumanTask.name,)}
 

@@ -1,7 +1,7 @@
 """The audit trail: append-only."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session

@@ -1,8 +1,8 @@
 """Timers and message subscriptions."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import Session
@@ -65,7 +65,8 @@ class EventRepository:
 
     def lock_start_timer(self, timer_id: int, now: datetime) -> Timer | None:
         stmt = select(Timer).where(Timer.id == timer_id, Timer.instance_id.is_(None), Timer.due_at <= now)
-        return self.s.scalars(for_update(self.s, stmt, skip_locked=True).execution_options(populate_existing=True)).first()
+        locked = for_update(self.s, stmt, skip_locked=True).execution_options(populate_existing=True)
+        return self.s.scalars(locked).first()
 
     def start_timers(self, process_key: str) -> Sequence[Timer]:
         return self.s.scalars(select(Timer).where(Timer.instance_id.is_(None), Timer.process_key == process_key)).all()

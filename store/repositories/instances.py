@@ -1,7 +1,8 @@
 """Cases: the locking loads and the revision-checked state write of every command."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, aliased, defer
@@ -82,8 +83,8 @@ class InstanceRepository:
     def save_state(self, instance: Instance, values: dict[str, Any]) -> bool:
         """Write state with optimistic locking; False when another writer got there first.
 
-        On PostgreSQL's fast road (:mod:`store.fast_writes`) the write is queued and True returned: the check then runs in the
-        database, and a lost race raises :class:`store.errors.StaleState` when the queue is sent
+        On PostgreSQL's fast road (:mod:`store.fast_writes`) the write is queued and True returned: the check then
+        runs in the database, and a lost race raises :class:`store.errors.StaleState` when the queue is sent
         (at the commit, or at the next statement of the transaction).
         """
         expected = instance.revision

@@ -1,8 +1,8 @@
 """Attachments, notifications, counters, drafts and the calendar."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
@@ -68,7 +68,9 @@ class MiscRepository:
 
     def mark_notifications_read(self, username: str, at: datetime) -> None:
         self.s.execute(
-            update(Notification).where(Notification.username == username, Notification.read_at.is_(None)).values(read_at=at)
+            update(Notification)
+            .where(Notification.username == username, Notification.read_at.is_(None))
+            .values(read_at=at)
         )
 
     def draft(self, task_id: str, username: str) -> TaskDraft | None:

@@ -1,8 +1,8 @@
 """Human task rows (the inbox projection) and their counters."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from sqlalchemy import bindparam, delete, func, insert, inspect, literal, select, text, update
 from sqlalchemy.orm import Session
@@ -91,7 +91,11 @@ class HumanTaskRepository:
         kinds = (
             ("lane", HumanTask.lane, (HumanTask.status == TaskStatus.OPEN) & HumanTask.lane.is_not(None)),
             ("mine", HumanTask.assignee, HumanTask.status.in_(ACTIVE_STATUSES) & HumanTask.assignee.is_not(None)),
-            ("done", HumanTask.completed_by, (HumanTask.status == TaskStatus.COMPLETED) & HumanTask.completed_by.is_not(None)),
+            (
+                "done",
+                HumanTask.completed_by,
+                (HumanTask.status == TaskStatus.COMPLETED) & HumanTask.completed_by.is_not(None),
+            ),
         )
         for kind, col, cond in kinds:
             sel = select(literal(kind), col, shard, func.count()).where(cond).group_by(col, *([shard] if pg else []))

@@ -48,8 +48,10 @@ def _authenticate_request() -> None:
     if request.method in UNSAFE and current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
-        except ValidationError as exc:
-            raise ApiError(400, _("The CSRF check failed: send the page's X-CSRFToken header."), code="csrf_failed") from None
+        except ValidationError:
+            raise ApiError(
+                400, _("The CSRF check failed: send the page's X-CSRFToken header."), code="csrf_failed"
+            ) from None
 
 
 def public(view):
@@ -90,7 +92,9 @@ def optional_object(body: dict, name: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ApiError(422, _("“%(name)s” must be a JSON object.", name=name), [{"field": name, "message": _("Must be an object")}])
+        raise ApiError(
+            422, _("“%(name)s” must be a JSON object.", name=name), [{"field": name, "message": _("Must be an object")}]
+        )
     return value
 
 

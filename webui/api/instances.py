@@ -5,8 +5,8 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from engine.people.visibility import case_scope, may_see_case
-from webui.api.base import api, flag, json_body, optional_str, page_json, paging
 from webui.api import schemas as s
+from webui.api.base import api, flag, json_body, optional_str, page_json, paging
 from webui.api.serialize import (
     event_json,
     instance_json,
@@ -75,7 +75,8 @@ def _change(instance_id: str, command: str):
     return jsonify({"id": instance.id, "status": instance.status})
 
 
-STATE = {200: ("the new state", {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}})}
+STATE = {200: ("the new state",
+                {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}})}
 
 
 @api.route("/instances/<instance_id>/suspend", "POST", summary="Suspend a case", who="supervisor",

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from engine.people.identity import require_supervisor
 from engine.people.visibility import may_see_attachment
-from webui.api.base import api, created, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
+from webui.api.base import api, created, json_body, optional_object, page_json, paging
 from webui.api.serialize import attachment_json, incident_json
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading
@@ -25,7 +25,10 @@ def upload_attachment():
         raise ApiError(415, _("Send the file as multipart/form-data in a field named “file”."))
     storage = request.files.get("file")
     if storage is None or not storage.filename:
-        raise ApiError(400, _("No file: send it in a field named “file”."), [{"field": "file", "message": _("This field is required")}])
+        raise ApiError(
+            400, _("No file: send it in a field named “file”."),
+            [{"field": "file", "message": _("This field is required")}],
+        )
     try:
         stored = store_upload(storage, actor.username)
     except FileTooLarge:
@@ -73,7 +76,9 @@ def deliver_message():
     body = json_body()
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ApiError(422, _("A message name is required."), [{"field": "name", "message": _("This field is required")}])
+        raise ApiError(
+            422, _("A message name is required."), [{"field": "name", "message": _("This field is required")}]
+        )
     ids = engine().deliver_message(actor, name, optional_object(body, "correlation"), optional_object(body, "payload"))
     return jsonify({"delivered_to": ids})
 

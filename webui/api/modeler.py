@@ -14,8 +14,8 @@ from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import DeployRefused
 from engine.people.identity import Actor, require_analyst
 from webui import form_files
-from webui.api.base import api, created, json_body
 from webui.api import schemas as s
+from webui.api.base import api, created, json_body
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading
 
@@ -92,7 +92,8 @@ def validate_model():
                     "results": [{"key": r.key, "version": r.version, "status": r.status} for r in check.results]})
 
 
-@api.route("/modeler/deploy", "POST", summary="Deploy a model text (with the forms deployed already) as the next version",
+@api.route("/modeler/deploy", "POST",
+           summary="Deploy a model text (with the forms deployed already) as the next version",
            who="analyst", request=MODEL_BODY, tag="modeler", errors=(403, 413, 415, 422),
            responses={201: ("deployed (something new)", DEPLOYED), 200: ("every process unchanged", DEPLOYED)})
 def deploy_model():

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from webui.api.base import api, json_body, optional_str
 from webui.api import schemas as s
+from webui.api.base import api, json_body, optional_str
 from webui.api.serialize import task_json
 from webui.error_texts import describe
 from webui.errors import ApiError
@@ -22,12 +22,15 @@ MOVE_BODY = {
     "type": "object", "required": ["from", "to", "reason"],
     "properties": {
         "from": {"type": "string", "maxLength": MAX_ID, "description": "bpmn id of an active step"},
-        "to": {"type": "string", "maxLength": MAX_ID, "description": "bpmn id of a task or activity of the same process"},
+        "to": {"type": "string", "maxLength": MAX_ID,
+               "description": "bpmn id of a task or activity of the same process"},
         "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON, "description": "goes into the history"},
     },
 }
-MOVED = {200: ("the case after the move", {"type": "object", "required": ["id", "status", "active_tasks"], "properties": {
-    "id": {"type": "string"}, "status": {"type": "string"}, "active_tasks": {"type": "array", "items": s.ref("Task")}}})}
+MOVED = {200: ("the case after the move", {
+    "type": "object", "required": ["id", "status", "active_tasks"], "properties": {
+        "id": {"type": "string"}, "status": {"type": "string"},
+        "active_tasks": {"type": "array", "items": s.ref("Task")}}})}
 
 
 def _query_id(name: str) -> str | None:

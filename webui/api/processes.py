@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
 from engine.people.identity import require_analyst
-from webui.api.base import api, created, flag, json_body, optional_object, optional_str
 from webui.api import schemas as s
+from webui.api.base import api, created, flag, json_body, optional_object, optional_str
 from webui.api.serialize import iso, task_json
 from webui.errors import ApiError
 from webui.logging_setup import name_case
@@ -31,8 +31,9 @@ def list_processes():
     return jsonify([_process_json(v) for v in versions])
 
 
-DEPLOY_BODY = {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                                                "note": {"type": "string"}}}
+DEPLOY_BODY = {"type": "object",
+               "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                              "note": {"type": "string"}}}
 
 
 @api.route("/processes", "POST", summary="Validate and deploy model files atomically", who="analyst",

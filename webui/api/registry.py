@@ -6,8 +6,9 @@ rule and records its summary, parameters, request and response schemas.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint
 

@@ -8,8 +8,8 @@ from engine.forms.validation import with_task_data_options
 from engine.people.visibility import may_see_task, work_scope
 from engine.state import activities
 from engine.tasks.lifecycle import ACTIVE_STATUSES, TaskStatus
-from webui.api.base import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
+from webui.api.base import api, flag, json_body, optional_object, page_json, paging
 from webui.api.serialize import jsonable, task_json
 from webui.errors import ApiError
 from webui.logging_setup import name_case
@@ -22,7 +22,8 @@ TASK = {200: ("the task", s.ref("Task"))}
 @api.route("/tasks", summary="My tasks: assigned to me (scope=mine), open in my groups (scope=group), or both",
            tag="tasks", responses={200: ("a page of tasks", s.page_of("Task"))},
            query=(("scope", {"type": "string", "enum": list(SCOPES)}, "default: both"),
-                  ("status", {"type": "string", "enum": [status.value for status in ACTIVE_STATUSES]}, "only this status"),
+                  ("status", {"type": "string", "enum": [status.value for status in ACTIVE_STATUSES]},
+                   "only this status"),
                   ("process", {"type": "string"}, "only this process key"),
                   ("overdue", {"type": "boolean"}, "only tasks past their due time"),
                   ("sort", {"type": "string", "enum": ["created", "due", "priority"]}, "order")) + s.PAGING)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+
 from engine.bpmn.diagram import ensure_layout
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import EngineError, ModelFileError

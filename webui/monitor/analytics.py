@@ -1,7 +1,7 @@
 """Analytics of one process: throughput per week, cycle time, SLA breaches, waiting per activity."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, render_template
@@ -22,7 +22,7 @@ def _weeks(now: datetime, tz: ZoneInfo, weeks: int):
     local = now.astimezone(tz)
     monday = local.date() - timedelta(days=local.weekday())
     mondays = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    since = datetime.combine(mondays[0], time(0), tzinfo=tz).astimezone(timezone.utc)
+    since = datetime.combine(mondays[0], time(0), tzinfo=tz).astimezone(UTC)
     return mondays, since, int(local.utcoffset().total_seconds())
 
 
@@ -48,7 +48,8 @@ def process_page(key: str):
                         _("Cases started and finished per week"))
     top = max([w[3] for w in waits] or [0])
     heat = {bpmn_id: {"colour": heat_colour(mean, top), "label": duration_text(mean),
-                      "title": _("%(name)s: mean wait %(wait)s (%(n)s tasks)", name=name, wait=duration_text(mean), n=n)}
+                      "title": _("%(name)s: mean wait %(wait)s (%(n)s tasks)",
+                                 name=name, wait=duration_text(mean), n=n)}
             for bpmn_id, name, n, mean in waits}
     wait_chart = horizontal_bars([(name, mean, heat[b]["colour"], duration_text(mean)) for b, name, _, mean in waits],
                                  _("Mean wait per activity"))

@@ -7,7 +7,8 @@ message: engine errors are shown, never a traceback.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,12 +17,12 @@ from engine.bpmn.diagram import ensure_layout
 from engine.bpmn.elements import element_names
 from engine.errors import EngineError
 from webui.element_names import name_or_id
+from webui.error_texts import error_text
 from webui.monitor.blueprint import bp
 from webui.monitor.common import supervisor_only, title_of
 from webui.monitor.dashboard import describe_waiting
 from webui.monitor.diagram import case_marks, masked
 from webui.monitor.moving import element_label, move_choices
-from webui.error_texts import error_text
 from webui.present import action_label, group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
 

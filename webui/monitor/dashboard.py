@@ -1,7 +1,8 @@
 """The dashboard and the lists behind its numbers: cases, overdue tasks, stuck cases, incidents."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import g, render_template, url_for
 from flask_babel import gettext as _

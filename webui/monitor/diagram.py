@@ -36,7 +36,7 @@ def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[st
             if a["runs"]:
                 runs[a["bpmn_id"]] = a["runs"]
         data = case_data(workflow)
-    except Exception as exc:  # noqa: BLE001 - show the page with what the projections know
+    except Exception as exc:
         problem = f"{exc.__class__.__name__}: {exc}"
     for bpmn_id in failed_ids & ids:
         states[bpmn_id] = "error"

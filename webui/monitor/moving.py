@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 
 from engine.commands.token_move import Element, MovePreview
 from engine.errors import Conflict, EngineError, NotFound
-from webui.monitor.blueprint import bp
-from webui.monitor.common import supervisor_only, text_arg, title_of
 from webui.element_names import type_label
 from webui.error_texts import describe, detail_texts, error_text
+from webui.monitor.blueprint import bp
+from webui.monitor.common import supervisor_only, text_arg, title_of
 from webui.present import group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
 
@@ -85,7 +85,8 @@ def move_token(instance_id: str):
         return back
     eng, actor = engine(), current_actor()
     try:
-        names = {e.bpmn_id: e.name for e in (lambda p: p.sources + p.targets)(eng.move_preview(instance_id, actor, None, None))}
+        preview = eng.move_preview(instance_id, actor, None, None)
+        names = {e.bpmn_id: e.name for e in preview.sources + preview.targets}
         eng.move(instance_id, actor, frm, to, reason)
     except NotFound:
         abort(404)
