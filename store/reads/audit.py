@@ -29,6 +29,6 @@ class AuditReads:
             return out
         for e in self.s.scalars(select(AuditEvent).where(
                 AuditEvent.instance_id.in_(ids), AuditEvent.action == "completed").order_by(AuditEvent.id)):
-            if isinstance(e.detail, dict) and e.detail.get("decision") is not None:
+            if e.instance_id is not None and isinstance(e.detail, dict) and e.detail.get("decision") is not None:
                 out[e.instance_id].append(e)
         return out

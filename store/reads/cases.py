@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.sql.elements import ColumnElement
 
 from store.access import CaseScope, case_condition
 from store.models import Attachment, Instance
@@ -39,7 +40,7 @@ def case_list(process: str | None = None, status: str | None = None, q: str | No
     return ordered(stmt, sort, CASE_SORTS, "-started", Instance.id)
 
 
-def _stuck(cutoff: datetime):
+def _stuck(cutoff: datetime) -> ColumnElement[bool]:
     return and_(Instance.status == "active", Instance.updated_at < cutoff)
 
 
