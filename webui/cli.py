@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
 
 from engine.errors import DeployRefused, EngineError
+from engine.timekeeping.clock import Clock
+from engine.workflow_engine import WorkflowEngine
 from webui.config import load_settings
 
 SHUTDOWN_GRACE_S = 30  # SIGTERM: requests already begun get this long to finish (as gunicorn's graceful_timeout)
@@ -30,7 +34,7 @@ def _fail(lines: list[str], code: int = 2) -> None:
     sys.exit(code)
 
 
-def _engine(clock=None):
+def _engine(clock: Clock | None = None) -> WorkflowEngine:
     from webui.wiring import build_engine
 
     return build_engine(load_settings().database_url, clock=clock)
@@ -167,7 +171,7 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
         upgrade(f"sqlite:///{template}")
         database = Path(scratch) / "model.db"
 
-        def make_engine(extra_groups: set[str]):
+        def make_engine(extra_groups: set[str]) -> WorkflowEngine:
             from engine.people.identity import GROUPS
 
             shutil.copyfile(template, database)
@@ -250,7 +254,7 @@ def start(key: str, as_user: str, data: str | None, business_key: str | None) ->
     click.echo(instance.id)
 
 
-def _fmt(dt) -> str:
+def _fmt(dt: datetime | None) -> str:
     if dt is None:
         return "-"
     from zoneinfo import ZoneInfo
@@ -347,7 +351,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     in_flight = InFlight(app)
     server = make_server(host, port, in_flight, threaded=True)
 
-    def _interrupt(_signum, _frame) -> None:
+    def _interrupt(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt  # SIGTERM stops the server like Ctrl-C: then the scheduler, gracefully
 
     signal.signal(signal.SIGTERM, _interrupt)

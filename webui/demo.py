@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.people.account_commands import UserSpec
+from engine.workflow_engine import WorkflowEngine
 
 DEMO_PASSWORD = "demo123"
 
@@ -26,12 +27,12 @@ DEMO_USERS: list[tuple[str, str, list[str], list[str]]] = [
 ]
 
 
-def seed_users(engine) -> list[str]:
+def seed_users(engine: WorkflowEngine) -> list[str]:
     return engine.save_users([UserSpec(name, DEMO_PASSWORD, tuple(groups), tuple(roles), display)
                                for name, display, groups, roles in DEMO_USERS])
 
 
-def seed_demo(engine) -> Iterator[str]:
+def seed_demo(engine: WorkflowEngine) -> Iterator[str]:
     """Create demo users, then a few cases of the deployed processes at different stages."""
     names = seed_users(engine)
     yield f"{len(names)} demo users (password {DEMO_PASSWORD}): {', '.join(names)}"

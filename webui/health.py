@@ -11,24 +11,26 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
 
-def _no_store(response):
+def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> ResponseReturnValue:
     return _no_store(jsonify({"status": "ok"}))
 
 
-def _as_utc(value) -> datetime | None:
+def _as_utc(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):  # SQLite hands back text
@@ -37,7 +39,7 @@ def _as_utc(value) -> datetime | None:
 
 
 @bp.get("/readyz")
-def readyz():
+def readyz() -> ResponseReturnValue:
     engine = current_app.extensions["fao_engine"]
     try:
         with engine.uow(read_only=True) as uow:  # probes must not drop prepared statements

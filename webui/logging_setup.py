@@ -19,9 +19,10 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TextIO
 
 import orjson
+from flask import Flask, Response
 
 _CONTEXT: ContextVar[Mapping[str, Any]] = ContextVar("fao_log_context", default=MappingProxyType({}))
 # attributes every LogRecord has: anything else on a record is an extra field worth writing
@@ -83,7 +84,7 @@ class JsonFormatter(logging.Formatter):
             return json.dumps(out, ensure_ascii=False, default=str)
 
 
-def make_handler(fmt: str = "json", stream=None) -> logging.Handler:
+def make_handler(fmt: str = "json", stream: TextIO | None = None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(_HANDLER_NAME)
     if fmt == "text":
@@ -94,7 +95,7 @@ def make_handler(fmt: str = "json", stream=None) -> logging.Handler:
     return handler
 
 
-def configure(fmt: str | None = None, level: str | None = None, stream=None) -> None:
+def configure(fmt: str | None = None, level: str | None = None, stream: TextIO | None = None) -> None:
     """Send the root logger's records to stderr as JSON lines (or text); idempotent.
 
     Args:
@@ -132,7 +133,7 @@ def gunicorn_logconfig(level: str | None = None) -> dict[str, Any]:
     }
 
 
-def _case_in(response) -> str | None:
+def _case_in(response: Response) -> str | None:
     """The case an answer names (``instance_id``, ``instance.id``, or a new case's ``id``), without a query."""
     if not response.is_json or response.direct_passthrough:
         return None
@@ -153,7 +154,7 @@ def name_case(case_id: str | None) -> None:
         g.fao_log_case_id = case_id
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Per request: put the case (and task) the URL names into the log context; log one line."""
     from flask import g, request
 
@@ -167,7 +168,7 @@ def init_app(app) -> None:
         g.fao_log_started = time.perf_counter()
 
     @app.after_request
-    def _log(response):
+    def _log(response: Response) -> Response:
         if request.path.startswith("/static/"):
             return response
         level = logging.DEBUG if request.path in PROBES else logging.INFO
@@ -188,7 +189,7 @@ def init_app(app) -> None:
         return response
 
     @app.teardown_request
-    def _leave(_exc) -> None:
+    def _leave(_exc: BaseException | None) -> None:
         token = g.pop("fao_log_token", None)
         if token is not None:
             with suppress(ValueError):  # set in another context (should not happen); leave it

@@ -7,6 +7,7 @@ found, so the editor can mark the element.
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.elements import ModelIndex, locate
@@ -81,7 +82,7 @@ def _results(results) -> list[dict]:
 @api.route("/modeler/validate", "POST", summary="Check a model text through the whole deploy pipeline, writing nothing",
            who="analyst", request=MODEL_BODY, tag="modeler", errors=(403, 413, 415),
            responses={200: ("the problems (none when it would deploy) and what the deploy would make", CHECK)})
-def validate_model():
+def validate_model() -> ResponseReturnValue:
     _analyst()
     xml = _model_text(json_body())
     index = ModelIndex(xml)
@@ -96,7 +97,7 @@ def validate_model():
            summary="Deploy a model text (with the forms deployed already) as the next version",
            who="analyst", request=MODEL_BODY, tag="modeler", errors=(403, 413, 415, 422),
            responses={201: ("deployed (something new)", DEPLOYED), 200: ("every process unchanged", DEPLOYED)})
-def deploy_model():
+def deploy_model() -> ResponseReturnValue:
     actor = _analyst()
     body = json_body()
     xml = _model_text(body)
@@ -113,7 +114,7 @@ def deploy_model():
 @api.route("/modeler/forms/<name>", "POST", summary="Save a deployed form file (and its UI schema) as a deploy",
            who="analyst", request=FORM_BODY, tag="modeler", errors=(403, 404, 413, 415, 422),
            responses={201: ("deployed (something new)", DEPLOYED), 200: ("nothing changed", DEPLOYED)})
-def save_form(name: str):
+def save_form(name: str) -> ResponseReturnValue:
     actor = _analyst()
     if not form_files.NAME.match(name):
         raise ApiError(404, _("There is no form file of that name."))
@@ -164,7 +165,7 @@ COMPARE = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"typ
            query=(("a", VERSION_NUMBER, "the earlier version (default: the one before b)"),
                   ("b", VERSION_NUMBER, "the later version (default: the latest)")),
            responses={200: ("the changes, element by element", COMPARE)})
-def compare_versions(key: str):
+def compare_versions(key: str) -> ResponseReturnValue:
     _analyst()
     b, a = (request.args.get(name, type=int) for name in ("b", "a"))
     if any(n is not None and not 1 <= n <= MAX_VERSION for n in (a, b)):

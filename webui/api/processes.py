@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
@@ -24,7 +25,7 @@ def _process_json(v) -> dict:
 
 @api.route("/processes", summary="Deployed processes, latest versions", tag="processes",
            responses={200: ("processes", s.array_of("Process"))})
-def list_processes():
+def list_processes() -> ResponseReturnValue:
     current_actor()
     with reading() as uow:
         versions = uow.reads.processes.latest()
@@ -40,7 +41,7 @@ DEPLOY_BODY = {"type": "object",
            request=DEPLOY_BODY, request_kind="multipart", tag="processes", errors=(403, 413, 415, 422),
            responses={201: ("deployed (something new)", {"type": "array", "items": s.OBJECT}),
                       200: ("every process unchanged", {"type": "array", "items": s.OBJECT})})
-def deploy_processes():
+def deploy_processes() -> ResponseReturnValue:
     actor = current_actor()
     require_analyst(actor)
     if request.mimetype != "multipart/form-data":
@@ -56,7 +57,7 @@ def deploy_processes():
 
 @api.route("/processes/<key>", summary="Latest version with all versions and the start form", tag="processes",
            errors=(404,), responses={200: ("process", s.OBJECT)})
-def get_process(key: str):
+def get_process(key: str) -> ResponseReturnValue:
     current_actor()
     with reading() as uow:
         versions = uow.reads.processes.versions(key)
@@ -79,7 +80,7 @@ def get_process(key: str):
            errors=(404,), responses={200: ("BPMN XML", {"type": "string", "x-media": "application/xml"})},
            query=(("layout", {"type": "boolean"}, "true: with a generated diagram where the model has none "
                                                    "(for viewers)"),))
-def process_bpmn(key: str, n: int):
+def process_bpmn(key: str, n: int) -> ResponseReturnValue:
     current_actor()
     with reading() as uow:
         xml = uow.reads.processes.bpmn_xml(key, n)
@@ -94,7 +95,7 @@ START_BODY = {"type": "object", "properties": {"data": s.OBJECT, "business_key":
 @api.route("/processes/<key>/instances", "POST", summary="Start the latest version", who="a user allowed to start it",
            request=START_BODY, tag="instances", errors=(403, 404, 409, 413, 415, 422),
            responses={201: ("started (status error when its first steps failed)", s.OBJECT)})
-def start_instance(key: str):
+def start_instance(key: str) -> ResponseReturnValue:
     actor = current_actor()
     body = json_body()
     data = optional_object(body, "data")

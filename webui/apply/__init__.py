@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import NoManualStart, ValidationFailed
 from engine.people.identity import Actor, may_start
 from engine.people.visibility import applications_scope, work_scope
+from store.models import Attachment
 from webui.element_names import waiting_events
 from webui.error_texts import field_errors
 from webui.formdata import parse_form
@@ -54,7 +56,7 @@ def _grouped(versions) -> list[tuple[str, list[dict]]]:
 
 @bp.get("/apply")
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     """The processes the user may start, grouped by category."""
     actor = current_actor()
     with reading() as uow:
@@ -87,14 +89,14 @@ def _render(key: str, version, schema, ui, values: dict, errors: dict[str, str],
 
 @bp.get("/apply/<key>")
 @login_required
-def start_form(key: str):
+def start_form(key: str) -> ResponseReturnValue:
     version, schema, ui = _start_version(key)
     return _render(key, version, schema, ui, {}, {})
 
 
 @bp.post("/apply/<key>")
 @login_required
-def submit(key: str):
+def submit(key: str) -> ResponseReturnValue:
     """Start the case (validated on the server); go to its first step if it is the user's."""
     actor = current_actor()
     version, schema, ui = _start_version(key)
@@ -118,7 +120,7 @@ def submit(key: str):
 
 @bp.get("/applications")
 @login_required
-def applications():
+def applications() -> ResponseReturnValue:
     """The user's applications: status, current step, holder, due, decisions, letters."""
     actor = current_actor()
     try:
@@ -134,7 +136,7 @@ def applications():
         files = uow.reads.attachments.of(instance_ids=ids)
         events = {i.id: waiting_events(uow.reads, i) for i in page.items
                   if i.status == "active" and not tasks.get(i.id)}
-    by_case: dict[str, list] = {}
+    by_case: dict[str | None, list[Attachment]] = {}
     for f in files:
         by_case.setdefault(f.instance_id, []).append(f)
     pages = max(1, -(-page.total // page.per_page))

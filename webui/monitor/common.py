@@ -14,6 +14,7 @@ from flask import Response, g, render_template, request, stream_with_context, ur
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from engine.timekeeping.working_days import WorkingCalendar
 from store.reads import PER_PAGE, Reads
 from webui.i18n import local_dt
 from webui.present import process_title
@@ -63,12 +64,13 @@ class Link:
 
 def url_with(**changes: Any) -> str:
     """This page's address with some query arguments replaced (None removes one)."""
-    args = {k: v for k, v in request.args.items()}
+    args: dict[str, Any] = {k: v for k, v in request.args.items()}
     for k, v in changes.items():
         if v is None:
             args.pop(k, None)
         else:
             args[k] = v
+    assert request.endpoint is not None  # inside a request a view matched
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
@@ -113,7 +115,7 @@ class WorkingDaysAgo:
 
     MAX_DAYS = 20 * 366
 
-    def __init__(self, calendar, now: datetime) -> None:
+    def __init__(self, calendar: WorkingCalendar, now: datetime) -> None:
         self.calendar = calendar
         self.now = now
         self.today = now.astimezone(calendar.tz).date()

@@ -6,7 +6,11 @@ Texts come from the Flask-Babel catalogue (English message ids, ``zh_Hans_CN`` t
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.commands.token_move import Element, MovePreview
@@ -40,14 +44,14 @@ def move_choices(instance_id: str) -> MovePreview | None:
         return None
 
 
-def _picked(source, name: str) -> str | None:
+def _picked(source: Mapping[str, str], name: str) -> str | None:
     value = (source.get(name) or "").strip()
     return value[:MAX_ID] or None
 
 
 @bp.get("/cases/<instance_id>/move")
 @supervisor_only
-def move_page(instance_id: str):
+def move_page(instance_id: str) -> ResponseReturnValue:
     """The chosen move's preview: what is cancelled, what becomes active, what data stays, why not."""
     frm, to = text_arg("from", MAX_ID), text_arg("to", MAX_ID)
     with reading() as uow:
@@ -72,11 +76,12 @@ def move_page(instance_id: str):
 
 @bp.post("/cases/<instance_id>/move")
 @supervisor_only
-def move_token(instance_id: str):
+def move_token(instance_id: str) -> ResponseReturnValue:
     """Move the token (reason required); back to the case page, or to the preview when refused."""
     frm, to = _picked(request.form, "from"), _picked(request.form, "to")
     reason = (request.form.get("reason") or "").strip()[:MAX_REASON]
-    back = redirect(url_for("monitor.move_page", instance_id=instance_id, **{"from": frm or "", "to": to or ""}))
+    picked: dict[str, Any] = {"from": frm or "", "to": to or ""}
+    back = redirect(url_for("monitor.move_page", instance_id=instance_id, **picked))
     if not frm or not to:
         flash(_("Choose where the token moves from and to."), "error")
         return back
