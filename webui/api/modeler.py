@@ -6,12 +6,15 @@ found, so the editor can mark the element.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.elements import ModelIndex, locate
-from engine.deploy.versions_diff import diff_bpmn
+from engine.deploy.pipeline import DeployResult
+from engine.deploy.versions_diff import ElementChange, diff_bpmn
 from engine.errors import DeployRefused
 from engine.people.identity import Actor, require_analyst
 from webui import form_files
@@ -74,7 +77,7 @@ def _refusal_code(exc: DeployRefused) -> str:
     return "too_large" if exc.too_large else exc.code
 
 
-def _results(results) -> list[dict]:
+def _results(results: Iterable[DeployResult]) -> list[dict]:
     return [{"key": r.key, "version": r.version, "status": r.status, "warnings": list(r.warnings),
              "url": url_for("modeler.edit", key=r.key, version=r.version)} for r in results]
 
@@ -177,7 +180,7 @@ def compare_versions(key: str) -> ResponseReturnValue:
         raise ApiError(404, _("There is no such version of this process."))
     diff = diff_bpmn(old[2], new[2])
 
-    def changes(items) -> list[dict]:
+    def changes(items: Iterable[ElementChange]) -> list[dict]:
         return [{"id": c.id, "tag": c.tag, "name": c.name, "details": list(c.details)} for c in items]
 
     return jsonify({"a": old[0], "b": new[0], "added": changes(diff.added), "removed": changes(diff.removed),

@@ -1,12 +1,15 @@
 """API: processes (list, deploy, detail, BPMN) and starting a case."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
 from engine.people.identity import require_analyst
+from store.reads.processes import VersionInfo
 from webui.api import schemas as s
 from webui.api.base import api, created, flag, json_body, optional_object, optional_str
 from webui.api.serialize import iso, task_json
@@ -16,7 +19,7 @@ from webui.present import catalogue_entry, process_description, process_title
 from webui.security import current_actor, engine, reading
 
 
-def _process_json(v) -> dict:
+def _process_json(v: VersionInfo) -> dict[str, Any]:
     info = catalogue_entry(v.process_key)
     title_zh = getattr(info, "title_zh", None) or v.title or v.process_key
     return {"key": v.process_key, "version": v.version, "title": process_title(v.process_key, v.title),
