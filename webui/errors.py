@@ -95,7 +95,7 @@ def _status_title(status: int) -> str:
     return titles.get(status, _("Error"))
 
 
-def _page(status: int, message: str) -> ResponseReturnValue:
+def _page(status: int, message: str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=_status_title(status),
                            message=message), status
 
@@ -151,13 +151,14 @@ def init_app(app: Flask) -> None:
             return _http_error(exc)
         if is_database_unavailable(exc):
             app.logger.warning("database unavailable: %s", exc.__class__.__name__)
+            body: ResponseReturnValue
             if _is_api():
-                response = error_json(
+                body = error_json(
                     503, "unavailable", _("The service is briefly unavailable. Please try again in a moment.")
                 )
             else:
-                response = _page(503, _("The service is briefly unavailable. Please try again in a moment."))
-            response = current_app.make_response(response)
+                body = _page(503, _("The service is briefly unavailable. Please try again in a moment."))
+            response = current_app.make_response(body)
             response.headers["Retry-After"] = "5"
             return response
         app.logger.exception("unexpected error")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, g, render_template, request, stream_with_context, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -19,6 +20,11 @@ from store.reads import PER_PAGE, Reads
 from webui.i18n import local_dt
 from webui.present import process_title
 from webui.security import reading, roles_required
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+
+    AnySelect = Select[*tuple[Any, ...]]  # a list statement from the store's reads
 
 CSV_CHUNK = 1000
 RowFn = Callable[[Any, Any], dict[str, Any]]
@@ -143,10 +149,11 @@ def _safe_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def csv_response(filename: str, columns: Sequence[Column], stmt, row: RowFn, decorate: Decorate | None = None):
+def csv_response(filename: str, columns: Sequence[Column], stmt: AnySelect, row: RowFn,
+                 decorate: Decorate | None = None) -> Response:
     """Every row of ``stmt`` as UTF-8 CSV (with a BOM, for spreadsheet programs), read in slices."""
 
-    def lines() -> Iterable[str]:
+    def lines() -> Iterator[str]:
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow([c.label for c in columns])
@@ -171,9 +178,9 @@ def csv_response(filename: str, columns: Sequence[Column], stmt, row: RowFn, dec
                     content_type="text/csv; charset=utf-8")
 
 
-def list_page(*, title: str, columns: Sequence[Column], stmt, row: RowFn, export_name: str,
+def list_page(*, title: str, columns: Sequence[Column], stmt: AnySelect, row: RowFn, export_name: str,
               filters: Sequence[dict] = (), decorate: Decorate | None = None, sort: str = "",
-              intro: str = "", **context: Any):
+              intro: str = "", **context: Any) -> ResponseReturnValue:
     """A filtered, sorted list of 50 a page, or the whole list as CSV with ``?format=csv``."""
     if request.args.get("format") == "csv":
         return csv_response(export_name, columns, stmt, row, decorate)
