@@ -6,8 +6,8 @@ list never shows what the single-case check refuses.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 

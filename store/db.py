@@ -1,15 +1,18 @@
 """Engine and session-factory construction (no work at import time)."""
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from store import pg_pool
 from store.fast_writes import install as fast_writes_on
 
 
-def make_engine(url: str, fast_writes: bool = True, **kwargs) -> Engine:
+def make_engine(url: str, fast_writes: bool = True, **kwargs: Any) -> Engine:
     """Create a SQLAlchemy engine; SQLite gets WAL, foreign keys and a busy timeout, PostgreSQL
     (psycopg 3) a pool that finds dead connections without a round trip (:mod:`store.pg_pool`);
     other URLs a pre-pinged pool.
@@ -28,8 +31,8 @@ def make_engine(url: str, fast_writes: bool = True, **kwargs) -> Engine:
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - exercised by every sqlite test
+        @event.listens_for(engine, "connect")  # pragma: no cover - exercised by every sqlite test
+        def _sqlite_pragmas(dbapi_conn: Any, _record: ConnectionPoolEntry) -> None:
             dbapi_conn.isolation_level = None  # let SQLAlchemy's BEGIN below drive transactions
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -38,7 +41,7 @@ def make_engine(url: str, fast_writes: bool = True, **kwargs) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # pragma: no cover
+        def _sqlite_begin(conn: Connection) -> None:  # pragma: no cover
             # BEGIN IMMEDIATE: a write transaction serialises at its start, so a
             # read-modify-write cannot interleave with another writer.
             conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -24,19 +24,25 @@ The PostgreSQL queue's guarantees:
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, cast
 
 from sqlalchemy import event, func, literal_column, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
 from store.errors import StaleState
 
 Params = dict[str, Any]
+DbapiParams = MutableMapping[str, Any] | list[Any]  # by name, or in order for a positional style
 KEY = "fao_fast_writes"  # in the DBAPI connection's ``info``: its DirectWriter or WriteBatch
 _DIVISION_BY_ZERO = "22012"  # the SQLSTATE a checked state write fails with when it matched no row
 
@@ -46,7 +52,9 @@ class Prepared:
 
     def __init__(self, stmt: Executable, column_keys: Sequence[str], engine: Engine) -> None:
         dialect = engine.dialect
-        self.compiled = stmt.compile(dialect=dialect, column_keys=list(column_keys), for_executemany=True)
+        # every statement here is a ClauseElement, and compiles to an SQLCompiler
+        self.compiled = cast(SQLCompiler, cast(ClauseElement, stmt).compile(
+            dialect=dialect, column_keys=list(column_keys), for_executemany=True))
         self.sql = self.compiled.string
         self.positions = self.compiled.positiontup  # None for named parameter styles
         self.processors = [
@@ -54,7 +62,7 @@ class Prepared:
             if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         ]
 
-    def params(self, values: Params) -> Params | list[Any]:
+    def params(self, values: Params) -> DbapiParams:
         """The DBAPI parameters for one row, converted as SQLAlchemy converts them (a list in
         the statement's order for a positional parameter style such as SQLite's)."""
         out = self.compiled.construct_params(values)
@@ -82,6 +90,18 @@ def _rows(params: Params | Sequence[Params]) -> list[Params]:
     return [params] if isinstance(params, dict) else list(params)
 
 
+def _many(rows: list[DbapiParams]) -> Sequence[Mapping[str, Any]] | Sequence[Sequence[Any]]:
+    """Rows for ``executemany``: all by name or all in order (one statement has one style)."""
+    return cast(Sequence[Mapping[str, Any]] | Sequence[Sequence[Any]], rows)
+
+
+def _dbapi_of(conn: Connection) -> DBAPIConnection:
+    """The DBAPI connection under ``conn`` (there while the connection is open)."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None, "the connection is closed"
+    return dbapi
+
+
 class DirectWriter:
     """SQLite: writes sent at once by the DBAPI cursor."""
 
@@ -96,12 +116,12 @@ class DirectWriter:
         compiled = self._prepared.get(stmt, tuple(rows[0]))
         values = [compiled.params(r) for r in rows]
         dbapi = conn.dialect.loaded_dbapi
-        cursor = conn.connection.dbapi_connection.cursor()
+        cursor = _dbapi_of(conn).cursor()
         try:
             if len(values) == 1:
                 cursor.execute(compiled.sql, values[0])
             else:
-                cursor.executemany(compiled.sql, values)
+                cursor.executemany(compiled.sql, _many(values))
             return cursor.rowcount
         except dbapi.Error as exc:
             raise DBAPIError.instance(compiled.sql, values, exc, dbapi.Error, dialect=conn.dialect) from exc
@@ -114,7 +134,7 @@ class WriteBatch:
 
     def __init__(self, prepared: PreparedStatements) -> None:
         self._prepared = prepared  # shared by the engine's connections
-        self._pending: list[tuple[str, Params | list[Params]]] = []
+        self._pending: list[tuple[str, DbapiParams | list[DbapiParams]]] = []
         self._checked = False  # a revision-checked write is queued
 
     def __bool__(self) -> bool:
@@ -144,17 +164,16 @@ class WriteBatch:
         """
         pending, checked = list(self._pending), self._checked
         self.discard()
-        dbapi = conn.connection.dbapi_connection
-        with self._errors(conn, checked):
-            with dbapi.pipeline():
-                cur = dbapi.cursor()
-                for sql, params in pending:
-                    if isinstance(params, list):
-                        cur.executemany(sql, params)
-                    else:
-                        cur.execute(sql, params)
-                if commit:
-                    cur.execute("COMMIT")
+        dbapi = _dbapi_of(conn)
+        with self._errors(conn, checked), dbapi.pipeline():
+            cur = dbapi.cursor()
+            for sql, params in pending:
+                if isinstance(params, list):
+                    cur.executemany(sql, _many(params))
+                else:
+                    cur.execute(sql, params)
+            if commit:
+                cur.execute("COMMIT")
 
     @contextmanager
     def _errors(self, conn: Connection, checked: bool) -> Iterator[None]:
@@ -173,7 +192,7 @@ class WriteBatch:
                                       dialect=conn.dialect) from exc
 
 
-def checked_update(stmt: Update, key_column) -> Executable:
+def checked_update(stmt: Update, key_column: ColumnElement[Any]) -> Executable:
     """``stmt`` as a statement that fails (division by zero) when the UPDATE matched no row."""
     saved = stmt.returning(key_column).cte("saved")
     return select(literal_column("1").op("/")(func.count())).select_from(saved)
@@ -208,7 +227,8 @@ def write_now(session: Session, stmt: Executable, params: Params | Sequence[Para
     fast = _fast_of(conn)
     if isinstance(fast, DirectWriter):
         return fast.execute(conn, stmt, params)
-    return session.execute(stmt, params).rowcount  # a queue is sent before it (see install)
+    result = cast(CursorResult[Any], session.execute(stmt, params))  # a write's result is a CursorResult
+    return result.rowcount  # a queue is sent before it (see install)
 
 
 def write_checked(session: Session, stmt: Update, checked: Executable, params: Params) -> bool:
@@ -240,7 +260,7 @@ def commit(session: Session) -> None:
     conn = session.connection()
     batch = _fast_of(conn)
     if (not isinstance(batch, WriteBatch) or not batch or session.new or session.dirty or session.deleted
-            or conn.connection.dbapi_connection.info.transaction_status.name == "IDLE"):
+            or _dbapi_of(conn).info.transaction_status.name == "IDLE"):
         session.commit()  # the listeners below send the queue first
         return
     batch.send(conn, commit=True)
@@ -255,14 +275,14 @@ def install(engine: Engine) -> None:
         writer = DirectWriter(prepared)
 
         @event.listens_for(engine, "connect")
-        def _direct(_dbapi_connection, record) -> None:
+        def _direct(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
             record.info[KEY] = writer
         return
     if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
         return
 
     @event.listens_for(engine, "connect")
-    def _new_batch(_dbapi_connection, record) -> None:
+    def _new_batch(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info[KEY] = WriteBatch(prepared)
 
     @event.listens_for(engine, "begin")
@@ -273,7 +293,7 @@ def install(engine: Engine) -> None:
             batch.discard()
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _send_before_statement(conn: Connection, *_args) -> None:
+    def _send_before_statement(conn: Connection, *_args: Any) -> None:
         batch = _fast_of(conn)
         if isinstance(batch, WriteBatch) and batch:
             batch.send(conn)

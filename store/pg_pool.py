@@ -16,7 +16,9 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 RECYCLE_S = 1800
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
@@ -42,6 +44,8 @@ def install(engine: Engine) -> None:
     """Check every connection the engine's pool hands out; the pool replaces a dead one."""
 
     @event.listens_for(engine, "checkout")
-    def _check_alive(dbapi_connection, _record, _proxy) -> None:
+    def _check_alive(
+        dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+    ) -> None:
         if not usable(dbapi_connection):
             raise DisconnectionError("the server closed this pooled connection")

@@ -1,12 +1,12 @@
 """The unit of work: one session, one transaction; rollback unless committed."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import repositories as repos
 from store import fast_writes
+from store import repositories as repos
 from store.reads import Reads
 
 
@@ -29,7 +29,7 @@ class UnitOfWork:
         self.read_only = read_only
         self.session: Session
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
         self._pg_read = self.read_only and self.dialect == "postgresql"
         if self._pg_read:

@@ -5,13 +5,14 @@ import os
 from typing import Any
 
 from flask import Flask, redirect, url_for
-from werkzeug.routing import IntegerConverter
+from flask.typing import ResponseReturnValue
+from werkzeug.routing import IntegerConverter, Map
 
 
 class BoundedInt(IntegerConverter):
     """``<int:...>`` limited to the range every database column of ours holds."""
 
-    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
@@ -81,7 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.csrf.exempt(api_bp)  # the API checks X-CSRFToken itself for browser sessions
 
     @app.get("/")
-    def index():
+    def index() -> ResponseReturnValue:
         return redirect(url_for("inbox.index"))
 
     if app.config["SCHEDULER_ENABLED"]:

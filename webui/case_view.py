@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from flask import abort
 
@@ -11,6 +12,7 @@ from engine.people.identity import Actor
 from engine.people.visibility import may_see_case
 from engine.state.case_detail import CaseDetail
 from store.models import Instance
+from store.uow import UnitOfWork
 from webui.element_names import name_or_id, names_of
 from webui.formview import FieldView, build_fields
 from webui.i18n import ui_lang
@@ -49,7 +51,7 @@ def attachment_ids(value: Any) -> set[str]:
     return found
 
 
-def load_instance_or_abort(uow, actor: Actor, instance_id: str) -> Instance:
+def load_instance_or_abort(uow: UnitOfWork, actor: Actor, instance_id: str) -> Instance:
     """The case row (without state); 404 when missing, 403 when the actor may not see it."""
     instance = uow.reads.cases.summary(instance_id)
     if instance is None:
@@ -59,7 +61,7 @@ def load_instance_or_abort(uow, actor: Actor, instance_id: str) -> Instance:
     return instance
 
 
-def build_case(uow, detail: CaseDetail, data: dict | None) -> CaseView:
+def build_case(uow: UnitOfWork, detail: CaseDetail, data: dict | None) -> CaseView:
     """Assemble the case panel from the case's detail (data: the case or task data, for the summary)."""
     instance = detail.instance
     forms = uow.reads.processes.forms(instance.process_version_id)

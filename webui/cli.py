@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from engine.errors import DeployRefused, EngineError, ModelFileError
+from engine.timekeeping.clock import Clock
+from engine.workflow_engine import WorkflowEngine
 from webui.config import load_settings
 
 if TYPE_CHECKING:
@@ -33,7 +37,7 @@ def _fail(lines: list[str], code: int = 2) -> None:
     sys.exit(code)
 
 
-def _engine(clock=None):
+def _engine(clock: Clock | None = None) -> WorkflowEngine:
     from webui.wiring import build_engine
 
     return build_engine(load_settings().database_url, clock=clock)
@@ -45,7 +49,7 @@ def _json_arg(value: str | None, name: str) -> dict:
     try:
         data = json.loads(value)
     except json.JSONDecodeError as exc:
-        raise BadUsage(f"--{name}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        raise BadUsage(f"--{name}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
     if not isinstance(data, dict):
         raise BadUsage(f"--{name}: must be a JSON object")
     return data
@@ -86,7 +90,7 @@ class FaoGroup(click.Group):
             raise
         except (BadUsage, EngineError) as exc:
             _report(exc)
-        except Exception as exc:  # noqa: BLE001 - unexpected: say so briefly, exit 1
+        except Exception as exc:
             click.echo(f"error: {exc.__class__.__name__}: {exc}", err=True)
             sys.exit(1)
 
@@ -180,7 +184,7 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
         upgrade(f"sqlite:///{template}")
         database = Path(scratch) / "model.db"
 
-        def make_engine(extra_groups: set[str]):
+        def make_engine(extra_groups: set[str]) -> WorkflowEngine:
             from engine.people.identity import GROUPS
 
             shutil.copyfile(template, database)
@@ -193,7 +197,10 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
             label = _label(folder, roots)
             row = try_model(make_engine, index, folder, label, lanes_as_groups, max_tasks)
             summary = row.outcome.split(":")[0].split(" (")[0]
-            key = row.deploy if row.deploy != "deployed" else ("completed" if row.outcome == "completed" else summary.split(" ")[0])
+            if row.deploy != "deployed":
+                key = row.deploy
+            else:
+                key = "completed" if row.outcome == "completed" else summary.split(" ")[0]
             counts[key] = counts.get(key, 0) + 1
             click.echo("\t".join([label, row.deploy, row.outcome, _trial_detail(row)]))
     click.echo(f"{len(folders)} models: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), err=True)
@@ -278,7 +285,7 @@ def start(key: str, as_user: str, data: str | None, business_key: str | None) ->
     click.echo(instance.id)
 
 
-def _fmt(dt) -> str:
+def _fmt(dt: datetime | None) -> str:
     if dt is None:
         return "-"
     from zoneinfo import ZoneInfo
@@ -375,7 +382,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
     in_flight = InFlight(app)
     server = make_server(host, port, in_flight, threaded=True)
 
-    def _interrupt(_signum, _frame) -> None:
+    def _interrupt(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt  # SIGTERM stops the server like Ctrl-C: then the scheduler, gracefully
 
     signal.signal(signal.SIGTERM, _interrupt)

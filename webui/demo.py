@@ -1,9 +1,10 @@
 """Demo data: one or more users per group with Chinese names, and cases in varied states."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from engine.people.account_commands import UserSpec
+from engine.workflow_engine import WorkflowEngine
 
 DEMO_PASSWORD = "demo123"
 
@@ -26,12 +27,12 @@ DEMO_USERS: list[tuple[str, str, list[str], list[str]]] = [
 ]
 
 
-def seed_users(engine) -> list[str]:
+def seed_users(engine: WorkflowEngine) -> list[str]:
     return engine.save_users([UserSpec(name, DEMO_PASSWORD, tuple(groups), tuple(roles), display)
                                for name, display, groups, roles in DEMO_USERS])
 
 
-def seed_demo(engine) -> Iterator[str]:
+def seed_demo(engine: WorkflowEngine) -> Iterator[str]:
     """Create demo users, then a few cases of the deployed processes at different stages."""
     names = seed_users(engine)
     yield f"{len(names)} demo users (password {DEMO_PASSWORD}): {', '.join(names)}"
@@ -40,5 +41,4 @@ def seed_demo(engine) -> Iterator[str]:
     except ImportError:
         yield "no demo cases: processes.demo_cases is missing"
         return
-    for line in seed_cases(engine):
-        yield line
+    yield from seed_cases(engine)

@@ -5,7 +5,8 @@ version's BPMN XML, read by :func:`engine.bpmn.elements.element_names`.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import gettext as _
 

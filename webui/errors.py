@@ -4,7 +4,10 @@ Never a traceback for bad input: engine errors and werkzeug's HTTP errors are bo
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -63,7 +66,7 @@ def status_of(exc: EngineError) -> int:
     return 400
 
 
-def error_json(status: int, code: str, message: str, details: list | None = None):
+def error_json(status: int, code: str, message: str, details: list[Any] | None = None) -> Response:
     """The API's error answer."""
     response = jsonify({"error": {"code": code, "message": message, "details": list(details or [])}})
     response.status_code = status
@@ -92,7 +95,7 @@ def _status_title(status: int) -> str:
     return titles.get(status, _("Error"))
 
 
-def _page(status: int, message: str):
+def _page(status: int, message: str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=_status_title(status),
                            message=message), status
 
@@ -108,7 +111,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["incident_text"] = incident_text  # incidents worded on the monitor's pages
 
     @app.errorhandler(EngineError)
-    def _engine_error(exc: EngineError):
+    def _engine_error(exc: EngineError) -> ResponseReturnValue:
         status = status_of(exc)
         if _is_api():
             code = exc.code if status != 413 else "too_large"
@@ -116,17 +119,17 @@ def init_app(app: Flask) -> None:
         return _page(status, error_text(exc, person_name))
 
     @app.errorhandler(ApiError)
-    def _api_error(exc: ApiError):
+    def _api_error(exc: ApiError) -> ResponseReturnValue:
         return error_json(exc.status, exc.code, exc.message, exc.details)
 
     @app.errorhandler(CSRFError)
-    def _csrf_error(exc: CSRFError):
+    def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
         if _is_api():
             return error_json(400, "csrf_failed", _("The CSRF check failed: send the page's X-CSRFToken header."))
         return _page(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
+    def _http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         messages = {
             403: _("Your account does not have the role or group this page needs."),
@@ -145,16 +148,19 @@ def init_app(app: Flask) -> None:
         return _page(status, messages.get(status, ""))
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
         if isinstance(exc, HTTPException):  # pragma: no cover - handled above
             return _http_error(exc)
         if is_database_unavailable(exc):
             app.logger.warning("database unavailable: %s", exc.__class__.__name__)
+            body: ResponseReturnValue
             if _is_api():
-                response = error_json(503, "unavailable", _("The service is briefly unavailable. Please try again in a moment."))
+                body = error_json(
+                    503, "unavailable", _("The service is briefly unavailable. Please try again in a moment.")
+                )
             else:
-                response = _page(503, _("The service is briefly unavailable. Please try again in a moment."))
-            response = current_app.make_response(response)
+                body = _page(503, _("The service is briefly unavailable. Please try again in a moment."))
+            response = current_app.make_response(body)
             response.headers["Retry-After"] = "5"
             return response
         app.logger.exception("unexpected error")

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider, _default
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.sansio.response import Response as SansioResponse
 
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME \
     | orjson.OPT_PASSTHROUGH_DATACLASS
@@ -32,7 +33,7 @@ class OrjsonProvider(DefaultJSONProvider):
         except (orjson.JSONEncodeError, TypeError):
             return super().dumps(obj)
 
-    def response(self, *args: Any, **kwargs: Any):
+    def response(self, *args: Any, **kwargs: Any) -> SansioResponse:
         if (self.compact is None and self._app.debug) or self.compact is False:
             return super().response(*args, **kwargs)  # indented, for reading
         obj = self._prepare_response_obj(args, kwargs)
@@ -40,7 +41,7 @@ class OrjsonProvider(DefaultJSONProvider):
             body = orjson.dumps(obj, default=_default, option=_OPTIONS | orjson.OPT_APPEND_NEWLINE)
         except (orjson.JSONEncodeError, TypeError):
             return super().response(*args, **kwargs)
-        return self._app.response_class(body, mimetype=self.mimetype)
+        return self._app.response_class(body, mimetype=self.mimetype)  # type: ignore[arg-type]  # flask types _app as the sansio App; its response_class takes a body
 
 
 class CachedSignerSessions(SecureCookieSessionInterface):

@@ -7,7 +7,8 @@ Values that do not convert (``"abc"`` for an integer) are kept as text for the v
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
 

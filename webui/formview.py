@@ -25,9 +25,9 @@ class FieldView:
     value: Any = None
     error: str = ""
     options: list[tuple[Any, str]] = field(default_factory=list)
-    rows: list[list["FieldView"]] = field(default_factory=list)
-    template: list["FieldView"] = field(default_factory=list)
-    children: list["FieldView"] = field(default_factory=list)
+    rows: list[list[FieldView]] = field(default_factory=list)
+    template: list[FieldView] = field(default_factory=list)
+    children: list[FieldView] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
     readonly: bool = False
 

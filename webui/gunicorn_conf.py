@@ -10,6 +10,7 @@ processes beside it. Environment: ``FAO_BIND`` (127.0.0.1:8000), ``FAO_WEB_WORKE
 from __future__ import annotations
 
 import os
+from typing import Any
 
 wsgi_app = "webui:create_app()"
 bind = [os.environ.get("FAO_BIND", "127.0.0.1:8000")]
@@ -36,7 +37,7 @@ def _logconfig() -> dict:
 logconfig_dict = _logconfig()
 
 
-def on_starting(server) -> None:
+def on_starting(server: Any) -> None:  # gunicorn's Arbiter (gunicorn ships no types)
     """In the master, before any fork: make the shared secret key exist, so every worker signs alike."""
     from webui.config import load_settings
 

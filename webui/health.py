@@ -10,40 +10,43 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
 
-def _no_store(response):
+def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.get("/healthz")
-def healthz():
+def healthz() -> ResponseReturnValue:
     return _no_store(jsonify({"status": "ok"}))
 
 
-def _as_utc(value) -> datetime | None:
+def _as_utc(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):  # SQLite hands back text
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @bp.get("/readyz")
-def readyz():
+def readyz() -> ResponseReturnValue:
     engine = current_app.extensions["fao_engine"]
     try:
         with engine.uow(read_only=True) as uow:  # probes must not drop prepared statements
             oldest = _as_utc(uow.reads.waits.oldest_timer_due())
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the database means not ready
-        log.warning("readiness check failed: %s: %s", exc.__class__.__name__, str(exc).splitlines()[0] if str(exc) else "")
+    except Exception as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        log.warning("readiness check failed: %s: %s", exc.__class__.__name__, first_line)
         response = jsonify({"status": "unavailable", "checks": {"database": "unreachable"}})
         response.status_code = 503
         return _no_store(response)

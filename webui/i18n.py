@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g, request, session
@@ -71,7 +71,7 @@ def local_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     return format_datetime(value, fmt)
 
 
-def local_date(value) -> str:
+def local_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return format_date(value, "yyyy-MM-dd")

@@ -14,14 +14,17 @@ import logging
 import os
 import sys
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any, TextIO
 
 import orjson
+from flask import Flask, Response
 
-_CONTEXT: ContextVar[dict[str, Any]] = ContextVar("fao_log_context", default={})
+_CONTEXT: ContextVar[Mapping[str, Any]] = ContextVar("fao_log_context", default=MappingProxyType({}))
 # attributes every LogRecord has: anything else on a record is an extra field worth writing
 _STANDARD = set(logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None).__dict__) | {"message", "asctime"}
 _HANDLER_NAME = "fao"
@@ -63,7 +66,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -81,7 +84,7 @@ class JsonFormatter(logging.Formatter):
             return json.dumps(out, ensure_ascii=False, default=str)
 
 
-def make_handler(fmt: str = "json", stream=None) -> logging.Handler:
+def make_handler(fmt: str = "json", stream: TextIO | None = None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.set_name(_HANDLER_NAME)
     if fmt == "text":
@@ -92,7 +95,7 @@ def make_handler(fmt: str = "json", stream=None) -> logging.Handler:
     return handler
 
 
-def configure(fmt: str | None = None, level: str | None = None, stream=None) -> None:
+def configure(fmt: str | None = None, level: str | None = None, stream: TextIO | None = None) -> None:
     """Send the root logger's records to stderr as JSON lines (or text); idempotent.
 
     Args:
@@ -130,7 +133,7 @@ def gunicorn_logconfig(level: str | None = None) -> dict[str, Any]:
     }
 
 
-def _case_in(response) -> str | None:
+def _case_in(response: Response) -> str | None:
     """The case an answer names (``instance_id``, ``instance.id``, or a new case's ``id``), without a query."""
     if not response.is_json or response.direct_passthrough:
         return None
@@ -151,7 +154,7 @@ def name_case(case_id: str | None) -> None:
         g.fao_log_case_id = case_id
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Per request: put the case (and task) the URL names into the log context; log one line."""
     from flask import g, request
 
@@ -165,7 +168,7 @@ def init_app(app) -> None:
         g.fao_log_started = time.perf_counter()
 
     @app.after_request
-    def _log(response):
+    def _log(response: Response) -> Response:
         if request.path.startswith("/static/"):
             return response
         level = logging.DEBUG if request.path in PROBES else logging.INFO
@@ -186,10 +189,8 @@ def init_app(app) -> None:
         return response
 
     @app.teardown_request
-    def _leave(_exc) -> None:
+    def _leave(_exc: BaseException | None) -> None:
         token = g.pop("fao_log_token", None)
         if token is not None:
-            try:
+            with suppress(ValueError):  # set in another context (should not happen); leave it
                 _CONTEXT.reset(token)
-            except ValueError:  # set in another context (should not happen); leave it
-                pass

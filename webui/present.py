@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import Flask
+
 from engine.people.identity import GROUPS
 from engine.tasks.lifecycle import TaskStatus
+from engine.timekeeping.working_days import WorkingCalendar
 from webui.i18n import localized_value, ui_lang
 
 
@@ -22,7 +25,7 @@ def catalogue_entry(key: str) -> Any | None:
         return None
     try:
         return by_key(key)
-    except Exception:  # noqa: BLE001 - a broken catalogue must not break pages
+    except Exception:
         return None
 
 
@@ -78,7 +81,7 @@ class Due:
     hours_left: int | None = None
 
 
-def due_info(due_at: datetime | None, now: datetime, calendar) -> Due:
+def due_info(due_at: datetime | None, now: datetime, calendar: WorkingCalendar) -> Due:
     if due_at is None:
         return Due(None, False, None)
     try:
@@ -129,7 +132,7 @@ def action_label(action: str) -> str:
     }.get(action, action)
 
 
-def register(app) -> None:
+def register(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.jinja_env.globals.update(process_title=process_title, group_title=group_title,
                                  status_label=status_label, decision_label=decision_label,

@@ -8,23 +8,30 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from engine.workflow_engine import WorkflowEngine
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.base import BaseScheduler
 
 log = logging.getLogger(__name__)
 BATCH = 50  # cases per poll; a full batch is followed at once by the next poll
 
 
-def poll(engine, stop: threading.Event | None = None, limit: int = BATCH) -> int:
+def poll(engine: WorkflowEngine, stop: threading.Event | None = None, limit: int = BATCH) -> int:
     """Fire due timers once; a failure (e.g. the database is gone) is logged and counts as 0."""
     try:
         return engine.fire_due_timers(limit, stop=stop)
-    except Exception:  # noqa: BLE001 - a failing poll must not stop the scheduler or the worker
+    except Exception:
         log.exception("timer poll failed")
         return 0
 
 
-def drain(engine, stop: threading.Event, limit: int = BATCH) -> int:
+def drain(engine: WorkflowEngine, stop: threading.Event, limit: int = BATCH) -> int:
     """Poll until fewer than a full batch fell due (a busy engine polls again at once) or ``stop``.
 
     Logs how many cases moved on (``fired``) when any did.
@@ -40,22 +47,24 @@ def drain(engine, stop: threading.Event, limit: int = BATCH) -> int:
     return total
 
 
-def digest(engine) -> None:
+def digest(engine: WorkflowEngine) -> None:
     """The daily digest of what became overdue; of several schedulers, one sends it."""
     try:
         engine.send_overdue_digest(once_per_day=True)
-    except Exception:  # noqa: BLE001 - logged; tomorrow's digest still runs
+    except Exception:
         log.exception("overdue digest failed")
 
 
-def _add_jobs(scheduler, engine, stop: threading.Event, interval_s: float, timezone: str) -> None:
+def _add_jobs(scheduler: BaseScheduler, engine: WorkflowEngine, stop: threading.Event, interval_s: float,
+              timezone: str) -> None:
     scheduler.add_job(drain, "interval", seconds=interval_s, args=[engine, stop], id="fire_due_timers",
-                      max_instances=1, coalesce=True, next_run_time=datetime.now(dt_timezone.utc))
+                      max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
     scheduler.add_job(digest, "cron", hour=8, minute=30, timezone=timezone, args=[engine], id="overdue_digest",
                       max_instances=1, coalesce=True)
 
 
-def start_background(engine, interval_s: float = 1.0, timezone: str = "Asia/Shanghai"):
+def start_background(engine: WorkflowEngine, interval_s: float = 1.0,
+                     timezone: str = "Asia/Shanghai") -> BackgroundScheduler:
     """The embedded scheduler of ``fao serve``: one polling job (never one job per timer) and the digest."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -67,7 +76,8 @@ def start_background(engine, interval_s: float = 1.0, timezone: str = "Asia/Shan
     return scheduler
 
 
-def work(engine, stop: threading.Event, interval_s: float = 1.0, timezone: str = "Asia/Shanghai") -> None:
+def work(engine: WorkflowEngine, stop: threading.Event, interval_s: float = 1.0,
+         timezone: str = "Asia/Shanghai") -> None:
     """Run the APScheduler jobs until ``stop`` is set; the poll in progress finishes its case first."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -84,7 +94,7 @@ def stop_on_signals() -> threading.Event:
     """An event set by SIGTERM or SIGINT (install it early: a signal during start-up then stops cleanly)."""
     stop = threading.Event()
 
-    def _signal(signum, _frame) -> None:
+    def _signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: stopping after the current case", signal.Signals(signum).name)
         stop.set()
 
@@ -93,7 +103,7 @@ def stop_on_signals() -> threading.Event:
     return stop
 
 
-def run_worker(engine, interval_s: float = 1.0, stop: threading.Event | None = None) -> None:
+def run_worker(engine: WorkflowEngine, interval_s: float = 1.0, stop: threading.Event | None = None) -> None:
     """``fao worker``: poll until SIGTERM/SIGINT, which finish the current case; then return."""
     stop = stop or stop_on_signals()
     try:

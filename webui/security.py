@@ -7,19 +7,22 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import wraps
 from threading import Lock
-from typing import Callable, Iterator
+from typing import Any, cast
 
 from cachetools import TTLCache
 from flask import Flask, abort, current_app, g, request
+from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from engine.people.identity import Actor
 from engine.workflow_engine import WorkflowEngine
+from store.models import User
 from store.uow import UnitOfWork
 from webui.i18n import ui_lang
 
@@ -59,7 +62,7 @@ class WebUser(UserMixin):
         return self.actor.username
 
 
-def actor_from_user(uow: UnitOfWork, user) -> WebUser | None:
+def actor_from_user(uow: UnitOfWork, user: User | None) -> WebUser | None:
     """Build the WebUser of a store user row (None when inactive)."""
     if user is None or not user.active:
         return None
@@ -92,7 +95,7 @@ def _cached_identity(key: tuple[str, str], load: Callable[[], WebUser | None]) -
     with _identities_lock:
         hit = _identities.get(key, _MISSING)
     if hit is not _MISSING:
-        return hit
+        return cast(WebUser | None, hit)  # not the sentinel: a remembered identity
     user = load()
     with _identities_lock:
         _identities[key] = user
@@ -141,7 +144,7 @@ def roles_required(*roles: str) -> Callable:
 
     def deco(view: Callable) -> Callable:
         @wraps(view)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             actor = current_actor()
             if not (actor.roles & (set(roles) | {"admin"})):
                 abort(403)
@@ -175,7 +178,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.unauthorized_handler
-    def _unauthorized():
+    def _unauthorized() -> ResponseReturnValue:
         from flask import redirect, url_for
 
         if request.path.startswith("/api/"):

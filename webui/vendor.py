@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, send_from_directory
+from flask.typing import ResponseReturnValue
 
 ASSETS = Path(__file__).parent / "assets" / "node_modules"
 PACKAGES = {"bpmn-js": ASSETS / "bpmn-js" / "dist"}
@@ -12,7 +13,7 @@ bp = Blueprint("vendor", __name__)
 
 
 @bp.get("/vendor/<package>/<path:filename>")
-def asset(package: str, filename: str):
+def asset(package: str, filename: str) -> ResponseReturnValue:
     """A file of an npm package's ``dist`` folder (404 when not installed)."""
     root = PACKAGES.get(package)
     if root is None or not root.is_dir():

@@ -1,6 +1,8 @@
 """Builds the engine from settings: the one place that joins store, engine and processes."""
 from __future__ import annotations
 
+from typing import Any
+
 from engine.service_tasks.registry import HandlerRegistry
 from engine.timekeeping.clock import Clock
 from engine.workflow_engine import WorkflowEngine
@@ -23,7 +25,7 @@ def handler_registry() -> HandlerRegistry:
     return build_handler_registry()
 
 
-def build_engine(database_url: str, clock: Clock | None = None, **kwargs) -> WorkflowEngine:
+def build_engine(database_url: str, clock: Clock | None = None, **kwargs: Any) -> WorkflowEngine:
     from webui.config import fast_writes, workflow_cache_size
 
     db = make_engine(database_url, fast_writes=fast_writes())

@@ -6,23 +6,25 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from store.models import HumanTask, Incident, Instance
 from store.reads.cases import OPEN_CASE
 from store.task_status import ACTIVE_STATUSES
 
 
-def _overdue(now: datetime):
+def _overdue(now: datetime) -> ColumnElement[bool]:
     return and_(HumanTask.status.in_(ACTIVE_STATUSES), HumanTask.due_at.is_not(None), HumanTask.due_at < now)
 
 
-def _stuck(cutoff: datetime):
+def _stuck(cutoff: datetime) -> ColumnElement[bool]:
     return and_(Instance.status == "active", Instance.updated_at < cutoff)
 
 
@@ -37,14 +39,16 @@ class DashboardCounts:
     incidents: int  # open incidents
 
 
-def _seconds(session: Session, start, end):
+def _seconds(session: Session, start: SQLColumnExpression[datetime | None],
+             end: SQLColumnExpression[datetime | None]) -> ColumnElement[Any]:
     """``end - start`` in seconds, as SQL for this database."""
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _week_start(session: Session, column, tz_name: str, utc_offset_s: int):
+def _week_start(session: Session, column: SQLColumnExpression[datetime | None], tz_name: str,
+                utc_offset_s: int) -> ColumnElement[Any]:
     """The Monday (office time) of the week a UTC column falls in, as SQL."""
     if session.get_bind().dialect.name == "postgresql":
         return func.date(func.date_trunc("week", func.timezone(tz_name, column)))
@@ -59,7 +63,7 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def _done():
+def _done() -> ColumnElement[bool]:
     """A task someone completed (``completed_by`` is set only then; cancelled rows have none)."""
     return and_(HumanTask.completed_by.is_not(None), HumanTask.completed_at.is_not(None))
 

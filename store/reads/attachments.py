@@ -1,7 +1,7 @@
 """Reads of attachments: their metadata without the bytes, or the bytes alone."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +29,6 @@ class AuditReads:
             return out
         for e in self.s.scalars(select(AuditEvent).where(
                 AuditEvent.instance_id.in_(ids), AuditEvent.action == "completed").order_by(AuditEvent.id)):
-            if isinstance(e.detail, dict) and e.detail.get("decision") is not None:
+            if e.instance_id is not None and isinstance(e.detail, dict) and e.detail.get("decision") is not None:
                 out[e.instance_id].append(e)
         return out

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.sql.elements import ColumnElement
 
 from store.access import CaseScope, case_condition
 from store.models import Attachment, Instance
@@ -13,6 +14,7 @@ from store.reads.pager import Page, paged
 from store.reads.sorting import ordered
 
 OPEN_CASE = ("active", "suspended", "error")
+EVERY_CASE = CaseScope(everything=True)
 CASE_COLUMNS = (Instance.id, Instance.process_key, Instance.version, Instance.status, Instance.business_key,
                 Instance.title, Instance.started_by, Instance.started_at, Instance.updated_at, Instance.ended_at,
                 Instance.due_at)
@@ -38,7 +40,7 @@ def case_list(process: str | None = None, status: str | None = None, q: str | No
     return ordered(stmt, sort, CASE_SORTS, "-started", Instance.id)
 
 
-def _stuck(cutoff: datetime):
+def _stuck(cutoff: datetime) -> ColumnElement[bool]:
     return and_(Instance.status == "active", Instance.updated_at < cutoff)
 
 
@@ -60,7 +62,7 @@ class CaseReads:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def listing(self, *, scope: CaseScope = CaseScope(everything=True),
+    def listing(self, *, scope: CaseScope = EVERY_CASE,
                 status: str | None = None, process: str | None = None, overdue: bool = False,
                 q: str | None = None, now: datetime | None = None, page: int = 1, per_page: int = 50) -> Page:
         """Cases the scope allows, newest first."""

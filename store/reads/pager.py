@@ -1,8 +1,9 @@
 """The one pager: every list answers a :class:`Page` of at most 200 rows."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session

@@ -1,10 +1,16 @@
 """Ordering of the monitor's list statements by a key the user chose."""
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from sqlalchemy import Select
+from sqlalchemy.orm import InstrumentedAttribute
+
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])  # a SELECT of any columns
 
 
-def ordered(stmt: Select, sort: str, orders: dict[str, tuple], default: str, tiebreak) -> Select:
+def ordered(stmt: SelectT, sort: str, orders: dict[str, tuple[InstrumentedAttribute[Any], ...]], default: str,
+            tiebreak: InstrumentedAttribute[Any]) -> SelectT:
     """Order by an allowed key; ``-key`` sorts descending. Unknown keys fall back to ``default``."""
     desc = sort.startswith("-")
     key = sort.lstrip("-")

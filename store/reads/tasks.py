@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from store.access import WorkScope, assigned_condition, lane_condition, workable_condition
 from store.models import HumanTask, TaskCount
 from store.reads.pager import Page, bounds
-from store.reads.sorting import ordered
+from store.reads.sorting import SelectT, ordered
 from store.task_status import ACTIVE_STATUSES, TaskStatus
 
 TASK_COLUMNS = (HumanTask.id, HumanTask.instance_id, HumanTask.process_key, HumanTask.bpmn_id, HumanTask.name,
@@ -29,8 +31,8 @@ _ORDERS = {
 }
 
 
-def _order_by(sort: str):
-    out = []
+def _order_by(sort: str) -> list[ColumnElement[Any] | InstrumentedAttribute[Any]]:
+    out: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = []
     for col, desc in _ORDERS[sort]:
         if col is HumanTask.due_at:
             out.append(HumanTask.due_at.is_(None))
@@ -38,11 +40,11 @@ def _order_by(sort: str):
     return out
 
 
-def _sort_key(sort: str):
+def _sort_key(sort: str) -> Callable[[HumanTask], tuple[Any, ...]]:
     far = datetime.max.replace(tzinfo=None)
 
-    def key(t: HumanTask):
-        parts = []
+    def key(t: HumanTask) -> tuple[Any, ...]:
+        parts: list[Any] = []
         for col, desc in _ORDERS[sort]:
             value = getattr(t, col.key)
             if isinstance(value, datetime):
@@ -58,7 +60,7 @@ def _sort_key(sort: str):
     return key
 
 
-def _filtered(stmt, process: str | None, overdue: bool, q: str | None, now: datetime | None):
+def _filtered(stmt: SelectT, process: str | None, overdue: bool, q: str | None, now: datetime | None) -> SelectT:
     if process:
         stmt = stmt.where(HumanTask.process_key == process)
     if overdue and now is not None:
@@ -70,11 +72,12 @@ def _filtered(stmt, process: str | None, overdue: bool, q: str | None, now: date
     return stmt
 
 
-def _overdue(now: datetime):
+def _overdue(now: datetime) -> ColumnElement[bool]:
     return and_(HumanTask.status.in_(ACTIVE_STATUSES), HumanTask.due_at.is_not(None), HumanTask.due_at < now)
 
 
-TASK_SORTS = {"due": (HumanTask.due_at,), "created": (HumanTask.created_at,), "group": (HumanTask.lane, HumanTask.due_at),
+TASK_SORTS = {"due": (HumanTask.due_at,), "created": (HumanTask.created_at,),
+              "group": (HumanTask.lane, HumanTask.due_at),
               "assignee": (HumanTask.assignee, HumanTask.due_at), "process": (HumanTask.process_key, HumanTask.due_at),
               "name": (HumanTask.name,)}
 

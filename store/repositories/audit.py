@@ -1,16 +1,17 @@
 """The audit trail: append-only."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from store import fast_writes
 from store.models import AuditEvent
 
 _AUDIT_COLUMNS = ("instance_id", "at", "actor", "action", "task_id", "bpmn_id", "detail")
-_INSERT_AUDIT = insert(AuditEvent.__table__)
+_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
 
 
 class AuditRepository:

@@ -1,19 +1,21 @@
 """Timers and message subscriptions."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
+from typing import cast
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import Table, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from store import fast_writes
 from store.models import MessageSubscription, Timer
 from store.repositories.dialect import dialect_of, for_update
 
-_DELETE_TIMERS = delete(Timer.__table__).where(Timer.__table__.c.instance_id == bindparam("iid"))
-_DELETE_SUBSCRIPTIONS = delete(MessageSubscription.__table__).where(
-    MessageSubscription.__table__.c.instance_id == bindparam("iid"))
+_timers = cast(Table, Timer.__table__)
+_subscriptions = cast(Table, MessageSubscription.__table__)
+_DELETE_TIMERS = delete(_timers).where(_timers.c.instance_id == bindparam("iid"))
+_DELETE_SUBSCRIPTIONS = delete(_subscriptions).where(_subscriptions.c.instance_id == bindparam("iid"))
 _DELETE_EVENTS_PG = text("WITH gone AS (DELETE FROM timer WHERE instance_id = :iid) "
                          "DELETE FROM message_subscription WHERE instance_id = :iid")
 
@@ -65,7 +67,8 @@ class EventRepository:
 
     def lock_start_timer(self, timer_id: int, now: datetime) -> Timer | None:
         stmt = select(Timer).where(Timer.id == timer_id, Timer.instance_id.is_(None), Timer.due_at <= now)
-        return self.s.scalars(for_update(self.s, stmt, skip_locked=True).execution_options(populate_existing=True)).first()
+        locked = for_update(self.s, stmt, skip_locked=True).execution_options(populate_existing=True)
+        return self.s.scalars(locked).first()
 
     def start_timers(self, process_key: str) -> Sequence[Timer]:
         return self.s.scalars(select(Timer).where(Timer.instance_id.is_(None), Timer.process_key == process_key)).all()

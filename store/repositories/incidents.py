@@ -1,7 +1,7 @@
 """Incidents: a failed step, until it is retried."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

@@ -1,9 +1,11 @@
 """Cases: the locking loads and the revision-checked state write of every command."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -35,7 +37,7 @@ _WITH_ROWS_BY_TASK_LOCKED = {"sqlite": _WITH_ROWS_BY_TASK,
                              "postgresql": _WITH_ROWS_BY_TASK.with_for_update(of=Instance)}
 del _named
 _STATE_COLUMNS = ("state", "serializer_version", "status", "updated_at", "ended_at", "due_at")
-_t = Instance.__table__
+_t = cast(Table, Instance.__table__)
 _INSERT_INSTANCE = insert(_t)
 _INSTANCE_COLUMNS = tuple(c.key for c in _t.columns)
 _SAVE_STATE = (
@@ -82,8 +84,8 @@ class InstanceRepository:
     def save_state(self, instance: Instance, values: dict[str, Any]) -> bool:
         """Write state with optimistic locking; False when another writer got there first.
 
-        On PostgreSQL's fast road (:mod:`store.fast_writes`) the write is queued and True returned: the check then runs in the
-        database, and a lost race raises :class:`store.errors.StaleState` when the queue is sent
+        On PostgreSQL's fast road (:mod:`store.fast_writes`) the write is queued and True returned: the check then
+        runs in the database, and a lost race raises :class:`store.errors.StaleState` when the queue is sent
         (at the commit, or at the next statement of the transaction).
         """
         expected = instance.revision
@@ -92,12 +94,12 @@ class InstanceRepository:
             params.update(b_id=instance.id, b_revision=expected, b_new_revision=expected + 1)
             saved = fast_writes.write_checked(self.s, _SAVE_STATE, _SAVE_STATE_CHECKED, params)
         else:
-            saved = self.s.execute(
+            saved = cast(CursorResult[Any], self.s.execute(  # an UPDATE's result is a CursorResult
                 update(Instance)
                 .where(Instance.id == instance.id, Instance.revision == expected)
                 .values(revision=expected + 1, **values)
                 .execution_options(synchronize_session=False)
-            ).rowcount == 1
+            )).rowcount == 1
         if not saved:
             return False
         self._saved(instance, values, expected + 1)

@@ -1,16 +1,20 @@
 """Attachments, notifications, counters, drafts and the calendar."""
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.orm import Session
 
 from store import fast_writes
 from store.models import Attachment, CalendarOverride, Notification, SequenceCounter, TaskDraft
 
-_DELETE_DRAFTS = delete(TaskDraft.__table__).where(TaskDraft.__table__.c.task_id == bindparam("tid"))
+_drafts = cast(Table, TaskDraft.__table__)
+_DELETE_DRAFTS = delete(_drafts).where(_drafts.c.task_id == bindparam("tid"))
 
 
 class MiscRepository:
@@ -23,9 +27,11 @@ class MiscRepository:
         """Increment a counter atomically: concurrent callers get distinct, gapless numbers."""
         dialect = self.s.get_bind().dialect.name
         if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as upsert
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+            upsert: Callable[..., PgInsert | SqliteInsert] = pg_insert
         else:
-            from sqlalchemy.dialects.sqlite import insert as upsert
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+            upsert = sqlite_insert
         self.s.execute(upsert(SequenceCounter).values(category=category, year=year, last_value=0)
                        .on_conflict_do_nothing(index_elements=["category", "year"]))
         return self.s.execute(
@@ -68,7 +74,9 @@ class MiscRepository:
 
     def mark_notifications_read(self, username: str, at: datetime) -> None:
         self.s.execute(
-            update(Notification).where(Notification.username == username, Notification.read_at.is_(None)).values(read_at=at)
+            update(Notification)
+            .where(Notification.username == username, Notification.read_at.is_(None))
+            .values(read_at=at)
         )
 
     def draft(self, task_id: str, username: str) -> TaskDraft | None:
@@ -85,10 +93,10 @@ class MiscRepository:
     def delete_drafts(self, task_id: str) -> None:
         fast_writes.write(self.s, _DELETE_DRAFTS, {"tid": task_id})
 
-    def calendar_overrides(self) -> dict:
+    def calendar_overrides(self) -> dict[date, bool]:
         return {row.day: row.working for row in self.s.scalars(select(CalendarOverride)).all()}
 
-    def put_calendar_override(self, day, working: bool, note: str = "") -> None:
+    def put_calendar_override(self, day: date, working: bool, note: str = "") -> None:
         row = self.s.get(CalendarOverride, day)
         if row is None:
             self.s.add(CalendarOverride(day=day, working=working, note=note))

@@ -1,8 +1,8 @@
 """Process versions and deployed model files."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,10 @@ class ProcessRepository:
 
     def latest(self, key: str) -> ProcessVersion | None:
         return self.s.scalars(
-            select(ProcessVersion).where(ProcessVersion.process_key == key).order_by(ProcessVersion.version.desc()).limit(1)
+            select(ProcessVersion)
+            .where(ProcessVersion.process_key == key)
+            .order_by(ProcessVersion.version.desc())
+            .limit(1)
         ).first()
 
     def latest_id(self, key: str) -> int | None:

@@ -1,11 +1,13 @@
 """Human task rows (the inbox projection) and their counters."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
+from typing import cast
 
-from sqlalchemy import bindparam, delete, func, insert, inspect, literal, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, inspect, literal, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from store import fast_writes
 from store.models import HumanTask, TaskCount
@@ -16,7 +18,7 @@ _ROWS_OF = (select(HumanTask).where(HumanTask.instance_id == bindparam("iid"))
             .execution_options(populate_existing=True))
 _TASK_MUTABLE = ("status", "assignee", "due_at", "completed_by", "completed_at")
 _TASK_MUTABLE_SET = frozenset(_TASK_MUTABLE)
-_th = HumanTask.__table__
+_th = cast(Table, HumanTask.__table__)
 _UPDATE_TASK = (update(_th).where(_th.c.id == bindparam("b_id"))
                 .values(**{c: bindparam(f"b_{c}") for c in _TASK_MUTABLE}))
 _INSERT_TASK = insert(_th)
@@ -46,7 +48,7 @@ class HumanTaskRepository:
 
     def active_or_listed(self, instance_id: str, task_ids: Sequence[str]) -> Sequence[HumanTask]:
         """Open/claimed rows of a case plus rows with the given ids, in one query."""
-        cond = HumanTask.status.in_(ACTIVE_STATUSES)
+        cond: ColumnElement[bool] = HumanTask.status.in_(ACTIVE_STATUSES)
         if task_ids:
             cond = cond | HumanTask.id.in_(list(task_ids))
         return self.s.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id, cond)).all()
@@ -91,7 +93,11 @@ class HumanTaskRepository:
         kinds = (
             ("lane", HumanTask.lane, (HumanTask.status == TaskStatus.OPEN) & HumanTask.lane.is_not(None)),
             ("mine", HumanTask.assignee, HumanTask.status.in_(ACTIVE_STATUSES) & HumanTask.assignee.is_not(None)),
-            ("done", HumanTask.completed_by, (HumanTask.status == TaskStatus.COMPLETED) & HumanTask.completed_by.is_not(None)),
+            (
+                "done",
+                HumanTask.completed_by,
+                (HumanTask.status == TaskStatus.COMPLETED) & HumanTask.completed_by.is_not(None),
+            ),
         )
         for kind, col, cond in kinds:
             sel = select(literal(kind), col, shard, func.count()).where(cond).group_by(col, *([shard] if pg else []))

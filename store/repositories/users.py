@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -53,13 +53,17 @@ class UserRepository:
     def members_of(self, group_key: str) -> list[str]:
         return list(
             self.s.scalars(
-                select(User.username).join(Membership, Membership.user_id == User.id).where(Membership.group_key == group_key)
+                select(User.username)
+                .join(Membership, Membership.user_id == User.id)
+                .where(Membership.group_key == group_key)
             ).all()
         )
 
     def with_role(self, role: str) -> list[str]:
         return list(
-            self.s.scalars(select(User.username).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role)).all()
+            self.s.scalars(
+                select(User.username).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role)
+            ).all()
         )
 
     def group(self, key: str) -> Group | None:

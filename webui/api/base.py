@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
+from store.reads.pager import Page
 from webui.api.registry import ApiRegistry
 from webui.errors import ApiError
 from webui.security import user_from_token
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -48,13 +52,15 @@ def _authenticate_request() -> None:
     if request.method in UNSAFE and current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
-        except ValidationError as exc:
-            raise ApiError(400, _("The CSRF check failed: send the page's X-CSRFToken header."), code="csrf_failed") from None
+        except ValidationError:
+            raise ApiError(
+                400, _("The CSRF check failed: send the page's X-CSRFToken header."), code="csrf_failed"
+            ) from None
 
 
-def public(view):
+def public(view: F) -> F:
     """Mark a view as needing no authentication."""
-    view._public = True
+    view._public = True  # type: ignore[attr-defined]  # a flag on the function object
     return view
 
 
@@ -90,7 +96,9 @@ def optional_object(body: dict, name: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ApiError(422, _("“%(name)s” must be a JSON object.", name=name), [{"field": name, "message": _("Must be an object")}])
+        raise ApiError(
+            422, _("“%(name)s” must be a JSON object.", name=name), [{"field": name, "message": _("Must be an object")}]
+        )
     return value
 
 
@@ -128,12 +136,12 @@ def flag(name: str) -> bool:
     raise ApiError(400, f"{name}: {text}", [{"field": name, "message": text}])
 
 
-def page_json(page, convert) -> dict:
+def page_json(page: Page, convert: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     return {"items": [convert(i) for i in page.items], "total": page.total, "page": page.page,
             "per_page": page.per_page}
 
 
-def created(payload: Any, status: int = 201):
+def created(payload: Any, status: int = 201) -> Response:
     response = jsonify(payload)
     response.status_code = status
     return response

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.people.visibility import case_scope, may_see_case
-from webui.api.base import api, flag, json_body, optional_str, page_json, paging
 from webui.api import schemas as s
+from webui.api.base import api, flag, json_body, optional_str, page_json, paging
 from webui.api.serialize import (
     event_json,
     instance_json,
@@ -28,7 +29,7 @@ LIST_QUERY = (
 
 @api.route("/instances", summary="Cases: supervisors see all, others those they started, worked on or may work on",
            query=LIST_QUERY, tag="instances", responses={200: ("a page of cases", s.page_of("Instance"))})
-def list_instances():
+def list_instances() -> ResponseReturnValue:
     actor = current_actor()
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
@@ -45,7 +46,7 @@ def list_instances():
 
 @api.route("/instances/<instance_id>", summary="A case with its open tasks, what it waits on, activities and history",
            tag="instances", errors=(403, 404), responses={200: ("the case", s.ref("InstanceDetail"))})
-def get_instance(instance_id: str):
+def get_instance(instance_id: str) -> ResponseReturnValue:
     actor = current_actor()
     eng = engine()
     with reading() as uow:
@@ -69,28 +70,29 @@ def get_instance(instance_id: str):
 REASON_BODY = {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 2000}}}
 
 
-def _change(instance_id: str, command: str):
+def _change(instance_id: str, command: str) -> ResponseReturnValue:
     reason = optional_str(json_body(), "reason", 2000) or ""
     instance = getattr(engine(), command)(instance_id, current_actor(), reason)
     return jsonify({"id": instance.id, "status": instance.status})
 
 
-STATE = {200: ("the new state", {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}})}
+STATE = {200: ("the new state",
+                {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"}}})}
 
 
 @api.route("/instances/<instance_id>/suspend", "POST", summary="Suspend a case", who="supervisor",
            request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415, 422), responses=STATE)
-def suspend_instance(instance_id: str):
+def suspend_instance(instance_id: str) -> ResponseReturnValue:
     return _change(instance_id, "suspend")
 
 
 @api.route("/instances/<instance_id>/resume", "POST", summary="Resume a suspended case", who="supervisor",
            request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415, 422), responses=STATE)
-def resume_instance(instance_id: str):
+def resume_instance(instance_id: str) -> ResponseReturnValue:
     return _change(instance_id, "resume")
 
 
 @api.route("/instances/<instance_id>/terminate", "POST", summary="Terminate a case", who="supervisor",
            request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415, 422), responses=STATE)
-def terminate_instance(instance_id: str):
+def terminate_instance(instance_id: str) -> ResponseReturnValue:
     return _change(instance_id, "terminate")

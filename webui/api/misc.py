@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.people.identity import require_supervisor
 from engine.people.visibility import may_see_attachment
-from webui.api.base import api, created, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
+from webui.api.base import api, created, json_body, optional_object, page_json, paging
 from webui.api.serialize import attachment_json, incident_json
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading
@@ -19,13 +20,16 @@ UPLOAD_BODY = {"type": "object", "required": ["file"], "properties": {"file": {"
 @api.route("/attachments", "POST", summary="Upload a file (at most 20 MB); a form field holds its id",
            request=UPLOAD_BODY, request_kind="multipart", tag="attachments", errors=(413, 415),
            responses={201: ("stored", s.ref("Attachment"))})
-def upload_attachment():
+def upload_attachment() -> ResponseReturnValue:
     actor = current_actor()
     if request.mimetype != "multipart/form-data":
         raise ApiError(415, _("Send the file as multipart/form-data in a field named “file”."))
     storage = request.files.get("file")
     if storage is None or not storage.filename:
-        raise ApiError(400, _("No file: send it in a field named “file”."), [{"field": "file", "message": _("This field is required")}])
+        raise ApiError(
+            400, _("No file: send it in a field named “file”."),
+            [{"field": "file", "message": _("This field is required")}],
+        )
     try:
         stored = store_upload(storage, actor.username)
     except FileTooLarge:
@@ -37,7 +41,7 @@ def upload_attachment():
            who="its uploader, and users who may see a case whose data refers to it", tag="attachments",
            errors=(403, 404), responses={200: ("the file", {"type": "string", "format": "binary",
                                                            "x-media": "application/octet-stream"})})
-def get_attachment(attachment_id: str):
+def get_attachment(attachment_id: str) -> ResponseReturnValue:
     actor = current_actor()
     with reading() as uow:
         meta = uow.reads.attachments.meta(attachment_id)
@@ -68,19 +72,21 @@ MESSAGE_BODY = {"type": "object", "required": ["name"], "properties": {
            request=MESSAGE_BODY, tag="messages", errors=(404, 413, 415, 422),
            responses={200: ("delivered", {"type": "object", "properties": {
                "delivered_to": {"type": "array", "items": {"type": "string"}}}})})
-def deliver_message():
+def deliver_message() -> ResponseReturnValue:
     actor = current_actor()
     body = json_body()
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ApiError(422, _("A message name is required."), [{"field": "name", "message": _("This field is required")}])
+        raise ApiError(
+            422, _("A message name is required."), [{"field": "name", "message": _("This field is required")}]
+        )
     ids = engine().deliver_message(actor, name, optional_object(body, "correlation"), optional_object(body, "payload"))
     return jsonify({"delivered_to": ids})
 
 
 @api.route("/incidents", summary="Open incidents", who="supervisor", tag="incidents", query=s.PAGING,
            errors=(403,), responses={200: ("a page of incidents", s.page_of("Incident"))})
-def list_incidents():
+def list_incidents() -> ResponseReturnValue:
     require_supervisor(current_actor())
     page, per_page = paging()
     with reading() as uow:
@@ -95,7 +101,7 @@ RETRY_BODY = {"type": "object", "properties": {"data": s.OBJECT}}
            who="supervisor", request=RETRY_BODY, tag="incidents", errors=(403, 404, 409, 413, 415, 422),
            responses={200: ("the case", {"type": "object", "properties": {
                "id": {"type": "string"}, "status": {"type": "string"}}})})
-def retry_incident(incident_id: int):
+def retry_incident(incident_id: int) -> ResponseReturnValue:
     data = optional_object(json_body(), "data")
     instance = engine().retry_incident(incident_id, current_actor(), data or None)
     return jsonify({"id": instance.id, "status": instance.status})

@@ -9,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.elements import ModelIndex, locate
-from engine.deploy.versions_diff import diff_bpmn
+from engine.deploy.pipeline import DeployResult
+from engine.deploy.versions_diff import ElementChange, diff_bpmn
 from engine.errors import DeployRefused, ModelProblem
 from engine.people.identity import Actor, require_analyst
 from webui import form_files
-from webui.api.base import api, created, json_body
 from webui.api import schemas as s
+from webui.api.base import api, created, json_body
 from webui.error_texts import problem_details, problem_line, problem_text, problem_where
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading
@@ -83,7 +85,7 @@ def _located(problems: Iterable[ModelProblem], index: ModelIndex, filename: str)
              "element_id": p["element_id"]} for p in locate(problems, index, filename)]
 
 
-def _results(results) -> list[dict]:
+def _results(results: Iterable[DeployResult]) -> list[dict]:
     return [{"key": r.key, "version": r.version, "status": r.status, "warnings": [problem_line(w) for w in r.warnings],
              "url": url_for("modeler.edit", key=r.key, version=r.version)} for r in results]
 
@@ -91,7 +93,7 @@ def _results(results) -> list[dict]:
 @api.route("/modeler/validate", "POST", summary="Check a model text through the whole deploy pipeline, writing nothing",
            who="analyst", request=MODEL_BODY, tag="modeler", errors=(403, 413, 415),
            responses={200: ("the problems (none when it would deploy) and what the deploy would make", CHECK)})
-def validate_model():
+def validate_model() -> ResponseReturnValue:
     _analyst()
     xml = _model_text(json_body())
     index = ModelIndex(xml)
@@ -102,10 +104,11 @@ def validate_model():
                     "results": [{"key": r.key, "version": r.version, "status": r.status} for r in check.results]})
 
 
-@api.route("/modeler/deploy", "POST", summary="Deploy a model text (with the forms deployed already) as the next version",
+@api.route("/modeler/deploy", "POST",
+           summary="Deploy a model text (with the forms deployed already) as the next version",
            who="analyst", request=MODEL_BODY, tag="modeler", errors=(403, 413, 415, 422),
            responses={201: ("deployed (something new)", DEPLOYED), 200: ("every process unchanged", DEPLOYED)})
-def deploy_model():
+def deploy_model() -> ResponseReturnValue:
     actor = _analyst()
     body = json_body()
     xml = _model_text(body)
@@ -122,7 +125,7 @@ def deploy_model():
 @api.route("/modeler/forms/<name>", "POST", summary="Save a deployed form file (and its UI schema) as a deploy",
            who="analyst", request=FORM_BODY, tag="modeler", errors=(403, 404, 413, 415, 422),
            responses={201: ("deployed (something new)", DEPLOYED), 200: ("nothing changed", DEPLOYED)})
-def save_form(name: str):
+def save_form(name: str) -> ResponseReturnValue:
     actor = _analyst()
     if not form_files.NAME.match(name):
         raise ApiError(404, _("There is no form file of that name."))
@@ -173,7 +176,7 @@ COMPARE = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"typ
            query=(("a", VERSION_NUMBER, "the earlier version (default: the one before b)"),
                   ("b", VERSION_NUMBER, "the later version (default: the latest)")),
            responses={200: ("the changes, element by element", COMPARE)})
-def compare_versions(key: str):
+def compare_versions(key: str) -> ResponseReturnValue:
     _analyst()
     b, a = (request.args.get(name, type=int) for name in ("b", "a"))
     if any(n is not None and not 1 <= n <= MAX_VERSION for n in (a, b)):
@@ -185,7 +188,7 @@ def compare_versions(key: str):
         raise ApiError(404, _("There is no such version of this process."))
     diff = diff_bpmn(old[2], new[2])
 
-    def changes(items) -> list[dict]:
+    def changes(items: Iterable[ElementChange]) -> list[dict]:
         return [{"id": c.id, "tag": c.tag, "name": c.name, "details": list(c.details)} for c in items]
 
     return jsonify({"a": old[0], "b": new[0], "added": changes(diff.added), "removed": changes(diff.removed),

@@ -1,13 +1,17 @@
 """API: processes (list, deploy, detail, BPMN) and starting a case."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
 from engine.people.identity import require_analyst
-from webui.api.base import api, created, flag, json_body, optional_object, optional_str
+from store.reads.processes import VersionInfo
 from webui.api import schemas as s
+from webui.api.base import api, created, flag, json_body, optional_object, optional_str
 from webui.api.serialize import iso, task_json
 from webui.error_texts import problem_line
 from webui.errors import ApiError
@@ -16,7 +20,7 @@ from webui.present import catalogue_entry, process_description, process_title
 from webui.security import current_actor, engine, reading
 
 
-def _process_json(v) -> dict:
+def _process_json(v: VersionInfo) -> dict[str, Any]:
     info = catalogue_entry(v.process_key)
     title_zh = getattr(info, "title_zh", None) or v.title or v.process_key
     return {"key": v.process_key, "version": v.version, "title": process_title(v.process_key, v.title),
@@ -25,22 +29,23 @@ def _process_json(v) -> dict:
 
 @api.route("/processes", summary="Deployed processes, latest versions", tag="processes",
            responses={200: ("processes", s.array_of("Process"))})
-def list_processes():
+def list_processes() -> ResponseReturnValue:
     current_actor()
     with reading() as uow:
         versions = uow.reads.processes.latest()
     return jsonify([_process_json(v) for v in versions])
 
 
-DEPLOY_BODY = {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                                                "note": {"type": "string"}}}
+DEPLOY_BODY = {"type": "object",
+               "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                              "note": {"type": "string"}}}
 
 
 @api.route("/processes", "POST", summary="Validate and deploy model files atomically", who="analyst",
            request=DEPLOY_BODY, request_kind="multipart", tag="processes", errors=(403, 413, 415, 422),
            responses={201: ("deployed (something new)", {"type": "array", "items": s.OBJECT}),
                       200: ("every process unchanged", {"type": "array", "items": s.OBJECT})})
-def deploy_processes():
+def deploy_processes() -> ResponseReturnValue:
     actor = current_actor()
     require_analyst(actor)
     if request.mimetype != "multipart/form-data":
@@ -57,7 +62,7 @@ def deploy_processes():
 
 @api.route("/processes/<key>", summary="Latest version with all versions and the start form", tag="processes",
            errors=(404,), responses={200: ("process", s.OBJECT)})
-def get_process(key: str):
+def get_process(key: str) -> ResponseReturnValue:
     current_actor()
     with reading() as uow:
         versions = uow.reads.processes.versions(key)
@@ -80,7 +85,7 @@ def get_process(key: str):
            errors=(404,), responses={200: ("BPMN XML", {"type": "string", "x-media": "application/xml"})},
            query=(("layout", {"type": "boolean"}, "true: with a generated diagram where the model has none "
                                                    "(for viewers)"),))
-def process_bpmn(key: str, n: int):
+def process_bpmn(key: str, n: int) -> ResponseReturnValue:
     current_actor()
     with reading() as uow:
         xml = uow.reads.processes.bpmn_xml(key, n)
@@ -95,7 +100,7 @@ START_BODY = {"type": "object", "properties": {"data": s.OBJECT, "business_key":
 @api.route("/processes/<key>/instances", "POST", summary="Start the latest version", who="a user allowed to start it",
            request=START_BODY, tag="instances", errors=(403, 404, 409, 413, 415, 422),
            responses={201: ("started (status error when its first steps failed)", s.OBJECT)})
-def start_instance(key: str):
+def start_instance(key: str) -> ResponseReturnValue:
     actor = current_actor()
     body = json_body()
     data = optional_object(body, "data")

@@ -6,8 +6,9 @@ rule and records its summary, parameters, request and response schemas.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint
 
@@ -25,7 +26,7 @@ class Operation:
     who: str
     request: dict | None
     request_kind: str | None  # "json" or "multipart"
-    responses: dict[int, tuple[str, dict | None]]
+    responses: Mapping[int, tuple[str, Mapping[str, Any] | None]]
     query: tuple[tuple[str, dict, str], ...] = ()
     public: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
@@ -40,7 +41,7 @@ class ApiRegistry:
 
     def route(self, rule: str, method: str = "GET", *, summary: str, who: str = "any user",
               request: dict | None = None, request_kind: str | None = None,
-              responses: dict[int, tuple[str, dict | None]] | None = None,
+              responses: Mapping[int, tuple[str, Mapping[str, Any] | None]] | None = None,
               query: tuple[tuple[str, dict, str], ...] = (), errors: tuple[int, ...] = (),
               public: bool = False, tag: str = "") -> Callable:
         """Register a view for ``method rule`` and describe it.
@@ -107,7 +108,7 @@ class ApiRegistry:
         }
 
 
-def _response(description: str, schema: dict | None) -> dict:
+def _response(description: str, schema: Mapping[str, Any] | None) -> dict[str, Any]:
     out: dict[str, Any] = {"description": description}
     if schema is not None:
         media = schema.get("x-media", "application/json")

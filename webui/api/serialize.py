@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
+
+    from store.models import Attachment, AuditEvent, HumanTask, Incident, Instance
+    from webui.uploads import Stored
+
+    AnyRow = Row[*tuple[Any, ...]]  # a row of one of the store's named reads
 
 from webui.error_texts import incident_text
 
@@ -27,19 +35,19 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def task_json(t) -> dict[str, Any]:
+def task_json(t: HumanTask | AnyRow) -> dict[str, Any]:
     return {"id": t.id, "instance_id": t.instance_id, "process_key": t.process_key, "bpmn_id": t.bpmn_id,
             "name": t.name, "lane": t.lane, "status": t.status, "assignee": t.assignee,
             "created_at": iso(t.created_at), "due_at": iso(t.due_at), "priority": t.priority}
 
 
-def instance_json(i) -> dict[str, Any]:
+def instance_json(i: Instance | AnyRow) -> dict[str, Any]:
     return {"id": i.id, "process_key": i.process_key, "version": i.version, "status": i.status,
             "business_key": i.business_key, "title": i.title, "started_by": i.started_by,
             "started_at": iso(i.started_at), "ended_at": iso(i.ended_at), "due_at": iso(i.due_at)}
 
 
-def event_json(e) -> dict[str, Any]:
+def event_json(e: AuditEvent | AnyRow) -> dict[str, Any]:
     return {"at": iso(e.at), "actor": e.actor, "action": e.action, "task_id": e.task_id, "bpmn_id": e.bpmn_id,
             "detail": jsonable(e.detail or {})}
 
@@ -49,11 +57,11 @@ def waiting_json(w: dict) -> dict[str, Any]:
     return out
 
 
-def incident_json(i) -> dict[str, Any]:
+def incident_json(i: Incident | AnyRow) -> dict[str, Any]:
     return {"id": i.id, "instance_id": i.instance_id, "task_id": i.task_id, "bpmn_id": i.bpmn_id,
             "error_type": i.error_type, "error": incident_text(i.error_type, i.message, i.bpmn_id), "line": i.line,
             "since": iso(i.created_at)}
 
 
-def attachment_json(a) -> dict[str, Any]:
+def attachment_json(a: Attachment | Stored | AnyRow) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "size": a.size, "content_type": a.content_type, "sha256": a.sha256}

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.forms.validation import with_task_data_options
 from engine.people.visibility import may_see_task, work_scope
 from engine.state import activities
 from engine.tasks.lifecycle import ACTIVE_STATUSES, TaskStatus
-from webui.api.base import api, flag, json_body, optional_object, page_json, paging
 from webui.api import schemas as s
+from webui.api.base import api, flag, json_body, optional_object, page_json, paging
 from webui.api.serialize import jsonable, task_json
 from webui.errors import ApiError
 from webui.logging_setup import name_case
@@ -22,11 +23,12 @@ TASK = {200: ("the task", s.ref("Task"))}
 @api.route("/tasks", summary="My tasks: assigned to me (scope=mine), open in my groups (scope=group), or both",
            tag="tasks", responses={200: ("a page of tasks", s.page_of("Task"))},
            query=(("scope", {"type": "string", "enum": list(SCOPES)}, "default: both"),
-                  ("status", {"type": "string", "enum": [status.value for status in ACTIVE_STATUSES]}, "only this status"),
+                  ("status", {"type": "string", "enum": [status.value for status in ACTIVE_STATUSES]},
+                   "only this status"),
                   ("process", {"type": "string"}, "only this process key"),
                   ("overdue", {"type": "boolean"}, "only tasks past their due time"),
                   ("sort", {"type": "string", "enum": ["created", "due", "priority"]}, "order")) + s.PAGING)
-def list_tasks():
+def list_tasks() -> ResponseReturnValue:
     actor = current_actor()
     scope = request.args.get("scope", "both")
     if scope not in SCOPES:
@@ -51,7 +53,7 @@ def list_tasks():
 @api.route("/tasks/<task_id>", summary="A task with its form schemas, current data and instructions",
            who="a user who may see it", tag="tasks", errors=(403, 404),
            responses={200: ("the task", s.ref("TaskDetail"))})
-def get_task(task_id: str):
+def get_task(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
     eng = engine()
     with reading() as uow:
@@ -61,6 +63,7 @@ def get_task(task_id: str):
         if not may_see_task(uow, actor, row):
             raise ApiError(403, _("You may not see this task."))
         instance = uow.instances.get(row.instance_id)
+        assert instance is not None  # the foreign key keeps a task's case
         forms = uow.reads.processes.forms(instance.process_version_id)
         data = activities.task_data(eng.load_readonly(uow, instance), task_id)
         draft = uow.misc.draft(task_id, actor.username)
@@ -76,14 +79,14 @@ def get_task(task_id: str):
 
 @api.route("/tasks/<task_id>/claim", "POST", summary="Claim a task", who="member of the lane's group",
            tag="tasks", errors=(403, 404, 409), responses=TASK)
-def claim_task(task_id: str):
+def claim_task(task_id: str) -> ResponseReturnValue:
     json_body()
     return jsonify(task_json(engine().claim(task_id, current_actor())))
 
 
 @api.route("/tasks/<task_id>/unclaim", "POST", summary="Give a claimed task back to its group",
            who="its assignee (or a supervisor)", tag="tasks", errors=(403, 404, 409), responses=TASK)
-def unclaim_task(task_id: str):
+def unclaim_task(task_id: str) -> ResponseReturnValue:
     json_body()
     return jsonify(task_json(engine().unclaim(task_id, current_actor())))
 
@@ -93,7 +96,7 @@ ASSIGN_BODY = {"type": "object", "required": ["user"], "properties": {"user": {"
 
 @api.route("/tasks/<task_id>/assign", "POST", summary="Assign a task to a user", who="supervisor",
            request=ASSIGN_BODY, tag="tasks", errors=(403, 404, 409, 413, 415, 422), responses=TASK)
-def assign_task(task_id: str):
+def assign_task(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
     body = json_body()
     user = body.get("user")
@@ -111,7 +114,7 @@ COMPLETED = {200: ("the case after the step, and the tasks now open in it", {"ty
 @api.route("/tasks/<task_id>/complete", "POST", summary="Complete a task with form data (validated)",
            who="the assignee, or a member of the lane's group while unclaimed", request=COMPLETE_BODY,
            tag="tasks", errors=(403, 404, 409, 413, 415, 422), responses=COMPLETED)
-def complete_task(task_id: str):
+def complete_task(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
     body = json_body()
     data = body.get("data", {})

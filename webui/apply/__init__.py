@@ -1,13 +1,19 @@
 """Applying: the processes a user may start, their start forms, and the user's applications."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import NoManualStart, ValidationFailed
 from engine.people.identity import Actor, may_start
 from engine.people.visibility import applications_scope, work_scope
+from store.models import Attachment
+from store.reads.processes import VersionInfo
 from webui.element_names import waiting_events
 from webui.error_texts import field_errors
 from webui.formdata import parse_form
@@ -26,13 +32,13 @@ from webui.uploads import FileTooLarge, store_upload
 bp = Blueprint("apply", __name__, template_folder="templates")
 
 
-def startable(actor: Actor, versions) -> list:
+def startable(actor: Actor, versions: Iterable[VersionInfo]) -> list[VersionInfo]:
     """Latest versions the actor may start by hand."""
     return [v for v in versions
             if v.manual_start and may_start(actor, starter_groups(catalogue_entry(v.process_key)), v.start_lane)]
 
 
-def _grouped(versions) -> list[tuple[str, list[dict]]]:
+def _grouped(versions: Iterable[VersionInfo]) -> list[tuple[str, list[dict]]]:
     groups: dict[str, tuple[int, str, list[dict]]] = {}
     for v in versions:
         info = catalogue_entry(v.process_key)
@@ -54,7 +60,7 @@ def _grouped(versions) -> list[tuple[str, list[dict]]]:
 
 @bp.get("/apply")
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     """The processes the user may start, grouped by category."""
     actor = current_actor()
     with reading() as uow:
@@ -62,7 +68,7 @@ def index():
     return render_template("apply/index.html", groups=_grouped(versions))
 
 
-def _start_version(key: str):
+def _start_version(key: str) -> tuple[VersionInfo, dict[str, Any] | None, dict[str, Any] | None]:
     actor = current_actor()
     with reading() as uow:
         version = next((v for v in uow.reads.processes.latest() if v.process_key == key), None)
@@ -78,7 +84,8 @@ def _start_version(key: str):
     return version, schema, ui
 
 
-def _render(key: str, version, schema, ui, values: dict, errors: dict[str, str], status: int = 200):
+def _render(key: str, version: VersionInfo, schema: dict[str, Any] | None, ui: dict[str, Any] | None,
+            values: dict[str, Any], errors: dict[str, str], status: int = 200) -> ResponseReturnValue:
     fields = build_fields(schema, ui, values, errors, ui_lang())
     return render_template("apply/start.html", key=key, version=version, form_fields=fields, errors=errors,
                            other_errors=unplaced_errors(fields, errors), title=process_title(key, version.title),
@@ -87,14 +94,14 @@ def _render(key: str, version, schema, ui, values: dict, errors: dict[str, str],
 
 @bp.get("/apply/<key>")
 @login_required
-def start_form(key: str):
+def start_form(key: str) -> ResponseReturnValue:
     version, schema, ui = _start_version(key)
     return _render(key, version, schema, ui, {}, {})
 
 
 @bp.post("/apply/<key>")
 @login_required
-def submit(key: str):
+def submit(key: str) -> ResponseReturnValue:
     """Start the case (validated on the server); go to its first step if it is the user's."""
     actor = current_actor()
     version, schema, ui = _start_version(key)
@@ -118,7 +125,7 @@ def submit(key: str):
 
 @bp.get("/applications")
 @login_required
-def applications():
+def applications() -> ResponseReturnValue:
     """The user's applications: status, current step, holder, due, decisions, letters."""
     actor = current_actor()
     try:
@@ -134,7 +141,7 @@ def applications():
         files = uow.reads.attachments.of(instance_ids=ids)
         events = {i.id: waiting_events(uow.reads, i) for i in page.items
                   if i.status == "active" and not tasks.get(i.id)}
-    by_case: dict[str, list] = {}
+    by_case: dict[str | None, list[Attachment]] = {}
     for f in files:
         by_case.setdefault(f.instance_id, []).append(f)
     pages = max(1, -(-page.total // page.per_page))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from engine.people.visibility import work_scope
@@ -25,7 +26,7 @@ def _int(value: str | None, default: int) -> int:
 
 @bp.get("/inbox")
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     """Tabs ``all`` (default: mine and my groups'), ``mine``, ``group``, ``done``; filters, sorting, paging."""
     actor = current_actor()
     tab = request.args.get("tab", "all")

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 
 from flask import abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from store.uow import UnitOfWork
 from webui.form_files import MAX_FORM_BYTES, NAME, Checked, check_texts, is_ui_name, pair_of, schema_name_of, ui_name_of
 from webui.formview import build_fields
 from webui.i18n import ui_lang
@@ -33,7 +35,7 @@ def _texts() -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def _users_of(uow, names: set[str]) -> dict[str, list[tuple[str, int]]]:
+def _users_of(uow: UnitOfWork, names: set[str]) -> dict[str, list[tuple[str, int]]]:
     """For each form file, the processes whose latest version uses it: ``[(key, version)]``."""
     used: dict[str, list[tuple[str, int]]] = {n: [] for n in names}
     for version in uow.processes.latest_all():
@@ -45,7 +47,7 @@ def _users_of(uow, names: set[str]) -> dict[str, list[tuple[str, int]]]:
 
 @bp.get("/forms")
 @login_required
-def forms():
+def forms() -> ResponseReturnValue:
     """Every deployed form file, schema with its UI schema, and the processes using it."""
     with reading() as uow:
         rows = list(uow.processes.model_files("form"))
@@ -74,7 +76,7 @@ def forms():
 
 @bp.get("/forms/<name>")
 @login_required
-def form(name: str):
+def form(name: str) -> ResponseReturnValue:
     """The editor on a form file; a UI schema opens on the page of its JSON Schema."""
     if not NAME.match(name):
         abort(404)
@@ -108,7 +110,7 @@ def _preview_html(checked: Checked) -> str:
 
 @bp.post("/forms/preview")
 @login_required
-def form_preview():
+def form_preview() -> ResponseReturnValue:
     """The form as a clerk will see it, with the schema's problems above it (an HTML fragment)."""
     schema_text, ui_text = _texts()
     body = request.get_json(silent=True) or {}

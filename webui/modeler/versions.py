@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
+
 from engine.bpmn.diagram import ensure_layout
 from engine.deploy.versions_diff import diff_bpmn
 from engine.errors import EngineError, ModelFileError
@@ -25,7 +27,7 @@ def _versions(key: str) -> list:
 
 @bp.get("/<key>/compare")
 @login_required
-def compare(key: str):
+def compare(key: str) -> ResponseReturnValue:
     """Elements added, removed and changed between versions ``a`` and ``b`` (default: the last two)."""
     rows = _versions(key)
     numbers = [r.version for r in rows]
@@ -54,7 +56,7 @@ def _may_migrate() -> None:
 
 @bp.get("/<key>/migrate")
 @login_required
-def migration(key: str):
+def migration(key: str) -> ResponseReturnValue:
     """Which running cases of version ``from`` can move to version ``to`` (default: the latest), and why not."""
     _may_migrate()
     rows = _versions(key)
@@ -71,7 +73,7 @@ def migration(key: str):
 
 @bp.post("/<key>/migrate")
 @login_required
-def migrate(key: str):
+def migrate(key: str) -> ResponseReturnValue:
     """Move the chosen cases (each in its own transaction); refused ones are reported, never forced."""
     _may_migrate()
     to = request.form.get("to", type=int)

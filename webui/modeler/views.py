@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from flask import Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -20,7 +22,7 @@ STATIC = Path(__file__).parent / "static"
 
 @bp.get("")
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     """Every process with every version: who deployed it, when, the note, and its cases."""
     with reading() as uow:
         rows = uow.reads.processes.table()
@@ -32,7 +34,7 @@ def index():
                            can_deploy=actor.is_analyst, can_migrate=actor.is_analyst or actor.is_supervisor)
 
 
-def _editor(key: str | None, version: int | None, xml: str, versions: list):
+def _editor(key: str | None, version: int | None, xml: str, versions: list[Any]) -> ResponseReturnValue:
     eng = engine()
     with reading() as uow:
         forms = sorted(m.name for m in uow.processes.model_files("form"))
@@ -52,14 +54,14 @@ def _editor(key: str | None, version: int | None, xml: str, versions: list):
 
 @bp.get("/new")
 @login_required
-def new():
+def new() -> ResponseReturnValue:
     """The editor on an empty process."""
     return _editor(None, None, blank_process(_("Untitled process"), _("Start")), [])
 
 
 @bp.get("/<key>")
 @login_required
-def edit(key: str):
+def edit(key: str) -> ResponseReturnValue:
     """The editor on the latest version of a process, or on ``?version=n``."""
     version = request.args.get("version", type=int)
     with reading() as uow:
@@ -72,7 +74,7 @@ def edit(key: str):
 
 @bp.get("/<key>/versions/<int:version>.bpmn")
 @login_required
-def download(key: str, version: int):
+def download(key: str, version: int) -> ResponseReturnValue:
     """The BPMN file of a version, as deployed, to save."""
     with reading() as uow:
         found = uow.reads.processes.source(key, version)

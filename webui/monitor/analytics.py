@@ -1,10 +1,11 @@
 """Analytics of one process: throughput per week, cycle time, SLA breaches, waiting per activity."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, render_template
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
@@ -17,18 +18,20 @@ from webui.security import engine, reading
 DEFAULT_WEEKS = 12
 
 
-def _weeks(now: datetime, tz: ZoneInfo, weeks: int):
+def _weeks(now: datetime, tz: ZoneInfo, weeks: int) -> tuple[list[date], datetime, int]:
     """The Mondays (office dates) of the last ``weeks`` weeks and the UTC moment the first starts."""
     local = now.astimezone(tz)
     monday = local.date() - timedelta(days=local.weekday())
     mondays = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    since = datetime.combine(mondays[0], time(0), tzinfo=tz).astimezone(timezone.utc)
-    return mondays, since, int(local.utcoffset().total_seconds())
+    since = datetime.combine(mondays[0], time(0), tzinfo=tz).astimezone(UTC)
+    offset = local.utcoffset()
+    assert offset is not None  # an aware datetime in a ZoneInfo zone
+    return mondays, since, int(offset.total_seconds())
 
 
 @bp.get("/processes/<key>")
 @supervisor_only
-def process_page(key: str):
+def process_page(key: str) -> ResponseReturnValue:
     """Cases started and finished per week, cycle time median and p90, SLA breach rate, and the mean
     wait per activity as a table, a bar chart and a heat overlay on the diagram (green to red)."""
     weeks = int_arg("weeks", DEFAULT_WEEKS, 1, 104)
@@ -48,7 +51,8 @@ def process_page(key: str):
                         _("Cases started and finished per week"))
     top = max([w[3] for w in waits] or [0])
     heat = {bpmn_id: {"colour": heat_colour(mean, top), "label": duration_text(mean),
-                      "title": _("%(name)s: mean wait %(wait)s (%(n)s tasks)", name=name, wait=duration_text(mean), n=n)}
+                      "title": _("%(name)s: mean wait %(wait)s (%(n)s tasks)",
+                                 name=name, wait=duration_text(mean), n=n)}
             for bpmn_id, name, n, mean in waits}
     wait_chart = horizontal_bars([(name, mean, heat[b]["colour"], duration_text(mean)) for b, name, _, mean in waits],
                                  _("Mean wait per activity"))

@@ -7,21 +7,25 @@ message: engine errors are shown, never a traceback.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
 from engine.bpmn.elements import element_names
 from engine.errors import EngineError
+from store.models import Instance
+from store.uow import UnitOfWork
 from webui.element_names import name_or_id
+from webui.error_texts import error_text
 from webui.monitor.blueprint import bp
 from webui.monitor.common import supervisor_only, title_of
 from webui.monitor.dashboard import describe_waiting
 from webui.monitor.diagram import case_marks, masked
 from webui.monitor.moving import element_label, move_choices
-from webui.error_texts import error_text
 from webui.present import action_label, group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
 
@@ -29,7 +33,7 @@ MAX_REASON = 500
 MAX_PATCH_BYTES = 64 * 1024
 
 
-def _instance_or_404(uow, instance_id: str):
+def _instance_or_404(uow: UnitOfWork, instance_id: str) -> Instance:
     instance = uow.reads.cases.summary(instance_id) if len(instance_id) <= 32 else None
     if instance is None:
         abort(404)
@@ -38,7 +42,7 @@ def _instance_or_404(uow, instance_id: str):
 
 @bp.get("/cases/<instance_id>")
 @supervisor_only
-def case_page(instance_id: str):
+def case_page(instance_id: str) -> ResponseReturnValue:
     """The case: summary, diagram (completed, running and failed elements, runs), what it waits
     on, incidents, open tasks with reassignment, audit timeline, data with personal numbers masked."""
     eng = engine()
@@ -50,6 +54,7 @@ def case_page(instance_id: str):
         history = list(uow.reads.audit.history(instance_id))
         xml = uow.reads.processes.bpmn_xml(instance.process_key, instance.version) or ""
         full = uow.instances.get(instance_id)  # with its state, for the engine's read-only load
+        assert full is not None  # _instance_or_404 found it
         marks = case_marks(eng, uow, full, xml, {i.bpmn_id for i in incidents if i.bpmn_id}) if xml else {
             "states": {}, "runs": {}, "data": {}, "problem": None}
         members = {lane: sorted(uow.users.members_of(lane)) for lane in {t_.lane for t_ in tasks if t_.lane}}
@@ -77,7 +82,7 @@ def _reason() -> str | None:
     return reason[:MAX_REASON]
 
 
-def _run(instance_id: str, done: str, call: Callable[[], Any]):
+def _run(instance_id: str, done: str, call: Callable[[], Any]) -> ResponseReturnValue:
     """Run an engine command; flash its outcome; back to the case page."""
     try:
         call()
@@ -90,7 +95,7 @@ def _run(instance_id: str, done: str, call: Callable[[], Any]):
 
 @bp.post("/cases/<instance_id>/<any(suspend, resume, terminate):action>")
 @supervisor_only
-def case_action(instance_id: str, action: str):
+def case_action(instance_id: str, action: str) -> ResponseReturnValue:
     """Suspend, resume or terminate the case (reason required)."""
     reason = _reason()
     if reason is None:
@@ -105,7 +110,7 @@ def case_action(instance_id: str, action: str):
 
 @bp.post("/cases/<instance_id>/tasks/<task_id>/assign")
 @supervisor_only
-def assign_task(instance_id: str, task_id: str):
+def assign_task(instance_id: str, task_id: str) -> ResponseReturnValue:
     """Give an open task to someone (reason required)."""
     reason = _reason()
     username = (request.form.get("username") or "").strip()[:100]
@@ -124,7 +129,7 @@ def assign_task(instance_id: str, task_id: str):
 
 @bp.post("/cases/<instance_id>/incidents/<int:incident_id>/retry")
 @supervisor_only
-def retry_incident(instance_id: str, incident_id: int):
+def retry_incident(instance_id: str, incident_id: int) -> ResponseReturnValue:
     """Re-run the failed step, optionally patching the case data with a JSON object first."""
     reason = _reason()
     if reason is None:

@@ -1,7 +1,7 @@
 """Small charts drawn on the server as SVG (no chart library in the browser)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 

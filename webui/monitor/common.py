@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, g, render_template, request, stream_with_context, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from engine.timekeeping.working_days import WorkingCalendar
 from store.reads import PER_PAGE, Reads
 from webui.i18n import local_dt
 from webui.present import process_title
 from webui.security import reading, roles_required
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+
+    AnySelect = Select[*tuple[Any, ...]]  # a list statement from the store's reads
 
 CSV_CHUNK = 1000
 RowFn = Callable[[Any, Any], dict[str, Any]]
@@ -62,12 +70,13 @@ class Link:
 
 def url_with(**changes: Any) -> str:
     """This page's address with some query arguments replaced (None removes one)."""
-    args = {k: v for k, v in request.args.items()}
+    args: dict[str, Any] = {k: v for k, v in request.args.items()}
     for k, v in changes.items():
         if v is None:
             args.pop(k, None)
         else:
             args[k] = v
+    assert request.endpoint is not None  # inside a request a view matched
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
@@ -112,7 +121,7 @@ class WorkingDaysAgo:
 
     MAX_DAYS = 20 * 366
 
-    def __init__(self, calendar, now: datetime) -> None:
+    def __init__(self, calendar: WorkingCalendar, now: datetime) -> None:
         self.calendar = calendar
         self.now = now
         self.today = now.astimezone(calendar.tz).date()
@@ -140,10 +149,11 @@ def _safe_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def csv_response(filename: str, columns: Sequence[Column], stmt, row: RowFn, decorate: Decorate | None = None):
+def csv_response(filename: str, columns: Sequence[Column], stmt: AnySelect, row: RowFn,
+                 decorate: Decorate | None = None) -> Response:
     """Every row of ``stmt`` as UTF-8 CSV (with a BOM, for spreadsheet programs), read in slices."""
 
-    def lines() -> Iterable[str]:
+    def lines() -> Iterator[str]:
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow([c.label for c in columns])
@@ -168,9 +178,9 @@ def csv_response(filename: str, columns: Sequence[Column], stmt, row: RowFn, dec
                     content_type="text/csv; charset=utf-8")
 
 
-def list_page(*, title: str, columns: Sequence[Column], stmt, row: RowFn, export_name: str,
+def list_page(*, title: str, columns: Sequence[Column], stmt: AnySelect, row: RowFn, export_name: str,
               filters: Sequence[dict] = (), decorate: Decorate | None = None, sort: str = "",
-              intro: str = "", **context: Any):
+              intro: str = "", **context: Any) -> ResponseReturnValue:
     """A filtered, sorted list of 50 a page, or the whole list as CSV with ``?format=csv``."""
     if request.args.get("format") == "csv":
         return csv_response(export_name, columns, stmt, row, decorate)

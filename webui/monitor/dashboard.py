@@ -1,15 +1,19 @@
 """The dashboard and the lists behind its numbers: cases, overdue tasks, stuck cases, incidents."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 from flask import g, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from store.reads import Reads
 from store.reads.cases import case_list, stuck_list
 from store.reads.incidents import open_incidents
 from store.reads.tasks import overdue_list
+from store.uow import UnitOfWork
 from webui.element_names import name_or_id
 from webui.error_texts import incident_text
 from webui.monitor.blueprint import bp
@@ -37,7 +41,7 @@ def _process_options(reads: Reads) -> list[tuple[str, str]]:
     return sorted(((key, title_of(key)) for key in g.fao_monitor_titles), key=lambda o: o[1])
 
 
-def _stuck_cutoff(uow, days: int):
+def _stuck_cutoff(uow: UnitOfWork, days: int) -> tuple[datetime, datetime]:
     eng = engine()
     now = eng.clock.now()
     return now, eng.calendar(uow).add_working_days(now, -days)
@@ -45,7 +49,7 @@ def _stuck_cutoff(uow, days: int):
 
 @bp.get("")
 @supervisor_only
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     """Open cases by process and status, overdue tasks by group and person, stuck cases,
     incidents, suspended cases and my notifications; every number links to its list."""
     actor = current_actor()
@@ -83,7 +87,7 @@ def _status_options() -> list[tuple[str, str]]:
 
 @bp.get("/cases")
 @supervisor_only
-def cases():
+def cases() -> ResponseReturnValue:
     """Cases filtered by process, status and text; ``?format=csv`` exports them all."""
     process, status, q = text_arg("process"), text_arg("status") or "open", text_arg("q")
     sort = text_arg("sort") or "-started"
@@ -109,7 +113,7 @@ def case_columns() -> list[Column]:
 
 @bp.get("/overdue")
 @supervisor_only
-def overdue():
+def overdue() -> ResponseReturnValue:
     """Open tasks past due, by group, person and process, with working days overdue."""
     group, assignee, process, q = text_arg("group"), text_arg("assignee"), text_arg("process"), text_arg("q")
     sort = text_arg("sort") or "due"
@@ -158,6 +162,7 @@ def describe_waiting(items: list[dict], names: Mapping[str, str] | None = None) 
     """
     names = names or {}
     parts = []
+    step: str | None
     for w in items:
         if w["kind"] == "task":
             who = w.get("assignee") or group_title(w.get("group")) or _("anyone")
@@ -175,7 +180,7 @@ def describe_waiting(items: list[dict], names: Mapping[str, str] | None = None) 
 
 @bp.get("/stuck")
 @supervisor_only
-def stuck():
+def stuck() -> ResponseReturnValue:
     """Active cases without progress for ``days`` working days (default 3), with what they wait on."""
     days = int_arg("days", DEFAULT_STUCK_DAYS, 1, 250)
     process, q = text_arg("process"), text_arg("q")
@@ -210,7 +215,7 @@ def stuck():
 
 @bp.get("/incidents")
 @supervisor_only
-def incidents():
+def incidents() -> ResponseReturnValue:
     """Open incidents with their error, oldest first."""
     process, q = text_arg("process"), text_arg("q")
     sort = text_arg("sort") or "since"

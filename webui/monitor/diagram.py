@@ -10,9 +10,13 @@ from typing import Any
 
 from engine.bpmn.elements import diagram_ids
 from engine.state.activities import activities, case_data
+from engine.workflow_engine import WorkflowEngine
+from store.models import Instance
+from store.uow import UnitOfWork
 
 
-def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[str, Any]:
+def case_marks(engine: WorkflowEngine, uow: UnitOfWork, instance: Instance, xml: str,
+               failed_ids: set[str]) -> dict[str, Any]:
     """States (``completed``, ``running``, ``error``) and completed runs per element of this diagram.
 
     Elements of called processes defined elsewhere are left out (their ids may repeat here).
@@ -36,7 +40,7 @@ def case_marks(engine, uow, instance, xml: str, failed_ids: set[str]) -> dict[st
             if a["runs"]:
                 runs[a["bpmn_id"]] = a["runs"]
         data = case_data(workflow)
-    except Exception as exc:  # noqa: BLE001 - show the page with what the projections know
+    except Exception as exc:
         problem = f"{exc.__class__.__name__}: {exc}"
     for bpmn_id in failed_ids & ids:
         states[bpmn_id] = "error"

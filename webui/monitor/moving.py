@@ -6,15 +6,19 @@ Texts come from the Flask-Babel catalogue (English message ids, ``zh_Hans_CN`` t
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.commands.token_move import Element, MovePreview
 from engine.errors import Conflict, EngineError, NotFound
-from webui.monitor.blueprint import bp
-from webui.monitor.common import supervisor_only, text_arg, title_of
 from webui.element_names import type_label
 from webui.error_texts import describe, detail_texts, error_text
+from webui.monitor.blueprint import bp
+from webui.monitor.common import supervisor_only, text_arg, title_of
 from webui.present import group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
 
@@ -40,14 +44,14 @@ def move_choices(instance_id: str) -> MovePreview | None:
         return None
 
 
-def _picked(source, name: str) -> str | None:
+def _picked(source: Mapping[str, str], name: str) -> str | None:
     value = (source.get(name) or "").strip()
     return value[:MAX_ID] or None
 
 
 @bp.get("/cases/<instance_id>/move")
 @supervisor_only
-def move_page(instance_id: str):
+def move_page(instance_id: str) -> ResponseReturnValue:
     """The chosen move's preview: what is cancelled, what becomes active, what data stays, why not."""
     frm, to = text_arg("from", MAX_ID), text_arg("to", MAX_ID)
     with reading() as uow:
@@ -72,11 +76,12 @@ def move_page(instance_id: str):
 
 @bp.post("/cases/<instance_id>/move")
 @supervisor_only
-def move_token(instance_id: str):
+def move_token(instance_id: str) -> ResponseReturnValue:
     """Move the token (reason required); back to the case page, or to the preview when refused."""
     frm, to = _picked(request.form, "from"), _picked(request.form, "to")
     reason = (request.form.get("reason") or "").strip()[:MAX_REASON]
-    back = redirect(url_for("monitor.move_page", instance_id=instance_id, **{"from": frm or "", "to": to or ""}))
+    picked: dict[str, Any] = {"from": frm or "", "to": to or ""}
+    back = redirect(url_for("monitor.move_page", instance_id=instance_id, **picked))
     if not frm or not to:
         flash(_("Choose where the token moves from and to."), "error")
         return back
@@ -85,7 +90,8 @@ def move_token(instance_id: str):
         return back
     eng, actor = engine(), current_actor()
     try:
-        names = {e.bpmn_id: e.name for e in (lambda p: p.sources + p.targets)(eng.move_preview(instance_id, actor, None, None))}
+        preview = eng.move_preview(instance_id, actor, None, None)
+        names = {e.bpmn_id: e.name for e in preview.sources + preview.targets}
         eng.move(instance_id, actor, frm, to, reason)
     except NotFound:
         abort(404)

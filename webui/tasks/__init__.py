@@ -1,7 +1,10 @@
 """The task page: instructions, the form, the case beside it; claim, release, reassign, complete."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -29,7 +32,8 @@ def _back(task_id: str) -> str:
     return url_for("tasks.show", task_id=task_id)
 
 
-def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | None = None, status: int = 200):
+def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+            status: int = 200) -> ResponseReturnValue:
     actor = current_actor()
     eng = engine()
     errors = errors or {}
@@ -40,6 +44,7 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
         if not may_see_task(uow, actor, row):
             abort(403)
         instance = uow.instances.get(row.instance_id)
+        assert instance is not None  # the foreign key keeps a task's case
         forms = uow.reads.processes.forms(instance.process_version_id)
         schema = forms.get(row.form_file) if row.form_file else None
         ui = forms.get(row.ui_form_file) if row.ui_form_file else None
@@ -70,14 +75,14 @@ def _render(task_id: str, values: dict | None = None, errors: dict[str, str] | N
 
 @bp.get("/tasks/<task_id>")
 @login_required
-def show(task_id: str):
+def show(task_id: str) -> ResponseReturnValue:
     """The task with its form (for those who may work on it) and its case."""
     return _render(task_id)
 
 
 @bp.post("/tasks/<task_id>")
 @login_required
-def submit(task_id: str):
+def submit(task_id: str) -> ResponseReturnValue:
     """``action=complete`` (validated on the server) or ``action=draft``."""
     actor = current_actor()
     eng = engine()
@@ -85,8 +90,9 @@ def submit(task_id: str):
         row = uow.tasks.get(task_id)
         if row is None:
             abort(404)
-        forms = uow.reads.processes.forms(
-            uow.reads.cases.summary(row.instance_id).process_version_id)
+        case_row = uow.reads.cases.summary(row.instance_id)
+        assert case_row is not None  # the foreign key keeps a task's case
+        forms = uow.reads.processes.forms(case_row.process_version_id)
     schema = forms.get(row.form_file) if row.form_file else None
     ui = forms.get(row.ui_form_file) if row.ui_form_file else None
     try:
@@ -117,7 +123,7 @@ def submit(task_id: str):
 
 @bp.post("/tasks/<task_id>/claim")
 @login_required
-def claim(task_id: str):
+def claim(task_id: str) -> ResponseReturnValue:
     try:
         engine().claim(task_id, current_actor())
         flash(_("You took the task."), "success")
@@ -128,7 +134,7 @@ def claim(task_id: str):
 
 @bp.post("/tasks/<task_id>/unclaim")
 @login_required
-def unclaim(task_id: str):
+def unclaim(task_id: str) -> ResponseReturnValue:
     try:
         engine().unclaim(task_id, current_actor())
         flash(_("The task is back in the group's queue."), "success")
@@ -139,7 +145,7 @@ def unclaim(task_id: str):
 
 @bp.post("/tasks/<task_id>/assign")
 @login_required
-def assign(task_id: str):
+def assign(task_id: str) -> ResponseReturnValue:
     """Supervisors hand a task to a user (the engine refuses everyone else: 403)."""
     actor = current_actor()
     username = (request.form.get("user") or "").strip()

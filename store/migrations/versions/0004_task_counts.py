@@ -24,7 +24,11 @@ depends_on = None
 # (kind, the condition a row counts under, the key column)
 KINDS = (
     ("lane", f"{{r}}.status = '{TaskStatus.OPEN}' AND {{r}}.lane IS NOT NULL", "lane"),
-    ("mine", f"{{r}}.status IN ('{TaskStatus.OPEN}', '{TaskStatus.CLAIMED}') AND {{r}}.assignee IS NOT NULL", "assignee"),
+    (
+        "mine",
+        f"{{r}}.status IN ('{TaskStatus.OPEN}', '{TaskStatus.CLAIMED}') AND {{r}}.assignee IS NOT NULL",
+        "assignee",
+    ),
     ("done", f"{{r}}.status = '{TaskStatus.COMPLETED}' AND {{r}}.completed_by IS NOT NULL", "completed_by"),
 )
 WATCHED = ("status", "lane", "assignee", "completed_by")
@@ -32,7 +36,8 @@ WATCHED = ("status", "lane", "assignee", "completed_by")
 
 def _pg_body(r: str, delta: int) -> str:
     return "\n".join(
-        f"IF {cond.format(r=r)} THEN PERFORM fao_task_count_bump('{kind}', {r}.{col}, pg_backend_pid() & 15, {delta}); END IF;"
+        f"IF {cond.format(r=r)} THEN "
+        f"PERFORM fao_task_count_bump('{kind}', {r}.{col}, pg_backend_pid() & 15, {delta}); END IF;"
         for kind, cond, col in KINDS
     )
 
@@ -41,8 +46,12 @@ def _sqlite_body(r: str, delta: int) -> str:
     out = []
     for kind, cond, col in KINDS:
         c = cond.format(r=r)
-        out.append(f"INSERT OR IGNORE INTO task_count (kind, key, shard, n) SELECT '{kind}', {r}.{col}, 0, 0 WHERE {c};")
-        out.append(f"UPDATE task_count SET n = n + ({delta}) WHERE {c} AND kind = '{kind}' AND key = {r}.{col} AND shard = 0;")
+        out.append(
+            f"INSERT OR IGNORE INTO task_count (kind, key, shard, n) SELECT '{kind}', {r}.{col}, 0, 0 WHERE {c};"
+        )
+        out.append(
+            f"UPDATE task_count SET n = n + ({delta}) WHERE {c} AND kind = '{kind}' AND key = {r}.{col} AND shard = 0;"
+        )
     return "\n".join(out)
 
 
@@ -91,8 +100,12 @@ def upgrade() -> None:
         op.execute(f"""CREATE TRIGGER human_task_count_update AFTER UPDATE OF {', '.join(WATCHED)} ON human_task
                        FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION fao_task_count()""")
     else:
-        op.execute(f"CREATE TRIGGER human_task_count_insert AFTER INSERT ON human_task BEGIN {_sqlite_body('NEW', 1)} END")
-        op.execute(f"CREATE TRIGGER human_task_count_delete AFTER DELETE ON human_task BEGIN {_sqlite_body('OLD', -1)} END")
+        op.execute(
+            f"CREATE TRIGGER human_task_count_insert AFTER INSERT ON human_task BEGIN {_sqlite_body('NEW', 1)} END"
+        )
+        op.execute(
+            f"CREATE TRIGGER human_task_count_delete AFTER DELETE ON human_task BEGIN {_sqlite_body('OLD', -1)} END"
+        )
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
         op.execute(f"""CREATE TRIGGER human_task_count_update AFTER UPDATE OF {', '.join(WATCHED)} ON human_task
                        WHEN {changed} BEGIN {_sqlite_body('OLD', -1)} {_sqlite_body('NEW', 1)} END""")
