@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 FAO := $(VENV)/bin/fao
 NPM_DIR := webui/assets
 
-.PHONY: run test test-fast models bench bench-more setup setup-test assets system-deps db clean translations i18n-extract
+.PHONY: run lint test test-fast models bench bench-more setup setup-test assets system-deps db clean translations i18n-extract
 
 $(VENV)/.stamp-install: pyproject.toml
 	python3 -m venv $(VENV)
@@ -62,11 +62,16 @@ db: setup
 run: db
 	$(FAO) serve --host 127.0.0.1 --port 5000
 
-test: setup-test
+# ruff and mypy: zero findings on the packages (configured in pyproject.toml).
+lint: setup-test
+	$(VENV)/bin/ruff check engine store webui processes tools
+	$(VENV)/bin/mypy
+
+test: setup-test lint
 	$(VENV)/bin/pytest -q -p no:randomly -n 2 --dist loadfile --durations=15
 
 # The edit loop: no PostgreSQL, no browser, no killed processes.
-test-fast: setup-test
+test-fast: setup-test lint
 	$(VENV)/bin/pytest -q -p no:randomly -n 2 --dist loadfile -m "not postgres and not browser" \
 		--ignore=tests/browser --ignore=tests/faults
 

@@ -27,6 +27,7 @@ from engine.state.activities import load_readonly
 from engine.state.case_detail import CaseDetail, read_case
 from engine.timekeeping.clock import Clock
 from engine.timekeeping.working_days import WorkingCalendar
+from store.db import dispose_sessions
 from store.models import Attachment, HumanTask, Instance
 from store.uow import UnitOfWork
 
@@ -59,6 +60,10 @@ class WorkflowEngine:
     def session_factory(self) -> Callable[[], Any]:
         """The factory of the units of work's sessions (its bind is the database engine)."""
         return self.runner.session_factory
+
+    def dispose(self) -> None:
+        """Close the database connections this engine holds (at the end of a worker or a trial)."""
+        dispose_sessions(self.runner.session_factory)
 
     @property
     def clock(self) -> Clock:

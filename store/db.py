@@ -1,6 +1,7 @@
 """Engine and session-factory construction (no work at import time)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -76,3 +77,11 @@ def is_connection_error(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     return isinstance(exc, OperationalError) and "locked" not in str(exc).lower()
+
+
+def dispose_sessions(session_factory: Callable[[], Session]) -> None:
+    """Close every pooled connection of the database a session factory is bound to."""
+    with session_factory() as session:
+        bind = session.get_bind()
+    if isinstance(bind, Engine):
+        bind.dispose()

@@ -189,7 +189,6 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
 
             shutil.copyfile(template, database)
             engine = build_engine(f"sqlite:///{database}", known_groups=set(GROUPS) | extra_groups)
-            engine.dispose = engine.session_factory.kw["bind"].dispose
             return engine
 
         counts: dict[str, int] = {}

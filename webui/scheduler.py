@@ -109,4 +109,4 @@ def run_worker(engine: WorkflowEngine, interval_s: float = 1.0, stop: threading.
     try:
         work(engine, stop, interval_s)
     finally:
-        engine.session_factory.kw["bind"].dispose()
+        engine.dispose()

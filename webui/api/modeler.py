@@ -130,7 +130,7 @@ def save_form(name: str) -> ResponseReturnValue:
     if not form_files.NAME.match(name):
         raise ApiError(404, _("There is no form file of that name."))
     body = json_body()
-    schema_text, ui_text = (body.get(k) if isinstance(body.get(k), str) else "" for k in ("schema", "uischema"))
+    schema_text, ui_text = (value if isinstance(value := body.get(k), str) else "" for k in ("schema", "uischema"))
     if any(len(text.encode("utf-8")) > form_files.MAX_FORM_BYTES for text in (schema_text, ui_text)):
         raise ApiError(413, _("A form file may be at most 1 MB."))
     note = _note(body)

@@ -10,6 +10,7 @@ Any signed-in user may look and preview; only analysts save.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -23,13 +24,16 @@ from webui.modeler.blueprint import bp
 from webui.modeler.texts import form_editor_texts
 from webui.security import current_actor, reading
 
+if TYPE_CHECKING:
+    from store.models import ModelFile
+
 
 def _texts() -> tuple[str, str]:
     """``(schema, uischema)`` of a JSON request (missing parts are empty)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400)
-    parts = [body.get(key) if isinstance(body.get(key), str) else "" for key in ("schema", "uischema")]
+    parts = [value if isinstance(value := body.get(key), str) else "" for key in ("schema", "uischema")]
     if any(len(p.encode("utf-8")) > MAX_FORM_BYTES for p in parts):
         abort(413)
     return parts[0], parts[1]
@@ -57,6 +61,8 @@ def forms() -> ResponseReturnValue:
     for m in sorted(rows, key=lambda r: r.name):
         if is_ui_name(m.name) and schema_name_of(m.name) in by_name:
             continue  # listed beside its schema
+        schema: ModelFile | None
+        ui: ModelFile | None
         if is_ui_name(m.name):
             schema, ui = None, m
         else:
@@ -69,7 +75,7 @@ def forms() -> ResponseReturnValue:
             except (ValueError, AttributeError):
                 title = ""
         processes = sorted({*(users.get(schema.name, []) if schema else []), *(users.get(ui.name, []) if ui else [])})
-        entries.append({"name": (schema or ui).name, "schema": schema, "ui": ui, "title": title,
+        entries.append({"name": m.name if schema is None else schema.name, "schema": schema, "ui": ui, "title": title,
                         "processes": processes})
     return render_template("modeler/forms.html", entries=entries, can_save=current_actor().is_analyst)
 
@@ -114,8 +120,8 @@ def form_preview() -> ResponseReturnValue:
     """The form as a clerk will see it, with the schema's problems above it (an HTML fragment)."""
     schema_text, ui_text = _texts()
     body = request.get_json(silent=True) or {}
-    schema_name = body.get("schema_name") if isinstance(body.get("schema_name"), str) else "schema.json"
-    ui_name = body.get("ui_name") if isinstance(body.get("ui_name"), str) else "uischema.json"
+    schema_name = value if isinstance(value := body.get("schema_name"), str) else "schema.json"
+    ui_name = value if isinstance(value := body.get("ui_name"), str) else "uischema.json"
     lone_ui = body.get("schema") is None  # a UI schema edited without its JSON Schema
     checked = check_texts(None if lone_ui else schema_text, ui_text, schema_name[:300], ui_name[:300])
     response = _preview_html(checked)

@@ -1,6 +1,8 @@
 """Comparing two versions of a process, and moving running cases from one version to another."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -37,6 +39,8 @@ def compare(key: str) -> ResponseReturnValue:
         abort(404)
     with reading() as uow:
         old, new = uow.reads.processes.source(key, a), uow.reads.processes.source(key, b)
+    if old is None or new is None:
+        abort(404)
     try:
         diff = diff_bpmn(old[2], new[2])
     except ModelFileError:
@@ -80,7 +84,10 @@ def migrate(key: str) -> ResponseReturnValue:
     source = request.form.get("from", type=int)
     ids = [i for i in request.form.getlist("instance_id") if i and len(i) <= 32][:MAX_BATCH]
     reason = (request.form.get("reason") or "").strip()[:500]
-    back = redirect(url_for("modeler.migration", key=key, to=to, **({"from": source} if source else {})))
+    back_args: dict[str, Any] = {"key": key, "to": to}
+    if source:
+        back_args["from"] = source
+    back = redirect(url_for("modeler.migration", **back_args))
     if to is None or source is None or not ids:
         flash(_("Choose the cases to move."), "error")
         return back
