@@ -13,6 +13,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from engine.errors import DeployRefused, EngineError, ModelFileError
 from engine.timekeeping.clock import Clock
@@ -26,8 +28,10 @@ SHUTDOWN_GRACE_S = 30  # SIGTERM: requests already begun get this long to finish
 
 
 class BadUsage(Exception):
-    def __init__(self, *lines: str) -> None:
-        super().__init__("\n".join(lines))
+    """Bad command-line input: one catalogue text per problem, worded when it is reported."""
+
+    def __init__(self, *lines: LazyString) -> None:
+        super().__init__(*lines)
         self.lines = lines
 
 
@@ -49,9 +53,10 @@ def _json_arg(value: str | None, name: str) -> dict:
     try:
         data = json.loads(value)
     except json.JSONDecodeError as exc:
-        raise BadUsage(f"--{name}: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+        raise BadUsage(_l("--%(name)s: invalid JSON: %(error)s (line %(line)s, column %(column)s)", name=name,
+                          error=exc.msg, line=exc.lineno, column=exc.colno)) from exc
     if not isinstance(data, dict):
-        raise BadUsage(f"--{name}: must be a JSON object")
+        raise BadUsage(_l("--%(name)s: must be a JSON object", name=name))
     return data
 
 
@@ -67,7 +72,8 @@ def _report(exc: Exception) -> None:
     from webui.i18n import speaking
 
     if isinstance(exc, BadUsage):
-        _fail(list(exc.lines))
+        with speaking(load_settings().default_locale):
+            _fail([str(line) for line in exc.lines])
     if isinstance(exc, (DeployRefused, ModelFileError)):
         from webui.error_texts import problem_line
 
@@ -118,7 +124,7 @@ def _collect(paths: tuple[str, ...]) -> list[tuple[str, bytes]]:
     from engine.deploy.pipeline import MODEL_SUFFIXES
 
     files: list[tuple[str, bytes]] = []
-    missing = []
+    missing: list[LazyString] = []
     for p in paths or ("bpmn_models",):
         path = Path(p)
         if path.is_dir():
@@ -128,11 +134,11 @@ def _collect(paths: tuple[str, ...]) -> list[tuple[str, bytes]]:
         elif path.is_file():
             files.append((path.name, path.read_bytes()))
         else:
-            missing.append(f"{p}: no such file or directory")
+            missing.append(_l("%(path)s: no such file or directory", path=p))
     if missing:
         raise BadUsage(*missing)
     if not files:
-        raise BadUsage("no .bpmn, .dmn or .json files found")
+        raise BadUsage(_l("No .bpmn, .dmn or .json files were found."))
     return files
 
 
@@ -172,12 +178,12 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
     from webui.wiring import build_engine
 
     roots = [Path(p) for p in paths]
-    missing = [f"{p}: no such directory" for p in roots if not p.is_dir()]
+    missing = [_l("%(path)s: no such folder", path=str(p)) for p in roots if not p.is_dir()]
     if missing:
         raise BadUsage(*missing)
     folders = model_folders(roots)
     if not folders:
-        raise BadUsage("no folder with a .bpmn file found")
+        raise BadUsage(_l("No folder with a .bpmn file was found."))
     index = CorpusIndex(roots)
     with tempfile.TemporaryDirectory(prefix="fao-try-") as scratch:
         template = Path(scratch) / "template.db"

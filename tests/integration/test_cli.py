@@ -67,13 +67,13 @@ def test_bad_input_exits_2_with_one_line_per_problem_and_no_traceback(fao, tmp_p
     assert fao("processes").output == ""  # nothing deployed
 
     bad_json = fao("start", "review", "--as", "unit", "--data", "{not json")
-    assert bad_json.exit_code == 2 and "--data: invalid JSON" in bad_json.output
+    assert bad_json.exit_code == 2 and bad_json.output.startswith("--data：JSON 格式有误：")
     unknown = fao("start", "nope", "--as", "unit")
     assert unknown.exit_code == 2 and "not_found" in unknown.output
     bad_role = fao("users", "add", "x", "--password", "pw", "--roles", "king")
     assert bad_role.exit_code == 2 and bad_role.output.strip() == "roles: 没有角色“king”（可用角色：clerk, supervisor, analyst, admin）。"
     missing = fao("deploy", str(tmp_path / "nothing-here"))
-    assert missing.exit_code == 2 and "no such file or directory" in missing.output
+    assert missing.exit_code == 2 and missing.output.strip().endswith("nothing-here：文件或文件夹不存在。")
 
 
 def test_invalid_form_data_names_the_field(fao):
