@@ -226,14 +226,19 @@ def fire_due_timers(workflow: BpmnWorkflow, now: datetime) -> list[WaitingTimer]
         if due is None or due > now:
             continue
         timer.state.pop("fao_due_at", None)
-        if isinstance(timer.definition, CycleTimerEventDefinition):
-            timer.state["fao_cycle_fired"] = True
-        else:
-            timer.state["event_fired"] = True
+        _mark_fired(timer)
         fired.append(timer)
     if fired:
         workflow.refresh_timers()
     return fired
+
+
+def _mark_fired(timer: WaitingTimer) -> None:
+    """Let SpiffWorkflow's next refresh take the timer as fired (a cycle keeps its repetitions)."""
+    if isinstance(timer.definition, CycleTimerEventDefinition):
+        timer.state["fao_cycle_fired"] = True
+    else:
+        timer.state["event_fired"] = True
 
 
 def fire_start_timer(workflow: BpmnWorkflow, bpmn_id: str) -> list[str]:
@@ -244,9 +249,7 @@ def fire_start_timer(workflow: BpmnWorkflow, bpmn_id: str) -> list[str]:
         if timer.bpmn_id == bpmn_id:
             if isinstance(timer.definition, CycleTimerEventDefinition):
                 timer.state["event_value"] = {"cycles": 1, "next": None, "duration": 0}
-                timer.state["fao_cycle_fired"] = True
-            else:
-                timer.state["event_fired"] = True
+            _mark_fired(timer)
             fired.append(bpmn_id)
     if fired:
         workflow.refresh_timers()

@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import ColumnElement
 
 from store.access import CaseScope, case_condition
 from store.models import Attachment, Instance
 from store.reads.pager import Page, paged
-from store.reads.sorting import ordered
+from store.reads.sorting import containing, ordered
 
 OPEN_CASE = ("active", "suspended", "error")
 EVERY_CASE = CaseScope(everything=True)
@@ -34,9 +34,7 @@ def case_list(process: str | None = None, status: str | None = None, q: str | No
     if process:
         stmt = stmt.where(Instance.process_key == process)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(Instance.business_key.like(like), Instance.title.like(like),
-                              Instance.id.like(like), Instance.started_by.like(like)))
+        stmt = stmt.where(containing(q, Instance.business_key, Instance.title, Instance.id, Instance.started_by))
     return ordered(stmt, sort, CASE_SORTS, "-started", Instance.id)
 
 
@@ -51,8 +49,7 @@ def stuck_list(cutoff: datetime, process: str | None = None, q: str | None = Non
     if process:
         stmt = stmt.where(Instance.process_key == process)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(Instance.business_key.like(like), Instance.title.like(like)))
+        stmt = stmt.where(containing(q, Instance.business_key, Instance.title))
     return ordered(stmt, sort, CASE_SORTS, "updated", Instance.id)
 
 
@@ -77,8 +74,7 @@ class CaseReads:
         if overdue and now is not None:
             stmt = stmt.where(Instance.status == "active", Instance.due_at.is_not(None), Instance.due_at < now)
         if q:
-            like = f"%{q}%"
-            stmt = stmt.where(or_(Instance.business_key.like(like), Instance.title.like(like), Instance.id.like(like)))
+            stmt = stmt.where(containing(q, Instance.business_key, Instance.title, Instance.id))
         return paged(self.s, stmt.order_by(Instance.started_at.desc(), Instance.id), page, per_page)
 
     def visible(self, instance_id: str, scope: CaseScope) -> bool:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from store.models import Incident, Instance
 from store.reads.pager import PER_PAGE, Page, paged
-from store.reads.sorting import ordered
+from store.reads.sorting import containing, ordered
 
 INCIDENT_SORTS = {"since": (Incident.created_at,), "process": (Instance.process_key, Incident.created_at),
                   "task": (Incident.bpmn_id,), "type": (Incident.error_type,)}
@@ -27,8 +27,7 @@ def open_incidents(process: str | None = None, q: str | None = None, sort: str =
     if process:
         stmt = stmt.where(Instance.process_key == process)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(Incident.message.like(like), Instance.business_key.like(like)))
+        stmt = stmt.where(containing(q, Incident.message, Instance.business_key))
     return ordered(stmt, sort, INCIDENT_SORTS, "since", Incident.id)
 
 

@@ -1,9 +1,9 @@
-"""Ordering of the monitor's list statements by a key the user chose."""
+"""The lists' shared clauses: ordering by a key the user chose, and free-text search."""
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])  # a SELECT of any columns
@@ -18,3 +18,9 @@ def ordered(stmt: SelectT, sort: str, orders: dict[str, tuple[InstrumentedAttrib
         key, desc = default.lstrip("-"), default.startswith("-")
     cols = orders[key]
     return stmt.order_by(*[(c.desc() if desc else c.asc()) for c in cols], tiebreak)
+
+
+def containing(q: str, *columns: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
+    """A list's free-text search: any of ``columns`` contains ``q``."""
+    like = f"%{q}%"
+    return or_(*(column.like(like) for column in columns))

@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from store.access import WorkScope, assigned_condition, lane_condition, workable_condition
 from store.models import HumanTask, TaskCount
 from store.reads.pager import Page, bounds
-from store.reads.sorting import SelectT, ordered
+from store.reads.sorting import SelectT, containing, ordered
 from store.task_status import ACTIVE_STATUSES, TaskStatus
 
 TASK_COLUMNS = (HumanTask.id, HumanTask.instance_id, HumanTask.process_key, HumanTask.bpmn_id, HumanTask.name,
@@ -66,9 +66,8 @@ def _filtered(stmt: SelectT, process: str | None, overdue: bool, q: str | None, 
     if overdue and now is not None:
         stmt = stmt.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(HumanTask.name.like(like), HumanTask.business_key.like(like),
-                              HumanTask.applicant.like(like), HumanTask.process_key.like(like)))
+        stmt = stmt.where(containing(q, HumanTask.name, HumanTask.business_key, HumanTask.applicant,
+                                     HumanTask.process_key))
     return stmt
 
 
@@ -95,9 +94,7 @@ def overdue_list(now: datetime, group: str | None = None, assignee: str | None =
     if process:
         stmt = stmt.where(HumanTask.process_key == process)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(HumanTask.name.like(like), HumanTask.business_key.like(like),
-                              HumanTask.applicant.like(like)))
+        stmt = stmt.where(containing(q, HumanTask.name, HumanTask.business_key, HumanTask.applicant))
     return ordered(stmt, sort, TASK_SORTS, "due", HumanTask.id)
 
 
