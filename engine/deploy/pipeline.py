@@ -16,7 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.bpmn.namespaces import BPMN as BPMN_NS
-from engine.bpmn.safe_xml import check_ncname_id, parse_model_bytes, parse_model_text
+from engine.bpmn.safe_xml import check_ncname_id, malformed, parse_model_bytes, parse_model_text
 from engine.bpmn.spec_facts import describe_spec
 from engine.deploy import lint
 from engine.errors import DeployRefused, ModelFileError, ModelProblem
@@ -121,7 +121,8 @@ def _located(exc: Exception, default_file: str) -> ModelProblem:
         return ModelProblem(exc.file_name or default_file, line, reason, {"detail": _readable(msg), "element": exc.id},
                             exc.id or None)
     if isinstance(exc, etree.XMLSyntaxError):
-        return ModelProblem(default_file, exc.lineno, "xml_malformed", {"detail": exc.msg})
+        reason, params = malformed(exc)
+        return ModelProblem(default_file, exc.lineno, reason, dict(params))
     line = getattr(exc, "line_number", None)
     line = line if isinstance(line, int) and line else None
     text = str(exc) or exc.__class__.__name__

@@ -153,3 +153,22 @@ def test_a_new_form_alone_makes_a_new_version_of_the_process_using_it(sqlite_eng
         sqlite_engine.deploy(broken, analyst)
     assert [p.file for p in err.value.problems] == ["review.start.schema.json"]
     assert "Not a valid JSON Schema" in said(err.value.problems[0])
+
+
+BPMN_OPEN = b"<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>"
+
+
+@pytest.mark.parametrize(("content", "said_zh"), [
+    (BPMN_OPEN + b"<bpmn:process id='x'></bpmn:definitions>", "结束标签“definitions”与开始标签“process”不匹配。"),
+    (BPMN_OPEN + b"<bpmn:process id='x'", "开始标签没有写完（缺少“>”）。"),
+    (BPMN_OPEN + b"<bpmn:process id=x/></bpmn:definitions>", "有属性值没有加引号。"),
+    (BPMN_OPEN + b"<bpmn:process id='x' name='&amp;&foo;'/></bpmn:definitions>", "引用了未声明的实体“foo”。"),
+    (BPMN_OPEN + b"<camunda:process id='x'/></bpmn:definitions>", "命名空间前缀“camunda”未声明。"),
+    (BPMN_OPEN + b"</bpmn:definitions><more/>", "根元素之后还有多余内容。"),
+    (b"just text", "文件中没有根元素。"),
+], ids=["mismatch", "unfinished", "unquoted", "entity", "prefix", "extra", "no-root"])
+def test_malformed_xml_is_said_in_chinese_not_in_the_parsers_english(sqlite_engine, analyst, content, said_zh):
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy([("broken.bpmn", content)], analyst)
+    line = said_line(err.value.problems[0], "zh_CN")
+    assert line.startswith("broken.bpmn 第 1 行：XML 格式有误：") and line.endswith(said_zh), line
