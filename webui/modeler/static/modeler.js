@@ -1,5 +1,6 @@
-/* The modeler page: bpmn-js Modeler with the spiffworkflow moddle extension, the properties
-   panel, validate (dry-run deploy) with problems marked on their elements, deploy, download. */
+/* The modeler page: bpmn-js Modeler with the spiffworkflow moddle extension (which, with
+   roundtrip.js, keeps everything an unchanged model says), the properties panel, validate
+   (dry-run deploy) with problems marked on their elements, deploy, download. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("modeler-data").textContent);
@@ -9,6 +10,7 @@
   var problemsList = document.getElementById("problems");
   var modeler = new BpmnJS({container: "#canvas", moddleExtensions: {spiffworkflow: data.moddle},
     additionalModules: [window.FaoTexts.translateModule]});
+  window.FaoRoundTrip.install(modeler);  // what the file says at a default value, the save says too
   var dirty = false;
   var marked = [];
 
@@ -154,6 +156,7 @@
       {tr: tr, key: data.key, groups: data.groups, forms: data.forms, operators: data.operators});
     modeler.on("commandStack.changed", function () { dirty = true; });
     say(tr("loaded") + (result.warnings.length ? " " + tr("importWarnings", {n: result.warnings.length}) : ""));
+    document.body.dataset.importWarnings = String(result.warnings.length);  // what bpmn-js could not read
     document.body.dataset.modelerReady = "1";
   }).catch(function (err) {
     say(tr("loadFailed") + err.message, "bad");
