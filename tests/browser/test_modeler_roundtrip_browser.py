@@ -27,6 +27,23 @@ MODEL_PATHS = [*sorted(BPMN_MODELS.rglob("*.bpmn")), SPIFF_EXTENSIONS]
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
+# an element of the namespace that neither SpiffWorkflow 3.2 nor the descriptor knows (a later version's)
+UNKNOWN_EXTENSION = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="x">
+  <bpmn:process id="unknown_extension" name="Unknown extension" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:scriptTask id="work">
+      <bpmn:extensionElements><spiffworkflow:somethingNew level="2">x</spiffworkflow:somethingNew></bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>x = 1</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
 DEPLOY = """async ([url, xml]) => {
   const token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   const res = await fetch(url, {method: "POST", credentials: "same-origin", body: JSON.stringify({xml: xml, note: "unchanged"}),
@@ -93,6 +110,7 @@ def site(tmp_path_factory):
         put_user(uow, engine.clock.now(), "analyst", "pw-analyst", [], ["analyst"])
         uow.commit()
     engine.deploy(all_model_files(), engine.actor("analyst"), "the models as they are")
+    engine.deploy([("unknown_extension.bpmn", UNKNOWN_EXTENSION.encode("utf-8"))], engine.actor("analyst"), "later")
     with serving(make_app(engine, WTF_CSRF_ENABLED=True)) as base:
         yield base, engine
     engine.session_factory.kw["bind"].dispose()
@@ -117,6 +135,7 @@ def open_in_modeler(page: Page, base: str, key: str) -> None:
     page.goto(f"{base}/modeler/{key}")
     expect(page.locator("body")).to_have_attribute("data-modeler-ready", "1")
     expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")  # bpmn-js read all of it
+    expect(page.locator("#import-loss")).to_be_hidden()
 
 
 def saved_xml(page: Page) -> str:
@@ -187,3 +206,18 @@ def _edit_and_check_retry(page: Page, base: str) -> None:
     retry = operator.find(f"{{{SPIFF}}}retry")
     assert retry is not None and (retry.get("retries"), retry.get("backoff_base")) == ("3", "2")
     assert [p.get("id") for p in operator.iter(f"{{{SPIFF}}}parameter")] == ["message_zh", "message_en"]
+
+
+def test_what_the_modeler_cannot_read_is_said_before_a_deploy_could_drop_it(site, analyst_page: Page):
+    base, _engine = site
+    page = analyst_page
+    page.goto(f"{base}/modeler/unknown_extension")
+    expect(page.locator("body")).to_have_attribute("data-modeler-ready", "1")
+    expect(page.locator("body")).to_have_attribute("data-import-warnings", "1")
+    notice = page.locator("#import-loss")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("建模器无法读取此文件中的 1 处内容；从这里部署将丢失这些内容")
+    expect(notice.locator("li")).to_contain_text("spiffworkflow:somethingNew")
+    page.click("#btn-validate")  # validating does not hide it
+    expect(page.locator("body")).to_have_attribute("data-validated", "ok")
+    expect(notice).to_be_visible()

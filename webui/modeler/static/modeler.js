@@ -149,6 +149,21 @@
     });
   }
 
+  /* What bpmn-js could not read (an element the descriptors do not know) it would not write either:
+     say so where it stays in view, so an unchanged-looking deploy cannot drop it unseen. */
+  function showImportLoss(warnings) {
+    var card = document.getElementById("import-loss");
+    if (!warnings.length) { card.hidden = true; return; }
+    document.getElementById("import-loss-text").textContent = tr("unreadParts", {n: warnings.length});
+    document.getElementById("import-loss-list").replaceChildren.apply(document.getElementById("import-loss-list"),
+      warnings.map(function (w) {
+        var item = document.createElement("li");
+        item.textContent = String(w.message || w).split("\n")[0];
+        return item;
+      }));
+    card.hidden = false;
+  }
+
   say(tr("loading"));
   modeler.importXML(data.xml).then(function (result) {
     modeler.get("canvas").zoom("fit-viewport", "auto");
@@ -156,7 +171,8 @@
       {tr: tr, key: data.key, groups: data.groups, forms: data.forms, operators: data.operators});
     modeler.on("commandStack.changed", function () { dirty = true; });
     say(tr("loaded") + (result.warnings.length ? " " + tr("importWarnings", {n: result.warnings.length}) : ""));
-    document.body.dataset.importWarnings = String(result.warnings.length);  // what bpmn-js could not read
+    showImportLoss(result.warnings);
+    document.body.dataset.importWarnings = String(result.warnings.length);
     document.body.dataset.modelerReady = "1";
   }).catch(function (err) {
     say(tr("loadFailed") + err.message, "bad");
