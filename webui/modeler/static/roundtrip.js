@@ -36,7 +36,9 @@ window.FaoRoundTrip = (function () {
       el.$descriptor.properties.forEach(function (p) {
         if (!p.isAttr || p.isReference || p.default === undefined || !own.call(el, p.name)) { return; }
         if (el[p.name] !== p.default) { return; }
-        var name = p.ns.prefix === el.$descriptor.ns.prefix ? p.ns.localName : p.ns.name;  // bpmn: attributes unprefixed
+        // named as moddle-xml names it: an attribute of the type (or its supertypes) or of the element's own
+        // namespace without a prefix, an extension's attribute (spiffworkflow:...) with its prefix
+        var name = p.inherited || p.ns.prefix === el.$descriptor.ns.prefix ? p.ns.localName : p.ns.name;
         if (el.$attrs[name] === undefined) { found.push([el, name, String(p.default)]); }
       });
     });
