@@ -134,7 +134,7 @@ def analyst_page(browser, site):
 def open_in_modeler(page: Page, base: str, key: str) -> None:
     page.goto(f"{base}/modeler/{key}")
     expect(page.locator("body")).to_have_attribute("data-modeler-ready", "1")
-    expect(page.locator("body")).to_have_attribute("data-import-warnings", "0")  # bpmn-js read all of it
+    expect(page.locator("body")).to_have_attribute("data-import-losses", "0")  # bpmn-js read all of it
     expect(page.locator("#import-loss")).to_be_hidden()
 
 
@@ -213,7 +213,7 @@ def test_what_the_modeler_cannot_read_is_said_before_a_deploy_could_drop_it(site
     page = analyst_page
     page.goto(f"{base}/modeler/unknown_extension")
     expect(page.locator("body")).to_have_attribute("data-modeler-ready", "1")
-    expect(page.locator("body")).to_have_attribute("data-import-warnings", "1")
+    expect(page.locator("body")).to_have_attribute("data-import-losses", "1")
     notice = page.locator("#import-loss")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("建模器无法读取此文件中的 1 处内容；从这里部署将丢失这些内容")

@@ -149,8 +149,12 @@
     });
   }
 
-  /* What bpmn-js could not read (an element the descriptors do not know) it would not write either:
-     say so where it stays in view, so an unchanged-looking deploy cannot drop it unseen. */
+  /* What bpmn-js could not read (an element the descriptors do not know, a reference to an id the
+     file does not hold) it would not write either: say so where it stays in view, so an
+     unchanged-looking deploy cannot drop it unseen. An unknown attribute is kept, and the text
+     is already decoded: those warnings lose nothing. */
+  var HARMLESS = /^(unknown attribute|unsupported document encoding)/;
+
   function showImportLoss(warnings) {
     var card = document.getElementById("import-loss");
     if (!warnings.length) { card.hidden = true; return; }
@@ -171,8 +175,9 @@
       {tr: tr, key: data.key, groups: data.groups, forms: data.forms, operators: data.operators});
     modeler.on("commandStack.changed", function () { dirty = true; });
     say(tr("loaded") + (result.warnings.length ? " " + tr("importWarnings", {n: result.warnings.length}) : ""));
-    showImportLoss(result.warnings);
-    document.body.dataset.importWarnings = String(result.warnings.length);
+    var losses = result.warnings.filter(function (w) { return !HARMLESS.test(String(w.message || w)); });
+    showImportLoss(losses);
+    document.body.dataset.importLosses = String(losses.length);
     document.body.dataset.modelerReady = "1";
   }).catch(function (err) {
     say(tr("loadFailed") + err.message, "bad");

@@ -20,7 +20,7 @@ window.FaoRoundTrip = (function () {
       if (!el || typeof el !== "object" || !el.$descriptor || seen.has(el)) { continue; }
       seen.add(el);
       visit(el);
-      el.$descriptor.properties.forEach(function (p) {
+      (el.$descriptor.properties || []).forEach(function (p) {  // a generic element has none
         if (p.isReference || p.isVirtual || p.isAttr) { return; }
         var value = el[p.name];
         if (Array.isArray(value)) { value.forEach(function (v) { stack.push(v); }); } else { stack.push(value); }
@@ -33,7 +33,7 @@ window.FaoRoundTrip = (function () {
   function explicitDefaults(definitions) {
     var found = [];
     eachElement(definitions, function (el) {
-      el.$descriptor.properties.forEach(function (p) {
+      (el.$descriptor.properties || []).forEach(function (p) {
         if (!p.isAttr || p.isReference || p.default === undefined || !own.call(el, p.name)) { return; }
         if (el[p.name] !== p.default) { return; }
         // named as moddle-xml names it: an attribute of the type (or its supertypes) or of the element's own
