@@ -182,30 +182,55 @@ def test_the_extensions_model_really_holds_the_whole_namespace():
     assert f"{{{SPIFF}}}scriptsOnInstances'" in content  # an attribute of the loop
 
 
-def test_editing_a_service_task_keeps_its_retry(site, analyst_page: Page):
-    """The panel rebuilds the operator when a field changes; what it does not show (retry) stays."""
+def test_edits_in_the_panel_keep_what_the_panel_does_not_show(site, analyst_page: Page):
+    """The panel rebuilds an extension when a field changes: the operator's retry, the user task's other
+    extensions (task metadata, guest settings, another tool's element) stay."""
     base, _engine = site
-    page = analyst_page.context.new_page()  # its own page: the edit leaves it with unsaved changes
+    page = analyst_page.context.new_page()  # its own page: the edits leave it with unsaved changes
     try:
-        _edit_and_check_retry(page, base)
+        _edit_and_check(page, base)
     finally:
         page.close()
 
 
-def _edit_and_check_retry(page: Page, base: str) -> None:
+def _select(page: Page, bpmn_id: str) -> None:
+    page.evaluate("id => faoModeler.get('selection').select(faoModeler.get('elementRegistry').get(id))", bpmn_id)
+
+
+def _change(page: Page, selector: str, before: str, after: str) -> None:
+    field = page.locator(f"#properties {selector}")
+    expect(field).to_have_value(before)
+    field.fill(after)
+    field.press("Tab")  # the panel applies a field as it loses the focus
+
+
+def _edit_and_check(page: Page, base: str) -> None:
     open_in_modeler(page, base, "spiff_extensions")
-    page.evaluate("faoModeler.get('selection').select(faoModeler.get('elementRegistry').get('notify'))")
-    result = page.locator('#properties input[name="resultVariable"]')
-    expect(result).to_have_value("notified")
-    result.fill("notice_sent")
-    result.press("Tab")
+    before = spiff_content(saved_xml(page))
+    _select(page, "notify")
+    _change(page, 'input[name="resultVariable"]', "notified", "notice_sent")
+    _select(page, "review_item")
+    _change(page, 'textarea[name="instructionsForEndUser"]', "Item {{ item }}", "第 {{ item }} 项")
+    _change(page, 'textarea[name="preScript"]', 'note = "before"', 'note = "之前"')
+    _change(page, 'input[name="formUiSchemaFilename"]', "abroad.hand_back.uischema.json", "")
+    _select(page, "decide")
+    _change(page, 'input[name="calledDecisionId"]', "approval_authority", "approval_authority_v2")
     saved = saved_xml(page)
+
     root = etree.fromstring(saved.encode("utf-8"))
     operator = root.find(f".//{{{SPIFF}}}serviceTaskOperator")
     assert operator is not None and operator.get("resultVariable") == "notice_sent"
     retry = operator.find(f"{{{SPIFF}}}retry")
     assert retry is not None and (retry.get("retries"), retry.get("backoff_base")) == ("3", "2")
     assert [p.get("id") for p in operator.iter(f"{{{SPIFF}}}parameter")] == ["message_zh", "message_en"]
+    assert root.findtext(f".//{{{SPIFF}}}instructionsForEndUser") == "第 {{ item }} 项"
+    assert root.findtext(f".//{{{BPMN}}}userTask//{{{SPIFF}}}preScript") == 'note = "之前"'
+    assert root.findtext(f".//{{{SPIFF}}}calledDecisionId") == "approval_authority_v2"
+    assert [p.get("name") for p in root.iter(f"{{{SPIFF}}}property")] == ["formJsonSchemaFilename"]
+    assert root.find(".//{https://hengyang.gov.cn/fao/notes}note") is not None
+    edited = {"instructionsForEndUser", "preScript", "properties", "serviceTaskOperator", "calledDecisionId"}
+    untouched = [c for c in spiff_content(saved) if not any(f"}}{name}'" in repr(c[:2]) for name in edited)]
+    assert untouched == [c for c in before if not any(f"}}{name}'" in repr(c[:2]) for name in edited)]
 
 
 def test_what_the_modeler_cannot_read_is_said_before_a_deploy_could_drop_it(site, analyst_page: Page):
