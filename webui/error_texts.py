@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from engine.errors import EngineError, ModelProblem
 from engine.state.stepping import STUCK
 
+PARSER_REASON_PREFIX = "spiff_"  # the codes of engine/deploy/parser_messages.py
+
 NameOf = Callable[[str], str]
 """Maps a login to the name people see."""
 
@@ -137,6 +139,37 @@ TEXTS = {
     "id_reserved": _l("The id “%(id)s” is reserved by SpiffWorkflow (the deploy would fail with “No output task "
                       "connected”); rename the %(kind)s."),
     "model_invalid": _l("The model is not valid: %(detail)s"),
+    # SpiffWorkflow's commonest refusals (engine/deploy/parser_messages.py); the element is said before
+    "spiff_no_start_event": _l("The process has no start event."),
+    "spiff_not_executable": _l("Process “%(process)s” is not marked executable."),
+    "spiff_duplicate_process": _l("The process id “%(process)s” is used twice."),
+    "spiff_process_not_found": _l("The called process “%(process)s” was not found."),
+    "spiff_mi_without_input": _l("A multi-instance task needs a cardinality or an input collection."),
+    "spiff_mi_both_inputs": _l("A multi-instance task takes either a cardinality or an input collection, not both."),
+    "spiff_mi_input_missing": _l("The multi-instance input collection is not among the task's data inputs."),
+    "spiff_mi_output_missing": _l("The multi-instance output collection is not among the task's data outputs."),
+    "spiff_loop_without_end": _l("A loop task needs a loop condition or a maximum number of loops."),
+    "spiff_flow_without_condition": _l("An outgoing flow of an exclusive gateway has no condition and is not the "
+                                       "default flow."),
+    "spiff_task_several_outgoing": _l("This kind of task may have only one outgoing flow."),
+    "spiff_subprocess_starts": _l("A sub-process needs exactly one start event; it has %(count)s."),
+    "spiff_subprocess_no_end": _l("A sub-process needs an end event."),
+    "spiff_service_without_operator": _l("A service task needs an operator."),
+    "spiff_script_empty": _l("A script task has no script."),
+    "spiff_timer_unknown": _l("A timer has no time date, duration or cycle."),
+    "spiff_timer_invalid": _l("A timer's time expression cannot be read."),
+    "spiff_condition_missing": _l("A conditional event has no condition."),
+    "spiff_message_ref_missing": _l("A message event refers to the message “%(message)s”, which is not defined."),
+    "spiff_definition_without_id": _l("A message, signal, error, escalation or correlation definition has no id."),
+    "spiff_cancel_outside_transaction": _l("A cancel event may only be used in a transaction."),
+    "spiff_data_association_unresolved": _l("The data association “%(name)s” cannot be resolved."),
+    "spiff_element_unsupported": _l("This kind of element is not supported."),
+    "spiff_xsd_attribute_not_allowed": _l("The element <%(tag)s> may not have the attribute “%(attribute)s”."),
+    "spiff_xsd_attribute_missing": _l("The element <%(tag)s> lacks the required attribute “%(attribute)s”."),
+    "spiff_xsd_attribute_invalid": _l("The attribute “%(attribute)s” of the element <%(tag)s> has a value BPMN "
+                                      "does not allow: “%(value)s”."),
+    "spiff_xsd_element_unexpected": _l("The element <%(tag)s> is not allowed here by BPMN."),
+    "spiff_xsd_child_missing": _l("The element <%(tag)s> lacks an element BPMN requires in it."),
     "model_invalid_at": _l("Element “%(element)s” is not valid: %(detail)s"),
     "model_invalid_id": _l("An id is not valid (an id must be unique in its file and start with a letter or “_”): "
                            "%(detail)s"),
@@ -241,9 +274,12 @@ def problem_text(problem: ModelProblem | Mapping[str, Any]) -> str:
     Args:
         problem: A :class:`~engine.errors.ModelProblem`, or one as stored (its ``as_detail()``).
     """
-    if isinstance(problem, Mapping):
-        return describe(problem.get("reason", ""), problem.get("params") or {}, _login)
-    return describe(problem.reason, problem.params, _login)
+    reason, params = ((problem.get("reason", ""), problem.get("params") or {}) if isinstance(problem, Mapping)
+                      else (problem.reason, problem.params))
+    text = describe(reason, params, _login)
+    if reason.startswith(PARSER_REASON_PREFIX) and params.get("element"):
+        return gettext("Element “%(element)s”: %(problem)s", element=params["element"], problem=text)
+    return text
 
 
 def problem_line(problem: ModelProblem | Mapping[str, Any]) -> str:

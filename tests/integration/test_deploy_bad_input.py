@@ -172,3 +172,33 @@ def test_malformed_xml_is_said_in_chinese_not_in_the_parsers_english(sqlite_engi
         sqlite_engine.deploy([("broken.bpmn", content)], analyst)
     line = said_line(err.value.problems[0], "zh_CN")
     assert line.startswith("broken.bpmn 第 1 行：XML 格式有误：") and line.endswith(said_zh), line
+
+
+def _process(body: str) -> bytes:
+    return ("<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL' "
+            "xmlns:spiffworkflow='http://spiffworkflow.org/bpmn/schema/1.0/core' id='d' targetNamespace='t'>"
+            f"<bpmn:process id='p' isExecutable='true'>{body}</bpmn:process></bpmn:definitions>").encode()
+
+
+START_END = ("<bpmn:startEvent id='s'><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>"
+             "<bpmn:endEvent id='e'><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>")
+
+
+@pytest.mark.parametrize(("body", "said_zh"), [
+    ("<bpmn:endEvent id='e'/>", "流程没有开始事件。"),
+    (START_END + "<bpmn:userTask id='ask'><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>"
+     "<bpmn:multiInstanceLoopCharacteristics/></bpmn:userTask>"
+     "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='ask'/><bpmn:sequenceFlow id='f2' sourceRef='ask' targetRef='e'/>",
+     "元素“ask”：多实例任务须指定实例数或输入集合。"),
+    (START_END + "<bpmn:serviceTask id='call'><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>"
+     "</bpmn:serviceTask><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='call'/>"
+     "<bpmn:sequenceFlow id='f2' sourceRef='call' targetRef='e'/>",
+     "元素“call”：服务任务须指定操作（operator）。"),
+    ("<bpmn:startEvent id='s' colour='red'/>", "元素 <startEvent> 不允许有属性“colour”。"),
+    ("<bpmn:startEvent id='s'/><bpmn:sequenceFlow id='f' targetRef='s'/>", "元素 <sequenceFlow> 缺少必需的属性“sourceRef”。"),
+], ids=["no-start", "multi-instance", "service-operator", "schema-attribute", "schema-required"])
+def test_spiffworkflows_refusals_are_said_in_chinese(sqlite_engine, analyst, body, said_zh):
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy([("p.bpmn", _process(body))], analyst)
+    lines = [said_line(p, "zh_CN") for p in err.value.problems]
+    assert any(line.endswith(said_zh) for line in lines), lines
