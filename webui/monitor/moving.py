@@ -13,7 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine.commands.token_move import Element, MovePreview
+from engine.commands.moves import Element, MovePreview
 from engine.errors import Conflict, EngineError, NotFound
 from webui.element_names import type_label
 from webui.error_texts import describe, detail_texts, error_text
