@@ -159,15 +159,18 @@ class WorkflowEngine:
         return instances.retry_incident(self.runner, incident_id, actor, data, reason)
 
     def move_preview(self, instance_id: str, actor: Actor, from_bpmn_id: str | None, to_bpmn_id: str | None,
-                     position: str | None = None, flow_id: str | None = None) -> moving.MovePreview:
+                     position: str | None = None, flow_id: str | None = None,
+                     from_task: str | None = None) -> moving.MovePreview:
         """What moving a case's token would do, or why it is refused (see :mod:`engine.commands.moves`)."""
-        return moving.move_preview(self.runner, instance_id, actor, from_bpmn_id, to_bpmn_id, position, flow_id)
+        request = moving.MoveRequest(from_bpmn_id, to_bpmn_id, position, flow_id, from_task)
+        return moving.move_preview(self.runner, instance_id, actor, request)
 
     def move(self, instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str | None, reason: str,
-             position: str | None = None, flow_id: str | None = None) -> Instance:
+             position: str | None = None, flow_id: str | None = None, from_task: str | None = None) -> Instance:
         """Move a case's token from one step to before or after another, or onto a sequence flow
-        (audited ``moved``)."""
-        return moving.move_token(self.runner, instance_id, actor, from_bpmn_id, to_bpmn_id, reason, position, flow_id)
+        (audited ``moved``); ``from_task`` picks one of several tokens at ``from_bpmn_id``."""
+        request = moving.MoveRequest(from_bpmn_id, to_bpmn_id, position, flow_id, from_task)
+        return moving.move_token(self.runner, instance_id, actor, request, reason)
 
     def deliver_message(self, actor: Actor, name: str, correlation: dict | None = None,
                         payload: dict | None = None) -> list[str]:

@@ -61,7 +61,8 @@ TEXTS = {
     "from_not_active": _l("No token is at “%(element)s” now."),
     "from_repeats": _l("“%(element)s” is a multi-instance or loop activity, or one of its instances: its tokens "
                        "cannot be moved (a step inside one iteration of a repeated subprocess can)."),
-    "from_ambiguous": _l("Several tokens are at “%(element)s”."),
+    "from_ambiguous": _l("Several tokens are at “%(element)s”: choose the task to move (from_task)."),
+    "from_task_not_active": _l("Task %(task)s is not an active step at “%(element)s”."),
     "incident_elsewhere": _l("The case has an open incident at “%(element)s”: retry it, or move the token from "
                              "that step."),
     "to_other_scope": _l("“%(element)s” is in another process or subprocess: a token moves within its own "
@@ -83,8 +84,7 @@ TEXTS = {
                     "boundary event)."),
     "flow_and_after": _l("A token starts on a sequence flow, not after it: leave out the position."),
     "join_stranded": _l("After this move the parallel gateway “%(join)s” could never go on: no token could come "
-                        "through “%(branch)s” any more, and the case would wait on nothing. Move the token to "
-                        "before the split, or to after the join."),
+                        "through “%(branch)s” any more, and the case would wait on nothing."),
     # messages between cases
     "no_case_waits": _l("No case is waiting for message “%(name)s” with these correlation values."),
     "message_uncorrelated": _l("The payload of message “%(name)s” does not give its correlation values "

@@ -105,7 +105,8 @@ def test_moving_onto_one_branch_of_a_parallel_split_is_refused_as_stranding_the_
     (reason,) = preview["reasons"]
     assert reason["code"] == "join_stranded" and reason["field"] == "to"
     assert reason["params"] == {"join": "after_return_join", "branch": "return_report"}
-    assert reason["message"].startswith("移动后并行网关“after_return_join”将永远无法继续")
+    assert reason["message"] == ("移动后并行网关“after_return_join”将永远无法继续：再也没有令牌能经过“return_report”到达，"
+                                 "案件将不再等待任何事项。")
 
     refused = walk.move({"from": "wait_return", "to": "hand_back"})
     assert refused.status_code == 409
@@ -166,20 +167,30 @@ def test_a_timer_inside_a_loop_iteration_moves_to_a_sibling_step_and_no_further(
     assert "wait_next_year" not in timers_of(walk.case())
     assert walk.run(until_timer="wait_next_year")["status"] == "active"  # the next iteration waits again
     assert walk.done[-2:] == ["activity_report", "guide"]
+    assert walk.run()["status"] == "completed"
 
 
 def test_a_step_moves_within_its_multi_instance_child_and_not_out_of_it(walk_app):
     walk = Walk(Api(walk_app), TRIP)
     case = walk.run(until_task="issue_permit")
-    steps = sorted(t["bpmn_id"] for t in case["active_tasks"])
-    assert steps.count("issue_permit") == 2  # one child instance of handle_documents per member
+    rows = [t for t in case["active_tasks"] if t["bpmn_id"] == "issue_permit"]
+    assert len(rows) == 2  # one child instance of handle_documents per member
     ambiguous = walk.preview("from=issue_permit&to=issue_permit&to_position=after")
     assert [r["code"] for r in ambiguous["reasons"]] == ["from_ambiguous"]
-    walk.do("issue_permit")  # one member's child goes on
-    (step,) = [t for t in walk.case()["active_tasks"] if t["bpmn_id"] == "issue_permit"]
-    outside = walk.preview("from=issue_permit&to=gw_needs_visa")
+    assert "from_task" in ambiguous["reasons"][0]["message"]
+    outside = walk.preview(f"from=issue_permit&from_task={rows[0]['id']}&to=gw_needs_visa")
     assert [r["code"] for r in outside["reasons"]] == ["to_leaves_iteration"]
     assert outside["reasons"][0]["params"]["loop"] == "handle_documents"
+    wrong = walk.preview("from=issue_permit&from_task=nope&to=issue_permit")
+    assert [r["code"] for r in wrong["reasons"]] == ["from_task_not_active"]
+
+    picked = walk.move({"from": "issue_permit", "from_task": rows[0]["id"], "to": "issue_permit",
+                        "to_position": "after"})  # that member's child ends, the other's goes on
+    assert picked.status_code == 200, picked.json
+    assert [t["id"] for t in picked.json["active_tasks"] if t["bpmn_id"] == "issue_permit"] == [rows[1]["id"]]
+    alone = walk.preview("from=issue_permit&to=issue_permit&to_position=after")  # one token left: no choice needed
+    assert alone["ok"] is True, alone["reasons"]
     moved = walk.move({"from": "issue_permit", "to": "issue_permit", "to_position": "after"})
     assert moved.status_code == 200, moved.json
-    assert step["id"] not in [t["id"] for t in moved.json["active_tasks"]]
+    assert "issue_permit" not in [t["bpmn_id"] for t in moved.json["active_tasks"]]
+    assert walk.run()["status"] == "completed"  # the multi-instance activity ended with its children

@@ -24,11 +24,14 @@ TO_FLOW = {"type": "string", "maxLength": MAX_ID,
            "description": "id of a sequence flow of the same process: the token starts on it and arrives at its "
                           "target by it (a parallel split fires all its branches; a join counts the flow); "
                           "instead of `to`"}
+FROM_TASK_TEXT = ("id of the active task to move when several tokens are at `from` (e.g. one per multi-instance "
+                  "child: the move stays within that child)")
 MOVE_QUERY = (
     ("from", {"type": "string", "maxLength": MAX_ID}, "bpmn id of the active step to move the token from"),
     ("to", {"type": "string", "maxLength": MAX_ID}, "bpmn id of the element to move the token to"),
     ("to_position", TO_POSITION, "where the token starts at `to`: before (default) or after it"),
     ("to_flow", TO_FLOW, "a sequence flow to start the token on, instead of `to`"),
+    ("from_task", {"type": "string", "maxLength": MAX_ID}, FROM_TASK_TEXT),
 )
 MOVE_BODY = {
     "type": "object", "required": ["from", "reason"],
@@ -40,6 +43,7 @@ MOVE_BODY = {
                               "same loop iteration or multi-instance child)"},
         "to_position": TO_POSITION,
         "to_flow": TO_FLOW,
+        "from_task": {"type": "string", "maxLength": MAX_ID, "description": FROM_TASK_TEXT},
         "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON, "description": "goes into the history"},
     },
 }
@@ -72,7 +76,8 @@ def _query_id(name: str) -> str | None:
            query=MOVE_QUERY, tag="instances", errors=(403, 404), responses={200: ("the preview", s.ref("MovePreview"))})
 def preview_move(instance_id: str) -> ResponseReturnValue:
     preview = engine().move_preview(instance_id, current_actor(), _query_id("from"), _query_id("to"),
-                                    _position(request.args.get("to_position")), _query_id("to_flow")).as_dict()
+                                    _position(request.args.get("to_position")), _query_id("to_flow"),
+                                    _query_id("from_task")).as_dict()
     for reason in preview["reasons"]:
         reason["message"] = describe(reason["code"], reason["params"], person_name)
     return jsonify(preview)
@@ -88,13 +93,14 @@ def move_instance(instance_id: str) -> ResponseReturnValue:
     values = {"from": optional_str(body, "from", MAX_ID), "to": optional_str(body, "to", MAX_ID),
               "reason": optional_str(body, "reason", MAX_REASON)}
     flow = (optional_str(body, "to_flow", MAX_ID) or "").strip() or None
+    from_task = (optional_str(body, "from_task", MAX_ID) or "").strip() or None
     position = _position(optional_str(body, "to_position", 20))
     missing = [{"field": k, "message": _("This field is required")} for k, v in values.items()
                if not (v or "").strip() and not (k == "to" and flow)]
     if missing:
         raise ApiError(422, _("A move needs the current step, the target step and a reason."), missing)
     frm, to, reason = (values["from"] or "").strip(), (values["to"] or "").strip() or None, values["reason"] or ""
-    instance = engine().move(instance_id, actor, frm, to, reason, position, flow)
+    instance = engine().move(instance_id, actor, frm, to, reason, position, flow, from_task)
     with reading() as uow:
         active = uow.reads.tasks.open_of(instance.id)
     return jsonify({"id": instance.id, "status": instance.status, "active_tasks": [task_json(t) for t in active]})

@@ -41,9 +41,9 @@ older data, so the case would show rolled-back data.
 from __future__ import annotations
 
 from engine.commands.moves.applying import move_preview, move_token, sequence_flows, start_token
-from engine.commands.moves.elements import POSITIONS, Element, MovePreview, Refusal
+from engine.commands.moves.elements import POSITIONS, Element, MovePreview, MoveRequest, Refusal
 from engine.commands.moves.planning import plan_move
 from engine.state.activities import PASSED
 
-__all__ = ["PASSED", "POSITIONS", "Element", "MovePreview", "Refusal", "move_preview", "move_token", "plan_move",
-           "sequence_flows", "start_token"]
+__all__ = ["PASSED", "POSITIONS", "Element", "MovePreview", "MoveRequest", "Refusal", "move_preview", "move_token",
+           "plan_move", "sequence_flows", "start_token"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.safe_xml import parse_model_text
-from engine.commands.moves.elements import MovePreview, Start, cancel_roots
+from engine.commands.moves.elements import MovePreview, MoveRequest, Start, cancel_roots
 from engine.commands.moves.planning import Flows, plan_move
 from engine.errors import MoveRefused, NotFound, ValidationFailed, problem
 from engine.people.identity import Actor, require_supervisor
@@ -74,10 +74,8 @@ def start_token(parent: Task, start: Start, data: dict[str, Any]) -> list[Task]:
     return [_start_before(parent, entry, deepcopy(data)) for entry in start.entries]
 
 
-def move_preview(runner: CommandRunner, instance_id: str, actor: Actor, from_bpmn_id: str | None,
-                 to_bpmn_id: str | None, position: str | None = None, flow_id: str | None = None) -> MovePreview:
-    """What moving the token from ``from_bpmn_id`` to ``to_bpmn_id`` (``before`` or ``after`` it), or onto
-    the sequence flow ``flow_id``, would do (nothing is changed).
+def move_preview(runner: CommandRunner, instance_id: str, actor: Actor, request: MoveRequest) -> MovePreview:
+    """What the move ``request`` would do (nothing is changed; see :func:`plan_move`).
 
     Raises:
         Forbidden: the actor is not a supervisor.
@@ -89,22 +87,22 @@ def move_preview(runner: CommandRunner, instance_id: str, actor: Actor, from_bpm
         if instance is None:
             raise NotFound("case_not_found", case=instance_id)
         workflow = load_readonly(runner, uow, instance)
-        return plan_move(workflow, instance, list(uow.incidents.open_for(instance_id)), from_bpmn_id, to_bpmn_id,
-                         position, flow_id, _flows_of(uow, instance) if flow_id or to_bpmn_id else {}).preview
+        flows = _flows_of(uow, instance) if request.flow or request.target else {}
+        return plan_move(workflow, instance, list(uow.incidents.open_for(instance_id)), request, flows).preview
 
 
-def move_token(runner: CommandRunner, instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str | None,
-               reason: str, position: str | None = None, flow_id: str | None = None) -> Instance:
+def move_token(runner: CommandRunner, instance_id: str, actor: Actor, request: MoveRequest, reason: str) -> Instance:
     """Move the token in one transaction; audit ``moved`` with ``{from, to, reason, cancelled}`` (and
     ``position``/``flow`` when the token starts after the target or on a flow).
 
     Raises:
         Forbidden: the actor is not a supervisor.
-        ValidationFailed: no reason, or no ``from``, or neither ``to`` nor ``flow_id``.
+        ValidationFailed: no reason, or no ``from``, or neither ``to`` nor a flow.
         NotFound: no such case.
         Conflict: the move is refused (code ``move_refused``; ``details`` say why).
     """
     require_supervisor(actor)
+    from_bpmn_id, to_bpmn_id, flow_id = request.source, request.target, request.flow
     reason = (reason or "").strip()
     missing = [problem(f, "required") for f, v in (("from", from_bpmn_id), ("to", to_bpmn_id or flow_id),
                                                    ("reason", reason)) if not v]
@@ -114,8 +112,7 @@ def move_token(runner: CommandRunner, instance_id: str, actor: Actor, from_bpmn_
         raise ValidationFailed("form_invalid", [problem("reason", "maxLength", limit=MAX_REASON)])
     with runner.command(instance_id, actor) as cmd:
         incidents = list(cmd.uow.incidents.open_for(instance_id))
-        plan = plan_move(cmd.workflow, cmd.instance, incidents, from_bpmn_id, to_bpmn_id, position, flow_id,
-                         _flows_of(cmd.uow, cmd.instance))
+        plan = plan_move(cmd.workflow, cmd.instance, incidents, request, _flows_of(cmd.uow, cmd.instance))
         preview = plan.preview
         if not preview.ok or plan.start is None:
             raise MoveRefused("move_refused", [problem(r.field, r.code, **r.params) for r in preview.reasons])

@@ -108,6 +108,18 @@ class MovePreview:
 
 
 @dataclass(frozen=True)
+class MoveRequest:
+    """What a supervisor asks: the token at ``source`` (the active task ``source_task`` when several tokens are
+    there, e.g. one per multi-instance child) goes ``position`` (before/after) ``target``, or onto ``flow``."""
+
+    source: str | None
+    target: str | None = None
+    position: str | None = None
+    flow: str | None = None
+    source_task: str | None = None
+
+
+@dataclass(frozen=True)
 class Start:
     """Where the new token goes: before each of ``entries``; when ``via`` is set, under a task of that spec
     marked as passed (the flows out of ``via`` are the ones the token arrives on: joins count them)."""

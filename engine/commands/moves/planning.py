@@ -18,6 +18,7 @@ from engine.commands.moves.elements import (
     POSITIONS,
     Element,
     MovePreview,
+    MoveRequest,
     Plan,
     Refusal,
     Start,
@@ -141,21 +142,21 @@ def _check_scope(preview: MovePreview, workflow: BpmnWorkflow, scope_spec: BpmnP
         _refuse(preview, "to_unknown", "to", element=to_bpmn_id)
 
 
-def plan_move(workflow: BpmnWorkflow, instance: Instance, open_incidents: list[Incident], from_bpmn_id: str | None,
-              to_bpmn_id: str | None, position: str | None = None, flow_id: str | None = None,
+def plan_move(workflow: BpmnWorkflow, instance: Instance, open_incidents: list[Incident], request: MoveRequest,
               flows: Flows | None = None) -> Plan:
     """Work out a move on a loaded workflow without changing it.
 
     Args:
-        from_bpmn_id: the active step whose token moves.
-        to_bpmn_id: the element the token goes to (optional when ``flow_id`` is given).
-        position: ``before`` (default) or ``after`` the target.
-        flow_id: a sequence flow the token starts on instead (its target runs as if the flow was taken).
+        request: the active step whose token moves (``source``, and ``source_task`` to pick one of several
+            tokens there); the element the token goes to (``target``, optional with ``flow``), ``before``
+            (default) or ``after`` it (``position``); or the sequence flow it starts on (``flow``: its target
+            runs as if the flow was taken).
         flows: the sequence flows of the case's process, by id.
     """
+    from_bpmn_id, to_bpmn_id, flow_id = request.source, request.target, request.flow
     top_key = instance.process_key
     flows = flows or {}
-    position = position or "before"
+    position = request.position or "before"
     preview = MovePreview(instance.id, instance.status, position=position, flow=flow_id)
     active = active_tasks(workflow)
     preview.sources = list(dict.fromkeys(element(t.task_spec, scope_key(t.workflow, workflow, top_key))
@@ -182,6 +183,11 @@ def plan_move(workflow: BpmnWorkflow, instance: Instance, open_incidents: list[I
         return plan
 
     matches = [t for t in active if t.task_spec.bpmn_id == from_bpmn_id]
+    if request.source_task:
+        matches = [t for t in matches if str(t.id) == request.source_task]
+        if not matches:
+            _refuse(preview, "from_task_not_active", "from_task", element=from_bpmn_id, task=request.source_task)
+            return plan
     if not matches:
         _refuse(preview, "from_not_active", "from", element=from_bpmn_id)
         return plan
