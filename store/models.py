@@ -294,7 +294,11 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100))
     instance_id: Mapped[str | None] = mapped_column(String(32))
-    message: Mapped[str] = mapped_column(Text)
+    # the engine's own notices: a code and its parameters, worded where they are read
+    code: Mapped[str | None] = mapped_column(String(50))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # a process model's own text (the notify service), in the languages it gave
+    message: Mapped[str | None] = mapped_column(Text)
     message_en: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]

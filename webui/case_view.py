@@ -14,6 +14,7 @@ from engine.state.case_detail import CaseDetail
 from store.models import Instance
 from store.uow import UnitOfWork
 from webui.element_names import name_or_id, names_of
+from webui.error_texts import incident_text
 from webui.formview import FieldView, build_fields
 from webui.i18n import ui_lang
 
@@ -103,7 +104,9 @@ def history_rows(history: Iterable[Any], names: dict[str, str] | None = None) ->
         task = detail.get("task") or name_or_id(known, e.bpmn_id)
         if e.action == "moved" and detail.get("to"):
             task = f"{name_or_id(known, detail.get('from') or e.bpmn_id)} → {name_or_id(known, detail['to'])}"
+        comment = detail.get("comment") or detail.get("opinion") or detail.get("reason") or ""
+        if e.action == "incident":
+            comment = incident_text(detail.get("type") or "", detail.get("error") or "", e.bpmn_id)
         rows.append({"at": e.at, "actor": e.actor, "action": e.action, "task": task,
-                     "decision": detail.get("decision"), "comment": detail.get("comment") or detail.get("opinion")
-                     or detail.get("reason") or detail.get("error") or ""})
+                     "decision": detail.get("decision"), "comment": comment})
     return rows

@@ -10,7 +10,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 from flask_babel import LazyString
@@ -20,9 +20,6 @@ from engine.errors import DeployRefused, EngineError, ModelFileError
 from engine.timekeeping.clock import Clock
 from engine.workflow_engine import WorkflowEngine
 from webui.config import load_settings
-
-if TYPE_CHECKING:
-    from engine.deploy.trial import TrialRow
 
 SHUTDOWN_GRACE_S = 30  # SIGTERM: requests already begun get this long to finish (as gunicorn's graceful_timeout)
 
@@ -197,36 +194,17 @@ def try_models(paths: tuple[str, ...], lanes_as_groups: bool, max_tasks: int) ->
             engine = build_engine(f"sqlite:///{database}", known_groups=set(GROUPS) | extra_groups)
             return engine
 
+        from webui.i18n import speaking
+        from webui.trial_texts import deploy_text, detail_text, outcome_text, summary_key, summary_text
+
         counts: dict[str, int] = {}
-        for folder in folders:
-            label = _label(folder, roots)
-            row = try_model(make_engine, index, folder, label, lanes_as_groups, max_tasks)
-            summary = row.outcome.split(":")[0].split(" (")[0]
-            if row.deploy != "deployed":
-                key = row.deploy
-            else:
-                key = "completed" if row.outcome == "completed" else summary.split(" ")[0]
-            counts[key] = counts.get(key, 0) + 1
-            click.echo("\t".join([label, row.deploy, row.outcome, _trial_detail(row)]))
-    click.echo(f"{len(folders)} models: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), err=True)
-
-
-def _trial_detail(row: TrialRow) -> str:
-    """A trial row's detail: the first problem of a refused deploy, or why the case stopped, in words."""
-    from flask_babel import gettext
-
-    from webui.error_texts import error_text, problem_line
-    from webui.i18n import speaking
-
-    with speaking(load_settings().default_locale):
-        if row.problems:
-            more = len(row.problems) - 1
-            text = problem_line(row.problems[0]) + (" " + gettext("(+%(n)s more)", n=more) if more else "")
-        elif row.error is not None:
-            text = error_text(row.error, lambda login: login)
-        else:
-            text = row.detail
-    return " ".join(text.split()) or "-"
+        with speaking(load_settings().default_locale):
+            for folder in folders:
+                label = _label(folder, roots)
+                row = try_model(make_engine, index, folder, label, lanes_as_groups, max_tasks)
+                counts[summary_key(row)] = counts.get(summary_key(row), 0) + 1
+                click.echo("\t".join([label, deploy_text(row), outcome_text(row), detail_text(row)]))
+            click.echo(summary_text(len(folders), counts), err=True)
 
 
 def _label(folder: Path, roots: list[Path]) -> str:

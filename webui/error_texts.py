@@ -14,6 +14,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError, ModelProblem
+from engine.state.stepping import STUCK
 
 NameOf = Callable[[str], str]
 """Maps a login to the name people see."""
@@ -278,7 +279,7 @@ def problem_details(problems: Iterable[ModelProblem]) -> list[dict]:
 def incident_text(error_type: str, message: str, bpmn_id: str | None, line: int | None = None) -> str:
     """An incident's error as people read it: worded from its type when the engine found it
     (a stuck case); a script's or service's own error text otherwise, with its line."""
-    if error_type == "Stuck":
+    if error_type == STUCK:
         return describe("case_stuck" if bpmn_id else "case_stuck_nowhere", {"element": bpmn_id}, _login)
     if line:
         return gettext("%(message)s (line %(line)s)", message=message, line=line)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from engine.commands.escalations import supervisors
+from engine.commands.escalations import DIGEST_LISTS_AT_MOST, OVERDUE_DIGEST, supervisors
 from store.models import Notification
 
 if TYPE_CHECKING:
@@ -31,16 +31,12 @@ def send_overdue_digest(engine: CommandRunner, since: datetime | None = None, on
         rows = uow.tasks.became_overdue(since, now)
         if not rows:
             return 0
-        lines = [f"{t.name}（{t.business_key or t.instance_id[:8]}，{t.lane or '-'}，{t.assignee or '未认领'}）"
-                 for t in rows[:20]]
-        more = f" 等共 {len(rows)} 项" if len(rows) > 20 else ""
-        more_en = f" and more, {len(rows)} in all" if len(rows) > 20 else ""
+        named = [{"name": t.name, "business_key": t.business_key or t.instance_id[:8], "lane": t.lane,
+                  "assignee": t.assignee} for t in rows[:DIGEST_LISTS_AT_MOST]]
         for username in supervisors(uow):
             uow.misc.add_notification(Notification(
                 username=username, instance_id=None, created_at=now, read_at=None,
-                message=f"超期日报：{len(rows)} 项任务在过去一天转为超期：" + "；".join(lines) + more,
-                message_en=f"Overdue digest: {len(rows)} tasks became overdue in the last day: "
-                           + "; ".join(lines) + more_en,
+                code=OVERDUE_DIGEST, params={"count": len(rows), "tasks": named},
             ))
         uow.commit()
         return len(rows)

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from store.uow import UnitOfWork
 
 SUPERVISOR_ROLES = ("supervisor", "admin")
+ESCALATION = "escalation"  # Notification.code: a boundary timer of a case fired
+DIGEST_LISTS_AT_MOST = 20  # tasks named in one overdue digest (the count says how many in all)
+OVERDUE_DIGEST = "overdue_digest"  # Notification.code: tasks that became overdue in the last day
 
 
 def supervisors(uow: UnitOfWork) -> list[str]:
@@ -37,12 +40,11 @@ def notify_escalations(cmd: Command) -> None:
     escalated = [boundaries[b] for b in fired if b in boundaries]
     if not escalated:
         return
-    case = f"{cmd.instance.title}（{cmd.instance.business_key}）"
     for spec in escalated:
-        label = spec.bpmn_name or spec.bpmn_id
+        params = {"case_title": cmd.instance.title, "business_key": cmd.instance.business_key,
+                  "element": spec.bpmn_name or spec.bpmn_id}
         for username in supervisors(cmd.uow):
             cmd.uow.misc.add_notification(Notification(
                 username=username, instance_id=cmd.instance.id, created_at=cmd.now, read_at=None,
-                message=f"超期升级：{case} 的“{label}”已到时限，已按流程升级督办。",
-                message_en=f"Escalation: '{label}' of {case} reached its deadline and was escalated.",
+                code=ESCALATION, params=params,
             ))

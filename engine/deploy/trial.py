@@ -34,6 +34,12 @@ if TYPE_CHECKING:
     from store.uow import UnitOfWork
 
 MAX_TASKS = 25
+# Where a trial case stopped (TrialRow.outcome); the CLI words each with the row's params.
+OUTCOMES = frozenset({
+    "none", "completed", "incident", "not_started", "not_started_timer", "not_executable",
+    "start_message_refused", "start_data_refused", "task_data_refused", "task_refused",
+    "waiting_task", "still_on_task", "waiting_timer", "waiting_message", "waiting_nothing",
+})
 METADATA_FILES = frozenset({"process_model.json", "process_group.json"})
 
 
@@ -42,10 +48,11 @@ class TrialRow:
     """The outcome of one model: how its deploy went and where its case stopped."""
 
     model: str
-    deploy: str  # "deployed", "refused", "no process", "crash"
-    outcome: str  # "completed", "waiting on ...", "incident: ...", "not started: ...", "-"
+    deploy: str  # a code: "deployed", "refused", "crash"
+    outcome: str  # a code (OUTCOMES), worded by the CLI with ``params``
     detail: str = ""
     tasks_done: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
     problems: list[ModelProblem] = field(default_factory=list)  # why the deploy was refused (worded by the CLI)
     error: EngineError | None = None  # why the case did not start or go on (worded by the CLI)
 
@@ -214,7 +221,7 @@ def try_model(make_engine: EngineFactory, index: CorpusIndex, folder: Path, labe
     try:
         return _try(engine, index, folder, label, paths, max_tasks)
     except Exception as exc:
-        return TrialRow(label, "crash", "-", _first_line(f"{exc.__class__.__name__}: {exc}"))
+        return TrialRow(label, "crash", "none", _first_line(f"{exc.__class__.__name__}: {exc}"))
     finally:
         dispose = getattr(engine, "dispose", None)
         if callable(dispose):
@@ -230,14 +237,14 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         engine.deploy(files, SYSTEM)
     except (DeployRefused, ModelFileError) as exc:
         problems = exc.problems if isinstance(exc, DeployRefused) else [exc.problem]
-        return TrialRow(label, "refused", "-", problems=list(problems))
+        return TrialRow(label, "refused", "none", problems=list(problems))
     key = index.primary_process(folder)
     actor = Actor("trial", groups=frozenset(engine.known_groups), roles=frozenset({"admin"}), display_name="trial",
                   locale="en")
     with engine.uow() as uow:
         version = uow.processes.latest(key) if key else None
         if version is None or key is None:
-            return TrialRow(label, "deployed", "not started: its primary process is not executable", key or "")
+            return TrialRow(label, "deployed", "not_executable", key or "")
         manual, start_form, forms = version.manual_start, version.start_form, dict(version.forms)
         start_messages = list(version.start_messages)
         timer_start = not version.manual_start and not version.start_messages
@@ -249,14 +256,13 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         elif start_messages:
             instance = engine.start(key, actor, data, message=(start_messages[0], data))
         else:
-            status = "not started: starts only by a timer" if timer_start else "not started"
-            return TrialRow(label, "deployed", status, key)
+            return TrialRow(label, "deployed", "not_started_timer" if timer_start else "not_started", key)
     except ValidationFailed as exc:
         if not manual:
-            return TrialRow(label, "deployed", "not started: message refused", _details(exc))
-        return TrialRow(label, "deployed", "not started: example start data refused", _details(exc))
+            return TrialRow(label, "deployed", "start_message_refused", _details(exc))
+        return TrialRow(label, "deployed", "start_data_refused", _details(exc))
     except EngineError as exc:
-        return TrialRow(label, "deployed", "not started", key, error=exc)
+        return TrialRow(label, "deployed", "not_started", key, error=exc)
     done = 0
     while True:
         with engine.uow() as uow:
@@ -274,10 +280,9 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         try:
             engine.complete(task_id, actor, data)
         except ValidationFailed as exc:
-            return TrialRow(label, "deployed", f"waiting on task {task_name}: example form data refused",
-                            _details(exc), done)
+            return TrialRow(label, "deployed", "task_data_refused", _details(exc), done, params={"task": task_name})
         except EngineError as exc:
-            return TrialRow(label, "deployed", f"waiting on task {task_name}", "", done, error=exc)
+            return TrialRow(label, "deployed", "task_refused", "", done, error=exc, params={"task": task_name})
         done += 1
     return _outcome(engine, instance.id, label, done, max_tasks)
 
@@ -294,28 +299,29 @@ def _details(exc: ValidationFailed) -> str:
 
 
 def _outcome(engine: WorkflowEngine, instance_id: str, label: str, done: int, max_tasks: int) -> TrialRow:
-
     with engine.uow() as uow:
         instance = _case(uow, instance_id)
         if instance.status == "completed":
             return TrialRow(label, "deployed", "completed", "", done)
         if instance.status == "error":
             incidents = uow.incidents.open_for(instance_id)
-            text = f"{incidents[0].bpmn_id or '-'}: {incidents[0].message}" if incidents else ""
-            return TrialRow(label, "deployed", "incident", _first_line(text), done)
+            found = incidents[0] if incidents else None
+            about = {"element": found.bpmn_id, "error_type": found.error_type, "message": found.message} \
+                if found is not None else {}
+            return TrialRow(label, "deployed", "incident", "", done, params=about)
         waiting = uow.reads.waits.of_case(instance_id)
     if not waiting:
-        return TrialRow(label, "deployed", f"{instance.status}, waiting on nothing", "", done)
+        return TrialRow(label, "deployed", "waiting_nothing", "", done, params={"status": instance.status})
     first = waiting[0]
+    params: dict[str, Any] = {"more": len(waiting) - 1}
     if first["kind"] == "task":
-        what = f"still on task {first.get('name') or first['bpmn_id']} after {done} tasks" if done >= max_tasks \
-            else f"waiting on task {first.get('name') or first['bpmn_id']}"
+        outcome = "still_on_task" if done >= max_tasks else "waiting_task"
+        params["task"] = first.get("name") or first["bpmn_id"]
     elif first["kind"] == "timer":
-        what = f"waiting on timer {first['bpmn_id']}"
+        outcome, params["element"] = "waiting_timer", first["bpmn_id"]
     else:
-        what = f"waiting on message {first.get('message')}"
-    more = f" (+{len(waiting) - 1} more)" if len(waiting) > 1 else ""
-    return TrialRow(label, "deployed", what + more, "", done)
+        outcome, params["message"] = "waiting_message", first.get("message")
+    return TrialRow(label, "deployed", outcome, "", done, params=params)
 
 
 def _case(uow: UnitOfWork, instance_id: str) -> Instance:

@@ -27,6 +27,10 @@ MAX_TREE_DEPTH = 900  # SpiffWorkflow stalls silently past ~1000
 MAX_STEP_ROUNDS = 10  # engine steps again while engine tasks are ready, within one command
 
 
+STUCK = "Stuck"  # the error type of a case that waits on nothing
+STUCK_REASON = "case_stuck"  # its stored message: a catalogue code, worded where it is shown
+
+
 @dataclass
 class StepFailure:
     task_id: str | None
@@ -169,10 +173,8 @@ def detect_stuck(workflow: BpmnWorkflow) -> StepFailure | None:
     named = [t for t in waiting if getattr(t.task_spec, "bpmn_id", None)]
     named.sort(key=lambda t: not isinstance(t.task_spec, CatchingEvent))  # a catch event says most
     at = named[0] if named else None
-    where = f" (it stopped at '{at.task_spec.bpmn_id}')" if at is not None else ""
     return StepFailure(str(at.id) if at is not None else None, at.task_spec.bpmn_id if at is not None else None,
-                       "Stuck", f"the case waits on no task, timer or message{where}: "
-                       "move its token to a step that can go on", None)
+                       STUCK, STUCK_REASON, None)
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:

@@ -6,8 +6,9 @@ from tests.integration.test_engine_scenarios import open_tasks
 
 
 def notes_of(engine, username):
+    """(code, params) of each notification; webui words them (tests/web/test_monitor.py)."""
     with engine.uow() as uow:
-        return [n.message for n in uow.misc.notifications(username)]
+        return [(n.code, n.params) for n in uow.misc.notifications(username)]
 
 
 def test_boundary_timer_escalation_notifies_every_supervisor_once(engine, users, deploy, clock):
@@ -17,7 +18,8 @@ def test_boundary_timer_escalation_notifies_every_supervisor_once(engine, users,
     assert engine.fire_due_timers() == 1
     assert "escalate" in [t[1] for t in open_tasks(engine, inst.id)]
     boss_notes = notes_of(engine, "boss")
-    assert len(boss_notes) == 1 and "超期升级" in boss_notes[0] and inst.business_key in boss_notes[0]
+    assert boss_notes == [("escalation", {"case_title": inst.title, "business_key": inst.business_key,
+                                          "element": boss_notes[0][1]["element"]})]
     assert notes_of(engine, "clerk") == []  # clerks are not supervisors
     assert engine.fire_due_timers() == 0
     assert len(notes_of(engine, "boss")) == 1
@@ -39,8 +41,10 @@ def test_daily_digest_lists_tasks_that_became_overdue(engine, users, deploy, clo
     assert engine.send_overdue_digest() == 0
     clock.advance(days=2, hours=12)  # two working days passed half a day ago: examine is overdue
     assert engine.send_overdue_digest() == 1
-    (note,) = notes_of(engine, "boss")
-    assert "超期日报" in note and "Examine" in note and first.business_key in note
+    [(code, params)] = notes_of(engine, "boss")
+    assert code == "overdue_digest" and params["count"] == 1
+    assert params["tasks"] == [{"name": "Examine", "business_key": first.business_key, "lane": params["tasks"][0]["lane"],
+                                "assignee": None}]
     clock.advance(days=1)
     assert engine.send_overdue_digest() == 0  # already reported yesterday
     with engine.uow() as uow:

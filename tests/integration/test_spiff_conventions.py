@@ -93,10 +93,11 @@ def test_fao_try_prints_one_row_per_model_folder(tmp_path):
     result = CliRunner().invoke(main, ["try", str(tmp_path / "models")])
     assert result.exit_code == 0, result.output
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    assert [r[:3] for r in rows[1:]] == [["spiff_style", "deployed", "waiting on timer pause"],
-                                         ["timer", "deployed", "incident"]]
-    assert rows[0][:2] == ["broken", "refused"] and rows[0][3].startswith("broken.bpmn 第 1 行：XML 格式有误")
+    assert [r[:3] for r in rows[1:]] == [["spiff_style", "已部署", "等待定时器 pause"],
+                                         ["timer", "已部署", "发生异常"]]
+    assert rows[0][:2] == ["broken", "部署被拒"] and rows[0][3].startswith("broken.bpmn 第 1 行：XML 格式有误")
     assert "'soon'" in rows[2][3]
+    assert "共 3 个模型：1 个发生异常，1 个部署被拒，1 个在等待" in result.output
 
 
 def test_a_message_whose_payload_lacks_its_correlation_property_is_refused_not_a_crash(sqlite_engine):

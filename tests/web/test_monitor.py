@@ -276,3 +276,21 @@ def test_working_days_ago_counts_like_the_calendar():
         moment = now - timedelta(hours=hours)
         assert ago(moment) == calendar.working_days_between(moment, now), hours
     assert ago(None) is None
+
+
+def test_dashboard_words_escalations_and_the_overdue_digest_with_names_not_logins(engine, office, client_of):
+    from datetime import timedelta
+
+    from engine.commands.digest import send_overdue_digest
+    from engine.people.identity import GROUPS
+
+    with engine.uow() as uow:
+        uow.users.by_username("clerk").display_name = "李明"
+        uow.commit()
+    assert engine.fire_due_timers() >= 1  # the SLA of the timer cases' examine: an escalation each
+    assert send_overdue_digest(engine.runner, since=engine.clock.now() - timedelta(days=30)) >= 1
+    page = client_of("boss").get("/monitor").get_data(as_text=True)
+    notes = page.split('id="notifications"')[1].split("</ul>")[0]
+    assert "超期升级：定时 " in notes and "已到时限，已按流程升级督办。" in notes
+    assert "超期日报：" in notes and "李明" in notes and GROUPS["fao_clerk"][0] in notes
+    assert "clerk）" not in notes and "fao_clerk" not in notes and "None" not in notes

@@ -48,8 +48,12 @@ def instance_json(i: Instance | AnyRow) -> dict[str, Any]:
 
 
 def event_json(e: AuditEvent | AnyRow) -> dict[str, Any]:
+    """An audit event; an incident's error worded in the request's language (as ``incident_json``)."""
+    detail = dict(e.detail or {})
+    if e.action == "incident" and "error" in detail:
+        detail["error"] = incident_text(detail.get("type") or "", detail["error"] or "", e.bpmn_id)
     return {"at": iso(e.at), "actor": e.actor, "action": e.action, "task_id": e.task_id, "bpmn_id": e.bpmn_id,
-            "detail": jsonable(e.detail or {})}
+            "detail": jsonable(detail)}
 
 
 def waiting_json(w: dict) -> dict[str, Any]:

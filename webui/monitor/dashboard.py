@@ -29,6 +29,7 @@ from webui.monitor.common import (
     text_arg,
     title_of,
 )
+from webui.notifications import notification_text
 from webui.present import group_title, status_label
 from webui.security import current_actor, engine, reading
 
@@ -59,6 +60,7 @@ def dashboard() -> ResponseReturnValue:
         figures = uow.reads.analytics.dashboard(now, cutoff)
         notes = list(uow.misc.notifications(actor.username, limit=8))
         processes = _process_options(uow.reads)
+    worded = [(n, notification_text(n)) for n in notes]
     table: dict[str, dict[str, int]] = {}
     for key, status, n in figures.cases:
         table.setdefault(key, {s: 0 for s in STATUSES})[status] = n
@@ -66,7 +68,7 @@ def dashboard() -> ResponseReturnValue:
     return render_template("monitor/dashboard.html", table=table, totals=totals, statuses=STATUSES,
                            by_group=figures.overdue_by_group, by_person=figures.overdue_by_assignee,
                            overdue_total=sum(n for _, n in figures.overdue_by_group), stuck=figures.stuck,
-                           days=days, incidents=figures.incidents, notes=notes, processes=processes,
+                           days=days, incidents=figures.incidents, notes=worded, processes=processes,
                            process_title=title_of, group_title=group_title, status_label=status_label)
 
 
