@@ -6,6 +6,10 @@ The check reads the process graph (task specs' ``outputs``) from where the token
 move: the steps still active (those the move does not cancel), the joins already waiting, and the new
 token's start. It is a "can never" check: a flow some token might still reach (through a choice not
 yet made) counts as reachable.
+
+Inclusive joins are not checked: SpiffWorkflow fires an inclusive join as soon as no live token can
+reach its flows without a token (``InclusiveGateway._check_threshold_unstructured``), so a move cannot
+strand one (checked by hand on a split/join model: a token started on one branch only goes through).
 """
 from __future__ import annotations
 
