@@ -9,7 +9,8 @@ yet made) counts as reachable.
 
 Inclusive joins are not checked: SpiffWorkflow fires an inclusive join as soon as no live token can
 reach its flows without a token (``InclusiveGateway._check_threshold_unstructured``), so a move cannot
-strand one (checked by hand on a split/join model: a token started on one branch only goes through).
+strand one (tests/web/test_engine_correctness_api.py starts a token on one branch of an inclusive split:
+the join goes on when that branch arrives).
 """
 from __future__ import annotations
 
