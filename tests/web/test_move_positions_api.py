@@ -157,6 +157,8 @@ def test_a_timer_inside_a_loop_iteration_moves_to_a_sibling_step_and_no_further(
     assert [r["code"] for r in outside["reasons"]] == ["to_leaves_iteration"]
     assert outside["reasons"][0]["params"]["loop"] == "sister_institution_approval_guidance"
     assert "本轮之内" in outside["reasons"][0]["message"]
+    by_flow = walk.preview("from=wait_next_year&to_flow=flow_17")  # the flow out of the loop activity
+    assert [r["code"] for r in by_flow["reasons"]] == ["to_leaves_iteration"]
 
     preview = walk.preview("from=wait_next_year&to=activity_report")
     assert preview["ok"] is True, preview["reasons"]

@@ -82,7 +82,7 @@ def _output_to(source: TaskSpec, target_id: str) -> TaskSpec | None:
 
 
 def _start_on_flow(preview: MovePreview, scope_spec: BpmnProcessSpec, flows: Flows, flow_id: str,
-                   to_bpmn_id: str | None) -> tuple[TaskSpec, Start] | None:
+                   to_bpmn_id: str | None, loop: Task | None) -> tuple[TaskSpec, Start] | None:
     ends = flows.get(flow_id)
     if ends is None:
         _refuse(preview, "flow_unknown", "to_flow", flow=flow_id)
@@ -93,6 +93,9 @@ def _start_on_flow(preview: MovePreview, scope_spec: BpmnProcessSpec, flows: Flo
         return None
     source = find_spec(scope_spec, source_id)
     entry = _output_to(source, target_id) if source is not None else None
+    if (source is None or entry is None) and loop is not None:
+        _refuse(preview, "to_leaves_iteration", "to_flow", element=flow_id, loop=loop.task_spec.bpmn_id or "")
+        return None
     if source is None or entry is None:
         _refuse(preview, "flow_other_scope", "to_flow", flow=flow_id)
         return None
@@ -217,7 +220,8 @@ def plan_move(workflow: BpmnWorkflow, instance: Instance, open_incidents: list[I
         return plan
 
     if flow_id:
-        on_flow = _start_on_flow(preview, scope.spec, flows, flow_id, to_bpmn_id)
+        loop = enclosing_repetition(source, workflow)
+        on_flow = _start_on_flow(preview, scope.spec, flows, flow_id, to_bpmn_id, loop)
         if on_flow is None:
             return plan
         target, plan.start = on_flow
