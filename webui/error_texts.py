@@ -62,14 +62,32 @@ TEXTS = {
     "from_missing": _l("Choose the step to move the token from."),
     "to_missing": _l("Choose the step to move the token to."),
     "from_not_active": _l("No token is at “%(element)s” now."),
-    "from_repeats": _l("“%(element)s” repeats (multi-instance or loop, or inside one): its tokens cannot be moved."),
-    "from_ambiguous": _l("Several tokens are at “%(element)s”."),
+    "from_repeats": _l("“%(element)s” is a multi-instance or loop activity, or one of its instances: its tokens "
+                       "cannot be moved (a step inside one iteration of a repeated subprocess can)."),
+    "from_ambiguous": _l("Several tokens are at “%(element)s”: choose the task to move (from_task)."),
+    "from_task_not_active": _l("Task %(task)s is not an active step at “%(element)s”."),
     "incident_elsewhere": _l("The case has an open incident at “%(element)s”: retry it, or move the token from "
                              "that step."),
     "to_other_scope": _l("“%(element)s” is in another process or subprocess: a token moves within its own "
                          "process (to leave a subprocess, move from its call activity)."),
     "to_unknown": _l("The process has no element “%(element)s”."),
-    "to_kind": _l("“%(element)s” is a %(kind)s: move the token to a task or an activity."),
+    "to_kind": _l("“%(element)s” is a %(kind)s: move the token to a task, an activity or a gateway."),
+    "to_leaves_iteration": _l("“%(element)s” is outside this iteration of “%(loop)s”: a token inside a loop or "
+                              "multi-instance activity moves only within its own iteration."),
+    "to_position": _l("The token starts “%(position)s” the target: it must be one of %(expected)s."),
+    "to_after_kind": _l("“%(element)s” is a %(kind)s: the token can start after a task, an activity or an "
+                        "intermediate event (for a gateway, choose the sequence flow to start on)."),
+    "to_join": _l("“%(element)s” joins several flows: choose the sequence flow the token arrives on "
+                  "(%(flows)s)."),
+    "flow_unknown": _l("The process has no sequence flow “%(flow)s”."),
+    "flow_not_to": _l("Sequence flow “%(flow)s” leads to “%(target)s”, not to “%(element)s”."),
+    "flow_other_scope": _l("Sequence flow “%(flow)s” is in another process or subprocess: a token moves within "
+                           "its own process."),
+    "flow_kind": _l("The token cannot start on sequence flow “%(flow)s” (it leaves a start event or leads to a "
+                    "boundary event)."),
+    "flow_and_after": _l("A token starts on a sequence flow, not after it: leave out the position."),
+    "join_stranded": _l("After this move the parallel gateway “%(join)s” could never go on: no token could come "
+                        "through “%(branch)s” any more, and the case would wait on nothing."),
     # messages between cases
     "no_case_waits": _l("No case is waiting for message “%(name)s” with these correlation values."),
     "message_uncorrelated": _l("The payload of message “%(name)s” does not give its correlation values "
