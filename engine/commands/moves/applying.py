@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.namespaces import BPMN
 from engine.bpmn.safe_xml import parse_model_text
 from engine.commands.moves.elements import MovePreview, MoveRequest, Start, cancel_roots
 from engine.commands.moves.planning import Flows, plan_move
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from store.uow import UnitOfWork
 
 MAX_REASON = 2000
-BPMN_NS = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 
 def sequence_flows(bpmn_xml: str) -> dict[str, tuple[str, str]]:
@@ -32,7 +32,7 @@ def sequence_flows(bpmn_xml: str) -> dict[str, tuple[str, str]]:
     except Exception:  # a version that cannot be read offers no flows (moves by element still work)
         return {}
     out: dict[str, tuple[str, str]] = {}
-    for node in root.iter(f"{BPMN_NS}sequenceFlow"):
+    for node in root.iter(f"{{{BPMN}}}sequenceFlow"):
         flow_id, source, target = node.get("id"), node.get("sourceRef"), node.get("targetRef")
         if flow_id and source and target:
             out[flow_id] = (source, target)
