@@ -1,4 +1,4 @@
-"""Who is acting: the actor, their groups and roles, and the role checks of commands.
+"""Who is acting: the actor, their groups, roles and unit, and the role checks of commands.
 
 Who may see and work cases and tasks is decided in :mod:`engine.people.visibility`.
 """
@@ -17,6 +17,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "applicant_unit": ("申报单位", "Applicant unit"),
     "fao_clerk": ("外办经办人", "FAO clerk"),
     "section_chief": ("科室负责人", "Section chief"),
+    "deputy_director": ("分管副主任", "Deputy director in charge"),
     "office_director": ("外办主任", "Office director"),
     "municipal_leader": ("市领导", "Municipal leader"),
     "protocol_section": ("礼宾科", "Protocol section"),
@@ -28,13 +29,14 @@ GROUPS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """An authenticated user as the engine sees them."""
+    """An authenticated user as the engine sees them (``unit``: the key of the unit they work for)."""
 
     username: str
     groups: frozenset[str] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
     display_name: str = ""
     locale: str = "zh_CN"
+    unit: str | None = None
 
     @property
     def is_supervisor(self) -> bool:
@@ -63,6 +65,7 @@ def load_actor(uow: UnitOfWork, username: str) -> Actor:
         roles=frozenset(uow.users.roles_of(user)),
         display_name=user.display_name or user.username,
         locale=user.locale or "zh_CN",
+        unit=user.unit_key,
     )
 
 

@@ -6,7 +6,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.forms.validation import with_task_data_options
-from engine.people.visibility import may_see_task, work_scope
+from engine.people.visibility import Sight, task_sight, work_scope
 from engine.state import activities
 from engine.tasks.lifecycle import ACTIVE_STATUSES, TaskStatus
 from webui.api import schemas as s
@@ -60,7 +60,10 @@ def get_task(task_id: str) -> ResponseReturnValue:
         row = uow.tasks.get(task_id)
         if row is None:
             raise ApiError(404, _("There is no such task."))
-        if not may_see_task(uow, actor, row):
+        sight = task_sight(uow, actor, row)
+        if sight is Sight.HIDDEN:
+            raise ApiError(404, _("There is no such task."))
+        if sight is Sight.REFUSED:
             raise ApiError(403, _("You may not see this task."))
         instance = uow.instances.get(row.instance_id)
         assert instance is not None  # the foreign key keeps a task's case
