@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from engine.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
+    from store.models import User
     from store.uow import UnitOfWork
 
 ROLES = ("clerk", "supervisor", "analyst", "admin")
@@ -59,6 +60,11 @@ def load_actor(uow: UnitOfWork, username: str) -> Actor:
     user = uow.users.by_username(username)
     if user is None or not user.active:
         raise NotFound("unknown_user", user=username)
+    return actor_of(uow, user)
+
+
+def actor_of(uow: UnitOfWork, user: User) -> Actor:
+    """The actor of a user row: their groups, roles, name, language and unit."""
     return Actor(
         username=user.username,
         groups=frozenset(uow.users.groups_of(user)),
