@@ -107,6 +107,21 @@ def works_lane(actor: Actor, row: Any) -> bool:
     return row.lane is None or row.lane in actor.groups
 
 
+def workers_of(uow: Any, row: Any) -> list[str]:
+    """Who may work a task while unclaimed, by login (the people a supervisor assigns it to first):
+    its owners (a unit's members, the users named), else the members of its lane."""
+    owners = owners_of(row)
+    if not owners:
+        return sorted(uow.users.members_of(row.lane)) if row.lane else []
+    names: set[str] = set()
+    for key in owners:
+        if key.startswith(UNIT_PREFIX):
+            names.update(uow.users.in_unit(key[len(UNIT_PREFIX):]))
+        else:
+            names.add(key[len(USER_PREFIX):])
+    return sorted(names)
+
+
 def _shared_lanes(actor: Actor) -> tuple[str, ...]:
     """The actor's lanes with a shared queue (the applicant unit's tasks are always bound)."""
     return tuple(sorted(actor.groups - {APPLICANT_LANE}))

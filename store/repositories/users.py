@@ -59,6 +59,12 @@ class UserRepository:
             ).all()
         )
 
+    def in_unit(self, unit_key: str) -> list[str]:
+        """The active users of a unit."""
+        return list(self.s.scalars(
+            select(User.username).where(User.unit_key == unit_key, User.active.is_(True)).order_by(User.username)
+        ).all())
+
     def with_role(self, role: str) -> list[str]:
         return list(
             self.s.scalars(

@@ -121,3 +121,35 @@ def test_the_cli_inbox_of_each_unit(unit_app, gov_case, db_url, monkeypatch, tmp
     assert edu.exit_code == colleague.exit_code == 0
     assert edu.output.strip() == ""
     assert [line.split("\t")[0] for line in colleague.output.strip().splitlines()] == [task_id]
+
+
+def test_fao_units_add_creates_or_updates_a_unit_and_refuses_a_bad_key_in_chinese(db_url, engine, monkeypatch,
+                                                                                    tmp_path):
+    monkeypatch.setenv("FAO_DATABASE_URL", db_url)
+    monkeypatch.setenv("FAO_DEFAULT_LOCALE", "zh_CN")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def fao(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    assert fao("units", "add", "commerce", "--name", "市商务局").exit_code == 0
+    assert fao("units", "add", "commerce", "--name", "衡阳市商务局", "--name-en", "Bureau of Commerce").exit_code == 0
+    added = fao("users", "add", "wang", "--password", "pw", "--groups", "applicant_unit", "--unit", "commerce",
+                "--display-name", "王丽")
+    assert added.exit_code == 0, added.output
+    with engine.uow(read_only=True) as uow:
+        assert [(u.key, u.name, u.name_en) for u in uow.users.units()] == [
+            ("commerce", "衡阳市商务局", "Bureau of Commerce")]
+        user = uow.users.by_username("wang")
+        assert (user.unit_key, user.display_name) == ("commerce", "王丽")
+    bad = fao("units", "add", "Bad-Key", "--name", "坏")
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert bad.output.strip().splitlines() == ["key: 单位代码须为 1 至 50 个小写字母、数字或“_”：“Bad-Key”不符合。"]
+    unknown = fao("users", "add", "li", "--password", "pw", "--unit", "nowhere")
+    assert unknown.exit_code == 2 and "没有单位“nowhere”" in unknown.output
+
+
+def test_the_units_need_a_signed_in_user(unit_app):
+    response = unit_app.test_client().get("/api/v1/units")
+    assert response.status_code == 401

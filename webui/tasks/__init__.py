@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from engine.errors import Conflict, ValidationFailed
 from engine.forms.validation import with_task_data_options
-from engine.people.visibility import Sight, may_work_task, task_sight, work_scope
+from engine.people.visibility import Sight, may_work_task, task_sight, work_scope, workers_of
 from engine.state import activities
 from engine.tasks import lifecycle
 from webui.case_view import build_case, history_rows
@@ -57,7 +57,7 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str
             values = dict(draft.data) if draft is not None else data
         case = build_case(uow, detail, data)
         can_assign = lifecycle.allows(lifecycle.ASSIGN, actor, row)
-        members = sorted(uow.users.members_of(row.lane)) if row.lane and can_assign else []
+        members = workers_of(uow, row) if can_assign else []
         calendar = eng.calendar(uow)
         has_draft = uow.misc.draft(task_id, actor.username) is not None
     is_open = row.status in lifecycle.ACTIVE_STATUSES
