@@ -8,7 +8,7 @@
 | work a task | its assignee; while unclaimed: its owners when it is bound to owners, else members of its lane (any user when it has no lane) |
 | claim a task | its owners when it is bound to owners, else members of its lane (any user when it has no lane) |
 | unclaim a task | supervisors; its assignee while they work its lane |
-| assign a task | supervisors |
+| assign a task | supervisors; a task bound to owners to one of its owners only |
 
 A task is **bound to owners** (:func:`task_owners`, fixed when it becomes ready) when its data
 names owners for its lane in ``lane_owners`` (spiff-arena's convention:
@@ -219,6 +219,12 @@ def may_claim_task(actor: Actor, row: Any) -> bool:
 def may_unclaim_task(actor: Actor, row: Any) -> bool:
     """Whether the actor may give a claimed task back to its lane."""
     return actor.is_supervisor or (row.assignee == actor.username and works_lane(actor, row))
+
+
+def may_receive_task(assignee: Actor, row: Any) -> bool:
+    """Whether a task may be handed to this person: a task bound to owners, to one of its owners
+    alone (another unit's member would see what is not theirs); any other task, to anyone."""
+    return not owners_of(row) or works_lane(assignee, row)
 
 
 def may_assign_task(actor: Actor, row: Any) -> bool:

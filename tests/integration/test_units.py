@@ -88,7 +88,9 @@ def test_each_unit_sees_its_own_cases_and_counts_alone_and_supervisors_see_all(e
     assert case_ids(engine, people["gov_b"]) == {gov_case.id}
     assert case_ids(engine, people["edu_a"]) == {edu_case.id}
     assert case_ids(engine, people["boss"]) == {gov_case.id, edu_case.id}
-    # supervisors may assign an applicant-unit task to a member of the unit
+    # supervisors may assign an applicant-unit task to a member of the unit, and to nobody else
+    with pytest.raises(Forbidden):
+        engine.assign(edu_task.id, people["boss"], "gov_a")
     engine.assign(edu_task.id, people["boss"], "edu_a")
     assert inbox_ids(engine, people["edu_a"]) == ({edu_task.id}, 1, 1)
     assert inbox_ids(engine, people["gov_a"]) == ({gov_task.id}, 1, 1)
