@@ -4,10 +4,13 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+from alembic import command
+from sqlalchemy import text
 
 from engine.errors import Forbidden, NotFound
 from engine.people import visibility
 from engine.people.account_commands import UnitSpec, UserSpec
+from store.migrate import alembic_config, upgrade
 from tests.conftest import model_files
 
 UNITS = [UnitSpec("gov_office", "市政府办", "General Office"), UnitSpec("education", "市教育局")]
@@ -132,3 +135,21 @@ def test_the_counts_agree_with_the_lists_after_a_reindex(engine, people):
     for name in ("gov_a", "gov_b", "edu_a", "unit", "clerk"):
         listed, total, counted = inbox_ids(engine, people[name])
         assert len(listed) == total == counted, name
+
+
+def test_the_migration_binds_the_open_applicant_unit_tasks_to_their_starters(engine, people):
+    case = engine.start("unit_review", people["unit"], {"title": "升级前"})  # "unit" has no unit
+    [task] = open_tasks(engine, case.id)
+    url = engine.session_factory.kw["bind"].url.render_as_string(hide_password=False)
+    engine.session_factory.kw["bind"].dispose()
+    command.downgrade(alembic_config(url), "0005")
+    bind = engine.session_factory.kw["bind"]
+    with bind.begin() as conn:  # before 0006 the lane counted it for every applicant
+        assert conn.execute(text("SELECT sum(n) FROM task_count WHERE kind = 'lane' AND key = 'applicant_unit'")
+                            ).scalar() == 1
+    bind.dispose()
+    upgrade(url)
+    with engine.uow(read_only=True) as uow:
+        assert uow.tasks.get(task.id).owners == "user:unit"
+    assert inbox_ids(engine, people["unit"]) == ({task.id}, 1, 1)
+    assert inbox_ids(engine, people["gov_a"]) == (set(), 0, 0)

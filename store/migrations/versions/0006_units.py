@@ -5,9 +5,12 @@
 - ``human_task.owners`` and ``task_owner``: a task bound to owners (an ``applicant_unit`` task to
   its case's unit, or a lane named in the task's ``lane_owners``) is worked only by them; one
   ``task_owner`` row per owner (``unit:KEY`` or ``user:NAME``) lets the lists find them by index.
+- The applicant-unit tasks already there are bound to their case's starter (no case has a unit
+  yet), as a task becoming ready is bound from now on.
 - The counter triggers of 0004 count a task under its lane (``lane`` kind) only when it is bound
-  to no owners: a lane's shared queue. Tasks bound to owners are counted by a query over
-  ``task_owner`` for the reader's own keys (``store.reads.tasks.TaskReads.counts``).
+  to no owners: a lane's shared queue; the counts are rebuilt by that rule. Tasks bound to owners
+  are counted by a query over ``task_owner`` for the reader's own keys
+  (``store.reads.tasks.TaskReads.counts``).
 
 Revision ID: 0006
 Revises: 0005
@@ -112,11 +115,30 @@ def upgrade() -> None:
         sa.Column("owner", sa.String(150), primary_key=True),
         sa.Column("task_id", sa.String(36), sa.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True),
     )
-    _triggers(UNOWNED)  # no task is bound to owners yet: the counts stand as they are
+    # the applicant-unit tasks already there: their cases have no unit, so they are the starter's
+    op.execute("UPDATE human_task SET owners = 'user:' || COALESCE((SELECT instance.started_by FROM instance "
+               "WHERE instance.id = human_task.instance_id), 'system') WHERE lane = 'applicant_unit'")
+    op.execute("INSERT INTO task_owner (owner, task_id) SELECT owners, id FROM human_task WHERE owners IS NOT NULL")
+    _triggers(UNOWNED)
+    for stmt in _rebuild(op.get_bind().dialect.name, UNOWNED):
+        op.execute(stmt)
+
+
+def _rebuild(dialect: str, lane_rule: str) -> list[str]:
+    """Recount ``task_count`` from the task rows (as ``HumanTaskRepository.rebuild_counts``)."""
+    pg = dialect == "postgresql"
+    shard = "hashtext(id) & 15" if pg else "0"
+    out = ["DELETE FROM task_count"]
+    for kind, cond, col in _kinds(lane_rule):
+        out.append(f"INSERT INTO task_count (kind, key, shard, n) SELECT '{kind}', {col}, {shard}, count(*) "
+                   f"FROM human_task WHERE {cond.format(r='human_task')} GROUP BY {col}{', ' + shard if pg else ''}")
+    return out
 
 
 def downgrade() -> None:
     _triggers("")
+    for stmt in _rebuild(op.get_bind().dialect.name, ""):
+        op.execute(stmt)
     op.drop_table("task_owner")
     op.drop_column("human_task", "owners")
     op.drop_index("ix_instance_unit_key", "instance")
