@@ -20,7 +20,8 @@ SCOPES = {"mine": "mine", "group": "group", "both": "both", "done": "done"}
 TASK = {200: ("the task", s.ref("Task"))}
 
 
-@api.route("/tasks", summary="My tasks: assigned to me (scope=mine), open in my groups (scope=group), or both",
+@api.route("/tasks", summary="My tasks: assigned to me (scope=mine), open in my groups or for my unit "
+                             "(scope=group), or both",
            tag="tasks", responses={200: ("a page of tasks", s.page_of("Task"))},
            query=(("scope", {"type": "string", "enum": list(SCOPES)}, "default: both"),
                   ("status", {"type": "string", "enum": [status.value for status in ACTIVE_STATUSES]},
@@ -80,7 +81,8 @@ def get_task(task_id: str) -> ResponseReturnValue:
     return jsonify(out)
 
 
-@api.route("/tasks/<task_id>/claim", "POST", summary="Claim a task", who="member of the lane's group",
+@api.route("/tasks/<task_id>/claim", "POST", summary="Claim a task",
+           who="member of the lane's group (of the case's unit for an applicant-unit task; 404 for another unit)",
            tag="tasks", errors=(403, 404, 409), responses=TASK)
 def claim_task(task_id: str) -> ResponseReturnValue:
     json_body()
@@ -115,7 +117,9 @@ COMPLETED = {200: ("the case after the step, and the tasks now open in it", {"ty
 
 
 @api.route("/tasks/<task_id>/complete", "POST", summary="Complete a task with form data (validated)",
-           who="the assignee, or a member of the lane's group while unclaimed", request=COMPLETE_BODY,
+           who="the assignee, or a member of the lane's group (the case's unit for an applicant-unit task) "
+               "while unclaimed",
+           request=COMPLETE_BODY,
            tag="tasks", errors=(403, 404, 409, 413, 415, 422), responses=COMPLETED)
 def complete_task(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
