@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -159,12 +159,15 @@ class TaskReads:
         """
         cond = or_(and_(TaskCount.kind.in_(("mine", "done")), TaskCount.key == work.user),
                    and_(TaskCount.kind == "lane", TaskCount.key.in_(list(work.lanes) or [""])))
-        rows = self.s.execute(select(TaskCount.kind, func.sum(TaskCount.n)).where(cond).group_by(TaskCount.kind)).all()
+        stmt = select(TaskCount.kind, func.sum(TaskCount.n)).where(cond).group_by(TaskCount.kind)
+        if work.owner_keys:  # in the same round trip
+            owned = select(literal("owned"), func.count()).select_from(HumanTask).where(open_owned_condition(work))
+            rows = self.s.execute(union_all(stmt, owned)).all()
+        else:
+            rows = self.s.execute(stmt).all()
         got = {kind: int(n or 0) for kind, n in rows}
-        owned = 0
-        if work.owner_keys:
-            owned = self.s.scalar(select(func.count()).select_from(HumanTask).where(open_owned_condition(work))) or 0
-        return {"mine": got.get("mine", 0), "group": got.get("lane", 0) + owned, "done": got.get("done", 0)}
+        return {"mine": got.get("mine", 0), "group": got.get("lane", 0) + got.get("owned", 0),
+                "done": got.get("done", 0)}
 
     def done_count(self, username: str) -> int:
         """Tasks the user completed, from the counter projection (``task_count``)."""
