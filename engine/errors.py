@@ -112,7 +112,7 @@ class ModelFileError(EngineError):
 
     code = "invalid_model"
 
-    def __init__(self, file: str, line: int | None, reason: str, too_large: bool = False, **params: object) -> None:
+    def __init__(self, file: str, line: int | None, reason: str, *, too_large: bool = False, **params: object) -> None:
         super().__init__(reason)
         self.params = params
         self.problem = ModelProblem(file, line, reason, params)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from engine import attachments
 from engine.commands import instances, tasks, timers
 from engine.commands import message_delivery as messages
-from engine.commands import token_move as moving
+from engine.commands import moves as moving
 from engine.commands import version_migration as migration
 from engine.commands.case_command import Command, Outcome
 from engine.commands.digest import send_overdue_digest
@@ -158,14 +158,19 @@ class WorkflowEngine:
     def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None, reason: str = "") -> Instance:
         return instances.retry_incident(self.runner, incident_id, actor, data, reason)
 
-    def move_preview(self, instance_id: str, actor: Actor, from_bpmn_id: str | None,
-                     to_bpmn_id: str | None) -> moving.MovePreview:
-        """What moving a case's token would do, or why it is refused (see :mod:`engine.commands.token_move`)."""
-        return moving.move_preview(self.runner, instance_id, actor, from_bpmn_id, to_bpmn_id)
+    def move_preview(self, instance_id: str, actor: Actor, from_bpmn_id: str | None, to_bpmn_id: str | None,
+                     position: str | None = None, flow_id: str | None = None,
+                     from_task: str | None = None) -> moving.MovePreview:
+        """What moving a case's token would do, or why it is refused (see :mod:`engine.commands.moves`)."""
+        request = moving.MoveRequest(from_bpmn_id, to_bpmn_id, position, flow_id, from_task)
+        return moving.move_preview(self.runner, instance_id, actor, request)
 
-    def move(self, instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str, reason: str) -> Instance:
-        """Move a case's token from one step to another (audited ``moved``)."""
-        return moving.move_token(self.runner, instance_id, actor, from_bpmn_id, to_bpmn_id, reason)
+    def move(self, instance_id: str, actor: Actor, from_bpmn_id: str, to_bpmn_id: str | None, reason: str,
+             position: str | None = None, flow_id: str | None = None, from_task: str | None = None) -> Instance:
+        """Move a case's token from one step to before or after another, or onto a sequence flow
+        (audited ``moved``); ``from_task`` picks one of several tokens at ``from_bpmn_id``."""
+        request = moving.MoveRequest(from_bpmn_id, to_bpmn_id, position, flow_id, from_task)
+        return moving.move_token(self.runner, instance_id, actor, request, reason)
 
     def deliver_message(self, actor: Actor, name: str, correlation: dict | None = None,
                         payload: dict | None = None) -> list[str]:

@@ -48,4 +48,6 @@ def type_label(type_name: str) -> str:
         "SendTask": _("send task"), "ReceiveTask": _("receive task"),
         "IntermediateCatchEvent": _("intermediate event"), "IntermediateThrowEvent": _("intermediate event"),
         "StartEvent": _("start event"), "EndEvent": _("end event"), "BoundaryEvent": _("boundary event"),
+        "ParallelGateway": _("parallel gateway"), "InclusiveGateway": _("inclusive gateway"),
+        "ExclusiveGateway": _("exclusive gateway"), "EventBasedGateway": _("event-based gateway"),
     }.get(type_name, type_name)

@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from engine.errors import EngineError, ModelProblem
 from engine.state.stepping import STUCK
 
+PARSER_REASON_PREFIX = "spiff_"  # the codes of engine/deploy/parser_messages.py
+
 NameOf = Callable[[str], str]
 """Maps a login to the name people see."""
 
@@ -60,14 +62,32 @@ TEXTS = {
     "from_missing": _l("Choose the step to move the token from."),
     "to_missing": _l("Choose the step to move the token to."),
     "from_not_active": _l("No token is at “%(element)s” now."),
-    "from_repeats": _l("“%(element)s” repeats (multi-instance or loop, or inside one): its tokens cannot be moved."),
-    "from_ambiguous": _l("Several tokens are at “%(element)s”."),
+    "from_repeats": _l("“%(element)s” is a multi-instance or loop activity, or one of its instances: its tokens "
+                       "cannot be moved (a step inside one iteration of a repeated subprocess can)."),
+    "from_ambiguous": _l("Several tokens are at “%(element)s”: choose the task to move (from_task)."),
+    "from_task_not_active": _l("Task %(task)s is not an active step at “%(element)s”."),
     "incident_elsewhere": _l("The case has an open incident at “%(element)s”: retry it, or move the token from "
                              "that step."),
     "to_other_scope": _l("“%(element)s” is in another process or subprocess: a token moves within its own "
                          "process (to leave a subprocess, move from its call activity)."),
     "to_unknown": _l("The process has no element “%(element)s”."),
-    "to_kind": _l("“%(element)s” is a %(kind)s: move the token to a task or an activity."),
+    "to_kind": _l("“%(element)s” is a %(kind)s: move the token to a task, an activity or a gateway."),
+    "to_leaves_iteration": _l("“%(element)s” is outside this iteration of “%(loop)s”: a token inside a loop or "
+                              "multi-instance activity moves only within its own iteration."),
+    "to_position": _l("The token starts “%(position)s” the target: it must be one of %(expected)s."),
+    "to_after_kind": _l("“%(element)s” is a %(kind)s: the token can start after a task, an activity or an "
+                        "intermediate event (for a gateway, choose the sequence flow to start on)."),
+    "to_join": _l("“%(element)s” joins several flows: choose the sequence flow the token arrives on "
+                  "(%(flows)s)."),
+    "flow_unknown": _l("The process has no sequence flow “%(flow)s”."),
+    "flow_not_to": _l("Sequence flow “%(flow)s” leads to “%(target)s”, not to “%(element)s”."),
+    "flow_other_scope": _l("Sequence flow “%(flow)s” is in another process or subprocess: a token moves within "
+                           "its own process."),
+    "flow_kind": _l("The token cannot start on sequence flow “%(flow)s” (it leaves a start event or leads to a "
+                    "boundary event)."),
+    "flow_and_after": _l("A token starts on a sequence flow, not after it: leave out the position."),
+    "join_stranded": _l("After this move the parallel gateway “%(join)s” could never go on: no token could come "
+                        "through “%(branch)s” any more, and the case would wait on nothing."),
     # messages between cases
     "no_case_waits": _l("No case is waiting for message “%(name)s” with these correlation values."),
     "message_uncorrelated": _l("The payload of message “%(name)s” does not give its correlation values "
@@ -118,6 +138,15 @@ TEXTS = {
     "file_not_utf8": _l("The file is not UTF-8 (at byte %(offset)s)."),
     "doctype_not_allowed": _l("DOCTYPE declarations are not allowed (no DTDs, no entities)."),
     "xml_malformed": _l("The XML is malformed: %(detail)s"),
+    "xml_tag_mismatch": _l("The XML is malformed: the end tag “%(end)s” does not match the start tag “%(start)s”."),
+    "xml_tag_not_closed": _l("The XML is malformed: a start tag is never closed."),
+    "xml_start_tag_unfinished": _l("The XML is malformed: a start tag is not finished (its “>” is missing)."),
+    "xml_no_root": _l("The XML is malformed: the file has no root element."),
+    "xml_extra_content": _l("The XML is malformed: there is content after the root element."),
+    "xml_attribute_unquoted": _l("The XML is malformed: an attribute value is not in quotes."),
+    "xml_undeclared_entity": _l("The XML is malformed: it refers to the entity “%(name)s”, which is not declared."),
+    "xml_undeclared_prefix": _l("The XML is malformed: the namespace prefix “%(name)s” is not declared."),
+    "xml_invalid_character": _l("The XML is malformed: it holds a character XML does not allow."),
     "xml_unreadable": _l("The XML cannot be read: %(detail)s"),
     "xml_unknown_encoding": _l("The XML declaration names the unknown encoding “%(encoding)s”."),
     "xml_wrong_encoding": _l("Byte %(byte)s at offset %(offset)s is not valid %(encoding)s: the file declares "
@@ -133,6 +162,37 @@ TEXTS = {
     "id_reserved": _l("The id “%(id)s” is reserved by SpiffWorkflow (the deploy would fail with “No output task "
                       "connected”); rename the %(kind)s."),
     "model_invalid": _l("The model is not valid: %(detail)s"),
+    # SpiffWorkflow's commonest refusals (engine/deploy/parser_messages.py); the element is said before
+    "spiff_no_start_event": _l("The process has no start event."),
+    "spiff_not_executable": _l("Process “%(process)s” is not marked executable."),
+    "spiff_duplicate_process": _l("The process id “%(process)s” is used twice."),
+    "spiff_process_not_found": _l("The called process “%(process)s” was not found."),
+    "spiff_mi_without_input": _l("A multi-instance task needs a cardinality or an input collection."),
+    "spiff_mi_both_inputs": _l("A multi-instance task takes either a cardinality or an input collection, not both."),
+    "spiff_mi_input_missing": _l("The multi-instance input collection is not among the task's data inputs."),
+    "spiff_mi_output_missing": _l("The multi-instance output collection is not among the task's data outputs."),
+    "spiff_loop_without_end": _l("A loop task needs a loop condition or a maximum number of loops."),
+    "spiff_flow_without_condition": _l("An outgoing flow of an exclusive gateway has no condition and is not the "
+                                       "default flow."),
+    "spiff_task_several_outgoing": _l("This kind of task may have only one outgoing flow."),
+    "spiff_subprocess_starts": _l("A sub-process needs exactly one start event; it has %(count)s."),
+    "spiff_subprocess_no_end": _l("A sub-process needs an end event."),
+    "spiff_service_without_operator": _l("A service task needs an operator."),
+    "spiff_script_empty": _l("A script task has no script."),
+    "spiff_timer_unknown": _l("A timer has no time date, duration or cycle."),
+    "spiff_timer_invalid": _l("A timer's time expression cannot be read."),
+    "spiff_condition_missing": _l("A conditional event has no condition."),
+    "spiff_message_ref_missing": _l("A message event refers to the message “%(message)s”, which is not defined."),
+    "spiff_definition_without_id": _l("A message, signal, error, escalation or correlation definition has no id."),
+    "spiff_cancel_outside_transaction": _l("A cancel event may only be used in a transaction."),
+    "spiff_data_association_unresolved": _l("The data association “%(name)s” cannot be resolved."),
+    "spiff_element_unsupported": _l("This kind of element is not supported."),
+    "spiff_xsd_attribute_not_allowed": _l("The element <%(tag)s> may not have the attribute “%(attribute)s”."),
+    "spiff_xsd_attribute_missing": _l("The element <%(tag)s> lacks the required attribute “%(attribute)s”."),
+    "spiff_xsd_attribute_invalid": _l("The attribute “%(attribute)s” of the element <%(tag)s> has a value BPMN "
+                                      "does not allow: “%(value)s”."),
+    "spiff_xsd_element_unexpected": _l("The element <%(tag)s> is not allowed here by BPMN."),
+    "spiff_xsd_child_missing": _l("The element <%(tag)s> lacks an element BPMN requires in it."),
     "model_invalid_at": _l("Element “%(element)s” is not valid: %(detail)s"),
     "model_invalid_id": _l("An id is not valid (an id must be unique in its file and start with a letter or “_”): "
                            "%(detail)s"),
@@ -237,9 +297,12 @@ def problem_text(problem: ModelProblem | Mapping[str, Any]) -> str:
     Args:
         problem: A :class:`~engine.errors.ModelProblem`, or one as stored (its ``as_detail()``).
     """
-    if isinstance(problem, Mapping):
-        return describe(problem.get("reason", ""), problem.get("params") or {}, _login)
-    return describe(problem.reason, problem.params, _login)
+    reason, params = ((problem.get("reason", ""), problem.get("params") or {}) if isinstance(problem, Mapping)
+                      else (problem.reason, problem.params))
+    text = describe(reason, params, _login)
+    if reason.startswith(PARSER_REASON_PREFIX) and params.get("element"):
+        return gettext("Element “%(element)s”: %(problem)s", element=params["element"], problem=text)
+    return text
 
 
 def problem_line(problem: ModelProblem | Mapping[str, Any]) -> str:

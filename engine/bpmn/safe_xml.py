@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -79,11 +80,61 @@ def parse_model_bytes(
         return _parse(data, filename, max_depth)
     except ModelFileError:
         raise
-    except etree.XMLSyntaxError as err:
+    except etree.XMLSyntaxError as err:  # lxml raises it outside the parse too (rare)
         line = err.position[0] if err.position and err.position[0] else None
-        raise ModelFileError(filename, line, "xml_malformed", detail=err.msg) from err
+        reason, params = malformed(err)
+        raise ModelFileError(filename, line, reason, **params) from err
     except Exception as err:  # lxml can raise ValueError/LookupError on odd input
         raise ModelFileError(filename, None, "xml_unreadable", detail=str(err)) from err
+
+
+# libxml2's commonest complaints, each with a message code of its own (worded by the catalogues);
+# any other keeps ``xml_malformed`` with the parser's own text as ``detail``.
+_MALFORMED_REASONS = {
+    "ERR_TAG_NAME_MISMATCH": "xml_tag_mismatch",
+    "ERR_TAG_NOT_FINISHED": "xml_tag_not_closed",
+    "ERR_GT_REQUIRED": "xml_start_tag_unfinished",
+    "ERR_DOCUMENT_EMPTY": "xml_no_root",
+    "ERR_DOCUMENT_END": "xml_extra_content",
+    "ERR_ATTRIBUTE_NOT_STARTED": "xml_attribute_unquoted",
+    "ERR_ATTRIBUTE_WITHOUT_VALUE": "xml_attribute_unquoted",
+    "ERR_UNDECLARED_ENTITY": "xml_undeclared_entity",
+    "NS_ERR_UNDEFINED_NAMESPACE": "xml_undeclared_prefix",
+    "ERR_INVALID_CHAR": "xml_invalid_character",
+    "ERR_INVALID_CHARREF": "xml_invalid_character",
+}
+
+
+# the names a complaint's English text quotes, kept as parameters of its message code
+_QUOTED_NAMES = {
+    "xml_tag_mismatch": re.compile(r"mismatch: (?P<start>\S+) line \d+ and (?P<end>[^,\s]+)"),
+    "xml_undeclared_entity": re.compile(r"Entity '(?P<name>[^']+)'"),
+    "xml_undeclared_prefix": re.compile(r"prefix (?P<name>\S+) on"),
+}
+
+
+def malformed(err: etree.XMLSyntaxError, log: etree._ListErrorLog | None = None) -> tuple[str, dict[str, Any]]:
+    """The message code and parameters for a parse error of libxml2.
+
+    Args:
+        err: The parser's exception.
+        log: The parser's own error log: of the errors it holds (the first is often a consequence,
+            as "space required" for an unfinished tag), the first with a code of its own is taken.
+
+    Returns:
+        The code (``xml_malformed`` for a complaint without one of its own) and its parameters: the
+        parser's own text as ``detail`` and the names the complaint quotes.
+    """
+    entries = [(entry.type_name, entry.message) for entry in log] if log else []
+    entries.append((etree.ErrorTypes._getName(err.code), str(err.msg)))
+    for name, message in entries:
+        reason = _MALFORMED_REASONS.get(name)
+        if reason is not None:
+            quoted = _QUOTED_NAMES.get(reason)
+            found = quoted.search(message) if quoted else None
+            if quoted is None or found is not None:
+                return reason, {"detail": str(err.msg), **(found.groupdict() if found else {})}
+    return "xml_malformed", {"detail": str(err.msg)}
 
 
 def parse_model_text(xml: str, filename: str = "model.bpmn") -> etree._ElementTree:
@@ -169,7 +220,9 @@ def _parse(data: bytes, filename: str, max_depth: int) -> etree._ElementTree:
             raise ModelFileError(
                 filename, err.position[0] or None, "xml_too_deep", limit=max_depth
             ) from err
-        raise
+        line = err.position[0] if err.position and err.position[0] else None
+        reason, params = malformed(err, parser.error_log)
+        raise ModelFileError(filename, line, reason, **params) from err
     _check_depth(root, filename, max_depth)
     tree = root.getroottree()
     if tree.docinfo.doctype:  # belt and braces: the text check above should have caught it

@@ -16,9 +16,10 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.bpmn.namespaces import BPMN as BPMN_NS
-from engine.bpmn.safe_xml import check_ncname_id, parse_model_bytes, parse_model_text
+from engine.bpmn.safe_xml import check_ncname_id, malformed, parse_model_bytes, parse_model_text
 from engine.bpmn.spec_facts import describe_spec
 from engine.deploy import lint
+from engine.deploy.parser_messages import parser_reason
 from engine.errors import DeployRefused, ModelFileError, ModelProblem
 from engine.forms.validation import check_schema
 from engine.state.serializer import WorkflowCodec
@@ -115,13 +116,19 @@ def _located(exc: Exception, default_file: str) -> ModelProblem:
     if isinstance(exc, ValidationException):
         line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
         msg = str(exc.args[0]) if exc.args else str(exc)
+        known = None if "atomic type 'xs:ID'" in msg else parser_reason(msg)
+        if known is not None:
+            reason, params = known
+            return ModelProblem(exc.file_name or default_file, line, reason,
+                                {"detail": _readable(msg), "element": exc.id, **params}, exc.id or None)
         reason = "model_invalid_id" if "atomic type 'xs:ID'" in msg else "model_invalid"
         if exc.id:
             reason += "_at"
         return ModelProblem(exc.file_name or default_file, line, reason, {"detail": _readable(msg), "element": exc.id},
                             exc.id or None)
     if isinstance(exc, etree.XMLSyntaxError):
-        return ModelProblem(default_file, exc.lineno, "xml_malformed", {"detail": exc.msg})
+        reason, params = malformed(exc)
+        return ModelProblem(default_file, exc.lineno, reason, dict(params))
     line = getattr(exc, "line_number", None)
     line = line if isinstance(line, int) and line else None
     text = str(exc) or exc.__class__.__name__

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from store.uow import UnitOfWork
 
 RUNNING = TaskState.READY | TaskState.STARTED | TaskState.WAITING
+# internal data of a task a token move put in the tree as passed (completed without running: the token
+# left by its outgoing flows); it is no run of its element
+PASSED = "fao_moved_past"
 
 
 def load_readonly(engine: CommandRunner, uow: UnitOfWork, instance: Instance) -> BpmnWorkflow:
@@ -73,6 +76,8 @@ def activities(workflow: BpmnWorkflow, top_key: str) -> list[dict[str, Any]]:
     rank = {"error": 3, "running": 2, "completed": 1}
     for task in _all_tasks(workflow):
         spec = task.task_spec
+        if task.internal_data.get(PASSED):
+            continue
         parent = task.parent
         is_instance = parent is not None and isinstance(parent.task_spec, LoopTask) \
             and getattr(parent.task_spec, "task_spec", None) == spec.name

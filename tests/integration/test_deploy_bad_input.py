@@ -153,3 +153,52 @@ def test_a_new_form_alone_makes_a_new_version_of_the_process_using_it(sqlite_eng
         sqlite_engine.deploy(broken, analyst)
     assert [p.file for p in err.value.problems] == ["review.start.schema.json"]
     assert "Not a valid JSON Schema" in said(err.value.problems[0])
+
+
+BPMN_OPEN = b"<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>"
+
+
+@pytest.mark.parametrize(("content", "said_zh"), [
+    (BPMN_OPEN + b"<bpmn:process id='x'></bpmn:definitions>", "结束标签“definitions”与开始标签“process”不匹配。"),
+    (BPMN_OPEN + b"<bpmn:process id='x'", "开始标签没有写完（缺少“>”）。"),
+    (BPMN_OPEN + b"<bpmn:process id=x/></bpmn:definitions>", "有属性值没有加引号。"),
+    (BPMN_OPEN + b"<bpmn:process id='x' name='&amp;&foo;'/></bpmn:definitions>", "引用了未声明的实体“foo”。"),
+    (BPMN_OPEN + b"<camunda:process id='x'/></bpmn:definitions>", "命名空间前缀“camunda”未声明。"),
+    (BPMN_OPEN + b"</bpmn:definitions><more/>", "根元素之后还有多余内容。"),
+    (b"just text", "文件中没有根元素。"),
+], ids=["mismatch", "unfinished", "unquoted", "entity", "prefix", "extra", "no-root"])
+def test_malformed_xml_is_said_in_chinese_not_in_the_parsers_english(sqlite_engine, analyst, content, said_zh):
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy([("broken.bpmn", content)], analyst)
+    line = said_line(err.value.problems[0], "zh_CN")
+    assert line.startswith("broken.bpmn 第 1 行：XML 格式有误：") and line.endswith(said_zh), line
+
+
+def _process(body: str) -> bytes:
+    return ("<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL' "
+            "xmlns:spiffworkflow='http://spiffworkflow.org/bpmn/schema/1.0/core' id='d' targetNamespace='t'>"
+            f"<bpmn:process id='p' isExecutable='true'>{body}</bpmn:process></bpmn:definitions>").encode()
+
+
+START_END = ("<bpmn:startEvent id='s'><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>"
+             "<bpmn:endEvent id='e'><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>")
+
+
+@pytest.mark.parametrize(("body", "said_zh"), [
+    ("<bpmn:endEvent id='e'/>", "流程没有开始事件。"),
+    (START_END + "<bpmn:userTask id='ask'><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>"
+     "<bpmn:multiInstanceLoopCharacteristics/></bpmn:userTask>"
+     "<bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='ask'/><bpmn:sequenceFlow id='f2' sourceRef='ask' targetRef='e'/>",
+     "元素“ask”：多实例任务须指定实例数或输入集合。"),
+    (START_END + "<bpmn:serviceTask id='call'><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>"
+     "</bpmn:serviceTask><bpmn:sequenceFlow id='f1' sourceRef='s' targetRef='call'/>"
+     "<bpmn:sequenceFlow id='f2' sourceRef='call' targetRef='e'/>",
+     "元素“call”：服务任务须指定操作（operator）。"),
+    ("<bpmn:startEvent id='s' colour='red'/>", "元素 <startEvent> 不允许有属性“colour”。"),
+    ("<bpmn:startEvent id='s'/><bpmn:sequenceFlow id='f' targetRef='s'/>", "元素 <sequenceFlow> 缺少必需的属性“sourceRef”。"),
+], ids=["no-start", "multi-instance", "service-operator", "schema-attribute", "schema-required"])
+def test_spiffworkflows_refusals_are_said_in_chinese(sqlite_engine, analyst, body, said_zh):
+    with pytest.raises(DeployRefused) as err:
+        sqlite_engine.deploy([("p.bpmn", _process(body))], analyst)
+    lines = [said_line(p, "zh_CN") for p in err.value.problems]
+    assert any(line.endswith(said_zh) for line in lines), lines

@@ -6,6 +6,7 @@ import pytest
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.state import activities
 from tests.conftest import _truncate_all, reload_engine
+from tests.integration.process_driver import fast_engine, processes_template  # noqa: F401 - fixtures
 
 MOVE = ("move.bpmn",)
 
@@ -227,3 +228,33 @@ def test_a_multi_instance_target_is_offered_by_its_name_and_lane(engine, users, 
     preview = engine.move_preview(inst.id, users["boss"], None, None)
     per_member = next(e for e in preview.targets if e.bpmn_id == "per_member")
     assert (per_member.name, per_member.lane) == ("逐人核对", "section_chief")
+
+
+def test_a_token_moved_past_a_timer_restores_as_it_was_kept_and_goes_on_after_a_reload(fast_engine):
+    """The passed timer (completed without running) and the new branches survive a save and a restore: the
+    checked workflow cache compares the kept workflow with its restored state on every save."""
+    from tests.integration.process_driver import CaseDriver
+
+    case = CaseDriver(fast_engine, "official_passport_visa").start()
+    for _ in range(40):
+        if case.open_tasks():
+            case.complete(case.open_tasks()[0])
+        elif [t.bpmn_id for t in case.timers()] == ["wait_return"]:
+            break
+        else:
+            case.fire_next_timer()
+    assert case.open_ids() == [] and [t.bpmn_id for t in case.timers()] == ["wait_return"]
+    engine = fast_engine.engine
+    checked = engine.runner.workflows.checked
+    engine.move(case.instance_id, engine.actor("supervisor_he"), "wait_return", "wait_return", "提前回国",
+                position="after")
+    assert engine.runner.workflows.checked > checked
+    fast_engine.reload()
+    assert sorted(case.open_ids()) == ["hand_back", "return_report"] and "wait_return" not in [
+        t.bpmn_id for t in case.timers()]
+    assert case.run() == "completed"
+    with fast_engine.engine.uow() as uow:
+        instance = uow.instances.get(case.instance_id)
+        ran = {a["bpmn_id"]: a["runs"] for a in activities.activities(fast_engine.engine.load_readonly(uow, instance),
+                                                                        instance.process_key)}
+    assert "wait_return" not in ran and ran["after_return_join"] == 1

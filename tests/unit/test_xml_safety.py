@@ -138,11 +138,12 @@ def test_unknown_encoding_is_refused():
 
 
 @pytest.mark.parametrize("data, line, words", [
-    (b'<?xml version="1.0"?>\n<a>\n<b></a>', 3, "mismatch"),
+    (b'<?xml version="1.0"?>\n<a>\n<b></a>', 3, "the end tag “a” does not match the start tag “b”"),
     (b" \n", None, "empty"),
-    (b"not xml at all", 1, "Start tag expected"),
+    (b"not xml at all", 1, "no root element"),
+    (b"<a>\n<b/>\n\x01</a>", 3, "a character XML does not allow"),
 ])
-def test_malformed_xml_reports_lxmls_line_and_message(data, line, words):
+def test_malformed_xml_reports_the_line_and_what_is_wrong(data, line, words):
     error = refusal(data)
     assert error.problem.line == line
     assert words in said(error.problem)

@@ -216,3 +216,25 @@ def test_a_case_that_waits_on_nothing_is_a_stuck_incident_the_monitor_lists_and_
     assert moved.status_code == 200, moved.json
     assert moved.json["status"] == "active" and open_steps(moved.json) == ["handle"]
     assert api("sam").get("/api/v1/incidents").json["items"] == []
+
+
+# --- token moves onto a flow into an inclusive split (issue 16, points 2 and 3) --------------------
+
+def test_a_token_moved_past_a_timer_fires_the_inclusive_split_and_one_branch_only_still_joins(app, api):
+    assert deploy(api, "inclusive_timer.bpmn").status_code == 201, deploy(api, "inclusive_timer.bpmn").json
+    both = start(api, "inclusive_timer")
+    assert both["active_tasks"] == [] and [w["bpmn_id"] for w in case(api, both["id"])["waiting_on"]] == ["wait"]
+    url = f"/api/v1/instances/{both['id']}/move"
+    moved = api("sam").post(url, json={"from": "wait", "to_flow": "f2", "reason": "无需等待"})
+    assert moved.status_code == 200, moved.json
+    assert sorted(open_steps(moved.json)) == ["check_a", "check_b"]  # the split fired both of its flows
+
+    one = start(api, "inclusive_timer")
+    url = f"/api/v1/instances/{one['id']}/move"
+    preview = api("sam").get(url + "?from=wait&to_flow=fa").json  # split -> check_a only
+    assert preview["ok"] is True, preview["reasons"]  # an inclusive join goes on with the branches that came
+    moved = api("sam").post(url, json={"from": "wait", "to_flow": "fa", "reason": "只需检查A"})
+    assert open_steps(moved.json) == ["check_a"]
+    done = complete(api, moved.json["active_tasks"][0]["id"])
+    assert [t["bpmn_id"] for t in done["next_tasks"]] == ["close"]
+    assert complete(api, done["next_tasks"][0]["id"])["instance"]["status"] == "completed"

@@ -96,3 +96,21 @@ def test_monitor_move_is_for_supervisors_only(app, as_user, case):
         assert client.post(f"/monitor/cases/{instance.id}/move",
                            data={"from": "examine", "to": "archive", "reason": "x"}).status_code == 403
     assert as_user("sam").get("/monitor/cases/" + "0" * 32 + "/move").status_code == 404
+
+
+def test_monitor_moves_a_token_after_a_step_so_it_is_skipped(app, as_user, case, eng):
+    instance, _examine = case()
+    sam = as_user("sam")
+    page = sam.get(f"/monitor/cases/{instance.id}").get_data(as_text=True)
+    assert 'id="move-pick-position"' in page and "在其之后（跳过该环节，如定时器）" in page
+    preview = sam.get(f"/monitor/cases/{instance.id}/move?from=examine&to=archive&to_position=after"
+                      ).get_data(as_text=True)
+    assert 'name="to_position" value="after"' in preview and 'id="form-move"' in preview
+    target = preview.split('id="move-target"')[1].split("</dd>")[0]
+    assert "(end_ok)" in target and "结束事件" in target  # what archive's outgoing flow leads to
+    done = sam.post(f"/monitor/cases/{instance.id}/move", data={
+        "from": "examine", "to": "archive", "to_position": "after", "reason": "已线下办结"}, follow_redirects=True)
+    assert "令牌已从“审查申请”移到“登记归档”之后" in done.get_data(as_text=True)
+    with eng.uow() as uow:
+        assert uow.instances.get(instance.id).status == "completed"
+        assert uow.reads.tasks.open_of(instance.id) == []

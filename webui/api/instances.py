@@ -1,6 +1,8 @@
 """API: cases (list, detail with waiting_on/activities/history, suspend/resume/terminate)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -65,11 +67,19 @@ def get_instance(instance_id: str) -> ResponseReturnValue:
     active, history = case.open_tasks, [event_json(e) for e in case.history]
     waiting = [waiting_json(w) for w in case.waiting]
     if instance.status == "active" and not waiting:  # e.g. an engine step in progress: name what runs
-        waiting = [{"kind": "task", "bpmn_id": a["bpmn_id"], "group": None} for a in ran if a["state"] == "running"]
+        waiting = [running_json(a) for a in ran if a["state"] == "running"]
     out = instance_json(instance)
     out.update({"unit": unit_ref(unit), "data": jsonable(data), "active_tasks": [task_json(t) for t in active],
                 "waiting_on": waiting, "activities": ran, "history": history})
     return jsonify(out)
+
+
+def running_json(activity: dict) -> dict[str, Any]:
+    """A running element the case waits on, when it waits on no task, timer or message: a join waiting for
+    its other flows is a ``gateway``, never a task."""
+    if activity["type"].endswith("Gateway"):
+        return {"kind": "gateway", "bpmn_id": activity["bpmn_id"]}
+    return {"kind": "task", "bpmn_id": activity["bpmn_id"], "group": None}
 
 
 REASON_BODY = {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 2000}}}

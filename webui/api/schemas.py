@@ -58,7 +58,8 @@ COMPONENTS: dict[str, dict] = {
                                 "name": {"type": "string"}, "type": {"type": "string"},
                                 "state": {"type": "string"}, "runs": {"type": "integer"}}},
     "Waiting": {"type": "object", "required": ["kind", "bpmn_id"],
-                "properties": {"kind": {"type": "string", "enum": ["task", "timer", "message"]},
+                "properties": {"kind": {"type": "string", "enum": ["task", "timer", "message", "gateway"],
+                                        "description": "gateway: a join waiting for its other flows"},
                                "bpmn_id": {"type": "string"}, "group": STR_OR_NULL, "until": TIME,
                                "message": {"type": "string"}}},
     "Process": {"type": "object", "required": ["key", "version", "title", "title_zh", "description"],
@@ -101,6 +102,12 @@ COMPONENTS["MovePreview"] = {
         "ok": {"type": "boolean", "description": "the move can be done"},
         "source": {"allOf": [ref("MoveElement")], "nullable": True},
         "target": {"allOf": [ref("MoveElement")], "nullable": True},
+        "position": {"type": "string", "enum": ["before", "after"],
+                     "description": "where the token starts at the target"},
+        "flow": {**STR_OR_NULL, "description": "the sequence flow the token starts on, when one was chosen"},
+        "starts_before": {"type": "array", "items": ref("MoveElement"),
+                          "description": "the elements the new token starts before (after an element: those its "
+                                         "outgoing flows lead to)"},
         "cancelled": {"type": "array", "items": ref("MoveElement"),
                       "description": "active steps the move cancels (the source, its boundary events, "
                                      "a call activity's subprocess steps)"},

@@ -15,6 +15,8 @@ def editor_texts() -> dict[str, str]:
         "loading": _("Opening the model…"),
         "loaded": _("The model is open."),
         "importWarnings": _("({n} warnings while reading the file)"),
+        "unreadParts": _("The modeler could not read {n} part(s) of this file; deploying it from here would "
+                         "leave them out. Edit this file outside the modeler, or deploy it as a file."),
         "loadFailed": _("The model cannot be opened: "),
         "validating": _("Validating…"),
         "valid": _("Valid: it can be deployed."),

@@ -13,7 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine.commands.token_move import Element, MovePreview
+from engine.commands.moves import Element, MovePreview
 from engine.errors import Conflict, EngineError, NotFound
 from webui.element_names import type_label
 from webui.error_texts import describe, detail_texts, error_text
@@ -44,6 +44,11 @@ def move_choices(instance_id: str) -> MovePreview | None:
         return None
 
 
+def _position(source: Mapping[str, str]) -> str:
+    """Where the token starts at the target: ``after`` when chosen, else ``before``."""
+    return "after" if (source.get("to_position") or "").strip() == "after" else "before"
+
+
 def _picked(source: Mapping[str, str], name: str) -> str | None:
     value = (source.get(name) or "").strip()
     return value[:MAX_ID] or None
@@ -60,7 +65,7 @@ def move_page(instance_id: str) -> ResponseReturnValue:
             abort(404)
         uow.detach_all()
     try:
-        preview = engine().move_preview(instance_id, current_actor(), frm, to)
+        preview = engine().move_preview(instance_id, current_actor(), frm, to, _position(request.args))
     except NotFound:
         abort(404)
     if frm is None and len(preview.sources) == 1:
@@ -80,7 +85,8 @@ def move_token(instance_id: str) -> ResponseReturnValue:
     """Move the token (reason required); back to the case page, or to the preview when refused."""
     frm, to = _picked(request.form, "from"), _picked(request.form, "to")
     reason = (request.form.get("reason") or "").strip()[:MAX_REASON]
-    picked: dict[str, Any] = {"from": frm or "", "to": to or ""}
+    position = _position(request.form)
+    picked: dict[str, Any] = {"from": frm or "", "to": to or "", "to_position": position}
     back = redirect(url_for("monitor.move_page", instance_id=instance_id, **picked))
     if not frm or not to:
         flash(_("Choose where the token moves from and to."), "error")
@@ -92,7 +98,7 @@ def move_token(instance_id: str) -> ResponseReturnValue:
     try:
         preview = eng.move_preview(instance_id, actor, None, None)
         names = {e.bpmn_id: e.name for e in preview.sources + preview.targets}
-        eng.move(instance_id, actor, frm, to, reason)
+        eng.move(instance_id, actor, frm, to, reason, position)
     except NotFound:
         abort(404)
     except Conflict as exc:
@@ -102,6 +108,10 @@ def move_token(instance_id: str) -> ResponseReturnValue:
     except EngineError as exc:
         flash(_("The token was not moved: %(reasons)s", reasons=error_text(exc, person_name)), "error")
         return back
-    flash(_("The token moved from “%(source)s” to “%(target)s”.", source=names.get(frm, frm),
+    if position == "after":
+        flash(_("The token moved from “%(source)s” to after “%(target)s”.", source=names.get(frm, frm),
+                target=names.get(to, to)), "success")
+    else:
+        flash(_("The token moved from “%(source)s” to “%(target)s”.", source=names.get(frm, frm),
                 target=names.get(to, to)), "success")
     return redirect(url_for("monitor.case_page", instance_id=instance_id))

@@ -1,5 +1,6 @@
-/* The modeler page: bpmn-js Modeler with the spiffworkflow moddle extension, the properties
-   panel, validate (dry-run deploy) with problems marked on their elements, deploy, download. */
+/* The modeler page: bpmn-js Modeler with the spiffworkflow moddle extension (which, with
+   roundtrip.js, keeps everything an unchanged model says), the properties panel, validate
+   (dry-run deploy) with problems marked on their elements, deploy, download. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("modeler-data").textContent);
@@ -9,6 +10,7 @@
   var problemsList = document.getElementById("problems");
   var modeler = new BpmnJS({container: "#canvas", moddleExtensions: {spiffworkflow: data.moddle},
     additionalModules: [window.FaoTexts.translateModule]});
+  window.FaoRoundTrip.install(modeler);  // what the file says at a default value, the save says too
   var dirty = false;
   var marked = [];
 
@@ -147,6 +149,25 @@
     });
   }
 
+  /* What bpmn-js could not read (an element the descriptors do not know, a reference to an id the
+     file does not hold) it would not write either: say so where it stays in view, so an
+     unchanged-looking deploy cannot drop it unseen. An unknown attribute is kept, and the text
+     is already decoded: those warnings lose nothing. */
+  var HARMLESS = /^(unknown attribute|unsupported document encoding)/;
+
+  function showImportLoss(warnings) {
+    var card = document.getElementById("import-loss");
+    if (!warnings.length) { card.hidden = true; return; }
+    document.getElementById("import-loss-text").textContent = tr("unreadParts", {n: warnings.length});
+    document.getElementById("import-loss-list").replaceChildren.apply(document.getElementById("import-loss-list"),
+      warnings.map(function (w) {
+        var item = document.createElement("li");
+        item.textContent = String(w.message || w).split("\n")[0];
+        return item;
+      }));
+    card.hidden = false;
+  }
+
   say(tr("loading"));
   modeler.importXML(data.xml).then(function (result) {
     modeler.get("canvas").zoom("fit-viewport", "auto");
@@ -154,6 +175,9 @@
       {tr: tr, key: data.key, groups: data.groups, forms: data.forms, operators: data.operators});
     modeler.on("commandStack.changed", function () { dirty = true; });
     say(tr("loaded") + (result.warnings.length ? " " + tr("importWarnings", {n: result.warnings.length}) : ""));
+    var losses = result.warnings.filter(function (w) { return !HARMLESS.test(String(w.message || w)); });
+    showImportLoss(losses);
+    document.body.dataset.importLosses = String(losses.length);
     document.body.dataset.modelerReady = "1";
   }).catch(function (err) {
     say(tr("loadFailed") + err.message, "bad");

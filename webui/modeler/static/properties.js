@@ -3,6 +3,9 @@
 window.FaoProperties = (function () {
   "use strict";
   var SPIFF = "spiffworkflow:";
+  /* the moddle type of a spiffworkflow: element: types are capitalised, elements are not
+     (spiffworkflow-moddle.json has tagAlias lowerCase, as bpmn-moddle does) */
+  function spiff(element) { return SPIFF + element.charAt(0).toUpperCase() + element.slice(1); }
   var FORM_SCHEMA = "formJsonSchemaFilename";
   var FORM_UI = "formUiSchemaFilename";
   var TIMER_KINDS = ["timeDuration", "timeDate", "timeCycle"];
@@ -56,34 +59,34 @@ window.FaoProperties = (function () {
   };
 
   Panel.prototype.bodyExt = function (bo, name) {
-    var found = this.ext(bo, SPIFF + name);
+    var found = this.ext(bo, spiff(name));
     return found ? (found.get("value") || "") : "";
   };
 
   Panel.prototype.setBodyExt = function (element, name, text) {
-    var value = text.trim() ? this.moddle.create(SPIFF + name, {value: text}) : null;
-    this.setExt(element, element.businessObject, SPIFF + name, value);
+    var value = text.trim() ? this.moddle.create(spiff(name), {value: text}) : null;
+    this.setExt(element, element.businessObject, spiff(name), value);
   };
 
   Panel.prototype.property = function (bo, name) {
-    var props = this.ext(bo, SPIFF + "properties");
+    var props = this.ext(bo, spiff("properties"));
     var hit = props ? (props.get("properties") || []).filter(function (p) { return p.name === name; })[0] : null;
     return hit ? hit.value || "" : "";
   };
 
   Panel.prototype.setProperty = function (element, name, value) {
     var bo = element.businessObject;
-    var props = this.ext(bo, SPIFF + "properties");
+    var props = this.ext(bo, spiff("properties"));
     var moddle = this.moddle;
     var list = (props ? props.get("properties") || [] : []).filter(function (p) { return p.name !== name; })
-      .map(function (p) { return moddle.create(SPIFF + "property", {name: p.name, value: p.value}); });
-    if (value.trim()) { list.push(moddle.create(SPIFF + "property", {name: name, value: value.trim()})); }
+      .map(function (p) { return moddle.create(spiff("property"), {name: p.name, value: p.value}); });
+    if (value.trim()) { list.push(moddle.create(spiff("property"), {name: name, value: value.trim()})); }
     var fresh = null;
     if (list.length) {
-      fresh = moddle.create(SPIFF + "properties", {properties: list});
+      fresh = moddle.create(spiff("properties"), {properties: list});
       list.forEach(function (p) { p.$parent = fresh; });
     }
-    this.setExt(element, bo, SPIFF + "properties", fresh);
+    this.setExt(element, bo, spiff("properties"), fresh);
   };
 
   Panel.prototype.expression = function (body, parent) {
@@ -245,23 +248,27 @@ window.FaoProperties = (function () {
   Panel.prototype.serviceSection = function (el) {
     var self = this;
     var bo = el.businessObject;
-    var op = this.ext(bo, SPIFF + "serviceTaskOperator");
+    var op = this.ext(bo, spiff("serviceTaskOperator"));
     var params = op && op.get("parameterList") ? (op.get("parameterList").get("parameters") || []) : [];
-    var state = {id: op ? op.get("id") || "" : "", result: op ? op.get("resultVariable") || "" : "",
+    var state = {id: op ? op.get("id") || "" : "", result: op ? op.get("resultVariable") || "" : "", retry: op ? op.get("retry") : undefined,
       params: params.map(function (p) { return {id: p.get("id") || p.get("name") || "", type: p.get("type") || "str", value: p.get("value") || ""}; })};
     var save = function () {
-      if (!state.id.trim()) { self.setExt(el, bo, SPIFF + "serviceTaskOperator", null); return; }
+      if (!state.id.trim()) { self.setExt(el, bo, spiff("serviceTaskOperator"), null); return; }
       var m = self.moddle;
       var list = state.params.filter(function (p) { return p.id.trim(); }).map(function (p) {
-        return m.create(SPIFF + "parameter", {id: p.id.trim(), type: p.type || "str", value: p.value});
+        return m.create(spiff("parameter"), {id: p.id.trim(), type: p.type || "str", value: p.value});
       });
-      var holder = m.create(SPIFF + "parameters", {parameters: list});
+      var holder = m.create(spiff("parameters"), {parameters: list});
       list.forEach(function (p) { p.$parent = holder; });
       var attrs = {id: state.id.trim(), parameterList: holder};
       if (state.result.trim()) { attrs.resultVariable = state.result.trim(); }
-      var fresh = m.create(SPIFF + "serviceTaskOperator", attrs);
+      if (state.retry) {  /* kept as it was: the panel does not edit it */
+        attrs.retry = m.create(spiff("retry"), {retries: state.retry.get("retries"), backoff_base: state.retry.get("backoff_base")});
+      }
+      var fresh = m.create(spiff("serviceTaskOperator"), attrs);
       holder.$parent = fresh;
-      self.setExt(el, bo, SPIFF + "serviceTaskOperator", fresh);
+      if (attrs.retry) { attrs.retry.$parent = fresh; }
+      self.setExt(el, bo, spiff("serviceTaskOperator"), fresh);
     };
     var box = h("fieldset", {"class": "group"}, [h("legend", {text: this.tr("service")})]);
     box.appendChild(this.field(this.tr("operator"), this.input(state.id, function (v) { state.id = v; save(); }, {name: "operator", list: "fao-operators"}),
