@@ -108,6 +108,8 @@ def test_the_pages_show_a_unit_its_own_case_alone(client_of, gov_case):
         assert edu.get(path).status_code == 404, path
         assert colleague.get(path).status_code == 200, path
     assert edu.post(f"/tasks/{task_id}/claim").status_code == 404
+    assert edu.post(f"/tasks/{task_id}", data={"action": "complete"}).status_code == 404
+    assert edu.post(f"/tasks/{task_id}", data={"action": "draft"}).status_code == 404
     assert colleague.post(f"/tasks/{task_id}/claim").status_code == 302
 
 
