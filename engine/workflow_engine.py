@@ -197,6 +197,10 @@ class WorkflowEngine:
         """Create or update users (see :mod:`engine.people.account_commands`)."""
         return accounts.save_users(self.runner, users)
 
+    def save_units(self, units: Iterable[accounts.UnitSpec]) -> list[str]:
+        """Create or update units (see :mod:`engine.people.account_commands`)."""
+        return accounts.save_units(self.runner, units)
+
     def issue_token(self, username: str) -> str:
         """A new API token for a user."""
         return accounts.issue_token(self.runner, username)

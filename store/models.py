@@ -112,6 +112,8 @@ class Instance(Base):
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
+    # the starter's unit, fixed at the start: its applicant_unit tasks go to that unit alone
+    unit_key: Mapped[str | None] = mapped_column(String(50), index=True)
 
 
 class HumanTask(Base):
@@ -145,11 +147,23 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None]
     business_key: Mapped[str | None] = mapped_column(String(200))
     applicant: Mapped[str | None] = mapped_column(String(100))
+    # who alone works the task while unclaimed (``unit:KEY``/``user:NAME``, space-separated; one
+    # ``task_owner`` row each), fixed when it becomes ready; None: the members of its lane
+    owners: Mapped[str | None] = mapped_column(String(1000))
+
+
+class TaskOwner(Base):
+    """Projection: one owner of a task bound to owners (``human_task.owners``), for the lists' SQL."""
+
+    __tablename__ = "task_owner"
+
+    owner: Mapped[str] = mapped_column(String(150), primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
 
 
 class TaskCount(Base):
-    """Projection of human_task kept by database triggers (migration 0004): how many tasks are
-    open per lane (``lane``), open or claimed per assignee (``mine``), completed per user
+    """Projection of human_task kept by database triggers (migrations 0004, 0006): how many tasks are
+    open per lane and bound to no owners (``lane``), open or claimed per assignee (``mine``), completed per user
     (``done``). A key's total is the sum over its shard rows (on PostgreSQL one per connection
     slot, so concurrent commands do not queue on one row)."""
 
@@ -225,6 +239,17 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class Unit(Base):
+    """A municipal organisation whose staff submit applications (申报单位)."""
+
+    __tablename__ = "unit"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class User(Base):
     __tablename__ = "app_user"
 
@@ -237,6 +262,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    unit_key: Mapped[str | None] = mapped_column(ForeignKey("unit.key"), index=True)
 
 
 class Group(Base):

@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort
 
 from engine.people.identity import Actor
-from engine.people.visibility import may_see_case
+from engine.people.visibility import Sight, case_sight
 from engine.state.case_detail import CaseDetail
 from store.models import Instance
 from store.uow import UnitOfWork
@@ -53,12 +53,14 @@ def attachment_ids(value: Any) -> set[str]:
 
 
 def load_instance_or_abort(uow: UnitOfWork, actor: Actor, instance_id: str) -> Instance:
-    """The case row (without state); 404 when missing, 403 when the actor may not see it."""
+    """The case row (without state); 404 when missing or hidden from the actor (another unit's),
+    403 when the actor may not see it."""
     instance = uow.reads.cases.summary(instance_id)
     if instance is None:
         abort(404)
-    if not may_see_case(uow, actor, instance_id):
-        abort(403)
+    sight = case_sight(uow, actor, instance_id)
+    if sight is not Sight.SEEN:
+        abort(404 if sight is Sight.HIDDEN else 403)
     return instance
 
 

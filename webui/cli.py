@@ -236,12 +236,31 @@ def users() -> None:
 @click.option("--groups", default="")
 @click.option("--roles", default="")
 @click.option("--display-name", default=None)
-def users_add(name: str, password: str, groups: str, roles: str, display_name: str | None) -> None:
+@click.option("--unit", default=None, help="the key of the user's unit (fao units add)")
+def users_add(name: str, password: str, groups: str, roles: str, display_name: str | None,
+              unit: str | None) -> None:
     """Create or update a user."""
     from engine.people.account_commands import UserSpec
 
-    _engine().save_users([UserSpec(name, password, tuple(_csv(groups)), tuple(_csv(roles)), display_name)])
+    _engine().save_users([UserSpec(name, password, tuple(_csv(groups)), tuple(_csv(roles)), display_name, unit)])
     click.echo(f"user {name} saved")
+
+
+@main.group()
+def units() -> None:
+    """Units (申报单位): the organisations whose staff apply."""
+
+
+@units.command("add")
+@click.argument("key")
+@click.option("--name", required=True)
+@click.option("--name-en", default=None)
+def units_add(key: str, name: str, name_en: str | None) -> None:
+    """Create or update a unit; KEY is lowercase letters, digits and _."""
+    from engine.people.account_commands import UnitSpec
+
+    _engine().save_units([UnitSpec(key, name, name_en)])
+    click.echo(f"unit {key} saved")
 
 
 def _csv(value: str) -> list[str]:

@@ -99,6 +99,11 @@ TEXTS = {
     "unknown_group": _l("There is no group “%(group)s”."),
     "unknown_role": _l("There is no role “%(role)s” (expected one of %(expected)s)."),
     "bad_user_name": _l("A user name is 1 to 100 letters, digits, “.”, “_” or “-”."),
+    "assignee_not_owner": _l("%(user)s may not receive this task: it belongs to another unit or person."),
+    "unknown_unit": _l("There is no unit “%(unit)s” (add it with “fao units add”)."),
+    "bad_unit": _l("The unit cannot be saved."),
+    "bad_unit_key": _l("A unit key is 1 to 50 lowercase letters, digits or “_”: “%(key)s” is not."),
+    "bad_unit_name": _l("A unit name is 1 to 200 characters."),
     # form data
     "data_not_object": _l("The data must be a JSON object."),
     "form_invalid": _l("The form has errors."),

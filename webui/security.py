@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from engine.people.identity import Actor
+from engine.people.identity import Actor, actor_of
 from engine.workflow_engine import WorkflowEngine
 from store.models import User
 from store.uow import UnitOfWork
@@ -66,14 +66,7 @@ def actor_from_user(uow: UnitOfWork, user: User | None) -> WebUser | None:
     """Build the WebUser of a store user row (None when inactive)."""
     if user is None or not user.active:
         return None
-    actor = Actor(
-        username=user.username,
-        groups=frozenset(uow.users.groups_of(user)),
-        roles=frozenset(uow.users.roles_of(user)),
-        display_name=user.display_name or user.username,
-        locale=user.locale or "zh_CN",
-    )
-    return WebUser(actor, user.locale)
+    return WebUser(actor_of(uow, user), user.locale)
 
 
 @login_manager.user_loader

@@ -85,7 +85,7 @@ def start_command(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor
         id=instance_id, process_version_id=version.id, process_key=key, version=version.version,
         status="active", business_key=bk, title=str(data.get("title") or version.title)[:300],
         state="{}", serializer_version="", revision=0, started_by=actor.username,
-        started_at=now, updated_at=now, ended_at=None, due_at=None,
+        started_at=now, updated_at=now, ended_at=None, due_at=None, unit_key=actor.unit,
     )
     uow.instances.add(instance)
     services = CommandServiceContext(uow, instance, actor.username, now, actor.locale)

@@ -16,8 +16,8 @@ from engine.commands.case_command import Command, Outcome
 from engine.commands.instances import check_form
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms.validation import with_task_data_options
-from engine.people.identity import Actor
-from engine.people.visibility import may_work_task
+from engine.people.identity import Actor, load_actor
+from engine.people.visibility import may_receive_task, may_work_task, require_task_in_sight
 from engine.state.stepping import failure_from
 from engine.tasks import lifecycle
 from store.models import HumanTask, Instance
@@ -29,9 +29,15 @@ AUDITED_FIELDS = ("decision", "comment", "opinion")
 
 
 def _row(cmd: Command, task_id: str) -> HumanTask:
-    """The task's row: a command opened on a task always holds the rows it read with its lock."""
+    """The task's row: a command opened on a task always holds the rows it read with its lock.
+
+    Raises:
+        NotFound: the task is hidden from the actor (another unit's).
+    """
     assert cmd.task_rows is not None, "a command opened on a task holds its task rows"
-    return cmd.task_rows[task_id]
+    row = cmd.task_rows[task_id]
+    require_task_in_sight(cmd.uow, cmd.actor, row)
+    return row
 
 
 def claim(engine: CommandRunner, task_id: str, actor: Actor) -> HumanTask:
@@ -54,16 +60,17 @@ def unclaim(engine: CommandRunner, task_id: str, actor: Actor) -> HumanTask:
 
 
 def assign(engine: CommandRunner, task_id: str, actor: Actor, username: str, reason: str = "") -> HumanTask:
-    """Hand a task to a user (a supervisor's move).
+    """Hand a task to a user (a supervisor's move); a task bound to owners goes to one of them.
 
     Raises:
         NotFound: no such task or user.
+        Forbidden: the user is not one of the task's owners.
     """
     with engine.command(None, actor, task_id=task_id) as cmd:
         row = _row(cmd, task_id)
         lifecycle.check(lifecycle.ASSIGN, actor, row)
-        if cmd.uow.users.by_username(username) is None:
-            raise NotFound("unknown_user", user=username)
+        if not may_receive_task(load_actor(cmd.uow, username), row):  # NotFound: no such user
+            raise Forbidden("assignee_not_owner", user=username)
         lifecycle.fire(cmd, row, lifecycle.ASSIGN, username, to=username, reason=reason)
     return row
 
@@ -108,6 +115,7 @@ def save_draft(engine: CommandRunner, task_id: str, actor: Actor, data: dict) ->
         row = uow.tasks.get(task_id)
         if row is None:
             raise NotFound("task_not_found", task=task_id)
+        require_task_in_sight(uow, actor, row)
         if not may_work_task(actor, row):
             raise Forbidden("task_not_yours")
         uow.misc.save_draft(task_id, actor.username, data, engine.clock.now())

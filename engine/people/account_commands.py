@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.people.accounts import authenticate, new_token, put_user, set_locale
+from engine.people.accounts import authenticate, new_token, put_unit, put_user, set_locale
 from engine.people.identity import Actor, load_actor
 
 if TYPE_CHECKING:
@@ -29,6 +29,28 @@ class UserSpec:
     groups: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     display_name: str | None = None
+    unit: str | None = None  # the key of their unit; None keeps the one they have
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """One unit to create or update."""
+
+    key: str
+    name: str
+    name_en: str | None = None
+
+
+def save_units(runner: CommandRunner, units: Iterable[UnitSpec]) -> list[str]:
+    """Create or update units, all in one transaction.
+
+    Raises:
+        BadInput: a malformed key or an empty name (nothing is saved).
+    """
+    with runner.uow() as uow:
+        keys = [put_unit(uow, u.key, u.name, u.name_en).key for u in units]
+        uow.commit()
+    return keys
 
 
 def save_users(runner: CommandRunner, users: Iterable[UserSpec]) -> list[str]:
@@ -39,7 +61,8 @@ def save_users(runner: CommandRunner, users: Iterable[UserSpec]) -> list[str]:
     """
     now = runner.clock.now()
     with runner.uow() as uow:
-        names = [put_user(uow, now, u.username, u.password, u.groups, u.roles, u.display_name).username
+        names = [put_user(uow, now, u.username, u.password, u.groups, u.roles, u.display_name,
+                          u.unit).username
                  for u in users]
         uow.commit()
     return names

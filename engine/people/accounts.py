@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -11,11 +12,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.errors import EngineError, NotFound, problem
 from engine.people.identity import GROUPS, ROLES
-from store.models import User
+from store.models import Unit, User
 
 if TYPE_CHECKING:
     from store.uow import UnitOfWork
 
+UNIT_KEY = re.compile(r"[a-z0-9_]{1,50}")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 
@@ -41,15 +43,34 @@ def ensure_groups(uow: UnitOfWork) -> None:
             uow.users.put_group(key, zh, en)
 
 
-def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None = None, groups: Iterable[str] = (),
-             roles: Iterable[str] = (), display_name: str | None = None) -> User:
-    """Create or update a user (the caller commits).
+def put_unit(uow: UnitOfWork, key: str, name: str, name_en: str | None = None) -> Unit:
+    """Create or update a unit (the caller commits).
 
     Raises:
-        BadInput: unknown group or role, or an empty name.
+        BadInput: a key that is not lowercase letters, digits and ``_``, or an empty name.
+    """
+    problems = [] if UNIT_KEY.fullmatch(key) else [problem("key", "bad_unit_key", key=key)]
+    if not name.strip() or len(name) > 200:
+        problems.append(problem("name", "bad_unit_name"))
+    if name_en is not None and (not name_en.strip() or len(name_en) > 200):
+        problems.append(problem("name_en", "bad_unit_name"))
+    if problems:
+        raise BadInput("bad_unit", problems)
+    return uow.users.put_unit(key, name.strip(), name_en.strip() if name_en is not None else None)
+
+
+def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None = None, groups: Iterable[str] = (),
+             roles: Iterable[str] = (), display_name: str | None = None, unit: str | None = None) -> User:
+    """Create or update a user (the caller commits); ``unit``: the key of their unit (None: keep
+    the one they have, ``""``: none).
+
+    Raises:
+        BadInput: unknown group, role or unit, or an empty name.
     """
     groups, roles = list(groups), list(roles)
     problems = [problem("groups", "unknown_group", group=g) for g in groups if g not in GROUPS]
+    if unit and uow.users.unit(unit) is None:
+        problems.append(problem("unit", "unknown_unit", unit=unit))
     problems += [problem("roles", "unknown_role", role=r, expected=", ".join(ROLES)) for r in roles if r not in ROLES]
     if not username or len(username) > 100 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         problems.append(problem("name", "bad_user_name"))
@@ -64,6 +85,8 @@ def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None
         user.display_name = display_name
     if password:
         user.password_hash = hash_password(password)
+    if unit is not None:
+        user.unit_key = unit or None
     uow.users.set_groups(user, groups)
     uow.users.set_roles(user, roles)
     return user

@@ -1,4 +1,4 @@
-"""Who is acting: the actor, their groups and roles, and the role checks of commands.
+"""Who is acting: the actor, their groups, roles and unit, and the role checks of commands.
 
 Who may see and work cases and tasks is decided in :mod:`engine.people.visibility`.
 """
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from engine.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
+    from store.models import User
     from store.uow import UnitOfWork
 
 ROLES = ("clerk", "supervisor", "analyst", "admin")
@@ -17,6 +18,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "applicant_unit": ("申报单位", "Applicant unit"),
     "fao_clerk": ("外办经办人", "FAO clerk"),
     "section_chief": ("科室负责人", "Section chief"),
+    "deputy_director": ("分管副主任", "Deputy director in charge"),
     "office_director": ("外办主任", "Office director"),
     "municipal_leader": ("市领导", "Municipal leader"),
     "protocol_section": ("礼宾科", "Protocol section"),
@@ -28,13 +30,14 @@ GROUPS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """An authenticated user as the engine sees them."""
+    """An authenticated user as the engine sees them (``unit``: the key of the unit they work for)."""
 
     username: str
     groups: frozenset[str] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
     display_name: str = ""
     locale: str = "zh_CN"
+    unit: str | None = None
 
     @property
     def is_supervisor(self) -> bool:
@@ -57,12 +60,18 @@ def load_actor(uow: UnitOfWork, username: str) -> Actor:
     user = uow.users.by_username(username)
     if user is None or not user.active:
         raise NotFound("unknown_user", user=username)
+    return actor_of(uow, user)
+
+
+def actor_of(uow: UnitOfWork, user: User) -> Actor:
+    """The actor of a user row: their groups, roles, name, language and unit."""
     return Actor(
         username=user.username,
         groups=frozenset(uow.users.groups_of(user)),
         roles=frozenset(uow.users.roles_of(user)),
         display_name=user.display_name or user.username,
         locale=user.locale or "zh_CN",
+        unit=user.unit_key,
     )
 
 

@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.spec_facts import form_files
+from engine.people.visibility import task_owners
 from engine.state.stepping import tasks_in_state, waiting_messages, waiting_timers, waiting_timers_of
 from engine.tasks import lifecycle
 from engine.tasks.lifecycle import TaskStatus
@@ -89,6 +90,7 @@ def sync_human_tasks(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow
                 priority = int(props.get("priority", task.data.get("priority", 50)))
             except (TypeError, ValueError):
                 priority = 50
+            owners = task_owners(spec.lane, task.data, instance.unit_key, instance.started_by)
             row = HumanTask(
                 id=task_id, instance_id=instance.id, process_key=instance.process_key,
                 bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, lane=spec.lane,
@@ -96,8 +98,10 @@ def sync_human_tasks(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow
                 instructions=render_instructions(ext.get("instructionsForEndUser"), task.data),
                 status=TaskStatus.OPEN, assignee=None, priority=priority, created_at=now, due_at=due,
                 business_key=instance.business_key, applicant=instance.started_by,
+                owners=" ".join(owners) or None,
             )
             uow.tasks.add(row)
+            uow.tasks.add_owners(task_id, owners)
         else:
             if due is not None:  # a fired SLA timer leaves the task due (and overdue) as it was
                 row.due_at = due

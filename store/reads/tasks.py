@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from store.access import WorkScope, assigned_condition, lane_condition, workable_condition
+from store.access import WorkScope, assigned_condition, lane_condition, open_owned_condition, workable_condition
 from store.models import HumanTask, TaskCount
 from store.reads.pager import Page, bounds
 from store.reads.sorting import SelectT, containing, ordered
@@ -131,6 +131,8 @@ class TaskReads:
             if scope in ("group", "both") and status in (None, TaskStatus.OPEN):
                 # one branch per lane: each reads its index in order
                 branches += [select(HumanTask).where(lane_condition(lane)) for lane in sorted(set(work.lanes))]
+                if work.owner_keys:  # bound to the worker or their unit (an applicant unit's tasks)
+                    branches.append(select(HumanTask).where(open_owned_condition(work)))
         branches = [_filtered(b, process, overdue, q, now) for b in branches]
         unfiltered = not (process or overdue or q or status)
         if counts is not None and unfiltered and scope in ("mine", "group", "both"):
@@ -146,14 +148,26 @@ class TaskReads:
         return Page(rows[(page - 1) * per_page:window], total, page, per_page)
 
     def counts(self, work: WorkScope) -> dict[str, int]:
-        """``mine`` (assigned to the worker, open or claimed), ``group`` (unclaimed in their lanes) and
-        ``done`` totals of a worker, in one query of the counter projection (``task_count``): a few
-        rows, however many tasks are open."""
+        """``mine`` (assigned to the worker, open or claimed), ``group`` (unclaimed in their lanes, or
+        bound to them or their unit) and ``done`` totals of a worker.
+
+        The lanes' shared queues come from the counter projection (``task_count``: a few rows,
+        however many tasks are open); the tasks bound to owners (an applicant unit's, a
+        ``lane_owners`` lane's) have no shared queue to count under, so they are counted by one
+        index query over ``task_owner`` for the worker's own keys: it reads their unit's open
+        tasks only, never another unit's.
+        """
         cond = or_(and_(TaskCount.kind.in_(("mine", "done")), TaskCount.key == work.user),
                    and_(TaskCount.kind == "lane", TaskCount.key.in_(list(work.lanes) or [""])))
-        rows = self.s.execute(select(TaskCount.kind, func.sum(TaskCount.n)).where(cond).group_by(TaskCount.kind)).all()
+        stmt = select(TaskCount.kind, func.sum(TaskCount.n)).where(cond).group_by(TaskCount.kind)
+        if work.owner_keys:  # in the same round trip
+            owned = select(literal("owned"), func.count()).select_from(HumanTask).where(open_owned_condition(work))
+            rows = self.s.execute(union_all(stmt, owned)).all()
+        else:
+            rows = self.s.execute(stmt).all()
         got = {kind: int(n or 0) for kind, n in rows}
-        return {"mine": got.get("mine", 0), "group": got.get("lane", 0), "done": got.get("done", 0)}
+        return {"mine": got.get("mine", 0), "group": got.get("lane", 0) + got.get("owned", 0),
+                "done": got.get("done", 0)}
 
     def done_count(self, username: str) -> int:
         """Tasks the user completed, from the counter projection (``task_count``)."""

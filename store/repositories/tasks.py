@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from store import fast_writes
-from store.models import HumanTask, TaskCount
+from store.models import HumanTask, TaskCount, TaskOwner
 from store.repositories.dialect import dialect_of
 from store.task_status import ACTIVE_STATUSES, TaskStatus
 
@@ -22,6 +22,7 @@ _th = cast(Table, HumanTask.__table__)
 _UPDATE_TASK = (update(_th).where(_th.c.id == bindparam("b_id"))
                 .values(**{c: bindparam(f"b_{c}") for c in _TASK_MUTABLE}))
 _INSERT_TASK = insert(_th)
+_INSERT_OWNER = insert(cast(Table, TaskOwner.__table__))
 _TASK_COLUMNS = tuple(c.key for c in _th.columns)
 del _th
 
@@ -66,6 +67,11 @@ class HumanTaskRepository:
         (a command creates a row once and changes it only in a later command)."""
         fast_writes.write(self.s, _INSERT_TASK, {c: getattr(task, c) for c in _TASK_COLUMNS})
 
+    def add_owners(self, task_id: str, owners: Sequence[str]) -> None:
+        """The ``task_owner`` rows of a task bound to owners (written once, when it becomes ready)."""
+        if owners:
+            fast_writes.write(self.s, _INSERT_OWNER, [{"owner": o, "task_id": task_id} for o in owners])
+
     def write_changes(self) -> None:
         """Write the session's changed task rows with one prepared UPDATE and detach them (their
         values stay readable), so the commit has no unit-of-work flush to do for them. A row
@@ -91,7 +97,11 @@ class HumanTaskRepository:
         shard = func.hashtext(HumanTask.id).op("&")(15) if pg else literal(0)  # any spread: a key's sum counts
         self.s.execute(delete(TaskCount))
         kinds = (
-            ("lane", HumanTask.lane, (HumanTask.status == TaskStatus.OPEN) & HumanTask.lane.is_not(None)),
+            (
+                "lane",
+                HumanTask.lane,
+                (HumanTask.status == TaskStatus.OPEN) & HumanTask.lane.is_not(None) & HumanTask.owners.is_(None),
+            ),
             ("mine", HumanTask.assignee, HumanTask.status.in_(ACTIVE_STATUSES) & HumanTask.assignee.is_not(None)),
             (
                 "done",

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from store.models import ApiToken, Group, Membership, User, UserRole
+from store.models import ApiToken, Group, Membership, Unit, User, UserRole
 
 
 def hash_token(token: str) -> str:
@@ -59,6 +59,12 @@ class UserRepository:
             ).all()
         )
 
+    def in_unit(self, unit_key: str) -> list[str]:
+        """The active users of a unit."""
+        return list(self.s.scalars(
+            select(User.username).where(User.unit_key == unit_key, User.active.is_(True)).order_by(User.username)
+        ).all())
+
     def with_role(self, role: str) -> list[str]:
         return list(
             self.s.scalars(
@@ -79,6 +85,29 @@ class UserRepository:
         else:
             row.title_zh, row.title_en = title_zh, title_en
         self.s.flush()
+
+    def unit(self, key: str) -> Unit | None:
+        return self.s.get(Unit, key)
+
+    def units(self, active_only: bool = True) -> Sequence[Unit]:
+        """Units by key (the active ones unless asked otherwise)."""
+        stmt = select(Unit).order_by(Unit.key)
+        if active_only:
+            stmt = stmt.where(Unit.active.is_(True))
+        return self.s.scalars(stmt).all()
+
+    def put_unit(self, key: str, name: str, name_en: str | None) -> Unit:
+        """Create or update a unit (an update keeps an English name not given again)."""
+        row = self.s.get(Unit, key)
+        if row is None:
+            row = Unit(key=key, name=name, name_en=name_en, active=True)
+            self.s.add(row)
+        else:
+            row.name, row.active = name, True
+            if name_en is not None:
+                row.name_en = name_en
+        self.s.flush()
+        return row
 
     def add_token(self, user: User, token: str, at: datetime) -> None:
         self.s.add(ApiToken(user_id=user.id, token_hash=hash_token(token), created_at=at))

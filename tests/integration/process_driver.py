@@ -60,6 +60,21 @@ def user_for_lane(lane: str | None, prefer: str | None = None) -> str:
     raise AssertionError(f"no demo user in group {lane!r}")
 
 
+def worker_for(row, prefer: str | None = None) -> str:
+    """A demo user who may work the task: one of its owners when it is bound to owners (the starter
+    of a case of no unit, a demo user of a named unit), else a member of its lane."""
+    from webui.demo import DEMO_UNIT_OF
+
+    for key in (row.owners or "").split():
+        kind, _, name = key.partition(":")
+        if kind == "user":
+            return name
+        members = [u for u, unit in DEMO_UNIT_OF.items() if unit == name]
+        if members:
+            return prefer if prefer in members else members[0]
+    return user_for_lane(row.lane, prefer=prefer)
+
+
 def groups_of(username: str) -> list[str]:
     return next(g for n, _d, g, _r in demo_users() if n == username)
 
@@ -504,8 +519,8 @@ class CaseDriver:
 
     def complete(self, row, user: str | None = None, data: dict | None = None) -> Step:
         """Claim and complete one open task as a user of its lane."""
-        user = user or user_for_lane(row.lane, prefer=self.starter)
-        assert row.lane is None or row.lane in groups_of(user), (row.bpmn_id, row.lane, user)
+        user = user or worker_for(row, prefer=self.starter)
+        assert row.lane is None or row.lane in groups_of(user) or row.owners, (row.bpmn_id, row.lane, user)
         actor = self.engine.actor(user)
         payload = data if data is not None else self.data_for(row)
         if self.claim:

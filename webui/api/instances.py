@@ -7,7 +7,7 @@ from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine.people.visibility import case_scope, may_see_case
+from engine.people.visibility import Sight, case_scope, case_sight
 from webui.api import schemas as s
 from webui.api.base import api, flag, json_body, optional_str, page_json, paging
 from webui.api.serialize import (
@@ -15,6 +15,7 @@ from webui.api.serialize import (
     instance_json,
     jsonable,
     task_json,
+    unit_ref,
     waiting_json,
 )
 from webui.errors import ApiError
@@ -55,17 +56,21 @@ def get_instance(instance_id: str) -> ResponseReturnValue:
         instance = uow.instances.get(instance_id)
         if instance is None:
             raise ApiError(404, _("There is no such case."))
-        if not may_see_case(uow, actor, instance_id):
+        sight = case_sight(uow, actor, instance_id)
+        if sight is Sight.HIDDEN:
+            raise ApiError(404, _("There is no such case."))
+        if sight is Sight.REFUSED:
             raise ApiError(403, _("You may not see this case."))
         case = eng.read_case(uow, instance)
         ran, data = case.activities, case.data
+        unit = uow.users.unit(instance.unit_key) if instance.unit_key else None
     active, history = case.open_tasks, [event_json(e) for e in case.history]
     waiting = [waiting_json(w) for w in case.waiting]
     if instance.status == "active" and not waiting:  # e.g. an engine step in progress: name what runs
         waiting = [running_json(a) for a in ran if a["state"] == "running"]
     out = instance_json(instance)
-    out.update({"data": jsonable(data), "active_tasks": [task_json(t) for t in active], "waiting_on": waiting,
-                "activities": ran, "history": history})
+    out.update({"unit": unit_ref(unit), "data": jsonable(data), "active_tasks": [task_json(t) for t in active],
+                "waiting_on": waiting, "activities": ran, "history": history})
     return jsonify(out)
 
 

@@ -6,7 +6,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.people.identity import require_supervisor
-from engine.people.visibility import may_see_attachment
+from engine.people.visibility import Sight, attachment_sight
 from webui.api import schemas as s
 from webui.api.base import api, created, json_body, optional_object, page_json, paging
 from webui.api.serialize import attachment_json, incident_json
@@ -47,7 +47,10 @@ def get_attachment(attachment_id: str) -> ResponseReturnValue:
         meta = uow.reads.attachments.meta(attachment_id)
         if meta is None:
             raise ApiError(404, _("There is no such attachment."))
-        if not may_see_attachment(uow, actor, meta):
+        sight = attachment_sight(uow, actor, meta)
+        if sight is Sight.HIDDEN:
+            raise ApiError(404, _("There is no such attachment."))
+        if sight is Sight.REFUSED:
             raise ApiError(403, _("You may not open this file."))
         content = uow.reads.attachments.content(attachment_id) or b""
     response = Response(content, mimetype=meta.content_type or "application/octet-stream")

@@ -74,8 +74,17 @@ COMPONENTS: dict[str, dict] = {
         "bpmn_id": STR_OR_NULL, "error_type": {"type": "string"}, "error": {"type": "string"},
         "line": {"type": "integer", "nullable": True}, "since": TIME}},
 }
+COMPONENTS["Unit"] = {"type": "object", "required": ["key", "name", "name_en"],
+                      "properties": {"key": {"type": "string"}, "name": {"type": "string"}, "name_en": STR_OR_NULL}}
+UNIT_REF = {"type": "object", "nullable": True, "required": ["key", "name"],
+            "description": "the unit (申报单位), null when there is none",
+            "properties": {"key": {"type": "string"}, "name": {"type": "string"}}}
+COMPONENTS["User"] = {"type": "object", "required": ["username", "display_name", "unit", "groups", "roles"],
+                      "properties": {"username": {"type": "string"}, "display_name": {"type": "string"},
+                                     "unit": UNIT_REF, "groups": {"type": "array", "items": {"type": "string"}},
+                                     "roles": {"type": "array", "items": {"type": "string"}}}}
 COMPONENTS["InstanceDetail"] = {"allOf": [ref("Instance"), {"type": "object", "properties": {
-    "data": {"type": "object"}, "active_tasks": {"type": "array", "items": ref("Task")},
+    "unit": UNIT_REF, "data": {"type": "object"}, "active_tasks": {"type": "array", "items": ref("Task")},
     "waiting_on": {"type": "array", "items": ref("Waiting")},
     "activities": {"type": "array", "items": ref("Activity")},
     "history": {"type": "array", "items": ref("AuditEvent")}}}]}

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import Row
 
-    from store.models import Attachment, AuditEvent, HumanTask, Incident, Instance
+    from engine.people.identity import Actor
+    from store.models import Attachment, AuditEvent, HumanTask, Incident, Instance, Unit
     from webui.uploads import Stored
 
     AnyRow = Row[*tuple[Any, ...]]  # a row of one of the store's named reads
@@ -45,6 +46,20 @@ def instance_json(i: Instance | AnyRow) -> dict[str, Any]:
     return {"id": i.id, "process_key": i.process_key, "version": i.version, "status": i.status,
             "business_key": i.business_key, "title": i.title, "started_by": i.started_by,
             "started_at": iso(i.started_at), "ended_at": iso(i.ended_at), "due_at": iso(i.due_at)}
+
+
+def unit_json(u: Unit) -> dict[str, Any]:
+    return {"key": u.key, "name": u.name, "name_en": u.name_en}
+
+
+def unit_ref(u: Unit | None) -> dict[str, Any] | None:
+    """A case's or user's unit: ``{key, name}``, or None."""
+    return {"key": u.key, "name": u.name} if u is not None else None
+
+
+def user_json(actor: Actor, unit: Unit | None) -> dict[str, Any]:
+    return {"username": actor.username, "display_name": actor.display_name or actor.username,
+            "unit": unit_ref(unit), "groups": sorted(actor.groups), "roles": sorted(actor.roles)}
 
 
 def event_json(e: AuditEvent | AnyRow) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.forms.validation import with_task_data_options
-from engine.people.visibility import may_see_task, work_scope
+from engine.people.visibility import Sight, task_sight, work_scope
 from engine.state import activities
 from engine.tasks.lifecycle import ACTIVE_STATUSES, TaskStatus
 from webui.api import schemas as s
@@ -20,7 +20,8 @@ SCOPES = {"mine": "mine", "group": "group", "both": "both", "done": "done"}
 TASK = {200: ("the task", s.ref("Task"))}
 
 
-@api.route("/tasks", summary="My tasks: assigned to me (scope=mine), open in my groups (scope=group), or both",
+@api.route("/tasks", summary="My tasks: assigned to me (scope=mine), open in my groups or for my unit "
+                             "(scope=group), or both",
            tag="tasks", responses={200: ("a page of tasks", s.page_of("Task"))},
            query=(("scope", {"type": "string", "enum": list(SCOPES)}, "default: both"),
                   ("status", {"type": "string", "enum": [status.value for status in ACTIVE_STATUSES]},
@@ -60,7 +61,10 @@ def get_task(task_id: str) -> ResponseReturnValue:
         row = uow.tasks.get(task_id)
         if row is None:
             raise ApiError(404, _("There is no such task."))
-        if not may_see_task(uow, actor, row):
+        sight = task_sight(uow, actor, row)
+        if sight is Sight.HIDDEN:
+            raise ApiError(404, _("There is no such task."))
+        if sight is Sight.REFUSED:
             raise ApiError(403, _("You may not see this task."))
         instance = uow.instances.get(row.instance_id)
         assert instance is not None  # the foreign key keeps a task's case
@@ -77,7 +81,8 @@ def get_task(task_id: str) -> ResponseReturnValue:
     return jsonify(out)
 
 
-@api.route("/tasks/<task_id>/claim", "POST", summary="Claim a task", who="member of the lane's group",
+@api.route("/tasks/<task_id>/claim", "POST", summary="Claim a task",
+           who="member of the lane's group (of the case's unit for an applicant-unit task; 404 for another unit)",
            tag="tasks", errors=(403, 404, 409), responses=TASK)
 def claim_task(task_id: str) -> ResponseReturnValue:
     json_body()
@@ -112,7 +117,9 @@ COMPLETED = {200: ("the case after the step, and the tasks now open in it", {"ty
 
 
 @api.route("/tasks/<task_id>/complete", "POST", summary="Complete a task with form data (validated)",
-           who="the assignee, or a member of the lane's group while unclaimed", request=COMPLETE_BODY,
+           who="the assignee, or a member of the lane's group (the case's unit for an applicant-unit task) "
+               "while unclaimed",
+           request=COMPLETE_BODY,
            tag="tasks", errors=(403, 404, 409, 413, 415, 422), responses=COMPLETED)
 def complete_task(task_id: str) -> ResponseReturnValue:
     actor = current_actor()

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from engine.bpmn.diagram import ensure_layout
 from engine.bpmn.elements import element_names
 from engine.errors import EngineError
+from engine.people.visibility import workers_of
 from store.models import Instance
 from store.uow import UnitOfWork
 from webui.element_names import name_or_id
@@ -57,7 +58,7 @@ def case_page(instance_id: str) -> ResponseReturnValue:
         assert full is not None  # _instance_or_404 found it
         marks = case_marks(eng, uow, full, xml, {i.bpmn_id for i in incidents if i.bpmn_id}) if xml else {
             "states": {}, "runs": {}, "data": {}, "problem": None}
-        members = {lane: sorted(uow.users.members_of(lane)) for lane in {t_.lane for t_ in tasks if t_.lane}}
+        members = {t_.id: workers_of(uow, t_) for t_ in tasks}
         uow.detach_all()
     names = element_names(xml) if xml else {}
     diagram = {"xml": ensure_layout(xml) if xml else "", "states": marks["states"], "runs": marks["runs"]}

@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from engine.errors import Conflict, ValidationFailed
 from engine.forms.validation import with_task_data_options
-from engine.people.visibility import may_see_task, may_work_task, work_scope
+from engine.people.visibility import Sight, may_work_task, task_sight, work_scope, workers_of
 from engine.state import activities
 from engine.tasks import lifecycle
 from webui.case_view import build_case, history_rows
@@ -41,8 +41,9 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str
         row = uow.tasks.get(task_id)
         if row is None:
             abort(404)
-        if not may_see_task(uow, actor, row):
-            abort(403)
+        sight = task_sight(uow, actor, row)
+        if sight is not Sight.SEEN:
+            abort(404 if sight is Sight.HIDDEN else 403)
         instance = uow.instances.get(row.instance_id)
         assert instance is not None  # the foreign key keeps a task's case
         forms = uow.reads.processes.forms(instance.process_version_id)
@@ -56,7 +57,7 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str
             values = dict(draft.data) if draft is not None else data
         case = build_case(uow, detail, data)
         can_assign = lifecycle.allows(lifecycle.ASSIGN, actor, row)
-        members = sorted(uow.users.members_of(row.lane)) if row.lane and can_assign else []
+        members = workers_of(uow, row) if can_assign else []
         calendar = eng.calendar(uow)
         has_draft = uow.misc.draft(task_id, actor.username) is not None
     is_open = row.status in lifecycle.ACTIVE_STATUSES

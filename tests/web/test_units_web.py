@@ -1,0 +1,157 @@
+"""Units through the API, the pages and the CLI (issue 17): two units in one database, on SQLite and
+PostgreSQL; another unit's case and its applicant-unit task are in no list and answer 404."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from engine.people.account_commands import UnitSpec, UserSpec
+from tests.conftest import model_files
+from tests.web.conftest import PASSWORD, login
+from webui.cli import main
+
+UNITS = [UnitSpec("gov_office", "市政府办", "General Office"), UnitSpec("education", "市教育局")]
+APPLICANTS = {"gov_a": "gov_office", "gov_b": "gov_office", "edu_a": "education"}
+
+
+@pytest.fixture
+def unit_app(engine, users, db_url):
+    """An app on the parametrized database, with applicants of two units and the unit test model."""
+    from webui import create_app
+
+    engine.save_units(UNITS)
+    engine.save_users([UserSpec(name, PASSWORD, ("applicant_unit",), (), name.upper(), unit)
+                       for name, unit in APPLICANTS.items()])
+    engine.deploy(model_files("unit_review.bpmn"), users["analyst"])
+    app = create_app({"TESTING": True, "SCHEDULER_ENABLED": False, "DATABASE_URL": db_url,
+                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret", "FAO_DEFAULT_LOCALE": "zh_CN"})
+    yield app
+    app.extensions["fao_engine"].session_factory.kw["bind"].dispose()
+
+
+@pytest.fixture
+def client_of(unit_app):
+    def _client(username: str):
+        client = unit_app.test_client()
+        password = PASSWORD if username in APPLICANTS else "pw-" + username  # the conftest's users
+        assert login(client, username, password).status_code == 302
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def gov_case(client_of):
+    """A case of 市政府办 started through the API by gov_a, with an attachment; (case id, task id, file id)."""
+    gov = client_of("gov_a")
+    up = gov.post("/api/v1/attachments", data={"file": (io.BytesIO(b"scan"), "passport.pdf")},
+                  content_type="multipart/form-data")
+    assert up.status_code == 201, up.get_json()
+    file_id = up.get_json()["id"]
+    started = gov.post("/api/v1/processes/unit_review/instances", json={"data": {"title": "赴日访问", "scan": file_id}})
+    assert started.status_code == 201, started.get_json()
+    body = started.get_json()
+    [task] = body["active_tasks"]
+    assert task["lane"] == "applicant_unit"
+    return body["id"], task["id"], file_id
+
+
+def test_another_unit_gets_404_for_the_task_case_attachment_and_every_move_through_the_api(client_of, gov_case):
+    case_id, task_id, file_id = gov_case
+    edu = client_of("edu_a")
+    assert edu.get("/api/v1/tasks").get_json()["total"] == 0
+    assert edu.get("/api/v1/instances").get_json()["total"] == 0
+    for path in (f"/api/v1/tasks/{task_id}", f"/api/v1/instances/{case_id}", f"/api/v1/attachments/{file_id}"):
+        response = edu.get(path)
+        assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found", path
+    for move in ("claim", "unclaim", "complete"):
+        response = edu.post(f"/api/v1/tasks/{task_id}/{move}", json={})
+        assert response.status_code == 404, (move, response.get_json())
+
+
+def test_a_colleague_of_the_same_unit_sees_and_works_the_case_through_the_api(client_of, gov_case):
+    case_id, task_id, file_id = gov_case
+    colleague = client_of("gov_b")
+    tasks = colleague.get("/api/v1/tasks").get_json()
+    assert [t["id"] for t in tasks["items"]] == [task_id] and tasks["total"] == 1
+    assert [i["id"] for i in colleague.get("/api/v1/instances").get_json()["items"]] == [case_id]
+    case = colleague.get(f"/api/v1/instances/{case_id}").get_json()
+    assert case["unit"] == {"key": "gov_office", "name": "市政府办"}
+    assert colleague.get(f"/api/v1/attachments/{file_id}").data == b"scan"
+    assert colleague.get(f"/api/v1/tasks/{task_id}").status_code == 200
+    done = colleague.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}})
+    assert done.status_code == 200, done.get_json()
+    assert [t["lane"] for t in done.get_json()["next_tasks"]] == ["fao_clerk"]
+    supervisor = client_of("boss")
+    assert supervisor.get(f"/api/v1/instances/{case_id}").get_json()["unit"]["key"] == "gov_office"
+
+
+def test_units_and_the_signed_in_user_s_unit_are_in_the_api(client_of):
+    units = client_of("clerk").get("/api/v1/units").get_json()
+    assert units == [{"key": "education", "name": "市教育局", "name_en": None},
+                     {"key": "gov_office", "name": "市政府办", "name_en": "General Office"}]
+    me = client_of("edu_a").get("/api/v1/me").get_json()
+    assert me["unit"] == {"key": "education", "name": "市教育局"} and me["display_name"] == "EDU_A"
+    assert client_of("clerk").get("/api/v1/me").get_json()["unit"] is None
+    paths = client_of("clerk").get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/api/v1/units" in paths and "/api/v1/me" in paths
+
+
+def test_the_pages_show_a_unit_its_own_case_alone(client_of, gov_case):
+    case_id, task_id, _file_id = gov_case
+    edu, colleague = client_of("edu_a"), client_of("gov_b")
+    assert f'data-task-id="{task_id}"' not in edu.get("/inbox").get_data(as_text=True)
+    assert f'data-task-id="{task_id}"' in colleague.get("/inbox").get_data(as_text=True)
+    for path in (f"/tasks/{task_id}", f"/instances/{case_id}"):
+        assert edu.get(path).status_code == 404, path
+        assert colleague.get(path).status_code == 200, path
+    assert edu.post(f"/tasks/{task_id}/claim").status_code == 404
+    assert edu.post(f"/tasks/{task_id}", data={"action": "complete"}).status_code == 404
+    assert edu.post(f"/tasks/{task_id}", data={"action": "draft"}).status_code == 404
+    assert colleague.post(f"/tasks/{task_id}/claim").status_code == 302
+
+
+def test_the_cli_inbox_of_each_unit(unit_app, gov_case, db_url, monkeypatch, tmp_path):
+    _case_id, task_id, _file_id = gov_case
+    monkeypatch.setenv("FAO_DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    edu = runner.invoke(main, ["tasks", "--as", "edu_a"], catch_exceptions=False)
+    colleague = runner.invoke(main, ["tasks", "--as", "gov_b"], catch_exceptions=False)
+    assert edu.exit_code == colleague.exit_code == 0
+    assert edu.output.strip() == ""
+    assert [line.split("\t")[0] for line in colleague.output.strip().splitlines()] == [task_id]
+
+
+def test_fao_units_add_creates_or_updates_a_unit_and_refuses_a_bad_key_in_chinese(db_url, engine, monkeypatch,
+                                                                                    tmp_path):
+    monkeypatch.setenv("FAO_DATABASE_URL", db_url)
+    monkeypatch.setenv("FAO_DEFAULT_LOCALE", "zh_CN")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def fao(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    assert fao("units", "add", "commerce", "--name", "市商务局").exit_code == 0
+    assert fao("units", "add", "commerce", "--name", "衡阳市商务局", "--name-en", "Bureau of Commerce").exit_code == 0
+    added = fao("users", "add", "wang", "--password", "pw", "--groups", "applicant_unit", "--unit", "commerce",
+                "--display-name", "王丽")
+    assert added.exit_code == 0, added.output
+    with engine.uow(read_only=True) as uow:
+        assert [(u.key, u.name, u.name_en) for u in uow.users.units()] == [
+            ("commerce", "衡阳市商务局", "Bureau of Commerce")]
+        user = uow.users.by_username("wang")
+        assert (user.unit_key, user.display_name) == ("commerce", "王丽")
+    bad = fao("units", "add", "Bad-Key", "--name", "坏")
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert bad.output.strip().splitlines() == ["key: 单位代码须为 1 至 50 个小写字母、数字或“_”：“Bad-Key”不符合。"]
+    unknown = fao("users", "add", "li", "--password", "pw", "--unit", "nowhere")
+    assert unknown.exit_code == 2 and "没有单位“nowhere”" in unknown.output
+
+
+def test_the_units_need_a_signed_in_user(unit_app):
+    response = unit_app.test_client().get("/api/v1/units")
+    assert response.status_code == 401
