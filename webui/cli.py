@@ -237,12 +237,14 @@ def users() -> None:
 @click.option("--roles", default="")
 @click.option("--display-name", default=None)
 @click.option("--unit", default=None, help="the key of the user's unit (fao units add)")
+@click.option("--phone", default=None, help="the office phone their start forms are prefilled with")
 def users_add(name: str, password: str, groups: str, roles: str, display_name: str | None,
-              unit: str | None) -> None:
+              unit: str | None, phone: str | None) -> None:
     """Create or update a user."""
     from engine.people.account_commands import UserSpec
 
-    _engine().save_users([UserSpec(name, password, tuple(_csv(groups)), tuple(_csv(roles)), display_name, unit)])
+    _engine().save_users([UserSpec(name, password, tuple(_csv(groups)), tuple(_csv(roles)), display_name, unit,
+                                   phone)])
     click.echo(f"user {name} saved")
 
 

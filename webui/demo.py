@@ -15,12 +15,12 @@ DEMO_UNITS: list[tuple[str, str, str]] = [
     ("gov_office", "市政府办", "General Office of the Municipal Government"),
 ]
 
-# username, display name, groups, roles
+# username, display name (pages add the unit: 王丽（市商务局）), groups, roles
 DEMO_USERS: list[tuple[str, str, list[str], list[str]]] = [
-    ("unit_wang", "王丽（市商务局）", ["applicant_unit"], []),
-    ("unit_qian", "钱进（市商务局）", ["applicant_unit"], []),
-    ("unit_zhao", "赵强（市教育局）", ["applicant_unit"], []),
-    ("unit_sun", "孙悦（市政府办）", ["applicant_unit"], []),
+    ("unit_wang", "王丽", ["applicant_unit"], []),
+    ("unit_qian", "钱进", ["applicant_unit"], []),
+    ("unit_zhao", "赵强", ["applicant_unit"], []),
+    ("unit_sun", "孙悦", ["applicant_unit"], []),
     ("clerk_li", "李明（外办经办）", ["fao_clerk"], ["clerk"]),
     ("clerk_chen", "陈静（外办经办）", ["fao_clerk"], ["clerk"]),
     ("chief_zhang", "张伟（科室负责人）", ["section_chief"], ["clerk"]),
@@ -38,13 +38,16 @@ DEMO_USERS: list[tuple[str, str, list[str], list[str]]] = [
 
 # username: the key of their unit (applicants in three units; 王丽 and 钱进 are colleagues)
 DEMO_UNIT_OF = {"unit_wang": "commerce", "unit_qian": "commerce", "unit_zhao": "education", "unit_sun": "gov_office"}
+# username: office phone (prefilled on their start forms)
+DEMO_PHONE_OF = {"unit_wang": "0734-8225566", "unit_qian": "0734-8225567", "unit_zhao": "0734-8331234",
+                 "unit_sun": "0734-8888001"}
 
 
 def seed_users(engine: WorkflowEngine) -> list[str]:
     """The demo units, then the demo users (applicants in two units and more)."""
     engine.save_units([UnitSpec(key, name, name_en) for key, name, name_en in DEMO_UNITS])
     return engine.save_users([UserSpec(name, DEMO_PASSWORD, tuple(groups), tuple(roles), display,
-                                        DEMO_UNIT_OF.get(name))
+                                        DEMO_UNIT_OF.get(name), DEMO_PHONE_OF.get(name))
                                for name, display, groups, roles in DEMO_USERS])
 
 

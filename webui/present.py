@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine.people.identity import GROUPS
+from engine.people.identity import GROUPS, SYSTEM
 from engine.tasks.lifecycle import TaskStatus
 from engine.timekeeping.working_days import WorkingCalendar
 from webui.i18n import localized_value, ui_lang
@@ -93,13 +93,34 @@ def due_info(due_at: datetime | None, now: datetime, calendar: WorkingCalendar) 
     return Due(due_at, due_at < now, days, hours)
 
 
-def person_name(username: str) -> str:
-    """The name people see for a login: the user's display name (the login when none is set)."""
+def person_name(username: str | None) -> str:
+    """How people see a login: the display name with the unit, 王丽（市商务局）; the display name
+    alone for a user with no unit; the login when the user is unknown. The engine's own actor is
+    “系统”. Looked up once per request."""
+    from flask import g, has_request_context
+    from flask_babel import gettext as _
+
+    if not username:
+        return ""
+    if username == SYSTEM.username:
+        return _("System")
+    known: dict[str, str] = g.setdefault("fao_people", {}) if has_request_context() else {}
+    if username not in known:
+        known[username] = _person_label(username)
+    return known[username]
+
+
+def _person_label(username: str) -> str:
+    from flask_babel import gettext as _
+
     from webui.security import reading
 
     with reading() as uow:
         user = uow.users.by_username(username)
-    return (user.display_name if user is not None else "") or username
+        unit = uow.users.unit(user.unit_key) if user is not None and user.unit_key else None
+        name = (user.display_name if user is not None else "") or username
+        unit_name = localized_value(unit.name, unit.name_en) if unit is not None else ""
+    return _("%(name)s (%(unit)s)", name=name, unit=unit_name) if unit_name else name
 
 
 def status_label(status: str) -> str:
@@ -134,6 +155,7 @@ def action_label(action: str) -> str:
 
 def register(app: Flask) -> None:
     """Expose the helpers to templates."""
+    app.jinja_env.filters["person"] = person_name
     app.jinja_env.globals.update(process_title=process_title, group_title=group_title,
                                  status_label=status_label, decision_label=decision_label,
                                  action_label=action_label, ui_lang=ui_lang)

@@ -30,6 +30,7 @@ class UserSpec:
     roles: tuple[str, ...] = ()
     display_name: str | None = None
     unit: str | None = None  # the key of their unit; None keeps the one they have
+    phone: str | None = None  # their office phone (prefilled on start forms); None keeps it
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def save_users(runner: CommandRunner, users: Iterable[UserSpec]) -> list[str]:
     now = runner.clock.now()
     with runner.uow() as uow:
         names = [put_user(uow, now, u.username, u.password, u.groups, u.roles, u.display_name,
-                          u.unit).username
+                          u.unit, u.phone).username
                  for u in users]
         uow.commit()
     return names

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 UNIT_KEY = re.compile(r"[a-z0-9_]{1,50}")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+MAX_PHONE = 30
 
 
 def hash_password(password: str) -> str:
@@ -60,9 +61,10 @@ def put_unit(uow: UnitOfWork, key: str, name: str, name_en: str | None = None) -
 
 
 def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None = None, groups: Iterable[str] = (),
-             roles: Iterable[str] = (), display_name: str | None = None, unit: str | None = None) -> User:
+             roles: Iterable[str] = (), display_name: str | None = None, unit: str | None = None,
+             phone: str | None = None) -> User:
     """Create or update a user (the caller commits); ``unit``: the key of their unit (None: keep
-    the one they have, ``""``: none).
+    the one they have, ``""``: none); ``phone``: their office phone (None: keep it).
 
     Raises:
         BadInput: unknown group, role or unit, or an empty name.
@@ -72,6 +74,8 @@ def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None
     if unit and uow.users.unit(unit) is None:
         problems.append(problem("unit", "unknown_unit", unit=unit))
     problems += [problem("roles", "unknown_role", role=r, expected=", ".join(ROLES)) for r in roles if r not in ROLES]
+    if phone and len(phone.strip()) > MAX_PHONE:
+        problems.append(problem("phone", "maxLength", limit=MAX_PHONE))
     if not username or len(username) > 100 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         problems.append(problem("name", "bad_user_name"))
     if problems:
@@ -87,6 +91,8 @@ def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None
         user.password_hash = hash_password(password)
     if unit is not None:
         user.unit_key = unit or None
+    if phone is not None:
+        user.phone = phone.strip() or None
     uow.users.set_groups(user, groups)
     uow.users.set_roles(user, roles)
     return user

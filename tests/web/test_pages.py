@@ -174,7 +174,7 @@ def test_case_page_shows_history_with_decisions(as_user, case):
     instance, task_id = case()
     as_user("carl").post(f"/tasks/{task_id}", data={"action": "complete", "decision": "reject", "comment": "退回原因"})
     html = as_user("alice").get(f"/instances/{instance.id}").get_data(as_text=True)
-    assert "退回原因" in html and "carl" in html and "不予同意" in html
+    assert "退回原因" in html and "Carl" in html and "不予同意" in html  # the clerk by name, not by login
 
 
 def test_times_are_shown_in_shanghai_time(as_user, case, eng):

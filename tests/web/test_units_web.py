@@ -155,3 +155,31 @@ def test_fao_units_add_creates_or_updates_a_unit_and_refuses_a_bad_key_in_chines
 def test_the_units_need_a_signed_in_user(unit_app):
     response = unit_app.test_client().get("/api/v1/units")
     assert response.status_code == 401
+
+
+def test_pages_show_people_by_name_and_unit_never_by_login(client_of, gov_case, engine, users):
+    case_id, task_id, _file = gov_case
+    colleague = client_of("gov_b")
+    colleague.post(f"/tasks/{task_id}/claim")
+    case_page = colleague.get(f"/instances/{case_id}").get_data(as_text=True)
+    assert "GOV_A（市政府办）" in case_page and "GOV_B（市政府办）" in case_page
+    monitor = client_of("boss")
+    listing = monitor.get("/monitor/cases").get_data(as_text=True)
+    page = monitor.get(f"/monitor/cases/{case_id}").get_data(as_text=True)
+    assert "GOV_A（市政府办）" in listing and ">gov_a<" not in listing
+    assert "<dd>GOV_A（市政府办） ·" in page  # started by
+    assert "GOV_B（市政府办） · " in page  # the holder of the open task
+    history = page.split('class="timeline"')[1] if 'class="timeline"' in page else page
+    assert "gov_a" not in history.split("</ol>")[0]
+
+
+def test_a_start_form_opens_with_the_applicant_s_unit_name_and_phone(client_of, engine, users):
+    from tests.integration.process_driver import model_files as office_models
+
+    engine.deploy(office_models(), users["analyst"])
+    engine.save_users([UserSpec("gov_a", None, ("applicant_unit",), (), "王丽", "gov_office", "0734-8225566")])
+    page = client_of("gov_a").get("/apply/foreign_delegation_reception").get_data(as_text=True)
+    assert 'name="unit_name"' in page and 'value="市政府办"' in page
+    assert 'value="王丽"' in page and 'value="0734-8225566"' in page
+    other = client_of("edu_a").get("/apply/foreign_delegation_reception").get_data(as_text=True)
+    assert 'value="市教育局"' in other and "0734-8225566" not in other  # edu_a has no phone: left empty

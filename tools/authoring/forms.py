@@ -78,12 +78,15 @@ def _ui(widget: str | None = None, help: str | None = None, **kw: Any) -> dict[s
 
 
 def text(name: str, zh: str, en: str, required: bool = True, max_length: int = 200,
-         pattern: str | None = None, help: str | None = None, min_length: int | None = None) -> Field:
+         pattern: str | None = None, help: str | None = None, min_length: int | None = None,
+         prefill: str | None = None) -> Field:
     s: dict[str, Any] = {"type": "string", "title": zh, "title_en": en, "maxLength": max_length}
     if required:
         s["minLength"] = min_length or 1
     if pattern:
         s["pattern"] = pattern
+    if prefill:
+        s["x-prefill"] = prefill  # filled from the applicant's profile on a start form (engine/forms/prefill.py)
     return Field(name, s, _ui(help=help), required)
 
 
@@ -130,13 +133,15 @@ def attachment(name: str, zh: str, en: str, required: bool = True, help: str | N
     return Field(name, s, _ui("attachment", help), required)
 
 
-def phone(name: str = "contact_phone", zh: str = "联系电话", en: str = "Contact phone") -> Field:
+def phone(name: str = "contact_phone", zh: str = "联系电话", en: str = "Contact phone",
+          prefill: str | None = None) -> Field:
     return text(name, zh, en, pattern=PHONE_PATTERN, max_length=20,
-                help="手机号或带区号的固定电话，如 0734-8888888")
+                help="手机号或带区号的固定电话，如 0734-8888888", prefill=prefill)
 
 
-def person(name: str = "contact_person", zh: str = "联系人", en: str = "Contact person") -> Field:
-    return text(name, zh, en, max_length=50)
+def person(name: str = "contact_person", zh: str = "联系人", en: str = "Contact person",
+           prefill: str | None = None) -> Field:
+    return text(name, zh, en, max_length=50, prefill=prefill)
 
 
 def members(name: str = "members", zh: str = "团组成员", en: str = "Delegation members",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import NoManualStart, ValidationFailed
+from engine.forms.prefill import prefilled
 from engine.people.identity import Actor, may_start
 from engine.people.visibility import applications_scope, work_scope
 from store.models import Attachment
@@ -96,7 +97,17 @@ def _render(key: str, version: VersionInfo, schema: dict[str, Any] | None, ui: d
 @login_required
 def start_form(key: str) -> ResponseReturnValue:
     version, schema, ui = _start_version(key)
-    return _render(key, version, schema, ui, {}, {})
+    return _render(key, version, schema, ui, prefilled(schema, _profile(current_actor())), {})
+
+
+def _profile(actor: Actor) -> dict[str, str | None]:
+    """What a start form may be prefilled with (engine/forms/prefill.py): the applicant's unit, name, phone."""
+    with reading() as uow:
+        user = uow.users.by_username(actor.username)
+        unit = uow.users.unit(user.unit_key) if user is not None and user.unit_key else None
+        return {"unit": localized_value(unit.name, unit.name_en) if unit is not None else None,
+                "name": user.display_name if user is not None else None,
+                "phone": user.phone if user is not None else None}
 
 
 @bp.post("/apply/<key>")

@@ -30,7 +30,7 @@ from webui.monitor.common import (
     title_of,
 )
 from webui.notifications import notification_text
-from webui.present import group_title, status_label
+from webui.present import group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
 
 STATUSES = ("active", "suspended", "error")
@@ -78,7 +78,7 @@ def _case_row(r: Any, _extra: Any = None) -> dict[str, Any]:
     return {"business_key": Link(r.business_key or r.id, url_for("monitor.case_page", instance_id=r.id)),
             "title": r.title, "process": Link(title_of(r.process_key), url_for(
                 "monitor.process_page", key=r.process_key)),
-            "version": r.version, "status": status_label(r.status), "started_by": r.started_by,
+            "version": r.version, "status": status_label(r.status), "started_by": person_name(r.started_by),
             "started": dt(r.started_at), "updated": dt(r.updated_at), "due": dt(r.due_at)}
 
 
@@ -130,7 +130,7 @@ def overdue() -> ResponseReturnValue:
                 "business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
                 "process": title_of(r.process_key), "group": group_title(r.lane) or "—",
-                "assignee": r.assignee or _("(unclaimed)"), "created": dt(r.created_at),
+                "assignee": person_name(r.assignee) or _("(unclaimed)"), "created": dt(r.created_at),
                 "due": dt(r.due_at), "late_days": late_days(r.due_at)}
 
     columns = [Column("task", _("Task"), "name"), Column("business_key", _("Business key")),
@@ -167,7 +167,7 @@ def describe_waiting(items: list[dict], names: Mapping[str, str] | None = None) 
     step: str | None
     for w in items:
         if w["kind"] == "task":
-            who = w.get("assignee") or group_title(w.get("group")) or _("anyone")
+            who = person_name(w.get("assignee")) or group_title(w.get("group")) or _("anyone")
             parts.append(_("%(step)s: waiting for %(who)s since %(since)s", step=w["name"], who=who,
                            since=dt(w["since"])))
         elif w["kind"] == "timer":
