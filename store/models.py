@@ -331,3 +331,7 @@ class CalendarOverride(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     working: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+# the registers' tables live in their own module; importing it puts them on Base.metadata
+from store import register_models as _register_models  # noqa: E402,F401

@@ -73,12 +73,17 @@ class FakeContext:
     def task_data(self) -> dict:
         return dict(self._data)
 
+    def write_register(self, register: str, key: str, values: dict, action: str) -> int:
+        self._log.registers.append((register, key, action, dict(values)))
+        return len(self._log.registers)
+
 
 class Harness:
     def __init__(self, key: str, parser: SpiffBpmnParser, clock: Clock, **data) -> None:
         self.sequences: dict = {}
         self.attachments: list = []
         self.notices: list = []
+        self.registers: list = []
         registry = build_handler_registry()
         harness = self
 
