@@ -8,7 +8,7 @@ provincial office's approval, a signing and years of guidance). 20 is in :mod:`t
 from __future__ import annotations
 
 from .common_forms import base_fields
-from .dsl import BOUNDARY, END, START, XOR, Builder, StandardLoop, Timer
+from .dsl import BOUNDARY, END, SERVICE, START, XOR, Builder, StandardLoop, Timer
 from .forms import (
     Field,
     Form,
@@ -139,6 +139,10 @@ def sister_city_daily_management():
                   collect=("city_reviews", "city_review"))
     review = script(b, review, "find_dormant", "找出不活跃友城", SC,
                     'dormant_cities = [r["city"] for r in city_reviews if r["level"] == "dormant"]')
+    ledger = b.node("ledger_cities", SERVICE, "登记友城名册", lane=SC, operator="sister_city_register",
+                    params=(("cities", "cities"), ("reviews", "city_reviews")), result="cities_registered")
+    b.flow(review, ledger)
+    review = ledger
     last = task(b, review, "annual_report", "编写年度工作报告", SC, f"{key}.annual_report",
                 "请汇总全年联络和各友城评估情况，编写{{ year }}年度友城工作报告。")
     check = b.add(review_sub(f"{key}_report_review", "年度报告审核", (
@@ -233,7 +237,10 @@ def sister_city_exchange():
     last = wait_until(b, merge, "wait_project_end", "项目结束", SC, "days_before(end_date, 0)")
     last = task(b, last, "exchange_report", "交流成果报告", UNIT, "common.report", "项目已结束，请提交交流成果报告。")
     last = task(b, last, "assess", "成果评估与归档", SC, f"{key}.assessment", "请评估项目成果并提出后续建议。")
-    finish(b, last, SC)
+    ledger = b.node("ledger_exchange", SERVICE, "登记友城交往", lane=SC, operator="sister_city_register",
+                    params=(("city", "partner_city"), ("last_exchange_on", "end_date")), result="exchange_registered")
+    b.flow(last, ledger)
+    finish(b, ledger, SC)
     submit = Form(f"{key}.submit", info.title_zh, info.title_en, base_fields("项目名称", "Project") + (
         text("partner_city", "对方友城", "Sister city", max_length=100),
         text("partner_organisation", "对方机构", "Partner organisation", max_length=200),
