@@ -9,6 +9,8 @@
 | claim a task | members of its lane (any user when it has no lane) |
 | unclaim a task | supervisors; its assignee while a member of its lane |
 | assign a task | supervisors |
+| see the registers | supervisors; clerks of the office (the clerk role in one of the office's groups), never applicant units |
+| read passport numbers unmasked | members of the passport and visa section |
 
 Lists are filtered by the same grounds: :func:`case_scope` and :func:`work_scope` hand the store
 the values its list queries filter on (:mod:`store.access`). Whether a person works a task's
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.people.identity import Actor
+from engine.people.identity import GROUPS, Actor
 from store.access import CaseScope, WorkScope
 
 
@@ -87,3 +89,19 @@ def may_unclaim_task(actor: Actor, row: Any) -> bool:
 def may_assign_task(actor: Actor, row: Any) -> bool:
     """Whether the actor may hand a task to a person of their choice."""
     return actor.is_supervisor
+
+
+OFFICE_GROUPS = frozenset(GROUPS) - {"applicant_unit"}
+PASSPORT_SECTION = "passport_visa_section"
+
+
+def may_see_registers(actor: Actor) -> bool:
+    """Whether the actor may read the office's registers (ledgers): supervisors, and clerks who
+    work in one of the office's own groups; applicant units never."""
+    return actor.is_supervisor or ("clerk" in actor.roles and bool(actor.groups & OFFICE_GROUPS))
+
+
+def may_read_passport_numbers(actor: Actor) -> bool:
+    """Whether register pages, exports and the API show this actor passport numbers unmasked: the
+    passport and visa section keeps the ledger; everyone else reads them masked."""
+    return PASSPORT_SECTION in actor.groups

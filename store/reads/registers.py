@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from store.models import Instance
 from store.reads.sorting import containing, ordered
 from store.register_models import (
     REGISTERS,
@@ -44,7 +45,7 @@ class RegisterReads:
         self.s = session
 
     def passports(self, *, status: str | None = None, kind: str | None = None, q: str | None = None,
-                  today: date | None = None, sort: str = "-updated") -> Select[tuple[PassportEntry]]:
+                  today: date | None = None, sort: str = "-updated") -> Select[PassportEntry]:
         """Passports and permits; ``status="overdue"`` means lent and due back before ``today``."""
         stmt = select(PassportEntry)
         if status == "overdue":
@@ -58,7 +59,7 @@ class RegisterReads:
         return ordered(stmt, sort, PASSPORT_ORDERS, "-updated", PassportEntry.id)
 
     def sister_cities(self, *, status: str | None = None, relation: str | None = None, q: str | None = None,
-                      dormant_before: date | None = None, sort: str = "city") -> Select[tuple[SisterCityEntry]]:
+                      dormant_before: date | None = None, sort: str = "city") -> Select[SisterCityEntry]:
         """Sister cities; ``status="dormant"``: active, with no exchange since ``dormant_before``."""
         stmt = select(SisterCityEntry)
         if status == "dormant":
@@ -74,7 +75,7 @@ class RegisterReads:
         return ordered(stmt, sort, CITY_ORDERS, "city", SisterCityEntry.id)
 
     def institutions(self, *, status: str | None = None, q: str | None = None,
-                     sort: str = "-registered") -> Select[tuple[InstitutionEntry]]:
+                     sort: str = "-registered") -> Select[InstitutionEntry]:
         stmt = select(InstitutionEntry)
         if status:
             stmt = stmt.where(InstitutionEntry.status == status)
@@ -84,7 +85,7 @@ class RegisterReads:
         return ordered(stmt, sort, INSTITUTION_ORDERS, "-registered", InstitutionEntry.id)
 
     def documents(self, *, genre: str | None = None, q: str | None = None, year: int | None = None,
-                  sort: str = "-issued") -> Select[tuple[DocumentEntry]]:
+                  sort: str = "-issued") -> Select[DocumentEntry]:
         stmt = select(DocumentEntry)
         if genre:
             stmt = stmt.where(DocumentEntry.genre == genre)
@@ -93,6 +94,14 @@ class RegisterReads:
         if q:
             stmt = stmt.where(containing(q, DocumentEntry.number, DocumentEntry.title, DocumentEntry.addressee))
         return ordered(stmt, sort, DOCUMENT_ORDERS, "-issued", DocumentEntry.id)
+
+    def case_names(self, instance_ids: Sequence[str | None]) -> dict[str, str]:
+        """The business key (else the title) of each case, for the registers' case links."""
+        ids = sorted({i for i in instance_ids if i})
+        if not ids:
+            return {}
+        rows = self.s.execute(select(Instance.id, Instance.business_key, Instance.title).where(Instance.id.in_(ids)))
+        return {r.id: r.business_key or r.title or r.id[:8] for r in rows}
 
     def entry(self, register: str, entry_id: int) -> Any | None:
         """One entry of a register by id (None for an unknown register or id)."""

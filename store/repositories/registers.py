@@ -46,8 +46,9 @@ class RegisterRepository:
         """
         if register not in REGISTERS:
             raise UnknownRegister(f"unknown register {register!r}")
-        model, key_column = REGISTERS[register]
-        columns = model.__table__.columns  # type: ignore[attr-defined]
+        model: Any = REGISTERS[register][0]
+        key_column = REGISTERS[register][1]
+        columns = model.__table__.columns
         unknown = sorted(set(values) - (set(columns.keys()) - _SYSTEM_COLUMNS))
         if unknown:
             raise UnknownRegister(f"register {register!r} has no field {', '.join(unknown)}")
@@ -73,8 +74,7 @@ class RegisterRepository:
         return int(entry.id)
 
     def overdue_passports(self, today: date) -> Sequence[PassportEntry]:
-        """Lent passports due back before ``today`` whose holders were not yet reminded today."""
+        """Lent passports due back before ``today`` that nobody was reminded of since they were lent."""
         return self.s.scalars(select(PassportEntry).where(
-            PassportEntry.status == "lent", PassportEntry.due_back_on < today,
-            (PassportEntry.reminded_on.is_(None)) | (PassportEntry.reminded_on < today),
+            PassportEntry.status == "lent", PassportEntry.due_back_on < today, PassportEntry.reminded_on.is_(None),
         ).order_by(PassportEntry.due_back_on, PassportEntry.id)).all()
