@@ -30,7 +30,7 @@ def passport_kind_label(kind: str) -> str:
 
 def passport_status_label(status: str) -> str:
     return {"in_custody": _("In custody"), "lent": _("Lent out"), "overdue": _("Overdue"),
-            "cancelled": _("Cancelled")}.get(status, status)
+            "cancelled": _("Document cancelled")}.get(status, status)
 
 
 def relation_label(relation: str) -> str:
@@ -38,8 +38,8 @@ def relation_label(relation: str) -> str:
 
 
 def city_status_label(status: str) -> str:
-    return {"active": _("Active"), "dormant": _("Dormant"), "suspended": _("Suspended"),
-            "ended": _("Ended")}.get(status, status)
+    return {"active": _("Active"), "dormant": _("Dormant"), "suspended": _("Relation suspended"),
+            "ended": _("Relation ended")}.get(status, status)
 
 
 def institution_status_label(status: str) -> str:
@@ -47,13 +47,13 @@ def institution_status_label(status: str) -> str:
 
 
 def genre_label(genre: str) -> str:
-    return {"approval": _("Approval (批复)"), "reply": _("Reply letter (复函)"), "notice": _("Notice (通知)"),
-            "request": _("Request (请示)"), "receipt": _("Receipt (回执)"), "invitation": _("Invitation (邀请函)"),
-            "task_approval": _("Mission approval (任务批件)")}.get(genre, genre)
+    return {"approval": _("Approval letter"), "reply": _("Reply letter"), "notice": _("Notice"),
+            "request": _("Request for instructions"), "receipt": _("Receipt"), "invitation": _("Letter of invitation"),
+            "task_approval": _("Mission approval")}.get(genre, genre)
 
 
 def action_label(action: str) -> str:
-    return {"issued": _("Issued"), "lent": _("Lent out"), "returned": _("Returned"), "cancelled": _("Cancelled"),
+    return {"issued": _("Issued"), "lent": _("Lent out"), "returned": _("Returned"), "cancelled": _("Cancellation"),
             "reminded": _("Overdue reminder sent"), "recorded": _("Recorded"), "reviewed": _("Reviewed"),
             "exchange": _("Exchange recorded"), "numbered": _("Number given"),
             "issued_document": _("Document issued")}.get(action, action)
@@ -61,7 +61,7 @@ def action_label(action: str) -> str:
 
 def field_label(name: str) -> str:
     return {
-        "number": _("Number"), "kind": _("Document kind"), "holder": _("Holder"), "holder_unit": _("Holder's unit"),
+        "number": _("Number"), "kind": _("Document kind"), "holder": _("Passport holder"), "holder_unit": _("Holder's unit"),
         "issued_on": _("Issued on"), "expires_on": _("Valid until"), "status": _("Status"), "lent_on": _("Lent on"),
         "lent_instance_id": _("Lent for case"), "lent_for": _("Lent for"), "due_back_on": _("Due back"),
         "returned_on": _("Returned on"), "cancelled_on": _("Cancelled on"), "reminded_on": _("Reminded on"),

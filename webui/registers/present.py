@@ -48,7 +48,7 @@ def case_names(reads: Reads, rows: Sequence[Any]) -> dict[str, str]:
 # --- columns and rows -----------------------------------------------------------------------
 
 def passport_columns() -> list[Column]:
-    return [Column("holder", _("Holder"), "holder"), Column("holder_unit", _("Holder's unit"), "unit"),
+    return [Column("holder", _("Passport holder"), "holder"), Column("holder_unit", _("Holder's unit"), "unit"),
             Column("kind", _("Document kind")), Column("number", _("Number")),
             Column("issued_on", _("Issued on")), Column("status", _("Status")),
             Column("lent_for", _("Lent for")), Column("case", _("Case")), Column("due_back_on", _("Due back"), "due"),
