@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base
+from store.base import Base
 
 
 class PassportEntry(Base):

@@ -61,7 +61,8 @@ def action_label(action: str) -> str:
 
 def field_label(name: str) -> str:
     return {
-        "number": _("Number"), "kind": _("Document kind"), "holder": _("Passport holder"), "holder_unit": _("Holder's unit"),
+        "number": _("Number"), "kind": _("Document kind"), "holder": _("Passport holder"),
+        "holder_unit": _("Holder's unit"),
         "issued_on": _("Issued on"), "expires_on": _("Valid until"), "status": _("Status"), "lent_on": _("Lent on"),
         "lent_instance_id": _("Lent for case"), "lent_for": _("Lent for"), "due_back_on": _("Due back"),
         "returned_on": _("Returned on"), "cancelled_on": _("Cancelled on"), "reminded_on": _("Reminded on"),

@@ -45,8 +45,9 @@ def test_unknown_registers_and_fields_are_refused(engine):
 def test_dormant_sister_cities_are_those_without_an_exchange_since_the_cutoff(engine):
     now = engine.clock.now()
     with engine.uow() as uow:
-        for city, values in (("大分市", {"last_exchange_on": "2026-01-05"}), ("弗莱堡市", {"established_on": "2000-01-01"}),
-                             ("某市", {}), ("旧友城", {"status": "ended", "established_on": "1990-01-01"})):
+        for city, values in (("大分市", {"last_exchange_on": "2026-01-05"}),
+                             ("弗莱堡市", {"established_on": "2000-01-01"}), ("某市", {}),
+                             ("旧友城", {"status": "ended", "established_on": "1990-01-01"})):
             uow.registers.write("sister_cities", city, values, action="recorded", at=now, actor=None,
                                 instance_id=None)
         uow.commit()

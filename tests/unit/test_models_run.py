@@ -217,7 +217,8 @@ def test_trip_is_revised_then_approved_and_documents_handled_per_member(parser, 
     h.complete("file_report", report_complete=True)
     assert h.wf.is_completed()
     ledger = [(r[1], r[2]) for r in h.registers if r[0] == "passports"]
-    assert sorted(ledger) == sorted([(n, a) for n in ("E12345678", "E87654321") for a in ("issued", "lent", "returned")])
+    assert sorted(ledger) == sorted((n, a) for n in ("E12345678", "E87654321")
+                                    for a in ("issued", "lent", "returned"))
     lent = next(r[3] for r in h.registers if r[2] == "lent")
     assert lent["status"] == "lent" and lent["lent_instance_id"] == "i-1" and lent["due_back_on"]
     assert [n[0] for n in h.notices] == ["alice"] * len(h.notices)

@@ -32,9 +32,9 @@ def ledgers(eng):
         w("institutions", "衡外备〔2026〕1号", {"name": "衡阳电气德国代表处", "country": "德国",
                                              "annual_reports": [{"year": 2026, "on": "2027-03-01"}]},
           action="recorded", at=now, actor=None, instance_id=None)
-        w("documents", "衡外审〔2026〕3号", {"genre": "approval", "title": "赴日本经贸考察", "addressee": "衡阳市商务局",
-                                         "issued_on": "2026-03-02"}, action="issued", at=now, actor=None,
-          instance_id=None)
+        w("documents", "衡外审〔2026〕3号", {"genre": "approval", "title": "赴日本经贸考察",
+                                         "addressee": "衡阳市商务局", "issued_on": "2026-03-02"},
+          action="issued", at=now, actor=None, instance_id=None)
         uow.commit()
 
 
