@@ -2,6 +2,8 @@
 page with its history. Every list is a named read of :mod:`store.reads.registers`."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -16,8 +18,8 @@ from webui.security import current_actor, reading
 TEMPLATE = "registers/list.html"
 
 
-def _options(values: tuple[str, ...], label: object) -> list[tuple[str, str]]:
-    return [(v, label(v)) for v in values]  # type: ignore[operator]
+def _options(values: tuple[str, ...], label: Callable[[str], str]) -> list[tuple[str, str]]:
+    return [(v, label(v)) for v in values]
 
 
 @bp.get("/")
