@@ -8,9 +8,11 @@ and which case (:meth:`engine.service_tasks.registry.ServiceContext.write_regist
   optional ``kind`` (``passport`` / ``hk_macao_permit``), ``holder``, ``holder_unit``,
   ``issued_on``, ``expires_on``, ``due_back_on``, ``lent_for``, ``on`` (the day it happened),
   ``member`` (the person, returned with ``document_no`` added so the return stage finds the number)).
-- ``sister_city_register`` (``cities``: a list of ``{city, country, since}``, optional
+- ``sister_city_register`` (``cities``: a list of ``{city, country, since}`` with optional
+  ``relation`` (``sister`` / ``exchange``) and ``approving_document``, optional
   ``reviews``: ``[{city, level}]`` of the year's review, where a level other than ``dormant``
-  counts as an exchange today) or (``city``, ``last_exchange_on``) for one exchange.
+  counts as an exchange today) or (``city``, ``last_exchange_on``) for one exchange with a
+  registered city (a partner the register does not know is left out).
 - ``institution_register`` (``record_number``, ``name``, ``country``, optional ``unit``,
   ``status``, ``registered_on``, ``annual_reports``); ``cancelled_on`` is read from the case.
 - outgoing documents are written by ``document_number`` and ``approval_letter``
@@ -93,10 +95,10 @@ def sister_city_register(context: ServiceContext, params: dict[str, Any]) -> int
     """Returns how many entries were written."""
     city = _text(params, "city")
     if city:
-        context.write_register("sister_cities", city,
-                               {"last_exchange_on": _day(params.get("last_exchange_on")) or today(context)},
-                               "exchange")
-        return 1
+        written = context.write_register("sister_cities", city,
+                                         {"last_exchange_on": _day(params.get("last_exchange_on")) or today(context)},
+                                         "exchange", create=False)
+        return 0 if written is None else 1
     cities = params.get("cities")
     if not isinstance(cities, list):
         raise RegisterParamError("give 'city' or a list 'cities'")
@@ -109,6 +111,8 @@ def sister_city_register(context: ServiceContext, params: dict[str, Any]) -> int
         values: dict[str, Any] = {"country": str(c.get("country") or "")}
         if c.get("relation") in ("sister", "exchange"):
             values["relation"] = c["relation"]
+        if str(c.get("approving_document") or "").strip():
+            values["approving_document"] = str(c["approving_document"]).strip()
         if c.get("since"):
             values["established_on"] = f"{int(c['since']):04d}-01-01"
         level = levels.get(name)
@@ -134,7 +138,8 @@ def institution_register(context: ServiceContext, params: dict[str, Any]) -> int
     if isinstance(reports, list):
         values["annual_reports"] = [{"year": r.get("year"), "on": _day(r.get("on"))} for r in reports
                                     if isinstance(r, dict)]
-    return context.write_register("institutions", number, values, status if status == "cancelled" else "recorded")
+    entry = context.write_register("institutions", number, values, status if status == "cancelled" else "recorded")
+    return int(entry or 0)
 
 
 def document_numbered(context: ServiceContext, number: str) -> None:

@@ -29,7 +29,8 @@ class RegisterRepository:
         self.s = session
 
     def write(self, register: str, key: str, values: Mapping[str, Any], *, action: str, at: datetime,
-              actor: str | None, instance_id: str | None, bpmn_id: str | None = None) -> int:
+              actor: str | None, instance_id: str | None, bpmn_id: str | None = None,
+              create: bool = True) -> int | None:
         """Create the entry ``key`` of ``register`` or change it, and add a history row for the change.
 
         Args:
@@ -37,9 +38,10 @@ class RegisterRepository:
             key: the entry's identifying value (a passport's number, a city, a record number).
             values: the fields to set; dates as :class:`datetime.date` or ISO strings.
             action: what happened, for the history (``issued``, ``lent``, ``returned``, ...).
+            create: False to change an existing entry only (an unknown key then writes nothing).
 
         Returns:
-            The entry's id.
+            The entry's id (None when ``create`` is False and there is no such entry).
 
         Raises:
             UnknownRegister: an unknown register or field.
@@ -55,6 +57,8 @@ class RegisterRepository:
         entry = self.s.scalars(select(model).where(columns[key_column] == key)).one_or_none()
         changes: dict[str, list[Any]] = {}
         if entry is None:
+            if not create:
+                return None
             entry = model(**{key_column: key})
             self.s.add(entry)
             changes[key_column] = [None, key]

@@ -170,24 +170,28 @@ def test_an_overdue_loan_reminds_the_passport_section_once(fast_engine, api, app
 
 
 def test_sister_city_upkeep_writes_the_register_and_dormancy_shows_after_two_years(fast_engine, api, app):
-    case = CaseDriver(fast_engine, "sister_city_daily_management", start_data=dict(DAILY)).start()
+    cities = [dict(c) for c in CITIES]
+    cities[1].update(relation="exchange", approving_document="外复〔2014〕12号")
+    case = CaseDriver(fast_engine, "sister_city_daily_management", start_data=dict(DAILY, cities=cities)).start()
     case.do("upkeep")
     for level in ("active", "dormant", "normal"):
         case.do("review_city", activity_level=level, main_exchanges="互致新年贺信")
     assert case.run() == "completed"
-    cities = {e["city"]: e for e in _one(api, SISTER, "/api/v1/registers/sister-cities")}
-    assert set(cities) == {c["city"] for c in CITIES}
+    registered = {e["city"]: e for e in _one(api, SISTER, "/api/v1/registers/sister-cities")}
+    assert set(registered) == {c["city"] for c in CITIES}
     today = case.engine.clock.now().astimezone(CST).date()
-    assert cities["大分市"]["country"] == "日本" and cities["大分市"]["established_on"] == "1997-01-01"
-    assert cities["大分市"]["relation"] == "sister"
-    reviewed = sorted(e["last_exchange_on"] or "" for e in cities.values())
+    assert registered["大分市"]["country"] == "日本" and registered["大分市"]["established_on"] == "1997-01-01"
+    assert registered["大分市"]["relation"] == "sister" and registered["大分市"]["approving_document"] == ""
+    assert registered["克拉斯诺达尔市"]["relation"] == "exchange"
+    assert registered["克拉斯诺达尔市"]["approving_document"] == "外复〔2014〕12号"
+    reviewed = sorted(e["last_exchange_on"] or "" for e in registered.values())
     assert reviewed.count(today.isoformat()) == 2  # the active and the normal one had exchanges this year
-    dormant = {e["city"] for e in cities.values() if e["dormant"]}
+    dormant = {e["city"] for e in registered.values() if e["dormant"]}
     assert len(dormant) == 1  # the one without an exchange, twinned long ago
     # two years on without a further exchange, all three are dormant
     case.engine.clock.advance(days=731)
     now_dormant = _one(api, SISTER, "/api/v1/registers/sister-cities", status="dormant")
-    assert {e["city"] for e in now_dormant} == set(cities)
+    assert {e["city"] for e in now_dormant} == set(registered)
     assert app.config["FAO_SISTER_CITY_DORMANT_DAYS"] == 730
 
 
@@ -229,3 +233,21 @@ def test_a_numbered_letter_enters_the_outgoing_document_register(fast_engine, ap
                                                              ("issued", "issue_letter")]
     year = case.engine.clock.now().astimezone(CST).year
     assert _one(api, CLERK, "/api/v1/registers/documents", year=year - 1) == []
+
+
+def test_an_exchange_with_a_registered_sister_city_is_its_last_exchange(fast_engine, api):
+    from tests.integration.test_processes_sister import EXCHANGE
+
+    eng = fast_engine.engine
+    with eng.uow() as uow:
+        uow.registers.write("sister_cities", "大分市", {"country": "日本", "established_on": "1997-01-01"},
+                            action="recorded", at=eng.clock.now(), actor=None, instance_id=None)
+        uow.commit()
+    case = CaseDriver(fast_engine, EXCHANGE.key, start_data=dict(EXCHANGE.data, partner_city="大分市")).start()
+    assert case.run() == "completed"
+    (city,) = _one(api, SISTER, "/api/v1/registers/sister-cities")
+    assert city["last_exchange_on"] == case.start_data["end_date"] and city["dormant"] is False
+    # a partner the register does not know is not made a sister city by an exchange
+    other = CaseDriver(fast_engine, EXCHANGE.key, start_data=dict(EXCHANGE.data, partner_city="某友好组织")).start()
+    assert other.run() == "completed"
+    assert [c["city"] for c in _one(api, SISTER, "/api/v1/registers/sister-cities")] == ["大分市"]

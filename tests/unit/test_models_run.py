@@ -73,7 +73,7 @@ class FakeContext:
     def task_data(self) -> dict:
         return dict(self._data)
 
-    def write_register(self, register: str, key: str, values: dict, action: str) -> int:
+    def write_register(self, register: str, key: str, values: dict, action: str, create: bool = True) -> int:
         self._log.registers.append((register, key, action, dict(values)))
         return len(self._log.registers)
 

@@ -116,7 +116,12 @@ CITY = {
     "city": {"type": "string", "title": "友城", "title_en": "Sister city", "minLength": 1, "maxLength": 60},
     "country": {"type": "string", "title": "国家", "title_en": "Country", "minLength": 1, "maxLength": 60},
     "since": {"type": "integer", "title": "结好年份", "title_en": "Twinned since", "minimum": 1950, "maximum": 2100},
+    # optional: what the sister-city register keeps beside the year (友好城市 unless said otherwise)
+    "relation": {"type": "string", "title": "关系类别", "title_en": "Relation", "enum": ["sister", "exchange"],
+                 "enumNames": ["友好城市", "友好交流城市"], "enumNames_en": ["Sister city", "Friendly exchange city"]},
+    "approving_document": {"type": "string", "title": "批准文件", "title_en": "Approving document", "maxLength": 100},
 }
+CITY_REQUIRED = ["city", "country", "since"]
 
 
 def sister_city_daily_management():
@@ -166,7 +171,7 @@ def sister_city_daily_management():
     finish(b, last, SC)
     cities = Field("cities", {"type": "array", "title": "友好城市", "title_en": "Sister cities", "minItems": 1,
                               "maxItems": 60, "items": {"type": "object", "properties": CITY,
-                                                        "required": list(CITY)}},
+                                                        "required": CITY_REQUIRED}},
                    {"ui:help": "每个友城一行", "items": {"ui:order": list(CITY)}})
     submit = Form(f"{key}.submit", info.title_zh, info.title_en, office_fields("年度工作名称", "Title") + (
         integer("year", "年度", "Year", minimum=2020, maximum=2100),
