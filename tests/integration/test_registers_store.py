@@ -2,7 +2,7 @@
 what changed (who, when, which case); reads filter overdue loans and dormant cities."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -55,3 +55,24 @@ def test_dormant_sister_cities_are_those_without_an_exchange_since_the_cutoff(en
         stmt = uow.reads.registers.sister_cities(status="dormant", dormant_before=date(2025, 1, 1))
         assert sorted(e.city for e in uow.reads.page(stmt).items) == sorted(["弗莱堡市", "某市"])
         assert uow.reads.page(uow.reads.registers.sister_cities(q="大分")).total == 1
+
+
+def test_the_overdue_reminder_tells_the_passport_section_once_a_loan(engine):
+    from engine.commands.passport_reminders import PASSPORT_OVERDUE
+    from engine.people.accounts import put_user
+
+    now = engine.clock.now()
+    with engine.uow() as uow:
+        put_user(uow, now, "visa_wu", None, ["passport_visa_section"], ["clerk"], "吴昊")
+        put_user(uow, now, "clerk_li", None, ["fao_clerk"], ["clerk"], "李明")
+        uow.registers.write("passports", "E12345678", {"holder": "张三", "status": "lent", "lent_for": "赴日本",
+                                                       "due_back_on": now.date() - timedelta(days=1)},
+                            action="lent", at=now, actor="visa_wu", instance_id=None)
+        uow.commit()
+    assert engine.remind_overdue_passports(once_per_day=True) == 1
+    assert engine.remind_overdue_passports(once_per_day=True) == 0  # today's run is claimed
+    assert engine.remind_overdue_passports() == 0  # and the loan was reminded of
+    with engine.uow() as uow:
+        (note,) = uow.misc.notifications("visa_wu")
+        assert note.code == PASSPORT_OVERDUE and note.params["holder"] == "张三"
+        assert uow.misc.notifications("clerk_li") == []
