@@ -2,8 +2,8 @@
 
 Operators (``spiffworkflow:serviceTaskOperator id=...``):
 
-- ``document_number`` (``category``: one character such as "审", "接", "护", "友", "新", "备")
-  returns e.g. "衡外审〔2026〕12号"; the number comes from ``context.next_sequence`` (no gaps,
+- ``document_number`` (``category``: one character such as "审", "接", "护", "友", "新", "备";
+  optional ``genre`` for the document register, e.g. "notice", "report") returns e.g. "衡外审〔2026〕12号"; the number comes from ``context.next_sequence`` (no gaps,
   no duplicates per category and year, the year in China Standard Time).
 - ``approval_letter`` (``doc_number``, ``title``, ``body``; optional ``decision``, ``applicant``,
   ``recipient``) renders a PDF letter with an embedded Chinese font, stores it as an attachment
@@ -64,7 +64,7 @@ def document_number(context: ServiceContext, params: dict[str, Any]) -> str:
     year = context.now().astimezone(CHINA).year
     seq = context.next_sequence(category, year)
     number = f"衡外{category}〔{year}〕{seq}号"
-    document_numbered(context, number)
+    document_numbered(context, number, _param(params, "genre", required=False))
     return number
 
 

@@ -28,8 +28,8 @@ from engine.service_tasks.registry import ServiceContext
 CHINA = timezone(timedelta(hours=8), "CST")
 PASSPORT_KINDS = ("passport", "hk_macao_permit")
 PASSPORT_ACTIONS = ("issue", "lend", "return", "cancel")
-DOCUMENT_GENRES = ("approval", "reply", "notice", "request", "receipt", "invitation", "task_approval")
-"""批复, 复函, 通知, 请示, 回执, 邀请函, 任务批件 (ARCHITECTURE section 10)."""
+DOCUMENT_GENRES = ("approval", "reply", "notice", "request", "receipt", "invitation", "task_approval", "report")
+"""批复, 复函, 通知, 请示, 回执, 邀请函, 任务批件 (ARCHITECTURE section 10), and 报告 (an incident's closing report)."""
 
 
 class RegisterParamError(ValueError):
@@ -142,11 +142,16 @@ def institution_register(context: ServiceContext, params: dict[str, Any]) -> int
     return int(entry or 0)
 
 
-def document_numbered(context: ServiceContext, number: str) -> None:
-    """A number was given out: the document enters the register with its day and case."""
+def document_numbered(context: ServiceContext, number: str, genre: str = "") -> None:
+    """A number was given out: the document enters the register with its day and case (and its
+    genre when the model names it; a letter written later names its own)."""
     data = context.task_data()
-    context.write_register("documents", number, {"issued_on": today(context), "title": str(data.get("title") or "")},
-                           "numbered")
+    values = {"issued_on": today(context), "title": str(data.get("title") or "")}
+    if genre:
+        if genre not in DOCUMENT_GENRES:
+            raise RegisterParamError(f"genre must be one of {', '.join(DOCUMENT_GENRES)}, got {genre!r}")
+        values["genre"] = genre
+    context.write_register("documents", number, values, "numbered")
 
 
 def document_issued(context: ServiceContext, number: str, *, title: str, addressee: str, genre: str,

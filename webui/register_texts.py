@@ -49,7 +49,7 @@ def institution_status_label(status: str) -> str:
 def genre_label(genre: str) -> str:
     return {"approval": _("Approval letter"), "reply": _("Reply letter"), "notice": _("Notice"),
             "request": _("Request for instructions"), "receipt": _("Receipt"), "invitation": _("Letter of invitation"),
-            "task_approval": _("Mission approval")}.get(genre, genre)
+            "task_approval": _("Mission approval"), "report": _("Report")}.get(genre, genre)
 
 
 def action_label(action: str) -> str:

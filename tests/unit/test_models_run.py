@@ -310,6 +310,8 @@ def test_incident_is_handled_in_parallel_by_the_sections(parser, clock):
     h.complete("closure_report", closure_summary="妥善处置")
     h.complete("director_sign", report_signed=True)
     assert h.wf.is_completed() and h.sequences == {("报", 2026): 1}
+    assert ("documents", "衡外报〔2026〕1号", "numbered") in [r[:3] for r in h.registers]
+    assert next(r[3] for r in h.registers if r[0] == "documents")["genre"] == "report"
 
 
 def test_hk_macao_trip_gets_permits_and_skips_the_embassy(parser, clock):

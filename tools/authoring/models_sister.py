@@ -77,7 +77,7 @@ def sister_city_development_plan():
     gw = gate(b, review, "gw_adopted", "是否审定通过", SC)
     refuse(b, gw, "not_adopted", SC, "", "", end_name="未获审定", tell=False)
     num = b.node("assign_number", "service", "编发文号", lane=SC, operator="document_number",
-                 params=(("category", '"友"'),), result="doc_number")
+                 params=(("category", '"友"'), ("genre", '"notice"')), result="doc_number")
     b.flow(gw, num, "审定通过", condition=APPROVED)
     last = task(b, num, "publish_plan", "印发实施", SC, "common.handling",
                 "《{{ title }}》已审定，文号 {{ doc_number }}。请印发各单位并部署实施。")
