@@ -3,8 +3,9 @@
 Operators (``spiffworkflow:serviceTaskOperator id=...``):
 
 - ``document_number`` (``category``: one character such as "审", "接", "护", "友", "新", "备";
-  optional ``genre`` for the document register, e.g. "notice", "report") returns e.g. "衡外审〔2026〕12号"; the number comes from ``context.next_sequence`` (no gaps,
-  no duplicates per category and year, the year in China Standard Time).
+  optional ``genre`` for the document register, e.g. "notice", "report") returns e.g.
+  "衡外审〔2026〕12号"; the number comes from ``context.next_sequence`` (no gaps, no duplicates
+  per category and year, the year in China Standard Time) and enters the document register.
 - ``approval_letter`` (``doc_number``, ``title``, ``body``; optional ``decision``, ``applicant``,
   ``recipient``) renders a PDF letter with an embedded Chinese font, stores it as an attachment
   and returns the attachment id.
