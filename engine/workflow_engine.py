@@ -16,6 +16,7 @@ from engine.commands import moves as moving
 from engine.commands import version_migration as migration
 from engine.commands.case_command import Command, Outcome
 from engine.commands.digest import send_overdue_digest
+from engine.commands.passport_reminders import remind_overdue_passports
 from engine.commands.runner import CommandRunner, StartPolicy
 from engine.deploy.command import deploy_files
 from engine.deploy.dry_run import CheckResult, validate_only
@@ -187,6 +188,9 @@ class WorkflowEngine:
 
     def send_overdue_digest(self, once_per_day: bool = False) -> int:
         return send_overdue_digest(self.runner, once_per_day=once_per_day)
+
+    def remind_overdue_passports(self, once_per_day: bool = False) -> int:
+        return remind_overdue_passports(self.runner, once_per_day=once_per_day)
 
     def reindex(self) -> int:
         """Rebuild every case's projections from its state; returns how many cases."""

@@ -2,12 +2,16 @@
 
 Operators (``spiffworkflow:serviceTaskOperator id=...``):
 
-- ``document_number`` (``category``: one character such as "审", "接", "护", "友", "新", "备")
-  returns e.g. "衡外审〔2026〕12号"; the number comes from ``context.next_sequence`` (no gaps,
-  no duplicates per category and year, the year in China Standard Time).
+- ``document_number`` (``category``: one character such as "审", "接", "护", "友", "新", "备";
+  optional ``genre`` for the document register, e.g. "notice", "report") returns e.g.
+  "衡外审〔2026〕12号"; the number comes from ``context.next_sequence`` (no gaps, no duplicates
+  per category and year, the year in China Standard Time) and enters the document register.
 - ``approval_letter`` (``doc_number``, ``title``, ``body``; optional ``decision``, ``applicant``,
   ``recipient``) renders a PDF letter with an embedded Chinese font, stores it as an attachment
   and returns the attachment id.
+- The registers' operators (``passport_register``, ``sister_city_register``,
+  ``institution_register``) are in :mod:`processes.registers`; ``document_number`` and
+  ``approval_letter`` write the outgoing-document register.
 - ``notify_applicant`` (``message_zh``, optional ``message_en``) leaves a notification for the
   user who started the instance; returns True, or False when nobody started it.
 """
@@ -20,6 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from engine.service_tasks.registry import HandlerRegistry, ServiceContext
+from processes.registers import (
+    document_issued,
+    document_numbered,
+    institution_register,
+    passport_register,
+    sister_city_register,
+)
 
 CHINA = timezone(timedelta(hours=8), "CST")
 ISSUER = "衡阳市人民政府外事办公室"
@@ -53,7 +64,9 @@ def document_number(context: ServiceContext, params: dict[str, Any]) -> str:
         raise HandlerError(f"category must be one character, got {category!r}")
     year = context.now().astimezone(CHINA).year
     seq = context.next_sequence(category, year)
-    return f"衡外{category}〔{year}〕{seq}号"
+    number = f"衡外{category}〔{year}〕{seq}号"
+    document_numbered(context, number, _param(params, "genre", required=False))
+    return number
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +141,10 @@ def approval_letter(context: ServiceContext, params: dict[str, Any]) -> str:
     content = render_letter(doc_number, title, body, recipient=recipient,
                             decision=_param(params, "decision", required=False), issued_on=context.now())
     safe = "".join(ch for ch in doc_number if ch not in '/\\:*?"<>|')
-    return context.store_attachment(f"{safe}.pdf", "application/pdf", content)
+    attachment_id = context.store_attachment(f"{safe}.pdf", "application/pdf", content)
+    document_issued(context, doc_number, title=title, addressee=recipient,
+                    genre=_param(params, "genre", required=False) or "approval", attachment_id=attachment_id)
+    return attachment_id
 
 
 def notify_applicant(context: ServiceContext, params: dict[str, Any]) -> bool:
@@ -145,4 +161,7 @@ def build_handler_registry() -> HandlerRegistry:
     return (HandlerRegistry()
             .with_handler("document_number", document_number)
             .with_handler("approval_letter", approval_letter)
-            .with_handler("notify_applicant", notify_applicant))
+            .with_handler("notify_applicant", notify_applicant)
+            .with_handler("passport_register", passport_register)
+            .with_handler("sister_city_register", sister_city_register)
+            .with_handler("institution_register", institution_register))

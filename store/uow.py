@@ -42,6 +42,7 @@ class UnitOfWork:
         self.audit = repos.AuditRepository(self.session)
         self.users = repos.UserRepository(self.session)
         self.misc = repos.MiscRepository(self.session)
+        self.registers = repos.RegisterRepository(self.session)
         self.reads = Reads(self.session)
         return self
 

@@ -27,7 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Returns:
         The configured application.
     """
-    from webui.config import load_settings
+    from webui.config import load_settings, sister_city_dormant_days
     from webui.wiring import build_engine
 
     settings = load_settings()
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SCHEDULER_ENABLED=os.environ.get("FAO_SCHEDULER", "1") != "0",  # 0 in gunicorn workers
         FAO_TIMEZONE=settings.timezone,
         FAO_DEFAULT_LOCALE=settings.default_locale,
+        FAO_SISTER_CITY_DORMANT_DAYS=sister_city_dormant_days(),
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -75,9 +76,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webui.instances import bp as instances_bp
     from webui.modeler import bp as modeler_bp
     from webui.monitor import bp as monitor_bp
+    from webui.registers import bp as registers_bp
     from webui.tasks import bp as tasks_bp
 
-    for bp in (auth_bp, inbox_bp, tasks_bp, apply_bp, instances_bp, monitor_bp, modeler_bp, api_bp):
+    for bp in (auth_bp, inbox_bp, tasks_bp, apply_bp, instances_bp, monitor_bp, registers_bp, modeler_bp,
+               api_bp):
         app.register_blueprint(bp)
     security.csrf.exempt(api_bp)  # the API checks X-CSRFToken itself for browser sessions
 

@@ -66,3 +66,14 @@ def fast_writes() -> bool:
     if raw not in ("0", "1"):
         raise ValueError(f"FAO_FAST_WRITES must be 0 or 1, not {raw!r}")
     return raw == "1"
+
+
+def sister_city_dormant_days() -> int:
+    """``FAO_SISTER_CITY_DORMANT_DAYS``: days without an exchange after which the sister-city
+    register shows a city as dormant (default 730, two years)."""
+    raw = os.environ.get("FAO_SISTER_CITY_DORMANT_DAYS", "").strip()
+    if not raw:
+        return 730
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"FAO_SISTER_CITY_DORMANT_DAYS must be a whole number of days of 1 or more, not {raw!r}")
+    return int(raw)

@@ -11,9 +11,11 @@ from typing import Any
 from flask_babel import gettext
 
 from engine.commands.escalations import ESCALATION, OVERDUE_DIGEST
+from engine.commands.passport_reminders import PASSPORT_OVERDUE
 from store.models import Notification
 from webui.i18n import localized_value
 from webui.present import group_title, person_name
+from webui.register_texts import passport_kind_label
 
 
 def notification_text(note: Notification) -> str:
@@ -24,6 +26,11 @@ def notification_text(note: Notification) -> str:
                        case=params.get("case_title") or "", key=params.get("business_key") or "")
     if note.code == OVERDUE_DIGEST:
         return _digest_text(params)
+    if note.code == PASSPORT_OVERDUE:
+        return gettext("Passport overdue: the %(kind)s of %(holder)s (%(unit)s), lent for %(trip)s, was due back "
+                       "on %(due)s and has not been handed back.", kind=passport_kind_label(params.get("kind") or ""),
+                       holder=params.get("holder") or "", unit=params.get("holder_unit") or "",
+                       trip=params.get("lent_for") or "", due=params.get("due_back_on") or "")
     return localized_value(note.message, note.message_en)
 
 

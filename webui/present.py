@@ -155,7 +155,9 @@ def action_label(action: str) -> str:
 
 def register(app: Flask) -> None:
     """Expose the helpers to templates."""
+    from engine.people.visibility import may_see_registers
+
     app.jinja_env.filters["person"] = person_name
     app.jinja_env.globals.update(process_title=process_title, group_title=group_title,
                                  status_label=status_label, decision_label=decision_label,
-                                 action_label=action_label, ui_lang=ui_lang)
+                                 action_label=action_label, ui_lang=ui_lang, may_see_registers=may_see_registers)

@@ -48,11 +48,16 @@ def drain(engine: WorkflowEngine, stop: threading.Event, limit: int = BATCH) -> 
 
 
 def digest(engine: WorkflowEngine) -> None:
-    """The daily digest of what became overdue; of several schedulers, one sends it."""
+    """The daily digest of what became overdue, and the overdue passport loans; of several
+    schedulers, one sends each."""
     try:
         engine.send_overdue_digest(once_per_day=True)
     except Exception:
         log.exception("overdue digest failed")
+    try:
+        engine.remind_overdue_passports(once_per_day=True)
+    except Exception:
+        log.exception("overdue passport reminder failed")
 
 
 def _add_jobs(scheduler: BaseScheduler, engine: WorkflowEngine, stop: threading.Event, interval_s: float,

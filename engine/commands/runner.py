@@ -98,10 +98,12 @@ class CommandRunner:
             handler = self.handlers.get(name)
             if handler is None:
                 raise ValueError(f"no service handler registered for operator '{name}'")
+            services.bind_task(script.current_task)  # task_data() and the registers' history name it
             return handler(services, params)
 
-        return RestrictedScriptEngine(self.clock, self.calendar(uow), service_caller=call,
-                                      time_limit_s=self.script_time_limit_s)
+        script = RestrictedScriptEngine(self.clock, self.calendar(uow), service_caller=call,
+                                        time_limit_s=self.script_time_limit_s)
+        return script
 
     def version(self, uow: UnitOfWork, version_id: int) -> ProcessVersion:
         """A process version row; versions never change once deployed, so they are cached."""

@@ -9,6 +9,8 @@
 | claim a task | its owners when it is bound to owners, else members of its lane (any user when it has no lane) |
 | unclaim a task | supervisors; its assignee while they work its lane |
 | assign a task | supervisors; a task bound to owners to one of its owners only |
+| see the registers | supervisors; clerks of the office (the clerk role in one of the office's groups), never applicant units |
+| read passport numbers unmasked | members of the passport and visa section |
 
 A task is **bound to owners** (:func:`task_owners`, fixed when it becomes ready) when its data
 names owners for its lane in ``lane_owners`` (spiff-arena's convention:
@@ -31,7 +33,7 @@ from enum import Enum
 from typing import Any
 
 from engine.errors import NotFound
-from engine.people.identity import SYSTEM, Actor
+from engine.people.identity import GROUPS, SYSTEM, Actor
 from store.access import CaseScope, WorkScope
 
 APPLICANT_LANE = "applicant_unit"
@@ -230,3 +232,19 @@ def may_receive_task(assignee: Actor, row: Any) -> bool:
 def may_assign_task(actor: Actor, row: Any) -> bool:
     """Whether the actor may hand a task to a person of their choice."""
     return actor.is_supervisor
+
+
+OFFICE_GROUPS = frozenset(GROUPS) - {"applicant_unit"}
+PASSPORT_SECTION = "passport_visa_section"
+
+
+def may_see_registers(actor: Actor) -> bool:
+    """Whether the actor may read the office's registers (ledgers): supervisors, and clerks who
+    work in one of the office's own groups; applicant units never."""
+    return actor.is_supervisor or ("clerk" in actor.roles and bool(actor.groups & OFFICE_GROUPS))
+
+
+def may_read_passport_numbers(actor: Actor) -> bool:
+    """Whether register pages, exports and the API show this actor passport numbers unmasked: the
+    passport and visa section keeps the ledger; everyone else reads them masked."""
+    return PASSPORT_SECTION in actor.groups

@@ -55,6 +55,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         calendar.preload((this_year, this_year + 1))  # not inside the first script's time limit
         super().__init__(environment=RestrictedEnvironment(self.helpers.as_builtins(), time_limit_s, memory_limit_mb))
         self.service_caller = service_caller
+        self.current_task: Any = None
 
     def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
         """Evaluate an expression against the task's data (the reason is kept in the message)."""
@@ -83,6 +84,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
             name: param["value"] if isinstance(param, dict) and "value" in param else param
             for name, param in (operation_params or {}).items()
         }
+        self.current_task = task  # the service task being run, for the caller's context
         try:
             result = self.service_caller(operation_name or "", params)
         except SpiffWorkflowException:

@@ -60,3 +60,9 @@ class CommandServiceContext:
 
     def task_data(self) -> dict[str, Any]:
         return copy.deepcopy(self._task.data) if self._task is not None else {}
+
+    def write_register(self, register: str, key: str, values: dict[str, Any], action: str,
+                       create: bool = True) -> int | None:
+        bpmn_id = self._task.task_spec.bpmn_id if self._task is not None else None
+        return self._uow.registers.write(register, key, values, action=action, at=self._now, actor=self.actor,
+                                         instance_id=self.instance_id, bpmn_id=bpmn_id, create=create)

@@ -37,6 +37,13 @@ class ServiceContext(Protocol):
     def task_data(self) -> dict[str, Any]:
         """A copy of the data of the task being run."""
 
+    def write_register(self, register: str, key: str, values: dict[str, Any], action: str,
+                       create: bool = True) -> int | None:
+        """Create or change the entry ``key`` of a register (``passports``, ``sister_cities``,
+        ``institutions``, ``documents``) and record the change (who, when, this case); returns
+        the entry's id, or None when ``create`` is False and the entry does not exist. Unknown
+        registers or fields raise ``ValueError``."""
+
 
 Handler = Callable[[ServiceContext, dict[str, Any]], Any]
 

@@ -19,6 +19,7 @@ from store.reads.cases import CaseReads
 from store.reads.incidents import IncidentReads
 from store.reads.pager import PER_PAGE, Page, paged, sliced
 from store.reads.processes import ProcessReads
+from store.reads.registers import RegisterReads
 from store.reads.tasks import TaskReads
 from store.reads.waits import WaitReads
 
@@ -56,6 +57,10 @@ class Reads:
     @cached_property
     def audit(self) -> AuditReads:
         return AuditReads(self._s)
+
+    @cached_property
+    def registers(self) -> RegisterReads:
+        return RegisterReads(self._s)
 
     @cached_property
     def analytics(self) -> AnalyticsReads:

@@ -6,8 +6,10 @@ from store.repositories.incidents import IncidentRepository
 from store.repositories.instances import InstanceRepository
 from store.repositories.misc import MiscRepository
 from store.repositories.processes import ProcessRepository
+from store.repositories.registers import RegisterRepository
 from store.repositories.tasks import HumanTaskRepository
 from store.repositories.users import UserRepository, hash_token
 
 __all__ = ["AuditRepository", "EventRepository", "HumanTaskRepository", "IncidentRepository",
-           "InstanceRepository", "MiscRepository", "ProcessRepository", "UserRepository", "hash_token"]
+           "InstanceRepository", "MiscRepository", "ProcessRepository", "RegisterRepository",
+           "UserRepository", "hash_token"]

@@ -73,12 +73,17 @@ class FakeContext:
     def task_data(self) -> dict:
         return dict(self._data)
 
+    def write_register(self, register: str, key: str, values: dict, action: str, create: bool = True) -> int:
+        self._log.registers.append((register, key, action, dict(values)))
+        return len(self._log.registers)
+
 
 class Harness:
     def __init__(self, key: str, parser: SpiffBpmnParser, clock: Clock, **data) -> None:
         self.sequences: dict = {}
         self.attachments: list = []
         self.notices: list = []
+        self.registers: list = []
         registry = build_handler_registry()
         harness = self
 
@@ -189,8 +194,10 @@ def test_trip_is_revised_then_approved_and_documents_handled_per_member(parser, 
     assert data["approval_level"] == "office_director" and data["doc_number"] == "衡外护〔2026〕1号"
     assert [r["step"] for r in data["reviews"]] == ["examine", "examine", "verify", "approve"]
     assert h.attachments and h.attachments[0][1] == "application/pdf" and h.attachments[0][2][:4] == b"%PDF"
-    while h.ready("issue_passport"):
-        h.complete("issue_passport", passport_no="E12345678")
+    for number, task in zip(("E12345678", "E87654321"), list(h.ready("issue_passport")), strict=True):
+        task.data.update(passport_no=number, passport_issued_on="2026-03-01", passport_expires_on="2036-02-28")
+        task.run()
+    h.wf.do_engine_steps()
     while h.ready("lodge_visa"):
         h.complete("lodge_visa", embassy="日本国驻华大使馆")
     assert not h.ready()
@@ -202,12 +209,18 @@ def test_trip_is_revised_then_approved_and_documents_handled_per_member(parser, 
     h.complete("return_report", trip_report="圆满完成")
     returning = h.ready("collect_passport")
     assert {t.data["member"]["name"] for t in returning} == {"张三", "李四"}
+    assert {t.data["member"]["document_no"] for t in returning} == {"E12345678", "E87654321"}
     while h.ready("collect_passport"):
-        h.complete("collect_passport", document_intact=True)
+        h.complete("collect_passport", document_intact=True, collected_on="2026-06-01")
     while h.ready("cancel_visa"):
         h.complete("cancel_visa", visa_cancelled=True)
     h.complete("file_report", report_complete=True)
     assert h.wf.is_completed()
+    ledger = [(r[1], r[2]) for r in h.registers if r[0] == "passports"]
+    assert sorted(ledger) == sorted((n, a) for n in ("E12345678", "E87654321")
+                                    for a in ("issued", "lent", "returned"))
+    lent = next(r[3] for r in h.registers if r[2] == "lent")
+    assert lent["status"] == "lent" and lent["lent_instance_id"] == "i-1" and lent["due_back_on"]
     assert [n[0] for n in h.notices] == ["alice"] * len(h.notices)
     assert any("已批准" in n[1] for n in h.notices)
 
@@ -267,7 +280,7 @@ def test_leader_can_return_for_revision_and_the_loop_runs_again(parser, clock):
 def test_overdue_examination_escalates_without_interrupting(parser, clock):
     clock.due_offset = timedelta(days=-30)
     h = Harness("overseas_institution_registration", parser, clock, title="驻德代表处备案", unit_name="市国资委",
-                institution_name="衡阳电气德国代表处", chinese_staff=3)
+                institution_name="衡阳电气德国代表处", country_region="德国", chinese_staff=3)
     h.fire_timers()
     assert h.lane("examine_escalation") == "section_chief"
     assert h.ready("examine")
@@ -297,6 +310,8 @@ def test_incident_is_handled_in_parallel_by_the_sections(parser, clock):
     h.complete("closure_report", closure_summary="妥善处置")
     h.complete("director_sign", report_signed=True)
     assert h.wf.is_completed() and h.sequences == {("报", 2026): 1}
+    assert ("documents", "衡外报〔2026〕1号", "numbered") in [r[:3] for r in h.registers]
+    assert next(r[3] for r in h.registers if r[0] == "documents")["genre"] == "report"
 
 
 def test_hk_macao_trip_gets_permits_and_skips_the_embassy(parser, clock):
@@ -336,7 +351,7 @@ GENERIC = dict(_trip(), arrival_date="2020-05-10", departure_date="2020-05-12", 
                event_date="2020-07-01", interview_start="2020-05-03", interview_end="2020-05-05", start_date="2020-05-01",
                end_date="2020-06-01", severity="general", foreign_participants=20, direction="inbound", year=2026,
                guest_name="来访团", media_outlet="某报", partner_city="大分市",
-               institution_name="衡阳某公司驻德代表处", chinese_staff=3, media_coverage=True,
+               institution_name="衡阳某公司驻德代表处", country_region="德国", chinese_staff=3, media_coverage=True,
                # what the visit, sister-city and event models read from their later forms
                leader_meeting=False, protocol_level="bureau", interviewees_agree=True, coverage_tone="neutral",
                agree=True, expected_audience=2000, host_institution="大分大学", partner_institution="弗莱堡大学医院",
@@ -346,6 +361,9 @@ GENERIC = dict(_trip(), arrival_date="2020-05-10", departure_date="2020-05-12", 
 # what a task needs beyond "approve" for the case to move on (political review rows, a filing...)
 TASK_DATA = {
     "publicity_post": {"publicity_start": "2020-04-01"},
+    "issue_passport": {"passport_no": "E12345678", "passport_issued_on": "2020-03-01",
+                       "passport_expires_on": "2030-02-28"},
+    "collect_passport": {"collected_on": "2020-06-01"},
     "publicity_result": {"publicity_objection": "none"},
     "acknowledge": {"confirmed_level": "general", "inform_leader": False, "sections": ["protocol_section"]},
     "progress_report": {"progress_note": "已处置", "resolved": True},

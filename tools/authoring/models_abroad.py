@@ -7,18 +7,24 @@ differ in who examines, what the applicant declares, and (8) the provincial offi
 """
 from __future__ import annotations
 
-from .dsl import END, SCRIPT, START, USER, XOR, Builder, ProcessModel
+from .dsl import END, SCRIPT, SERVICE, START, USER, XOR, Builder, ProcessModel
 from .forms import Form, attachment, boolean, text, textarea
 from .patterns import lanes
-from .patterns_abroad import ABROAD_FORMS, trip
+from .patterns_abroad import ABROAD_FORMS, HAND_BACK_DAYS, trip
+
+LEDGER = "passport_register"
+HOLDER = (("holder", 'member["name"]'), ("holder_unit", "unit_name"))
 
 
 def passport_visa_handling() -> tuple[ProcessModel, tuple[Form, ...]]:
     """Per member: passport (issued, or taken from custody) or permit, visa; after the trip: custody.
 
     Called with parallel multi-instance over ``members``; ``stage`` ("issue" or "return") says
-    which half to run. The first half receives the person as ``member``, the second as
-    ``returning_member`` (an inputDataItem id must be unique in the calling file).
+    which half to run. The first half receives the person as ``member`` and gives back
+    ``lent_document`` (the person with ``document_no``, collected as ``documents_lent``); the
+    second runs over ``documents_lent`` and receives each as ``returning_member`` (an
+    inputDataItem id must be unique in the calling file). The passport ledger is written on the
+    way: issued, lent for the trip (due back within the hand-back period), returned.
     """
     lane = "passport_visa_section"
     b = Builder()
@@ -37,12 +43,30 @@ def passport_visa_handling() -> tuple[ProcessModel, tuple[Form, ...]]:
                   instructions=f"为{who}向使（领）馆送签。")
     merge = b.node("gw_document_merge", XOR, "", lane=lane)
     end_issue = b.node("end_issued", END, "办证完毕", lane=lane)
+    new_passport = b.node("ledger_passport_issued", SERVICE, "护照登记入册", lane=lane, operator=LEDGER,
+                          params=(("action", '"issue"'), ("number", "passport_no"), ("kind", '"passport"'),
+                                  ("issued_on", "passport_issued_on"), ("expires_on", "passport_expires_on"))
+                          + HOLDER, result="passport_ledger_entry")
+    new_permit = b.node("ledger_permit_issued", SERVICE, "通行证登记入册", lane=lane, operator=LEDGER,
+                        params=(("action", '"issue"'), ("number", "permit_no"), ("kind", '"hk_macao_permit"'))
+                        + HOLDER, result="permit_ledger_entry")
+    lend = b.node("ledger_lent", SERVICE, "登记证照借出", lane=lane, operator=LEDGER,
+                  params=(("action", '"lend"'),
+                          ("number", 'permit_no if destination_type == "hk_macao" else '
+                                     '(member.get("passport_no") or passport_no)'),
+                          ("kind", '"hk_macao_permit" if destination_type == "hk_macao" else "passport"'),
+                          ("lent_for", "title"),
+                          ("due_back_on", f"working_days_after(return_date, {HAND_BACK_DAYS})"),
+                          ("member", "member")) + HOLDER, result="lent_document")
     take = b.node("take_member", SCRIPT, "确定交证人员", lane=lane, script="member = returning_member")
     collect = b.node("collect_passport", USER, "证照交回保管", lane=lane, form="pv.collect",
                      instructions=f"收回{who}的因公证照，登记入柜集中保管。")
     cancel = b.node("cancel_visa", USER, "查验并注销签证", lane=lane, form="pv.cancel",
                     instructions=f"查验{who}的签证及出入境记录，注销有效签证。")
     end_ret = b.node("end_returned", END, "证照已入库保管", lane=lane)
+    back = b.node("ledger_returned", SERVICE, "登记证照交回", lane=lane, operator=LEDGER,
+                  params=(("action", '"return"'), ("number", 'member["document_no"]'), ("on", "collected_on")),
+                  result="returned_document")
     b.chain(start, stage)
     b.flow(stage, take, "回国后", condition='stage == "return"')
     b.flow(stage, gw_doc, "出访前", default=True)
@@ -50,11 +74,11 @@ def passport_visa_handling() -> tuple[ProcessModel, tuple[Form, ...]]:
     b.flow(gw_doc, retrieve, "护照在库", condition='bool(member.get("passport_no"))')
     b.flow(gw_doc, passport, "新办护照", default=True)
     b.chain(retrieve, gw_have)
-    b.chain(passport, gw_have)
+    b.chain(passport, new_passport, gw_have)
     b.chain(gw_have, visa, merge)
-    b.chain(permit, merge)
-    b.chain(merge, end_issue)
-    b.chain(take, collect, cancel, end_ret)
+    b.chain(permit, new_permit, merge)
+    b.chain(merge, lend, end_issue)
+    b.chain(take, collect, back, cancel, end_ret)
     model = ProcessModel("passport_visa_handling", "因公证照签证逐人办理", lanes(lane),
                          tuple(b.nodes), tuple(b.flows),
                          documentation="每名团组成员一份：出访前新办或调用因公护照（或办理港澳通行证）并送签，"

@@ -119,7 +119,7 @@ def foreign_incident_response():
     sign = b.node("director_sign", USER, "主任签发处置报告", lane="office_director", form=f"{KEY}.sign",
                   instructions="请签发《{{ title }}》处置情况报告：{{ closure_summary }}")
     num = b.node("assign_number", SERVICE, "编号", lane=FAO, operator="document_number",
-                 params=(("category", '"报"'),), result="doc_number")
+                 params=(("category", '"报"'), ("genre", '"report"')), result="doc_number")
     note = b.add(notify("notify_closed", "通知报告单位", FAO,
                         '"您报告的涉外事件《" + title + "》已处置完毕，处置情况报告 " + doc_number',
                         '"The incident \\"" + title + "\\" you reported has been dealt with: report " + doc_number'))

@@ -16,6 +16,7 @@ from .dsl import (
     BOUNDARY,
     END,
     SCRIPT,
+    SERVICE,
     START,
     USER,
     XOR,
@@ -67,6 +68,10 @@ APPLY_CANCEL = '\n'.join([
     '    record_status = "cancelled"',
     '    cancelled_on = today()',
 ])
+LEDGER = {"operator": "institution_register", "result": "institution_entry", "params": (
+    ("record_number", "doc_number"), ("name", "institution_name"), ("country", "country_region"),
+    ("unit", "unit_name"), ("status", "record_status"), ("registered_on", "registered_on"),
+    ("annual_reports", "annual_reports"))}
 RESET_FILING = 'filing_accepted = False\ncancel_confirmed = False\nfiling_review_note = ""'
 
 
@@ -113,7 +118,8 @@ def _lifecycle():
                                   (confirm, APPLY_CANCEL, "apply_cancellation", "登记注销")):
         step = s.node(sid, SCRIPT, name, lane=FAO, script=code)
         s.chain(task, step, merge)
-    s.flow(merge, s.node("end_filing", END, "本次申报办结", lane=FAO, terminate=True))
+    ledger = s.node("ledger_filing", SERVICE, "更新境外机构名册", lane=FAO, **LEDGER)
+    s.chain(merge, ledger, s.node("end_filing", END, "本次申报办结", lane=FAO, terminate=True))
     return s.build_sub(f"{KEY}_lifecycle", "存续期管理",
                        loop=StandardLoop(condition='record_status != "cancelled"', maximum=MAX_FILINGS),
                        documentation=f"每次申报一轮（至多{MAX_FILINGS}次），注销获准后结束。")
@@ -146,6 +152,9 @@ def overseas_institution_registration():
         '名称、负责人、地址、业务范围、派出人员等事项变更的，请于变更后30日内申报；机构撤销的，请申请注销备案。"',
         '"《" + title + "》已予备案，备案号 " + doc_number',
         '"\\"" + title + "\\" is on record: " + doc_number')
+    ledger = b.node("ledger_registered", SERVICE, "登记境外机构名册", lane=FAO, **LEDGER)
+    b.flow(last, ledger)
+    last = ledger
     life = b.add(_lifecycle())
     done = b.add(notify("notify_cancelled", "通知注销备案", FAO,
                         '"《" + institution_name + "》（备案号 " + doc_number + "）已注销备案。"',

@@ -8,7 +8,7 @@ provincial office's approval, a signing and years of guidance). 20 is in :mod:`t
 from __future__ import annotations
 
 from .common_forms import base_fields
-from .dsl import BOUNDARY, END, START, XOR, Builder, StandardLoop, Timer
+from .dsl import BOUNDARY, END, SERVICE, START, XOR, Builder, StandardLoop, Timer
 from .forms import (
     Field,
     Form,
@@ -77,7 +77,7 @@ def sister_city_development_plan():
     gw = gate(b, review, "gw_adopted", "是否审定通过", SC)
     refuse(b, gw, "not_adopted", SC, "", "", end_name="未获审定", tell=False)
     num = b.node("assign_number", "service", "编发文号", lane=SC, operator="document_number",
-                 params=(("category", '"友"'),), result="doc_number")
+                 params=(("category", '"友"'), ("genre", '"notice"')), result="doc_number")
     b.flow(gw, num, "审定通过", condition=APPROVED)
     last = task(b, num, "publish_plan", "印发实施", SC, "common.handling",
                 "《{{ title }}》已审定，文号 {{ doc_number }}。请印发各单位并部署实施。")
@@ -116,7 +116,12 @@ CITY = {
     "city": {"type": "string", "title": "友城", "title_en": "Sister city", "minLength": 1, "maxLength": 60},
     "country": {"type": "string", "title": "国家", "title_en": "Country", "minLength": 1, "maxLength": 60},
     "since": {"type": "integer", "title": "结好年份", "title_en": "Twinned since", "minimum": 1950, "maximum": 2100},
+    # optional: what the sister-city register keeps beside the year (友好城市 unless said otherwise)
+    "relation": {"type": "string", "title": "关系类别", "title_en": "Relation", "enum": ["sister", "exchange"],
+                 "enumNames": ["友好城市", "友好交流城市"], "enumNames_en": ["Sister city", "Friendly exchange city"]},
+    "approving_document": {"type": "string", "title": "批准文件", "title_en": "Approving document", "maxLength": 100},
 }
+CITY_REQUIRED = ["city", "country", "since"]
 
 
 def sister_city_daily_management():
@@ -139,6 +144,10 @@ def sister_city_daily_management():
                   collect=("city_reviews", "city_review"))
     review = script(b, review, "find_dormant", "找出不活跃友城", SC,
                     'dormant_cities = [r["city"] for r in city_reviews if r["level"] == "dormant"]')
+    ledger = b.node("ledger_cities", SERVICE, "登记友城名册", lane=SC, operator="sister_city_register",
+                    params=(("cities", "cities"), ("reviews", "city_reviews")), result="cities_registered")
+    b.flow(review, ledger)
+    review = ledger
     last = task(b, review, "annual_report", "编写年度工作报告", SC, f"{key}.annual_report",
                 "请汇总全年联络和各友城评估情况，编写{{ year }}年度友城工作报告。")
     check = b.add(review_sub(f"{key}_report_review", "年度报告审核", (
@@ -162,7 +171,7 @@ def sister_city_daily_management():
     finish(b, last, SC)
     cities = Field("cities", {"type": "array", "title": "友好城市", "title_en": "Sister cities", "minItems": 1,
                               "maxItems": 60, "items": {"type": "object", "properties": CITY,
-                                                        "required": list(CITY)}},
+                                                        "required": CITY_REQUIRED}},
                    {"ui:help": "每个友城一行", "items": {"ui:order": list(CITY)}})
     submit = Form(f"{key}.submit", info.title_zh, info.title_en, office_fields("年度工作名称", "Title") + (
         integer("year", "年度", "Year", minimum=2020, maximum=2100),
@@ -233,7 +242,10 @@ def sister_city_exchange():
     last = wait_until(b, merge, "wait_project_end", "项目结束", SC, "days_before(end_date, 0)")
     last = task(b, last, "exchange_report", "交流成果报告", UNIT, "common.report", "项目已结束，请提交交流成果报告。")
     last = task(b, last, "assess", "成果评估与归档", SC, f"{key}.assessment", "请评估项目成果并提出后续建议。")
-    finish(b, last, SC)
+    ledger = b.node("ledger_exchange", SERVICE, "登记友城交往", lane=SC, operator="sister_city_register",
+                    params=(("city", "partner_city"), ("last_exchange_on", "end_date")), result="exchange_registered")
+    b.flow(last, ledger)
+    finish(b, ledger, SC)
     submit = Form(f"{key}.submit", info.title_zh, info.title_en, base_fields("项目名称", "Project") + (
         text("partner_city", "对方友城", "Sister city", max_length=100),
         text("partner_organisation", "对方机构", "Partner organisation", max_length=200),

@@ -218,7 +218,8 @@ def _vetting_and_publicity(b: Builder, last: str, examiner: str) -> str:
 def _documents_and_return(b: Builder, last: str, examiner: str) -> str:
     set_issue = script(b, "stage_issue", "进入办证阶段", PV, 'stage = "issue"')
     issue = b.node("handle_documents", CALL, "逐人办理证照签证", lane=PV, called_element="passport_visa_handling",
-                   multi=MultiInstance("members", "member"))
+                   multi=MultiInstance("members", "member", output_ref="documents_lent",
+                                       output_item="lent_document"))
     gw = b.node("gw_needs_visa", XOR, "是否需要签证", lane=PV)
     wait = b.node("wait_visa_result", MSG_CATCH, "使馆签证结果", lane=PV, message="visa_result",
                   message_var="visa_result")
@@ -235,7 +236,7 @@ def _documents_and_return(b: Builder, last: str, examiner: str) -> str:
              text=f"《{{{{ title }}}}》团组回国已满{HAND_BACK_DAYS}个工作日，证照尚未交回，请督办。")
     set_ret = script(b, "stage_return", "进入收证阶段", PV, 'stage = "return"')
     collect = b.node("collect_documents", CALL, "逐人收缴保管证照、注销签证", lane=PV,
-                     called_element="passport_visa_handling", multi=MultiInstance("members", "returning_member"))
+                     called_element="passport_visa_handling", multi=MultiInstance("documents_lent", "returning_member"))
     report = b.node("return_report", USER, "回国报告", lane=UNIT, form="abroad.return_report",
                     instructions=f"请于回国后{REPORT_DAYS}个工作日内报送《{{{{ title }}}}》出访报告（任务完成情况、成果"
                                  "、经费使用）。")

@@ -7,6 +7,7 @@ from webui.api import (  # noqa: F401  (registers the routes)
     openapi,
     people,
     processes,
+    registers,
     tasks,
 )
 from webui.api.base import bp
