@@ -28,6 +28,7 @@ TASK = {200: ("the task", s.ref("Task"))}
                    "only this status"),
                   ("process", {"type": "string"}, "only this process key"),
                   ("overdue", {"type": "boolean"}, "only tasks past their due time"),
+                  ("q", {"type": "string"}, "search task name, business key, process, the starter's name and unit"),
                   ("sort", {"type": "string", "enum": ["created", "due", "priority"]}, "order")) + s.PAGING)
 def list_tasks() -> ResponseReturnValue:
     actor = current_actor()
@@ -46,7 +47,7 @@ def list_tasks() -> ResponseReturnValue:
         counts = uow.reads.tasks.counts(work)  # the counter projection
         result = uow.reads.tasks.inbox(work, scope=SCOPES[scope], status=status,
                                process=request.args.get("process") or None, overdue=flag("overdue"),
-                               now=engine().clock.now(), page=page, per_page=per_page,
+                               q=(request.args.get("q") or "")[:100] or None, now=engine().clock.now(), page=page, per_page=per_page,
                                sort=sort if sort in ("created", "due", "priority") else "created", counts=counts)
     return jsonify(page_json(result, task_json))
 
