@@ -17,6 +17,7 @@ from webui.element_names import name_or_id, names_of
 from webui.error_texts import incident_text
 from webui.formview import FieldView, build_fields
 from webui.i18n import ui_lang
+from webui.present import person_name
 
 ID_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -87,7 +88,7 @@ def build_case(uow: UnitOfWork, detail: CaseDetail, data: dict | None) -> CaseVi
 
 
 def history_rows(history: Iterable[Any], names: dict[str, str] | None = None) -> list[dict]:
-    """Audit events for display: who, when, what (the step by its name), decision, comment.
+    """Audit events for display: who (by their name), when, what (the step by its name), decision, comment.
 
     Args:
         history: the case's audit events, oldest first.
@@ -101,6 +102,7 @@ def history_rows(history: Iterable[Any], names: dict[str, str] | None = None) ->
         if e.bpmn_id and detail.get("task"):
             known.setdefault(e.bpmn_id, detail["task"])
     rows = []
+    people: dict[str, str] = {}  # login -> the name people see (a disabled user's name too)
     for e in history:
         detail = e.detail if isinstance(e.detail, dict) else {}
         task = detail.get("task") or name_or_id(known, e.bpmn_id)
@@ -109,6 +111,9 @@ def history_rows(history: Iterable[Any], names: dict[str, str] | None = None) ->
         comment = detail.get("comment") or detail.get("opinion") or detail.get("reason") or ""
         if e.action == "incident":
             comment = incident_text(detail.get("type") or "", detail.get("error") or "", e.bpmn_id)
-        rows.append({"at": e.at, "actor": e.actor, "action": e.action, "task": task,
+        if e.actor and e.actor not in people:
+            people[e.actor] = person_name(e.actor)
+        rows.append({"at": e.at, "actor": e.actor, "who": people.get(e.actor or "", ""), "action": e.action,
+                     "task": task,
                      "decision": detail.get("decision"), "comment": comment})
     return rows
