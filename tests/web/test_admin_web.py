@@ -266,3 +266,22 @@ def test_the_list_searches_and_filters(admin, office):
     assert logins(role="admin") == [ADMIN]
     assert logins(active="0") == ["li"]
     assert logins(group="fao_clerk", active="1") == ["carl", "cora"]
+
+
+def test_the_users_api_is_for_administrators_and_in_the_openapi(app, admin, office, token):
+    doc = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert {"get"} <= set(doc["paths"]["/api/v1/users"]) and "post" in doc["paths"]["/api/v1/users/{username}/disable"]
+    for who in ("sam", "carl"):
+        assert app.test_client().get("/api/v1/users", headers=token(who)).status_code == 403
+        assert app.test_client().post("/api/v1/users/alice/disable", headers=token(who)).status_code == 403
+    root = token(ADMIN)
+    page = app.test_client().get("/api/v1/users", query_string={"unit": "gov_office"}, headers=root).get_json()
+    assert [(u["username"], u["unit"]["name"], u["active"]) for u in page["items"]] == [("gov_a", "市政府办", True)]
+    assert app.test_client().get("/api/v1/users", query_string={"role": "boss"}, headers=root).status_code == 400
+    alice = token("alice")
+    done = app.test_client().post("/api/v1/users/alice/disable", headers=root)
+    assert done.status_code == 200 and done.get_json()["active"] is False
+    assert [(e["action"], e["actor"]) for e in done.get_json()["history"]] == [("user_disabled", ADMIN)]
+    assert app.test_client().get("/api/v1/me", headers=alice).status_code == 401
+    assert app.test_client().post(f"/api/v1/users/{ADMIN}/disable", headers=root).status_code == 400
+    assert app.test_client().get("/api/v1/users/nobody", headers=root).status_code == 404

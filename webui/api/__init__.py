@@ -8,6 +8,7 @@ from webui.api import (  # noqa: F401  (registers the routes)
     people,
     processes,
     tasks,
+    users,
 )
 from webui.api.base import bp
 
