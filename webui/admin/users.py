@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine.errors import EngineError, NotFound
+from engine.errors import EngineError
 from engine.people.administration import LOCALES, UserForm
 from engine.people.identity import GROUPS, ROLES
 from store.reads.pager import PER_PAGE
@@ -76,8 +76,6 @@ def new_user() -> ResponseReturnValue:
     try:
         name = engine().administration.create_user(current_actor(), form)
     except EngineError as exc:
-        if isinstance(exc, NotFound):
-            abort(404)
         return _render_form(form, field_errors(exc), creating=True, status=422)
     flash(_("User “%(name)s” was created.", name=form.display_name), "success")
     return redirect(url_for("admin.user_page", username=name))
