@@ -87,7 +87,7 @@ def build_case(uow: UnitOfWork, detail: CaseDetail, data: dict | None) -> CaseVi
 
 
 def history_rows(history: Iterable[Any], names: dict[str, str] | None = None) -> list[dict]:
-    """Audit events for display: who, when, what (the step by its name), decision, comment.
+    """Audit events for display: who (by their name), when, what (the step by its name), decision, comment.
 
     Args:
         history: the case's audit events, oldest first.

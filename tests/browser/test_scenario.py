@@ -97,5 +97,5 @@ def test_apply_claim_validate_complete_and_read_the_rejection(page: Page, live_s
     shot(page, "09-applications-rejected")
     page.locator("tr[data-instance-id] a").first.click()
     expect(page.locator("#diagram[data-rendered=true]")).to_be_visible(timeout=15000)
-    expect(page.locator("table.history")).to_contain_text("carl")
+    expect(page.locator("table.history")).to_contain_text("Carl")  # by name, not by login
     shot(page, "10-case")

@@ -47,7 +47,8 @@ def list_tasks() -> ResponseReturnValue:
         counts = uow.reads.tasks.counts(work)  # the counter projection
         result = uow.reads.tasks.inbox(work, scope=SCOPES[scope], status=status,
                                process=request.args.get("process") or None, overdue=flag("overdue"),
-                               q=(request.args.get("q") or "")[:100] or None, now=engine().clock.now(), page=page, per_page=per_page,
+                               q=(request.args.get("q") or "")[:100] or None, now=engine().clock.now(),
+                               page=page, per_page=per_page,
                                sort=sort if sort in ("created", "due", "priority") else "created", counts=counts)
     return jsonify(page_json(result, task_json))
 
