@@ -4,12 +4,12 @@ signs in."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from engine.people.account_commands import UserSpec
+from tests.browser.conftest import serving
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -18,19 +18,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def admin_site(tmp_path, seed_db):
     """The app with CSRF on and an administrator, served in a background thread; yields its base URL."""
-    from werkzeug.serving import make_server
-
     from tests.web.conftest import make_app
 
     app = make_app(tmp_path, seed_db, csrf=True)
     app.extensions["fao_engine"].save_users([UserSpec("root", PASSWORD, (), ("admin",), "管理员周")])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    app.extensions["fao_engine"].session_factory.kw["bind"].dispose()
+    with serving(app) as base:
+        yield base
 
 
 def sign_in(page: Page, base: str, username: str, password: str) -> None:
@@ -88,5 +81,5 @@ def test_an_administrator_creates_a_unit_and_a_user_in_chinese(page: Page, admin
 
     page.click("text=退出")
     sign_in(page, base, "wang", "Shangwu2026")
-    expect(page.locator(".who")).to_have_text("王丽")
+    expect(page.locator(".who")).to_have_text("王丽（市商务局）")  # by name and unit, never the login
     expect(page.locator("#nav-admin")).to_have_count(0)
