@@ -64,6 +64,11 @@ def process_description(key: str) -> str:
     return localized_value(getattr(info, "description_zh", None), getattr(info, "description_en", None))
 
 
+def lane_titles() -> dict[str, str]:
+    """Each group's title by its key, for the diagrams' lanes (lanes are named by group key)."""
+    return {key: group_title(key) for key in GROUPS}
+
+
 def group_title(key: str | None) -> str:
     if not key:
         return ""
@@ -171,5 +176,6 @@ def register(app: Flask) -> None:
 
     app.jinja_env.filters["person"] = person_name
     app.jinja_env.globals.update(process_title=process_title, group_title=group_title, role_title=role_title,
+                                 lane_titles=lane_titles,
                                  status_label=status_label, decision_label=decision_label,
                                  action_label=action_label, ui_lang=ui_lang, may_see_registers=may_see_registers)
