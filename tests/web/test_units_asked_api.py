@@ -83,7 +83,8 @@ def by_unit(api: Api, case: dict, step: str) -> dict[str, str]:
 def test_the_start_form_offers_the_units_and_refuses_one_that_is_not_there(api):
     schema = api.get("sister_zheng", f"/api/v1/processes/{PLAN}").json["start_form_schema"]
     items = schema["properties"]["consulted_units"]["items"]
-    assert items["enum"] == KEYS and items["enumNames"] == NAMES and items["enumNames_en"][0] == "Municipal Bureau of Commerce"
+    assert items["enum"] == KEYS and items["enumNames"] == NAMES
+    assert items["enumNames_en"][0] == "Municipal Bureau of Commerce"
     refused = api.post("sister_zheng", f"/api/v1/processes/{PLAN}/instances",
                        {"data": dict(PLAN_DATA, consulted_units=["commerce", "tourism"])})
     assert refused.status_code == 422
@@ -129,10 +130,12 @@ def test_each_named_unit_nominates_in_its_own_inbox_for_study_abroad(api):
     assert sorted(tasks) == ["education", "gov_office"]
     assert api.inbox("unit_zhao") == {tasks["education"]: "nominate"}
     assert api.inbox("unit_sun") == {tasks["gov_office"]: "nominate"}
-    assert api.inbox("unit_wang") == {} and api.get("unit_wang", f"/api/v1/tasks/{tasks['education']}").status_code == 404
+    assert api.inbox("unit_wang") == {}
+    assert api.get("unit_wang", f"/api/v1/tasks/{tasks['education']}").status_code == 404
     assert api.post("unit_wang", f"/api/v1/tasks/{tasks['education']}/claim", {}).status_code == 404
     person = {"name": "刘婷", "gender": "female", "position": "护士长", "id_number": "430401198001011234"}
-    for who, unit, nominee in (("unit_zhao", "education", "刘婷（护士长）"), ("unit_sun", "gov_office", "谭浩（科员）")):
+    for who, unit, nominee in (("unit_zhao", "education", "刘婷（护士长）"),
+                               ("unit_sun", "gov_office", "谭浩（科员）")):
         done = api.complete(who, tasks[unit], {"nominees": nominee, "nominee_details": [person],
                                                 "nomination_attachment": "nomination-form"})
         assert done.status_code == 200, done.json
@@ -156,3 +159,16 @@ def test_the_start_page_ticks_units_and_the_case_page_names_them(api):
         assert f'name="consulted_units" value="{key}"' in page and name in page
     shown = client.get(f"/instances/{case['id']}").get_data(as_text=True)
     assert "市政府办" in shown and "gov_office" not in shown.split("征求意见单位", 1)[1][:200]
+    # the ticked boxes start a case that asks those units
+    form = {k: str(v) for k, v in PLAN_DATA.items()}
+    form.update({"consulted_units": ["education", "gov_office"], "consulted_units.__present__": "1"})
+    assert client.post(f"/apply/{PLAN}", data=form).status_code == 302
+    with api.eng.uow(read_only=True) as uow:
+        newest = [c for c in uow.reads.cases.listing(per_page=10).items if c.id != case["id"]]
+        assert len(newest) == 1
+        rows = uow.reads.tasks.open_of(newest[0].id)
+    assert sorted(r.owners for r in rows) == ["unit:education", "unit:gov_office"]
+    none_ticked = dict(form, consulted_units=[])
+    refused = client.post(f"/apply/{PLAN}", data=none_ticked)
+    assert refused.status_code == 422
+    assert 'class="field-error" data-field="consulted_units"' in refused.get_data(as_text=True)
