@@ -57,6 +57,7 @@ STANCE_OPTIONS = (("agree", "同意", "Agree"), ("agree_with_changes", "原则�
                   ("disagree", "不同意", "Disagree"))
 STANCES = "{" + ", ".join(f'"{v}": "{zh}"' for v, zh, _en in STANCE_OPTIONS) + "}"  # a unit's view, in words
 
+
 def sister_city_development_plan():
     key = "sister_city_development_plan"
     info = info_of(key)
