@@ -44,6 +44,10 @@ class ServiceContext(Protocol):
         the entry's id, or None when ``create`` is False and the entry does not exist. Unknown
         registers or fields raise ``ValueError``."""
 
+    def unit_names(self, key: str) -> tuple[str, str | None] | None:
+        """The Chinese and English names of the unit ``key`` (active or not); None when there is no
+        such unit."""
+
 
 Handler = Callable[[ServiceContext, dict[str, Any]], Any]
 

@@ -77,6 +77,13 @@ class FakeContext:
         self._log.registers.append((register, key, action, dict(values)))
         return len(self._log.registers)
 
+    def unit_names(self, key: str) -> tuple[str, str | None] | None:
+        return UNIT_NAMES.get(key)
+
+
+UNIT_NAMES = {"commerce": ("市商务局", "Municipal Bureau of Commerce"), "education": ("市教育局", None),
+              "health": ("市卫健委", None)}
+
 
 class Harness:
     def __init__(self, key: str, parser: SpiffBpmnParser, clock: Clock, **data) -> None:
@@ -355,9 +362,9 @@ GENERIC = dict(_trip(), arrival_date="2020-05-10", departure_date="2020-05-12", 
                # what the visit, sister-city and event models read from their later forms
                leader_meeting=False, protocol_level="bureau", interviewees_agree=True, coverage_tone="neutral",
                agree=True, expected_audience=2000, host_institution="大分大学", partner_institution="弗莱堡大学医院",
-               signed_on="2020-06-01", consulted_units=["市商务局", "市教育局"], opinion_stance="agree",
+               signed_on="2020-06-01", consulted_units=["commerce", "education"], opinion_stance="agree",
                cities=[{"city": "大分市", "country": "日本", "since": 1997}], activity_level="dormant",
-               nominating_units=["市卫健委"], nominees="刘婷（护士长）", selected="刘婷", partner="大分市文化振兴财团")
+               nominating_units=["health"], nominees="刘婷（护士长）", selected="刘婷", partner="大分市文化振兴财团")
 # what a task needs beyond "approve" for the case to move on (political review rows, a filing...)
 TASK_DATA = {
     "publicity_post": {"publicity_start": "2020-04-01"},

@@ -5,6 +5,7 @@ from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from engine.forms.options import resolve_unit_options
 from engine.forms.validation import with_task_data_options
 from engine.people.visibility import Sight, task_sight, work_scope
 from engine.state import activities
@@ -73,8 +74,8 @@ def get_task(task_id: str) -> ResponseReturnValue:
         forms = uow.reads.processes.forms(instance.process_version_id)
         data = activities.task_data(eng.load_readonly(uow, instance), task_id)
         draft = uow.misc.draft(task_id, actor.username)
+        schema = resolve_unit_options(uow, forms.get(row.form_file) if row.form_file else None)
     out = task_json(row)
-    schema = forms.get(row.form_file) if row.form_file else None
     out.update({"form_schema": with_task_data_options(schema, data),
                 "ui_schema": forms.get(row.ui_form_file) if row.ui_form_file else None,
                 "data": jsonable(data), "instructions": row.instructions or "",
