@@ -103,10 +103,9 @@ def test_each_consulted_unit_answers_in_its_own_inbox_and_the_section_reads_ever
     assert api.inbox("unit_zhao") == {theirs: "consult_units"}
     assert api.post("unit_zhao", f"/api/v1/tasks/{mine}/complete", {"data": {"opinion_stance": "agree"}}
                     ).status_code == 403  # a consulted unit sees the plan, not another unit's task to work
-    # a unit that is not consulted finds neither the case nor its tasks (the tasks bound to the other
-    # units are not there for it: 404; the plan is the office's, of no unit: 403, docs/units.md)
+    # a unit that is not consulted finds neither the case nor its tasks: for it they are not there
     assert api.inbox("unit_sun") == {} and api.get("unit_sun", "/api/v1/instances").json["total"] == 0
-    assert api.get("unit_sun", f"/api/v1/instances/{case['id']}").status_code == 403
+    assert api.get("unit_sun", f"/api/v1/instances/{case['id']}").status_code == 404
     for task_id in (mine, theirs):
         assert api.get("unit_sun", f"/api/v1/tasks/{task_id}").status_code == 404
         for move in ("claim", "complete"):
