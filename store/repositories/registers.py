@@ -90,7 +90,7 @@ class RegisterRepository:
         entry = self.s.scalars(select(model).where(columns[REGISTERS[register][1]] == key)).one_or_none()
         if entry is None:
             return None
-        return {name: _plain(getattr(entry, name)) for name in columns.keys()}
+        return {column.key: _plain(getattr(entry, column.key)) for column in columns}
 
     def overdue_passports(self, today: date) -> Sequence[PassportEntry]:
         """Lent passports due back before ``today`` that nobody was reminded of since they were lent."""

@@ -12,7 +12,6 @@ from tests.integration.process_driver import (  # noqa: F401
     CaseDriver,
     fast_engine,
     processes_template,
-    user_for_lane,
 )
 from tests.integration.test_processes_abroad import HOOKS, SPECS
 from tests.integration.test_registers import api, app  # noqa: F401
@@ -38,11 +37,11 @@ def _entry(eng, number: str = NUMBER) -> dict[str, Any] | None:
         return uow.registers.read("passports", number)
 
 
-def _cancel(fast_engine, **data: Any) -> CaseDriver:
-    return CaseDriver(fast_engine, KEY, start_data=dict(LEAVING, **data), starter=PV).start()
+def _cancel(holder, **data: Any) -> CaseDriver:
+    return CaseDriver(holder, KEY, start_data=dict(LEAVING, **data), starter=PV).start()
 
 
-def test_only_the_passport_section_starts_a_cancellation(fast_engine):
+def test_only_the_passport_section_starts_a_cancellation(fast_engine):  # noqa: F811
     from engine.errors import Forbidden
     from processes.catalogue import by_key
 
@@ -77,7 +76,7 @@ def test_the_chief_approves_and_the_ledger_cancels_with_the_case_as_its_source(f
     assert [e["holder"] for e in listed["items"]] == ["周建华"]
 
 
-def test_a_refusal_by_the_chief_leaves_the_ledger_as_it_was(fast_engine):
+def test_a_refusal_by_the_chief_leaves_the_ledger_as_it_was(fast_engine):  # noqa: F811
     eng = fast_engine.engine
     _in_custody(eng)
     case = _cancel(fast_engine)
@@ -93,7 +92,7 @@ def test_a_refusal_by_the_chief_leaves_the_ledger_as_it_was(fast_engine):
     ({"status": "lent", "due_back_on": "2026-01-20"}, "已借出（持照人周建华，应于2026-01-20交回）"),
     ({"status": "cancelled", "cancelled_on": "2025-06-01"}, "已于2025-06-01注销，无需再次注销"),
 ], ids=["unknown", "other_holder", "lent", "cancelled"])
-def test_a_document_the_ledger_does_not_hold_goes_back_to_the_section_with_the_reason(fast_engine, ledger, reason):
+def test_a_document_the_ledger_does_not_hold_goes_back_with_the_reason(fast_engine, ledger, reason):  # noqa: F811
     eng = fast_engine.engine
     if ledger is not None:
         _in_custody(eng, **ledger)
@@ -105,7 +104,7 @@ def test_a_document_the_ledger_does_not_hold_goes_back_to_the_section_with_the_r
     assert _entry(eng) == before
 
 
-def test_a_corrected_number_then_reaches_the_chief(fast_engine):
+def test_a_corrected_number_then_reaches_the_chief(fast_engine):  # noqa: F811
     eng = fast_engine.engine
     _in_custody(eng)
     case = _cancel(fast_engine, document_no="e12345679")  # a slip of one digit, lower case
@@ -116,7 +115,7 @@ def test_a_corrected_number_then_reaches_the_chief(fast_engine):
     assert _entry(eng)["status"] == "cancelled" and _entry(eng, "E12345679") is None
 
 
-def test_a_cancelled_passport_can_no_longer_be_lent_to_a_trip(fast_engine):
+def test_a_cancelled_passport_can_no_longer_be_lent_to_a_trip(fast_engine):  # noqa: F811
     eng = fast_engine.engine
     _in_custody(eng)
     _cancel(fast_engine).do("approve", decision="approve", user=CHIEF)

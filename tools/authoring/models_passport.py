@@ -6,7 +6,8 @@ ledger (``passport_lookup``): a number the ledger does not hold in custody for t
 lent and not back, already cancelled, another holder) goes straight back to the section with the
 ledger's reason (the common revision loop); otherwise the section chief approves. Approved, the
 service task ``ledger_cancelled`` writes ``cancel`` to the ledger with the case as its source; a
-cancelled document can no longer be lent (``passport_register`` refuses it).
+cancelled document can no longer be lent (``passport_register`` refuses it). Opened from a ledger
+entry's page (``?passport=<id>``), the form starts with the entry's number, holder and unit.
 """
 from __future__ import annotations
 
@@ -78,9 +79,9 @@ def passport_cancellation():
 def _forms(info) -> tuple[Form, ...]:
     submit = Form(f"{KEY}.submit", info.title_zh, info.title_en, base_fields("注销事项", "Subject") + (
         text("document_no", "证照号码", "Document number", pattern=DOCUMENT_PATTERN, max_length=9,
-             help="证照保管登记簿中的因公护照或往来港澳通行证号码"),
-        text("holder", "持照人", "Holder", max_length=100),
-        text("holder_unit", "持照人所在单位", "Holder's unit", max_length=200),
+             help="证照保管登记簿中的因公护照或往来港澳通行证号码", prefill="passport_number"),
+        text("holder", "持照人", "Holder", max_length=100, prefill="passport_holder"),
+        text("holder_unit", "持照人所在单位", "Holder's unit", max_length=200, prefill="passport_unit"),
         choice("leave_reason", "离任原因", "Why the holder left office", REASONS, widget="radio"),
         date("left_on", "离任日期", "Left office on"),
         text("leave_document", "离任依据", "Basis of leaving office", required=False, max_length=200,
