@@ -115,7 +115,7 @@ def test_a_corrected_number_then_reaches_the_chief(fast_engine):  # noqa: F811
     assert _entry(eng)["status"] == "cancelled" and _entry(eng, "E12345679") is None
 
 
-def test_a_cancelled_passport_can_no_longer_be_lent_to_a_trip(fast_engine):  # noqa: F811
+def test_a_cancelled_passport_can_no_longer_be_lent_to_a_trip(fast_engine, api):  # noqa: F811
     eng = fast_engine.engine
     _in_custody(eng)
     _cancel(fast_engine).do("approve", decision="approve", user=CHIEF)
@@ -131,3 +131,7 @@ def test_a_cancelled_passport_can_no_longer_be_lent_to_a_trip(fast_engine):  # n
     assert "已于" in message and "注销，不能再借出" in message and "周建华" in message
     entry = _entry(eng)
     assert entry["status"] == "cancelled" and entry["lent_instance_id"] is None
+    # the monitor words it as the register's refusal, in Chinese
+    listed = api("supervisor_he").get("/api/v1/incidents").get_json()  # the app speaks Chinese by default
+    (shown,) = [i["error"] for i in listed["items"] if i["instance_id"] == trip.instance_id]
+    assert shown.startswith("登记簿拒绝办理此步骤：因公护照（持照人周建华）已于") and "Service operator" not in shown
