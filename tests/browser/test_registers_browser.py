@@ -146,3 +146,52 @@ def test_the_passport_section_reads_the_numbers_unmasked(page: Page, ledger_site
         page.goto(f"{base}/registers/passports?q={holder}")
         page.get_by_role("link", name=holder).click()
         expect(page.locator("#start-cancellation")).to_have_count(0)
+
+
+def sign_out(page: Page) -> None:
+    page.click("header form button")
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_a_holder_leaves_office_the_chief_approves_and_the_ledger_shows_the_cancellation(
+        page: Page, ledger_site, shot):
+    base = ledger_site
+    page.set_viewport_size({"width": 1400, "height": 900})
+    sign_in(page, base, PASSPORT_CLERK)
+    page.goto(f"{base}/registers/passports?q=李四")
+    page.get_by_role("link", name="李四").click()
+    page.get_by_role("link", name="办理证照注销（持照人离任）").click()
+    page.fill("input[name=title]", "李四调离因公护照注销")
+    page.fill("input[name=unit_name]", "衡阳市外事办公室护照签证科")
+    page.fill("input[name=contact_phone]", "0734-8225566")
+    page.check("input[name=leave_reason][value=transferred]")
+    page.fill("input[name=left_on]", "2026-11-30")
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator(".flash.success")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, base, "chen")  # the section chief
+    row = page.locator("tr[data-task-id]", has_text="科室负责人审批")
+    expect(row).to_contain_text("因公证照注销")
+    row.locator("button.claim").click()
+    expect(row.locator("button.unclaim")).to_be_visible()
+    row.locator("a").first.click()
+    expect(page.locator(".instructions-text")).to_contain_text("登记簿已核对：在保管中")
+    expect(page.locator(".instructions-text")).to_contain_text("调离")
+    page.check("input[name=decision][value=approve]")
+    page.click("button[value=complete]")
+    expect(page.locator(".flash.success")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, base, "carl")
+    page.goto(f"{base}/registers/passports?status=cancelled")
+    assert holders(page) == ["李四", "王五"]
+    page.get_by_role("link", name="李四").click()
+    expect(page.locator("td.col-status")).to_have_text("已注销")
+    case = page.locator("td.col-case a")  # the cancellation case, by its business key
+    expect(case).to_have_text(re.compile(r"^\d{8}-"))
+    last = page.locator("#register-history tbody tr").last
+    expect(last.locator("td.action")).to_have_text("注销")
+    expect(last).to_contain_text("在库保管 → 已注销")
+    expect(last.locator("a")).to_have_text(case.inner_text())  # the change came from that case
+    shot(page, "registers-05-cancelled-by-the-process")
