@@ -137,7 +137,7 @@ def test_the_passport_section_reads_the_numbers_unmasked(page: Page, ledger_site
     # a holder leaves office: the cancellation opens from the entry with its number, holder and unit
     page.get_by_role("link", name="办理证照注销（持照人离任）").click()
     expect(page.locator("h1")).to_contain_text("因公证照注销")
-    expect(page.locator("input[name=document_no]")).to_have_value("G87654321")
+    expect(page.locator("input[name=passport_document_no]")).to_have_value("G87654321")
     expect(page.locator("input[name=holder]")).to_have_value("李四")
     expect(page.locator("input[name=holder_unit]")).to_have_value("衡阳市教育局")
     shot(page, "registers-04-cancellation-form")
@@ -177,7 +177,8 @@ def test_a_holder_leaves_office_the_chief_approves_and_the_ledger_shows_the_canc
     expect(row.locator("button.unclaim")).to_be_visible()
     row.locator("a").first.click()
     expect(page.locator(".instructions-text")).to_contain_text("登记簿已核对：在保管中")
-    expect(page.locator(".instructions-text")).to_contain_text("调离")
+    expect(page.locator(".instructions-text")).to_contain_text("李四（衡阳市教育局）的因公护照：离任原因 调离")
+    expect(page.locator(".instructions-text")).not_to_contain_text("G87654321")  # the chief reads no number
     page.check("input[name=decision][value=approve]")
     page.click("button[value=complete]")
     expect(page.locator(".flash.success")).to_be_visible()

@@ -19,7 +19,7 @@ from tests.integration.test_registers import api, app  # noqa: F401
 KEY = "passport_cancellation"
 PV, CHIEF, CLERK, UNIT = "visa_wu", "chief_zhang", "clerk_li", "unit_wang"
 NUMBER = "E12345678"  # 周建华's passport, in custody, as the trade delegation of SPECS[0] uses it
-LEAVING = {"title": "周建华退休因公护照注销", "document_no": NUMBER, "holder": "周建华",
+LEAVING = {"title": "周建华退休因公护照注销", "passport_document_no": NUMBER, "holder": "周建华",
            "holder_unit": "衡阳市商务局", "leave_reason": "retired", "left_on": "{Y}-11-30",
            "leave_document": "衡人社〔{Y}〕88号"}
 
@@ -107,9 +107,9 @@ def test_a_document_the_ledger_does_not_hold_goes_back_with_the_reason(fast_engi
 def test_a_corrected_number_then_reaches_the_chief(fast_engine):  # noqa: F811
     eng = fast_engine.engine
     _in_custody(eng)
-    case = _cancel(fast_engine, document_no="e12345679")  # a slip of one digit, lower case
+    case = _cancel(fast_engine, passport_document_no="e12345679")  # a slip of one digit, lower case
     assert case.open_ids() == ["revise"]
-    case.do("revise", document_no="e12345678")  # the number is read as the ledger keeps it
+    case.do("revise", passport_document_no="e12345678")  # the number is read as the ledger keeps it
     assert case.open_ids() == ["approve"]
     case.do("approve", decision="approve", user=CHIEF)
     assert _entry(eng)["status"] == "cancelled" and _entry(eng, "E12345679") is None

@@ -364,7 +364,7 @@ GENERIC = dict(_trip(), arrival_date="2020-05-10", departure_date="2020-05-12", 
                cities=[{"city": "大分市", "country": "日本", "since": 1997}], activity_level="dormant",
                nominating_units=["市卫健委"], nominees="刘婷（护士长）", selected="刘婷", partner="大分市文化振兴财团",
                # a holder leaving office: the document the cancellation reads from the ledger
-               document_no="E12345678", holder="周建华", holder_unit="市商务局", leave_reason="retired",
+               passport_document_no="E12345678", holder="周建华", holder_unit="市商务局", leave_reason="retired",
                left_on="2020-05-01")
 # what a task needs beyond "approve" for the case to move on (political review rows, a filing...)
 TASK_DATA = {

@@ -88,7 +88,7 @@ def test_the_model_sends_a_mismatch_back_and_writes_cancel_once_the_chief_approv
     assert h.lane("revise") == "passport_visa_section"
     assert "登记簿所载持照人为周建华，与所填持照人王某不符" in h.ready()[0].data["comment"]
     assert any("退回修改" in n[1] for n in h.notices) and h.registers == []
-    h.complete("revise", holder="周建华", document_no="e12345678")
+    h.complete("revise", holder="周建华", passport_document_no="e12345678")
     assert [t.task_spec.bpmn_id for t in h.ready()] == ["approve"] and h.lane("approve") == "section_chief"
     h.complete("approve", decision="approve")
     assert h.wf.is_completed()
@@ -96,3 +96,9 @@ def test_the_model_sends_a_mismatch_back_and_writes_cancel_once_the_chief_approv
                             {"holder": "周建华", "holder_unit": "市商务局", "status": "cancelled",
                              "cancelled_on": "2026-03-02"})]
     assert "证照已在保管登记簿中注销" in h.notices[-1][1]
+
+
+def test_the_number_a_cancellation_carries_is_masked_in_case_data():
+    from webui.masking import is_sensitive
+
+    assert is_sensitive("passport_document_no") and is_sensitive("cancelled_passport_no")

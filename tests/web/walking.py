@@ -108,7 +108,7 @@ class Walk:
         schema = start_schema(api.eng, key)
         data = self.filler.fill(schema, start_data) if schema else dict(start_data or {})
         if key == "passport_cancellation":  # the custody ledger holds the document, or the chief never sees it
-            in_custody(api.eng, data["document_no"].upper(), data["holder"])
+            in_custody(api.eng, data["passport_document_no"].upper(), data["holder"])
         started = api.post(self.starter, f"/api/v1/processes/{key}/instances", {"data": data})
         assert started.status_code == 201, started.json
         self.id: str = started.json["id"]

@@ -26,16 +26,17 @@ DOCUMENT_PATTERN = "^[CDEGPScdegps][0-9A-Za-z]{8}$"  # a passport (E, G, ...) or
 REASONS = (("retired", "退休", "Retired"), ("transferred", "调离", "Transferred"),
            ("resigned", "辞职、辞退", "Resigned or dismissed"), ("deceased", "去世", "Deceased"),
            ("other", "其他", "Other"))
-NORMALISE = 'document_no = document_no.strip().upper()\nholder = holder.strip()'
+NORMALISE = 'passport_document_no = passport_document_no.strip().upper()\nholder = holder.strip()'
 SENT_BACK = 'decision = "revise"\ncomment = ledger_entry["refusal"]'
 MATCHED = 'document_kind = ledger_entry["kind"]'
+KINDS = (("passport", "因公护照", "Official passport"), ("hk_macao_permit", "往来港澳通行证", "Hong Kong–Macao permit"))
 
 
 def _check_ledger(s: Builder, last: str) -> str:
     """Before the chief: the ledger must hold the document in custody for this holder."""
     norm = s.node("normalise", SCRIPT, "规范证照号码", lane=PV, script=NORMALISE)
     look = s.node("ledger_lookup", SERVICE, "核对证照保管登记簿", lane=PV, operator="passport_lookup",
-                  params=(("number", "document_no"), ("holder", "holder")), result="ledger_entry")
+                  params=(("number", "passport_document_no"), ("holder", "holder")), result="ledger_entry")
     gw = s.node("gw_ledger", XOR, "登记簿是否相符", lane=PV)
     s.chain(last, norm, look, gw)
     back = s.node("ledger_mismatch", SCRIPT, "退回核对", lane=PV, script=SENT_BACK)
@@ -54,7 +55,8 @@ def passport_cancellation():
     init = b.node("register", SCRIPT, "受理登记", lane=PV, script=INIT + '\ndocument_kind = ""')
     loop = b.add(approval_chain(KEY, PV, (
         Step("approve", "科室负责人审批", CHIEF, f"{KEY}.approve",
-             "护照签证科报请注销{{ holder }}（{{ holder_unit }}）的证照 {{ document_no }}：离任原因 "
+             "护照签证科报请注销{{ holder }}（{{ holder_unit }}）的" + choice_text("document_kind", KINDS)
+             + "：离任原因 "
              + choice_text("leave_reason", REASONS) + "，离任日期 {{ left_on }}。登记簿已核对：在保管中。请审批。",
              info.sla.approve_working_days),
     ), revise_form=f"{KEY}.submit", before_first=_check_ledger))
@@ -64,8 +66,8 @@ def passport_cancellation():
             '"注销申请《" + title + "》未获同意。理由：" + comment',
             '"The cancellation \\"" + title + "\\" was not approved. Reason: " + comment', "不予注销")
     ledger = b.node("ledger_cancelled", SERVICE, "登记簿注销证照", lane=PV, operator="passport_register",
-                    params=(("action", '"cancel"'), ("number", "document_no"), ("holder", "holder"),
-                            ("holder_unit", "holder_unit")), result="cancelled_document")
+                    params=(("action", '"cancel"'), ("number", "passport_document_no"), ("holder", "holder"),
+                            ("holder_unit", "holder_unit")), result="cancelled_passport_no")
     b.flow(gw, ledger, "同意注销", condition='decision == "approve"')
     note = b.add(notify("notify_cancelled", "通知已注销", PV,
                         '"《" + title + "》已批准：证照已在保管登记簿中注销，不能再借出。"',
@@ -78,7 +80,7 @@ def passport_cancellation():
 
 def _forms(info) -> tuple[Form, ...]:
     submit = Form(f"{KEY}.submit", info.title_zh, info.title_en, base_fields("注销事项", "Subject") + (
-        text("document_no", "证照号码", "Document number", pattern=DOCUMENT_PATTERN, max_length=9,
+        text("passport_document_no", "证照号码", "Document number", pattern=DOCUMENT_PATTERN, max_length=9,
              help="证照保管登记簿中的因公护照或往来港澳通行证号码", prefill="passport_number"),
         text("holder", "持照人", "Holder", max_length=100, prefill="passport_holder"),
         text("holder_unit", "持照人所在单位", "Holder's unit", max_length=200, prefill="passport_unit"),
