@@ -22,6 +22,7 @@ from engine.deploy.command import deploy_files
 from engine.deploy.dry_run import CheckResult, validate_only
 from engine.deploy.pipeline import DeployResult
 from engine.people import account_commands as accounts
+from engine.people.administration import Administration
 from engine.people.identity import SYSTEM, Actor
 from engine.service_tasks.registry import HandlerRegistry
 from engine.state.activities import load_readonly
@@ -55,6 +56,8 @@ class WorkflowEngine:
                  known_groups: Iterable[str] | None = None,
                  **runner_options: Any) -> None:
         self.runner = CommandRunner(session_factory, clock, handlers, start_policy, known_groups, **runner_options)
+        self.administration = Administration(self.runner)
+        """Users and units as an administrator manages them (:mod:`engine.people.administration`)."""
 
     # --- what callers read --------------------------------------------------------------
     @property

@@ -14,6 +14,12 @@ Operators (``spiffworkflow:serviceTaskOperator id=...``):
   ``approval_letter`` write the outgoing-document register.
 - ``notify_applicant`` (``message_zh``, optional ``message_en``) leaves a notification for the
   user who started the instance; returns True, or False when nobody started it.
+- ``unit_directory`` (``units``: a list of unit keys, as a form with ``"x-options": "units"``
+  gives them) returns ``[{"key", "name", "name_en"}]`` in the order given (a key named twice
+  once), each unit's names as they are now: a model addresses the units' members with
+  ``lane_owners`` built from the keys (docs/units.md) and writes the names into what it collects.
+  A key that is no unit's is an error (the task goes to ERROR: a supervisor corrects the keys and
+  retries).
 """
 from __future__ import annotations
 
@@ -157,6 +163,21 @@ def notify_applicant(context: ServiceContext, params: dict[str, Any]) -> bool:
     return True
 
 
+def unit_directory(context: ServiceContext, params: dict[str, Any]) -> list[dict[str, Any]]:
+    keys = params.get("units")
+    if isinstance(keys, str):
+        keys = [keys]
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise HandlerError("parameter 'units' must be a list of unit keys")
+    out = []
+    for key in dict.fromkeys(k.strip() for k in keys if k.strip()):
+        names = context.unit_names(key)
+        if names is None:
+            raise HandlerError(f"there is no unit {key!r}")
+        out.append({"key": key, "name": names[0], "name_en": names[1] or names[0]})
+    return out
+
+
 def build_handler_registry() -> HandlerRegistry:
     """The registry with the office's operators."""
     return (HandlerRegistry()
@@ -166,4 +187,5 @@ def build_handler_registry() -> HandlerRegistry:
             .with_handler("passport_register", passport_register)
             .with_handler("passport_lookup", passport_lookup)
             .with_handler("sister_city_register", sister_city_register)
-            .with_handler("institution_register", institution_register))
+            .with_handler("institution_register", institution_register)
+            .with_handler("unit_directory", unit_directory))

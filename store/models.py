@@ -199,10 +199,11 @@ class Incident(Base):
 
 
 class AuditEvent(Base):
-    """Append-only history of every change to a case."""
+    """Append-only history of every change to a case, and of the accounts (``subject``: ``user:NAME``
+    or ``unit:KEY`` for a change an administrator made to a user or a unit)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_instance", "instance_id", "id"),)
+    __table_args__ = (Index("ix_audit_instance", "instance_id", "id"), Index("ix_audit_subject", "subject", "id"))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     instance_id: Mapped[str | None] = mapped_column(String(32))
@@ -212,6 +213,7 @@ class AuditEvent(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     bpmn_id: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    subject: Mapped[str | None] = mapped_column(String(150))
 
 
 class Unit(Base):

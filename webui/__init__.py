@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     vendor.init_app(app)
 
+    from webui.admin import bp as admin_bp
     from webui.api import bp as api_bp
     from webui.apply import bp as apply_bp
     from webui.auth import bp as auth_bp
@@ -79,7 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webui.registers import bp as registers_bp
     from webui.tasks import bp as tasks_bp
 
-    for bp in (auth_bp, inbox_bp, tasks_bp, apply_bp, instances_bp, monitor_bp, registers_bp, modeler_bp,
+    for bp in (auth_bp, inbox_bp, tasks_bp, apply_bp, instances_bp, monitor_bp, registers_bp, modeler_bp, admin_bp,
                api_bp):
         app.register_blueprint(bp)
     security.csrf.exempt(api_bp)  # the API checks X-CSRFToken itself for browser sessions

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort
 
+from engine.forms.options import resolve_unit_options
 from engine.people.identity import Actor
 from engine.people.visibility import Sight, case_sight
 from engine.state.case_detail import CaseDetail
@@ -71,6 +72,7 @@ def build_case(uow: UnitOfWork, detail: CaseDetail, data: dict | None) -> CaseVi
     versions = {v.version: v for v in uow.reads.processes.versions(instance.process_key)}
     version = versions.get(instance.version)
     start_schema = forms.get(version.start_form) if version and version.start_form else None
+    start_schema = resolve_unit_options(uow, start_schema, active_only=False)  # a unit named then, by its name
     start_ui = forms.get(version.start_ui_form) if version and version.start_ui_form else None
     summary = build_fields(start_schema, start_ui, data or {}, {}, ui_lang(), readonly=True) if start_schema else []
     history, waiting = detail.history, detail.waiting
@@ -87,7 +89,7 @@ def build_case(uow: UnitOfWork, detail: CaseDetail, data: dict | None) -> CaseVi
 
 
 def history_rows(history: Iterable[Any], names: dict[str, str] | None = None) -> list[dict]:
-    """Audit events for display: who, when, what (the step by its name), decision, comment.
+    """Audit events for display: who (by their name), when, what (the step by its name), decision, comment.
 
     Args:
         history: the case's audit events, oldest first.

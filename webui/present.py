@@ -64,11 +64,24 @@ def process_description(key: str) -> str:
     return localized_value(getattr(info, "description_zh", None), getattr(info, "description_en", None))
 
 
+def lane_titles() -> dict[str, str]:
+    """Each group's title by its key, for the diagrams' lanes (lanes are named by group key)."""
+    return {key: group_title(key) for key in GROUPS}
+
+
 def group_title(key: str | None) -> str:
     if not key:
         return ""
     zh, en = GROUPS.get(key, (key, key))
     return localized_value(zh, en)
+
+
+def role_title(key: str) -> str:
+    """A role's name in the UI language (the one place roles get their names: the catalogue)."""
+    from flask_babel import gettext as _
+
+    return {"clerk": _("Clerk"), "supervisor": _("Supervisor"), "analyst": _("Process analyst"),
+            "admin": _("Administrator")}.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -150,6 +163,10 @@ def action_label(action: str) -> str:
         "timer": _("Timer fired"), "suspended": _("Suspended"), "resumed": _("Resumed"),
         "terminated": _("Terminated"), "incident": _("Error"), "retried": _("Retried"),
         "migrated": _("Migrated"), "moved": _("Moved"), "deployed": _("Deployed"),
+        "user_created": _("User created"), "user_updated": _("User changed"),
+        "user_disabled": _("User disabled"), "user_enabled": _("User enabled"),
+        "password_reset": _("Password reset"), "unit_created": _("Unit created"),
+        "unit_updated": _("Unit changed"), "unit_disabled": _("Unit disabled"), "unit_enabled": _("Unit enabled"),
     }.get(action, action)
 
 
@@ -158,6 +175,7 @@ def register(app: Flask) -> None:
     from engine.people.visibility import may_see_registers
 
     app.jinja_env.filters["person"] = person_name
-    app.jinja_env.globals.update(process_title=process_title, group_title=group_title,
+    app.jinja_env.globals.update(process_title=process_title, group_title=group_title, role_title=role_title,
+                                 lane_titles=lane_titles,
                                  status_label=status_label, decision_label=decision_label,
                                  action_label=action_label, ui_lang=ui_lang, may_see_registers=may_see_registers)

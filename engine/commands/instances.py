@@ -12,6 +12,7 @@ from engine.bpmn.spec_facts import starts_by
 from engine.commands.case_command import Command, Outcome
 from engine.commands.message_catch import catch_message
 from engine.errors import Conflict, Forbidden, NoManualStart, NotFound, ValidationFailed, problem
+from engine.forms.options import resolve_unit_options
 from engine.forms.validation import validate_form
 from engine.people.identity import SYSTEM, Actor, may_start, require_supervisor
 from engine.service_tasks.context import CommandServiceContext
@@ -74,7 +75,8 @@ def start_command(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor
             raise NoManualStart("no_manual_start", key=key)
         if not may_start(actor, engine.start_policy(key), version.start_lane):
             raise Forbidden("start_not_allowed", key=key)
-        check_form(version.forms.get(version.start_form) if version.start_form else None, data)
+        schema = version.forms.get(version.start_form) if version.start_form else None
+        check_form(resolve_unit_options(uow, schema), data)  # unit choices: the active units
     now = engine.clock.now()
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)
     workflow = BpmnWorkflow(spec, subs)

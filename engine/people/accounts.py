@@ -50,14 +50,26 @@ def put_unit(uow: UnitOfWork, key: str, name: str, name_en: str | None = None) -
     Raises:
         BadInput: a key that is not lowercase letters, digits and ``_``, or an empty name.
     """
+    problems = unit_problems(key, name, name_en)
+    if problems:
+        raise BadInput("bad_unit", problems)
+    return uow.users.put_unit(key, name.strip(), name_en.strip() if name_en is not None else None)
+
+
+def unit_problems(key: str, name: str, name_en: str | None) -> list[dict]:
+    """What is wrong with a unit's key and names (``name_en`` None: not given)."""
     problems = [] if UNIT_KEY.fullmatch(key) else [problem("key", "bad_unit_key", key=key)]
     if not name.strip() or len(name) > 200:
         problems.append(problem("name", "bad_unit_name"))
     if name_en is not None and (not name_en.strip() or len(name_en) > 200):
         problems.append(problem("name_en", "bad_unit_name"))
-    if problems:
-        raise BadInput("bad_unit", problems)
-    return uow.users.put_unit(key, name.strip(), name_en.strip() if name_en is not None else None)
+    return problems
+
+
+def good_username(username: str) -> bool:
+    """1 to 100 letters, digits, ``.``, ``_`` or ``-``."""
+    return bool(username) and len(username) <= 100 \
+        and username.replace("_", "").replace("-", "").replace(".", "").isalnum()
 
 
 def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None = None, groups: Iterable[str] = (),
@@ -76,7 +88,7 @@ def put_user(uow: UnitOfWork, now: datetime, username: str, password: str | None
     problems += [problem("roles", "unknown_role", role=r, expected=", ".join(ROLES)) for r in roles if r not in ROLES]
     if phone and len(phone.strip()) > MAX_PHONE:
         problems.append(problem("phone", "maxLength", limit=MAX_PHONE))
-    if not username or len(username) > 100 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+    if not good_username(username):
         problems.append(problem("name", "bad_user_name"))
     if problems:
         raise BadInput("bad_user", problems)

@@ -20,8 +20,8 @@ unit, or the starter alone when the case has no unit. Such a task waits in no sh
 lane's members who are not its owners neither find nor work it.
 
 A case that belongs to a unit, and a task bound to owners, are *hidden* from those who may not see
-them (:class:`Sight`): the answer is "not found", so that their existence is not revealed; other
-refusals answer "not allowed".
+them, and a unit's member is never told of anything they may not see (:class:`Sight`): the answer
+is "not found", so that their existence is not revealed; other refusals answer "not allowed".
 
 Lists are filtered by the same grounds: :func:`case_scope` and :func:`work_scope` hand the store
 the values its list queries filter on (:mod:`store.access`).
@@ -173,10 +173,11 @@ def _unit_case(uow: Any, instance_id: str) -> bool:
 
 
 def case_sight(uow: Any, actor: Actor, instance_id: str) -> Sight:
-    """Whether the actor sees an existing case; a unit's case is hidden from the others."""
+    """Whether the actor sees an existing case; a unit's case is hidden from the others, and a
+    unit's member is never told of a case they may not see."""
     if may_see_case(uow, actor, instance_id):
         return Sight.SEEN
-    return Sight.HIDDEN if _unit_case(uow, instance_id) else Sight.REFUSED
+    return Sight.HIDDEN if actor.unit or _unit_case(uow, instance_id) else Sight.REFUSED
 
 
 def task_sight(uow: Any, actor: Actor, row: Any) -> Sight:
@@ -184,7 +185,7 @@ def task_sight(uow: Any, actor: Actor, row: Any) -> Sight:
     hidden from the others."""
     if may_see_task(uow, actor, row):
         return Sight.SEEN
-    return Sight.HIDDEN if owners_of(row) or _unit_case(uow, row.instance_id) else Sight.REFUSED
+    return Sight.HIDDEN if actor.unit or owners_of(row) or _unit_case(uow, row.instance_id) else Sight.REFUSED
 
 
 def attachment_sight(uow: Any, actor: Actor, attachment: Any) -> Sight:
@@ -193,7 +194,7 @@ def attachment_sight(uow: Any, actor: Actor, attachment: Any) -> Sight:
     if may_see_attachment(uow, actor, attachment):
         return Sight.SEEN
     cases = uow.reads.cases.referring_to_attachment(attachment.id)
-    return Sight.HIDDEN if any(_unit_case(uow, i) for i in cases) else Sight.REFUSED
+    return Sight.HIDDEN if actor.unit or any(_unit_case(uow, i) for i in cases) else Sight.REFUSED
 
 
 def require_task_in_sight(uow: Any, actor: Actor, row: Any) -> None:

@@ -61,6 +61,10 @@ class CommandServiceContext:
     def task_data(self) -> dict[str, Any]:
         return copy.deepcopy(self._task.data) if self._task is not None else {}
 
+    def unit_names(self, key: str) -> tuple[str, str | None] | None:
+        unit = self._uow.users.unit(key)
+        return (unit.name, unit.name_en) if unit is not None else None
+
     def write_register(self, register: str, key: str, values: dict[str, Any], action: str,
                        create: bool = True) -> int | None:
         bpmn_id = self._task.task_spec.bpmn_id if self._task is not None else None

@@ -48,6 +48,10 @@ class ServiceContext(Protocol):
         """The entry ``key`` of a register as plain values (dates as ISO strings), or None when
         there is none; reads inside the current transaction, so a write just made is seen."""
 
+    def unit_names(self, key: str) -> tuple[str, str | None] | None:
+        """The Chinese and English names of the unit ``key`` (active or not); None when there is no
+        such unit."""
+
 
 Handler = Callable[[ServiceContext, dict[str, Any]], Any]
 

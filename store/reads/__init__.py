@@ -18,6 +18,7 @@ from store.reads.audit import AuditReads
 from store.reads.cases import CaseReads
 from store.reads.incidents import IncidentReads
 from store.reads.pager import PER_PAGE, Page, paged, sliced
+from store.reads.people import PeopleReads
 from store.reads.processes import ProcessReads
 from store.reads.registers import RegisterReads
 from store.reads.tasks import TaskReads
@@ -65,6 +66,10 @@ class Reads:
     @cached_property
     def analytics(self) -> AnalyticsReads:
         return AnalyticsReads(self._s)
+
+    @cached_property
+    def people(self) -> PeopleReads:
+        return PeopleReads(self._s)
 
     def page(self, stmt: Select, page: int = 1, per_page: int = PER_PAGE) -> Page:
         """One page of a list statement (see :func:`store.reads.pager.paged`)."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import ColumnElement
 
 from store.access import CaseScope, case_condition
 from store.models import Attachment, Instance
 from store.reads.pager import Page, paged
-from store.reads.sorting import containing, ordered
+from store.reads.sorting import containing, ordered, starter_matching
 
 OPEN_CASE = ("active", "suspended", "error")
 EVERY_CASE = CaseScope(everything=True)
@@ -34,7 +34,8 @@ def case_list(process: str | None = None, status: str | None = None, q: str | No
     if process:
         stmt = stmt.where(Instance.process_key == process)
     if q:
-        stmt = stmt.where(containing(q, Instance.business_key, Instance.title, Instance.id, Instance.started_by))
+        stmt = stmt.where(or_(containing(q, Instance.business_key, Instance.title, Instance.id, Instance.started_by),
+                              starter_matching(q, Instance.started_by, Instance.unit_key)))
     return ordered(stmt, sort, CASE_SORTS, "-started", Instance.id)
 
 
@@ -74,7 +75,8 @@ class CaseReads:
         if overdue and now is not None:
             stmt = stmt.where(Instance.status == "active", Instance.due_at.is_not(None), Instance.due_at < now)
         if q:
-            stmt = stmt.where(containing(q, Instance.business_key, Instance.title, Instance.id))
+            stmt = stmt.where(or_(containing(q, Instance.business_key, Instance.title, Instance.id),
+                                  starter_matching(q, Instance.started_by, Instance.unit_key)))
         return paged(self.s, stmt.order_by(Instance.started_at.desc(), Instance.id), page, per_page)
 
     def visible(self, instance_id: str, scope: CaseScope) -> bool:

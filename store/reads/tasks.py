@@ -11,9 +11,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from store.access import WorkScope, assigned_condition, lane_condition, open_owned_condition, workable_condition
-from store.models import HumanTask, TaskCount
+from store.models import HumanTask, Instance, TaskCount
 from store.reads.pager import Page, bounds
-from store.reads.sorting import SelectT, containing, ordered
+from store.reads.sorting import SelectT, containing, ordered, starter_matching
 from store.task_status import ACTIVE_STATUSES, TaskStatus
 
 TASK_COLUMNS = (HumanTask.id, HumanTask.instance_id, HumanTask.process_key, HumanTask.bpmn_id, HumanTask.name,
@@ -66,8 +66,9 @@ def _filtered(stmt: SelectT, process: str | None, overdue: bool, q: str | None, 
     if overdue and now is not None:
         stmt = stmt.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
     if q:
-        stmt = stmt.where(containing(q, HumanTask.name, HumanTask.business_key, HumanTask.applicant,
-                                     HumanTask.process_key))
+        cases = select(Instance.id).where(starter_matching(q, Instance.started_by, Instance.unit_key))
+        stmt = stmt.where(or_(containing(q, HumanTask.name, HumanTask.business_key, HumanTask.applicant,
+                                         HumanTask.process_key), HumanTask.instance_id.in_(cases.scalar_subquery())))
     return stmt
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from store import fast_writes
 from store.models import AuditEvent
 
-_AUDIT_COLUMNS = ("instance_id", "at", "actor", "action", "task_id", "bpmn_id", "detail")
+_AUDIT_COLUMNS = ("instance_id", "at", "actor", "action", "task_id", "bpmn_id", "detail", "subject")
 _INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
 
 

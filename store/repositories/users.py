@@ -116,3 +116,9 @@ class UserRepository:
     def by_token(self, token: str) -> User | None:
         row = self.s.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
         return self.s.get(User, row.user_id) if row else None
+
+    def revoke_tokens(self, user: User) -> int:
+        """Delete every API token of the user; how many there were."""
+        result = self.s.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        self.s.flush()
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,21 +22,29 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def live_server(tmp_path, seed_db):
-    """The app with CSRF on, served by werkzeug in a background thread; yields its base URL."""
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve ``app`` with werkzeug in a background thread; yields its base URL."""
     from werkzeug.serving import make_server
 
-    from tests.web.conftest import make_app
-
-    app = make_app(tmp_path, seed_db, csrf=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    app.extensions["fao_engine"].session_factory.kw["bind"].dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+        app.extensions["fao_engine"].session_factory.kw["bind"].dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path, seed_db):
+    """The app with CSRF on, served in a background thread; yields its base URL."""
+    from tests.web.conftest import make_app
+
+    with serving(make_app(tmp_path, seed_db, csrf=True)) as base:
+        yield base
 
 
 @pytest.fixture

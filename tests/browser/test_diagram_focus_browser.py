@@ -1,11 +1,10 @@
 """A long process in the case panel opens on the current step at a readable size, not as a thin strip."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import serving
 from tests.browser.test_scenario import sign_in
 
 pytestmark = [pytest.mark.browser,
@@ -36,8 +35,6 @@ def wide_model() -> bytes:
 @pytest.fixture
 def wide_server(tmp_path, seed_db):
     """The app with the wide model and a case at its 14th step; yields (base URL, case id)."""
-    from werkzeug.serving import make_server
-
     from tests.web.conftest import make_app
 
     app = make_app(tmp_path, seed_db)
@@ -48,13 +45,8 @@ def wide_server(tmp_path, seed_db):
         with eng.uow() as uow:
             task_id = uow.reads.tasks.open_of(instance.id)[0].id
         eng.complete(task_id, eng.actor("carl"), {})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", instance.id
-    server.shutdown()
-    thread.join(5)
-    eng.session_factory.kw["bind"].dispose()
+    with serving(app) as base:
+        yield base, instance.id
 
 
 def test_the_case_diagram_opens_on_the_current_step(page: Page, wide_server, shot):

@@ -64,6 +64,8 @@ def test_apply_claim_validate_complete_and_read_the_rejection(page: Page, live_s
     page.locator("tr[data-task-id] a").first.click()
     expect(page.locator("#diagram[data-rendered=true]")).to_be_visible(timeout=15000)
     assert page.locator("#diagram .fao-active").count() >= 1
+    lanes = page.locator("#diagram").inner_text()
+    assert "外办经办人" in lanes and "申报单位" in lanes and "fao_clerk" not in lanes  # lanes by their groups' titles
     expect(page.locator(".instructions-text")).to_contain_text("共 2 人")
     page.check("input[name=decision][value=reject]")
     page.click("button[value=complete]")
@@ -97,5 +99,5 @@ def test_apply_claim_validate_complete_and_read_the_rejection(page: Page, live_s
     shot(page, "09-applications-rejected")
     page.locator("tr[data-instance-id] a").first.click()
     expect(page.locator("#diagram[data-rendered=true]")).to_be_visible(timeout=15000)
-    expect(page.locator("table.history")).to_contain_text("carl")
+    expect(page.locator("table.history")).to_contain_text("Carl")  # by name, not by login
     shot(page, "10-case")

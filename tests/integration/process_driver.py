@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 
 import pytest
 
+from engine.forms.options import resolve_unit_options
 from engine.state.serializer import SERIALIZER_VERSION, loads
 from engine.state.workflow_cache import WorkflowCache, restores_unchanged
 from tests.conftest import make_engine_for, reload_engine
@@ -38,12 +39,16 @@ def demo_users() -> list[tuple[str, str, list[str], list[str]]]:
 
 
 def seed_people(engine) -> None:
-    """The demo users (one or more per group), without password hashing (fast)."""
-    from engine.people.accounts import put_user
+    """The demo units and users (one or more per group, the applicants in their units), without
+    password hashing (fast)."""
+    from engine.people.accounts import put_unit, put_user
+    from webui.demo import DEMO_UNIT_OF, DEMO_UNITS
 
     with engine.uow() as uow:
+        for key, name, name_en in DEMO_UNITS:
+            put_unit(uow, key, name, name_en)
         for name, display, groups, roles in demo_users():
-            put_user(uow, engine.clock.now(), name, None, groups, roles, display)
+            put_user(uow, engine.clock.now(), name, None, groups, roles, display, DEMO_UNIT_OF.get(name))
         uow.commit()
 
 
@@ -325,6 +330,8 @@ class FormFiller:
             lo, hi = prop.get("minItems", 0), prop.get("maxItems", 2)
             n = max(lo, min(hi, 2))
             item = prop.get("items", {"type": "string"})
+            if "enum" in item:  # ticked choices (the units to ask): the first n, each once
+                return list(item["enum"][:n])
             return [self.item(name, item, i) for i in range(n)]
         if kind == "object":
             return self.item(name, prop, index)
@@ -419,10 +426,11 @@ class CaseDriver:
         return uow.processes.by_id(instance.process_version_id)
 
     def schema(self, form_file: str | None) -> dict | None:
+        """The form as its page shows it (the choices of the units filled in)."""
         if not form_file:
             return None
         with self.engine.uow() as uow:
-            return self.version(uow).forms[form_file]
+            return resolve_unit_options(uow, self.version(uow).forms[form_file])
 
     def status(self) -> str:
         with self.engine.uow() as uow:
@@ -486,7 +494,7 @@ class CaseDriver:
             version = uow.processes.latest(self.key)
             assert version is not None, f"{self.key} is not deployed"
             if version.start_form:
-                schema = version.forms[version.start_form]
+                schema = resolve_unit_options(uow, version.forms[version.start_form])
         data = self.filler.fill(schema, self.start_data) if schema else dict(self.start_data)
         self.start_data = data
         actor = self.engine.actor(self.starter)
@@ -728,12 +736,12 @@ class ProcessSpec:
 def happy_path(holder: EngineHolder, spec: ProcessSpec, number: int = 1,
                hooks: dict[str, Callable[[CaseDriver], None]] | None = None) -> CaseDriver:
     """Everyone agrees: the case runs to its end; letter number ``number``; restored mid-way."""
-    from engine.errors import Forbidden
+    from engine.errors import Forbidden, NotFound
 
     case = CaseDriver(holder, spec.key, start_data=dict(spec.data), reload_after={"examine"}).start()
     first = case.open_tasks()[0]
-    if first.lane != "applicant_unit":  # nobody outside the lane may work it
-        with pytest.raises(Forbidden):
+    if first.lane != "applicant_unit":  # nobody outside the lane may work it (another unit: not found)
+        with pytest.raises((Forbidden, NotFound)):
             case.engine.complete(first.id, case.engine.actor("unit_zhao"), {})
     status = case.run(on_message=lambda c, _name: c.holder.reload(), hooks=hooks)  # restore before messages
     assert status == "completed", (spec.key, status, case.incidents())

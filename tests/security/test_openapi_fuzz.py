@@ -24,6 +24,8 @@ SUPERVISOR_ONLY = {
     "GET /api/v1/incidents", "POST /api/v1/incidents/{incident_id}/retry",
 }
 ANALYST_ONLY = {"POST /api/v1/processes"}
+ADMIN_ONLY = {"GET /api/v1/users", "GET /api/v1/users/{username}", "POST /api/v1/users/{username}/disable",
+              "POST /api/v1/users/{username}/enable"}
 PUBLIC = {"GET /api/v1/openapi.json"}
 
 
@@ -34,6 +36,7 @@ def reserved_from(user: str | None) -> set[str]:
         reserved |= SUPERVISOR_ONLY
     if user != "ana":
         reserved |= ANALYST_ONLY
+    reserved |= ADMIN_ONLY  # no administrator among the fuzzing users
     return reserved
 
 

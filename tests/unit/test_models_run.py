@@ -80,6 +80,13 @@ class FakeContext:
     def read_register(self, register: str, key: str) -> dict | None:
         return self._log.ledger.get((register, key))
 
+    def unit_names(self, key: str) -> tuple[str, str | None] | None:
+        return UNIT_NAMES.get(key)
+
+
+UNIT_NAMES = {"commerce": ("市商务局", "Municipal Bureau of Commerce"), "education": ("市教育局", None),
+              "health": ("市卫健委", None)}
+
 
 class Harness:
     def __init__(self, key: str, parser: SpiffBpmnParser, clock: Clock, **data) -> None:
@@ -360,9 +367,9 @@ GENERIC = dict(_trip(), arrival_date="2020-05-10", departure_date="2020-05-12", 
                # what the visit, sister-city and event models read from their later forms
                leader_meeting=False, protocol_level="bureau", interviewees_agree=True, coverage_tone="neutral",
                agree=True, expected_audience=2000, host_institution="大分大学", partner_institution="弗莱堡大学医院",
-               signed_on="2020-06-01", consulted_units=["市商务局", "市教育局"], opinion_stance="agree",
+               signed_on="2020-06-01", consulted_units=["commerce", "education"], opinion_stance="agree",
                cities=[{"city": "大分市", "country": "日本", "since": 1997}], activity_level="dormant",
-               nominating_units=["市卫健委"], nominees="刘婷（护士长）", selected="刘婷", partner="大分市文化振兴财团",
+               nominating_units=["health"], nominees="刘婷（护士长）", selected="刘婷", partner="大分市文化振兴财团",
                # a holder leaving office: the document the cancellation reads from the ledger
                passport_document_no="E12345678", holder="周建华", holder_unit="市商务局", leave_reason="retired",
                left_on="2020-05-01")

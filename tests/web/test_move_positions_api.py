@@ -186,13 +186,10 @@ def test_a_step_moves_within_its_multi_instance_child_and_not_out_of_it(walk_app
     wrong = walk.preview("from=issue_permit&from_task=nope&to=issue_permit")
     assert [r["code"] for r in wrong["reasons"]] == ["from_task_not_active"]
 
-    picked = walk.move({"from": "issue_permit", "from_task": rows[0]["id"], "to": "issue_permit",
-                        "to_position": "after"})  # that member's child ends, the other's goes on
+    # within that member's child the task starts again (its later steps write the ledger with the permit's
+    # number, so skipping it would only stop the case at them); the other member's child is not touched
+    picked = walk.move({"from": "issue_permit", "from_task": rows[0]["id"], "to": "issue_permit"})
     assert picked.status_code == 200, picked.json
-    assert [t["id"] for t in picked.json["active_tasks"] if t["bpmn_id"] == "issue_permit"] == [rows[1]["id"]]
-    alone = walk.preview("from=issue_permit&to=issue_permit&to_position=after")  # one token left: no choice needed
-    assert alone["ok"] is True, alone["reasons"]
-    moved = walk.move({"from": "issue_permit", "to": "issue_permit", "to_position": "after"})
-    assert moved.status_code == 200, moved.json
-    assert "issue_permit" not in [t["bpmn_id"] for t in moved.json["active_tasks"]]
+    again = [t["id"] for t in picked.json["active_tasks"] if t["bpmn_id"] == "issue_permit"]
+    assert len(again) == 2 and rows[1]["id"] in again and rows[0]["id"] not in again
     assert walk.run()["status"] == "completed"  # the multi-instance activity ended with its children

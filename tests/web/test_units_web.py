@@ -183,3 +183,13 @@ def test_a_start_form_opens_with_the_applicant_s_unit_name_and_phone(client_of, 
     assert 'value="王丽"' in page and 'value="0734-8225566"' in page
     other = client_of("edu_a").get("/apply/foreign_delegation_reception").get_data(as_text=True)
     assert 'value="市教育局"' in other and "0734-8225566" not in other  # edu_a has no phone: left empty
+
+
+def test_q_finds_tasks_and_cases_by_the_starter_s_name_and_unit(client_of, gov_case):
+    case_id, task_id, _file = gov_case
+    colleague, boss = client_of("gov_b"), client_of("boss")
+    for q, found in (("市政府办", True), ("GOV_A", True), ("市教育局", False), ("EDU", False)):
+        tasks = colleague.get("/api/v1/tasks", query_string={"q": q}).get_json()
+        cases = boss.get("/api/v1/instances", query_string={"q": q}).get_json()
+        assert ([t["id"] for t in tasks["items"]] == [task_id]) is found, q
+        assert ([c["id"] for c in cases["items"]] == [case_id]) is found, q

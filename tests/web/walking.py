@@ -74,10 +74,11 @@ class Api:
         return self.client.post(path, headers=self.headers(who), json=body)
 
 
-def start_schema(eng, key: str) -> dict | None:
-    with eng.uow() as uow:
-        version = uow.processes.latest(key)
-        return version.forms[version.start_form] if version.start_form else None
+def start_schema(api: "Api", key: str) -> dict | None:
+    """The start form as a client gets it (``GET /processes/{key}``: the units' choices filled in)."""
+    got = api.get(starter_for(key), f"/api/v1/processes/{key}")
+    assert got.status_code == 200, got.json
+    return got.json["start_form_schema"]
 
 
 def task_data(filler: FormFiller, bpmn_id: str, done: int, schema: dict | None) -> dict:
@@ -105,7 +106,7 @@ class Walk:
         self.api, self.key = api, key
         self.starter = starter_for(key)
         self.filler = FormFiller(api.eng.clock.now().astimezone(CST).year)
-        schema = start_schema(api.eng, key)
+        schema = start_schema(api, key)
         data = self.filler.fill(schema, start_data) if schema else dict(start_data or {})
         if key == "passport_cancellation":  # the custody ledger holds the document, or the chief never sees it
             in_custody(api.eng, data["passport_document_no"].upper(), data["holder"])

@@ -122,6 +122,17 @@ def choice_text(name: str, options: tuple[tuple[str, str, str], ...]) -> str:
     return f"{{{{ {{{pairs}}}.get({name}, {name}) }}}}"
 
 
+def units(name: str, zh: str, en: str, min_items: int = 1, max_items: int = 30,
+          help: str | None = None, help_en: str | None = None) -> Field:
+    """Units of the system, ticked in a list: their keys (engine/forms/options.py, ``x-options``)."""
+    schema = {"type": "array", "title": zh, "title_en": en, "minItems": min_items, "maxItems": max_items,
+              "uniqueItems": True, "items": {"type": "string", "x-options": "units"}}
+    ui = _ui(help=help)
+    if help_en:
+        ui["ui:help_en"] = help_en
+    return Field(name, schema, ui, True)
+
+
 def boolean(name: str, zh: str, en: str, required: bool = True, help: str | None = None) -> Field:
     return Field(name, {"type": "boolean", "title": zh, "title_en": en}, _ui("radio", help), required)
 

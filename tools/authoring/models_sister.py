@@ -19,6 +19,7 @@ from .forms import (
     integer,
     text,
     textarea,
+    units,
 )
 from .forms_visit import examine_form
 from .patterns_sister import (
@@ -28,6 +29,7 @@ from .patterns_sister import (
     LEADER,
     SC,
     UNIT,
+    ask_units,
     gate,
     info_of,
     office_fields,
@@ -51,18 +53,27 @@ from .patterns_visit import (
 
 # --- 9: the sister-city development plan / annual exchange programme ---------------------------
 
+STANCE_OPTIONS = (("agree", "同意", "Agree"), ("agree_with_changes", "原则同意，有修改意见", "Agree with changes"),
+                  ("disagree", "不同意", "Disagree"))
+STANCES = "{" + ", ".join(f'"{v}": "{zh}"' for v, zh, _en in STANCE_OPTIONS) + "}"  # a unit's view, in words
+
+
 def sister_city_development_plan():
     key = "sister_city_development_plan"
     info = info_of(key)
     b = Builder()
     last = start_with_register(b, key, SC, "起草规划（计划）", "opinions = []")
-    consult = each(b, last, f"{key}_consultation", "逐一征求单位意见", "consulted_units", "consulted_unit",
-                   ("consult_units", "征求单位意见", UNIT, f"{key}.opinion",
-                    "请{{ consulted_unit }}对《{{ title }}》（征求意见稿）提出书面意见，{{ opinions_due }}前反馈。"),
-                   pre_script='opinion_text = ""',
-                   post_script=('opinion = consulted_unit + "：" + opinion_stance + "；" '
-                                '+ (opinion_text or "无具体意见")'),
-                   collect=("opinions", "opinion"))
+    # each unit named in the plan (by key) is asked in its own members' inboxes
+    consult = ask_units(b, last, f"{key}_consultation", "逐一征求单位意见", SC, "consulted_units", "consulted",
+                        "consulted_unit",
+                        ("consult_units", "征求单位意见", UNIT, f"{key}.opinion",
+                         '请{{ consulted_unit["name"] }}对《{{ title }}》（征求意见稿）提出书面意见，'
+                         "{{ opinions_due }}前反馈。"),
+                        pre_script='opinion_text = ""',
+                        post_script=('opinion = consulted_unit["name"] + "：" + '
+                                     f'{STANCES}.get(opinion_stance, opinion_stance) + "；" '
+                                     '+ (opinion_text or "无具体意见")'),
+                        collect=("opinions", "opinion"))
     last = task(b, consult, "consolidate", "汇总意见形成送审稿", SC, f"{key}.consolidation",
                 "各单位意见：{% for o in opinions %}\n- {{ o }}{% endfor %}\n请逐条研究吸收，形成送审稿。")
     review = b.add(review_sub(f"{key}_plan_review", "审核审定", (
@@ -89,17 +100,14 @@ def sister_city_development_plan():
         text("plan_period", "规划期", "Period covered", max_length=40, help="如 2026—2030 或 2026 年度"),
         textarea("plan_summary", "主要内容", "Main contents"),
         integer("target_new_cities", "拟新结友城数", "New sister cities targeted", minimum=0, maximum=50),
-        Field("consulted_units", {"type": "array", "title": "征求意见单位", "title_en": "Units consulted",
-                                  "minItems": 1, "maxItems": 30,
-                                  "items": {"type": "string", "minLength": 2, "maxLength": 100}},
-              {"ui:help": "每行一个单位，如 市商务局、市教育局"}),
+        units("consulted_units", "征求意见单位", "Units consulted",
+              help="勾选要征求意见的单位，各单位在本单位待办中反馈",
+              help_en="Tick the units to consult; each answers in its own inbox"),
         date("opinions_due", "意见反馈截止日期", "Opinions due by"),
         attachment("plan_document", "征求意见稿", "Draft for consultation"),
     ))
     opinion = Form(f"{key}.opinion", "单位意见", "Opinion of a unit", (
-        choice("opinion_stance", "总体意见", "Overall view",
-               (("agree", "同意", "Agree"), ("agree_with_changes", "原则同意，有修改意见", "Agree with changes"),
-                ("disagree", "不同意", "Disagree")), widget="radio"),
+        choice("opinion_stance", "总体意见", "Overall view", STANCE_OPTIONS, widget="radio"),
         textarea("opinion_text", "具体意见", "Comments", required=False),
     ))
     consolidation = Form(f"{key}.consolidation", "送审稿", "Draft for approval", (

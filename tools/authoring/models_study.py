@@ -15,14 +15,24 @@ from .forms import (
     integer,
     text,
     textarea,
+    units,
 )
 from .forms_visit import examine_form
-from .patterns_sister import APPROVED, DIRECTOR, SC, UNIT, gate, info_of, office_fields, start_with_register
+from .patterns_sister import (
+    APPROVED,
+    DIRECTOR,
+    SC,
+    UNIT,
+    ask_units,
+    gate,
+    info_of,
+    office_fields,
+    start_with_register,
+)
 from .patterns_visit import (
     Check,
     Redo,
     deadline,
-    each,
     finish,
     make_model,
     refuse,
@@ -56,12 +66,15 @@ def research_study_personnel():
     last = start_with_register(b, key, SC, "发布研修项目或登记来衡申请", "nominations = []")
     route = gate(b, last, "gw_direction", "选派或接收", SC)
     # outbound: units nominate, the office vets and selects, they go and come back
-    nominate = each(b, route, f"{key}_nominations", "各单位推荐", "nominating_units", "nominating_unit",
-                    ("nominate", "推荐人选", UNIT, f"{key}.nomination",
-                     "请{{ nominating_unit }}按《{{ title }}》条件（{{ study_field }}，名额{{ places }}人）推荐人选。"),
-                    post_script='nomination = nominating_unit + "：" + nominees',
-                    collect=("nominations", "nomination"),
-                    label="选派", condition='direction == "outbound"')
+    # each unit named (by key) nominates in its own members' inboxes
+    nominate = ask_units(b, route, f"{key}_nominations", "各单位推荐", SC, "nominating_units", "nominators",
+                         "nominating_unit",
+                         ("nominate", "推荐人选", UNIT, f"{key}.nomination",
+                          '请{{ nominating_unit["name"] }}按《{{ title }}》条件（{{ study_field }}，'
+                          "名额{{ places }}人）推荐人选。"),
+                         post_script='nomination = nominating_unit["name"] + "：" + nominees',
+                         collect=("nominations", "nomination"),
+                         label="选派", condition='direction == "outbound"')
     sel = task(b, nominate, "vet_nominees", "资格审查与遴选", SC, f"{key}.selection",
                "各单位推荐：{% for n in nominations %}\n- {{ n }}{% endfor %}\n请审查资格并提出拟选派人员。")
     pick = b.add(review_sub(f"{key}_selection_review", "确定人选", (
@@ -135,11 +148,9 @@ def research_study_personnel():
         integer("places", "名额", "Places", minimum=1, maximum=50),
         date("start_date", "研修开始日期", "Study starts"),
         date("end_date", "研修结束日期", "Study ends"),
-        Field("nominating_units", {"type": "array", "title": "推荐单位（选派）",
-                                   "title_en": "Nominating units (outbound)",
-                                   "minItems": 0, "maxItems": 30,
-                                   "items": {"type": "string", "minLength": 2, "maxLength": 100}},
-              {"ui:help": "选派时填写：每行一个推荐单位"}),
+        units("nominating_units", "推荐单位（选派）", "Nominating units (outbound)", min_items=0,
+              help="选派时勾选推荐单位，各单位在本单位待办中推荐人选",
+              help_en="When sending: tick the units that nominate; each nominates in its own inbox"),
         _people("applicants", "来衡研修人员（接收）", "Trainees coming to Hengyang (inbound)", foreign,
                 ["nationality", "passport_no"]),
         attachment("programme_attachment", "项目文件或对方来函", "Programme or the sister city's letter"),

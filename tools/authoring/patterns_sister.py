@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from processes.catalogue import by_key
 
-from .dsl import START, XOR, Builder
+from .dsl import SERVICE, START, XOR, Builder
 from .forms import (
     Field,
     text,
 )
 from .patterns import INIT
 from .patterns_visit import (
+    each,
     refuse,
     script,
 )
@@ -28,6 +29,24 @@ def info_of(key: str):
 def start_with_register(b: Builder, key: str, lane: str, name: str, extra_init: str = "") -> str:
     s = b.node("submit", START, name, lane=lane, form=f"{key}.submit")
     return script(b, s, "register", "登记", lane, INIT + ("\n" + extra_init if extra_init else ""))
+
+
+def ask_units(b: Builder, last: str, id: str, name: str, lane: str, units_field: str, collection: str, item: str,
+              spec: tuple[str, str, str, str, str], pre_script: str = "", post_script: str | None = None,
+              collect: tuple[str, str] | None = None, label: str = "", condition: str | None = None) -> str:
+    """One task for each unit the case names, side by side, worked by that unit's members.
+
+    ``units_field`` holds unit keys (a form field of :func:`tools.authoring.forms.units`). A service
+    task looks the units up (``unit_directory``: each unit's key and names, into ``collection``);
+    every instance of the multi-instance sub-process gets one as ``item`` and binds its task to
+    the unit's members with ``lane_owners`` (docs/units.md), so what it collects can name the unit.
+    """
+    found = b.node(f"{id}_lookup", SERVICE, "查询单位", lane=lane, operator="unit_directory",
+                   params=(("units", units_field),), result=collection)
+    b.flow(last, found, label, condition=condition)
+    owners = f'lane_owners = {{"{spec[2]}": ["unit:" + {item}["key"]]}}'
+    return each(b, found, id, name, collection, item, spec, pre_script="\n".join(filter(None, (pre_script, owners))),
+                post_script=post_script, collect=collect)
 
 
 def gate(b: Builder, last: str, id: str, name: str, lane: str) -> str:

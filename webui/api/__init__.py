@@ -9,6 +9,7 @@ from webui.api import (  # noqa: F401  (registers the routes)
     processes,
     registers,
     tasks,
+    users,
 )
 from webui.api.base import bp
 

@@ -26,7 +26,7 @@ LIST_QUERY = (
     ("status", {"type": "string", "enum": list(STATUSES)}, "only cases in this status"),
     ("process", {"type": "string"}, "only cases of this process key"),
     ("overdue", {"type": "boolean"}, "only active cases past their due time"),
-    ("q", {"type": "string"}, "search business key, title, id"),
+    ("q", {"type": "string"}, "search business key, title, id, the starter's name and unit"),
 ) + s.PAGING
 
 

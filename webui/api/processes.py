@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.bpmn.diagram import ensure_layout
+from engine.forms.options import resolve_unit_options
 from engine.people.identity import require_analyst
 from store.reads.processes import VersionInfo
 from webui.api import schemas as s
@@ -70,12 +71,13 @@ def get_process(key: str) -> ResponseReturnValue:
             raise ApiError(404, _("There is no process “%(key)s”.", key=key))
         latest = versions[-1]
         forms = uow.reads.processes.forms(latest.id)
+        start_schema = resolve_unit_options(uow, forms.get(latest.start_form) if latest.start_form else None)
     out = _process_json(latest)
     out.update({
         "manual_start": latest.manual_start, "start_lane": latest.start_lane, "deployed_at": iso(latest.deployed_at),
         "versions": [{"version": v.version, "deployed_at": iso(v.deployed_at), "deployed_by": v.deployed_by,
                       "change_note": v.change_note} for v in versions],
-        "start_form_schema": forms.get(latest.start_form) if latest.start_form else None,
+        "start_form_schema": start_schema,
         "start_ui_schema": forms.get(latest.start_ui_form) if latest.start_ui_form else None,
     })
     return jsonify(out)

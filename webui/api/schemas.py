@@ -83,6 +83,15 @@ COMPONENTS["User"] = {"type": "object", "required": ["username", "display_name",
                       "properties": {"username": {"type": "string"}, "display_name": {"type": "string"},
                                      "unit": UNIT_REF, "groups": {"type": "array", "items": {"type": "string"}},
                                      "roles": {"type": "array", "items": {"type": "string"}}}}
+COMPONENTS["AdminUser"] = {"type": "object",
+                           "required": ["username", "display_name", "unit", "groups", "roles", "active", "locale"],
+                           "properties": {**COMPONENTS["User"]["properties"], "active": {"type": "boolean"},
+                                          "locale": STR_OR_NULL}}
+COMPONENTS["AdminUserDetail"] = {"allOf": [ref("AdminUser"), {"type": "object", "required": ["history"], "properties": {
+    "history": {"type": "array", "items": {"type": "object", "required": ["at", "actor", "action", "detail"],
+                                           "properties": {"at": {"type": "string", "format": "date-time"},
+                                                          "actor": STR_OR_NULL, "action": {"type": "string"},
+                                                          "detail": {"type": "object"}}}}}}]}
 COMPONENTS["InstanceDetail"] = {"allOf": [ref("Instance"), {"type": "object", "properties": {
     "unit": UNIT_REF, "data": {"type": "object"}, "active_tasks": {"type": "array", "items": ref("Task")},
     "waiting_on": {"type": "array", "items": ref("Waiting")},

@@ -5,6 +5,7 @@ from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from engine.forms.options import resolve_unit_options
 from engine.forms.validation import with_task_data_options
 from engine.people.visibility import Sight, task_sight, work_scope
 from engine.state import activities
@@ -28,6 +29,7 @@ TASK = {200: ("the task", s.ref("Task"))}
                    "only this status"),
                   ("process", {"type": "string"}, "only this process key"),
                   ("overdue", {"type": "boolean"}, "only tasks past their due time"),
+                  ("q", {"type": "string"}, "search task name, business key, process, the starter's name and unit"),
                   ("sort", {"type": "string", "enum": ["created", "due", "priority"]}, "order")) + s.PAGING)
 def list_tasks() -> ResponseReturnValue:
     actor = current_actor()
@@ -46,7 +48,8 @@ def list_tasks() -> ResponseReturnValue:
         counts = uow.reads.tasks.counts(work)  # the counter projection
         result = uow.reads.tasks.inbox(work, scope=SCOPES[scope], status=status,
                                process=request.args.get("process") or None, overdue=flag("overdue"),
-                               now=engine().clock.now(), page=page, per_page=per_page,
+                               q=(request.args.get("q") or "")[:100] or None, now=engine().clock.now(),
+                               page=page, per_page=per_page,
                                sort=sort if sort in ("created", "due", "priority") else "created", counts=counts)
     return jsonify(page_json(result, task_json))
 
@@ -71,8 +74,8 @@ def get_task(task_id: str) -> ResponseReturnValue:
         forms = uow.reads.processes.forms(instance.process_version_id)
         data = activities.task_data(eng.load_readonly(uow, instance), task_id)
         draft = uow.misc.draft(task_id, actor.username)
+        schema = resolve_unit_options(uow, forms.get(row.form_file) if row.form_file else None)
     out = task_json(row)
-    schema = forms.get(row.form_file) if row.form_file else None
     out.update({"form_schema": with_task_data_options(schema, data),
                 "ui_schema": forms.get(row.ui_form_file) if row.ui_form_file else None,
                 "data": jsonable(data), "instructions": row.instructions or "",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import NoManualStart, ValidationFailed
+from engine.forms.options import resolve_unit_options
 from engine.forms.prefill import prefilled
 from engine.people.identity import Actor, may_start
 from engine.people.visibility import applications_scope, may_read_passport_numbers, work_scope
@@ -76,11 +77,11 @@ def _start_version(key: str) -> tuple[VersionInfo, dict[str, Any] | None, dict[s
         if version is None:
             abort(404)
         forms = uow.reads.processes.forms(version.id)
+        schema = resolve_unit_options(uow, forms.get(version.start_form) if version.start_form else None)
     if not version.manual_start:
         raise NoManualStart("no_manual_start", key=key)
     if not may_start(actor, starter_groups(catalogue_entry(key)), version.start_lane):
         abort(403)
-    schema = forms.get(version.start_form) if version.start_form else None
     ui = forms.get(version.start_ui_form) if version.start_ui_form else None
     return version, schema, ui
 

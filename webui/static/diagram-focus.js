@@ -23,4 +23,17 @@
     canvas.viewbox({x: (minX + maxX) / 2 - w / 2, y: (minY + maxY) / 2 - h / 2, width: w, height: h});
     return true;
   };
+
+  // Lanes are named by group key (fao_clerk); readers see the group's title (外办经办人). Only the
+  // picture changes: the viewer never saves the model.
+  window.faoLaneTitles = function (viewer, titles) {
+    var registry = viewer.get("elementRegistry");
+    var graphics = viewer.get("graphicsFactory");
+    registry.filter(function (e) { return e.type === "bpmn:Lane"; }).forEach(function (lane) {
+      var title = titles[lane.businessObject.name];
+      if (!title) { return; }
+      lane.businessObject.name = title;
+      graphics.update("shape", lane, registry.getGraphics(lane));
+    });
+  };
 }());

@@ -10,6 +10,7 @@
     .then(function () {
       var canvas = viewer.get('canvas');
       var registry = viewer.get('elementRegistry');
+      window.faoLaneTitles(viewer, JSON.parse(el.getAttribute('data-lane-titles') || '{}'));
       canvas.zoom('fit-viewport');
       function mark(ids, cls) {
         ids.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, cls); } });

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import Conflict, ValidationFailed
+from engine.forms.options import resolve_unit_options
 from engine.forms.validation import with_task_data_options
 from engine.people.visibility import Sight, may_work_task, task_sight, work_scope, workers_of
 from engine.state import activities
@@ -51,7 +52,7 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str
         ui = forms.get(row.ui_form_file) if row.ui_form_file else None
         detail = eng.read_case(uow, instance)
         data = activities.task_data(detail.workflow, task_id)
-        schema = with_task_data_options(schema, data)
+        schema = resolve_unit_options(uow, with_task_data_options(schema, data))
         if values is None:
             draft = uow.misc.draft(task_id, actor.username)
             values = dict(draft.data) if draft is not None else data
@@ -94,7 +95,7 @@ def submit(task_id: str) -> ResponseReturnValue:
         case_row = uow.reads.cases.summary(row.instance_id)
         assert case_row is not None  # the foreign key keeps a task's case
         forms = uow.reads.processes.forms(case_row.process_version_id)
-    schema = forms.get(row.form_file) if row.form_file else None
+        schema = resolve_unit_options(uow, forms.get(row.form_file) if row.form_file else None)
     ui = forms.get(row.ui_form_file) if row.ui_form_file else None
     try:
         data = parse_form(schema, ui, request.form, request.files,

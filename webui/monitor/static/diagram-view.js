@@ -52,6 +52,7 @@
         container.dataset.ready = "empty";
         return;
       }
+      window.faoLaneTitles(viewer, JSON.parse(container.dataset.laneTitles || "{}"));
       viewer.get("canvas").zoom("fit-viewport", "auto");
       decorate(viewer, container, payload);
       var current = Object.keys(payload.states || {}).filter(function (id) {
