@@ -1,4 +1,4 @@
-"""Issue 16 "done when": each of the twenty processes of bpmn_models/ is walked to its end through the
+"""Issue 16 "done when": each process of bpmn_models/ is walked to its end through the
 API by people of its lanes and a supervisor who moves the token past every timer the case waits on
 (``to_position: after``), instead of waiting for it."""
 from __future__ import annotations
