@@ -1,5 +1,5 @@
-"""The processes (the twenty and the passport cancellation) deploy cleanly: no lint warnings, a form on every user task, valid forms,
-and the catalogue decides who may start what."""
+"""The processes (the twenty and the passport cancellation) deploy cleanly: no lint warnings, a
+form on every user task, valid forms, and the catalogue decides who may start what."""
 from __future__ import annotations
 
 import pytest
