@@ -195,8 +195,9 @@ def task_status_label(status: str) -> str:
     """A task's status: 待办, 已签收, 已办理 (a task is handled; a case is 已办结), 已取消."""
     from flask_babel import gettext as _
 
-    return {TaskStatus.OPEN: _("Open"), TaskStatus.CLAIMED: _("Claimed"), TaskStatus.COMPLETED: _("Handled"),
-            TaskStatus.CANCELLED: _("Cancelled")}.get(status, status)
+    labels: dict[str, str] = {TaskStatus.OPEN: _("Open"), TaskStatus.CLAIMED: _("Claimed"),
+                              TaskStatus.COMPLETED: _("Handled"), TaskStatus.CANCELLED: _("Cancelled")}
+    return labels.get(status, status)
 
 
 def decision_label(value: Any) -> str:
