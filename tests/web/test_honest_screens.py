@@ -137,6 +137,15 @@ def test_the_task_page_shows_who_suspended_the_case_and_why(as_user, suspended):
     assert "请先签收" not in html
 
 
+def test_the_case_page_marks_its_waiting_tasks_and_says_why(as_user, eng, suspended):
+    with eng.uow() as uow:
+        instance_id = uow.tasks.get(suspended).instance_id
+    html = as_user("carl").get(f"/instances/{instance_id}").get_data(as_text=True)
+    assert "挂起了此案件" in html.split('class="card suspension"')[1].split("</section>")[0]
+    row = html.split(f'data-task-id="{suspended}"')[1].split("</tr>")[0]
+    assert "待办" in row and 'class="badge suspended"' in row
+
+
 def test_a_task_of_a_suspended_case_cannot_be_claimed(as_user, eng, suspended):
     response = as_user("carl").post(f"/tasks/{suspended}/claim", follow_redirects=True)
     assert flash_of(response.get_data(as_text=True)) == "无法签收此任务：案件当前为“已挂起”，暂不能办理其任务。"
