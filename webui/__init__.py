@@ -87,6 +87,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     @app.get("/")
     def index() -> ResponseReturnValue:
+        from flask_login import current_user
+
+        from webui.auth import home_url
+
+        if current_user.is_authenticated:
+            return redirect(home_url(current_user.actor.roles))
         return redirect(url_for("inbox.index"))
 
     if app.config["SCHEDULER_ENABLED"]:

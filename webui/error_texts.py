@@ -3,7 +3,7 @@
 The engine raises an error as a message code (``reason``) with parameters, and a located problem
 as ``{"field": ..., "reason": ..., "params": {...}}`` (:func:`engine.errors.problem`). Pages, the
 API's ``message`` fields and the CLI all word them here. A parameter that names a person
-(``holder``, ``user``) is shown by the person's display name, never by the login.
+(``holder``, ``user``, ``finisher``) is shown by the person's display name, never by the login.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ TEXTS = {
     # tasks
     "task_not_found": _l("There is no such task."),
     "task_completed": _l("The task has already been completed."),
+    "task_completed_by": _l("%(finisher)s has already completed this task."),
     "task_cancelled": _l("The task has been cancelled."),
     "task_claimed_by": _l("%(holder)s has already taken this task."),
     "task_not_claimed": _l("Nobody has taken this task."),
@@ -261,7 +262,7 @@ TYPE_NAMES = {
     "boolean": _l("yes/no"), "array": _l("a list"), "object": _l("an object"), "null": _l("empty"),
 }
 
-PERSON_PARAMS = ("holder", "user")
+PERSON_PARAMS = ("holder", "user", "finisher")
 
 
 def describe(reason: str, params: Mapping[str, Any], name_of: NameOf) -> str:

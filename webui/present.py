@@ -86,24 +86,68 @@ def role_title(key: str) -> str:
 
 @dataclass(frozen=True)
 class Due:
-    """How a due date shows: when, overdue or not, working days left (hours when due within a day)."""
+    """How a due date shows: when, overdue or not, working days left (hours when due within a day,
+    minutes within the hour), and how long past due (seconds) once overdue."""
 
     at: datetime | None
     overdue: bool
     days_left: int | None
     hours_left: int | None = None
+    minutes_left: int | None = None
+    late_s: int | None = None
+
+    @property
+    def text(self) -> str:
+        """Time left or time overdue in words, never rounded up: 剩余 3 分钟, 已超期 2 小时 5 分钟."""
+        from flask_babel import gettext as _
+
+        if self.at is None:
+            return ""
+        if self.late_s is not None:
+            return _late_text(self.late_s)
+        if self.hours_left is not None and self.minutes_left is not None:
+            if self.hours_left == 0:
+                return (_("%(n)s min left", n=self.minutes_left) if self.minutes_left
+                        else _("Less than a minute left"))
+            if self.minutes_left:
+                return _("%(h)s h %(m)s min left", h=self.hours_left, m=self.minutes_left)
+            return _("%(n)s hours left", n=self.hours_left)
+        if self.days_left is not None:
+            return _("%(n)s working days left", n=self.days_left)
+        return ""
 
 
-def due_info(due_at: datetime | None, now: datetime, calendar: WorkingCalendar) -> Due:
+def _late_text(late_s: int) -> str:
+    from flask_babel import gettext as _
+
+    minutes = late_s // 60
+    if minutes < 1:
+        return _("Just overdue")
+    if minutes < 60:
+        return _("Overdue by %(n)s min", n=minutes)
+    if minutes < 24 * 60:
+        hours, rest = divmod(minutes, 60)
+        return (_("Overdue by %(h)s h %(m)s min", h=hours, m=rest) if rest
+                else _("Overdue by %(n)s hours", n=hours))
+    return _("Overdue by %(n)s days", n=minutes // (24 * 60))
+
+
+def due_info(due_at: datetime | None, now: datetime, calendar: WorkingCalendar | None) -> Due:
+    """A due date seen at ``now``: within a day it counts hours and minutes left (rounded down,
+    so 3 minutes never read as an hour); past due, how long past."""
     if due_at is None:
         return Due(None, False, None)
     try:
         days = calendar.working_days_between(now, due_at) if calendar is not None else None
     except ValueError:
         days = None
-    left_s = (due_at - now).total_seconds()
-    hours = math.ceil(left_s / 3600) if 0 <= left_s < 24 * 3600 else None  # urgent work is counted in hours
-    return Due(due_at, due_at < now, days, hours)
+    left_s = math.floor((due_at - now).total_seconds())
+    if left_s < 0:
+        return Due(due_at, True, days, late_s=-left_s)
+    if left_s < 24 * 3600:  # urgent work is counted in hours and minutes
+        hours, rest_s = divmod(left_s, 3600)
+        return Due(due_at, False, days, hours, rest_s // 60)
+    return Due(due_at, False, days)
 
 
 def person_name(username: str | None) -> str:
@@ -137,14 +181,23 @@ def _person_label(username: str) -> str:
 
 
 def status_label(status: str) -> str:
+    """A case's status in the one word it has everywhere: 办理中, 已挂起, 已办结, 已终止, 因错误中止."""
     from flask_babel import gettext as _
 
     return {
-        "active": _("In progress"), "suspended": _("Suspended"),
-        "completed": _("Completed"),  # a case's status, and a task's (TaskStatus.COMPLETED)
+        "active": _("In progress"), "suspended": _("Suspended"), "completed": _("Completed"),
         "terminated": _("Terminated"), "error": _("Stopped by an error"),
         TaskStatus.OPEN: _("Open"), TaskStatus.CLAIMED: _("Claimed"), TaskStatus.CANCELLED: _("Cancelled"),
     }.get(status, status)
+
+
+def task_status_label(status: str) -> str:
+    """A task's status: 待办, 已签收, 已办理 (a task is handled; a case is 已办结), 已取消."""
+    from flask_babel import gettext as _
+
+    labels: dict[str, str] = {TaskStatus.OPEN: _("Open"), TaskStatus.CLAIMED: _("Claimed"),
+                              TaskStatus.COMPLETED: _("Handled"), TaskStatus.CANCELLED: _("Cancelled")}
+    return labels.get(status, status)
 
 
 def decision_label(value: Any) -> str:
@@ -159,7 +212,7 @@ def action_label(action: str) -> str:
 
     return {
         "started": _("Started"), "claimed": _("Claimed"), "unclaimed": _("Released"),
-        "assigned": _("Assigned"), "completed": _("Completed"), "message": _("Message received"),
+        "assigned": _("Assigned"), "completed": _("Handled"), "message": _("Message received"),
         "timer": _("Timer fired"), "suspended": _("Suspended"), "resumed": _("Resumed"),
         "terminated": _("Terminated"), "incident": _("Error"), "retried": _("Retried"),
         "migrated": _("Migrated"), "moved": _("Moved"), "deployed": _("Deployed"),
@@ -177,5 +230,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["person"] = person_name
     app.jinja_env.globals.update(process_title=process_title, group_title=group_title, role_title=role_title,
                                  lane_titles=lane_titles,
-                                 status_label=status_label, decision_label=decision_label,
+                                 status_label=status_label, task_status_label=task_status_label,
+                                 decision_label=decision_label,
                                  action_label=action_label, ui_lang=ui_lang, may_see_registers=may_see_registers)

@@ -41,13 +41,29 @@ def _row(cmd: Command, task_id: str) -> HumanTask:
     return row
 
 
+def _require_case_active(cmd: Command) -> None:
+    """A task of a suspended (or failed) case waits: nobody claims or completes it.
+
+    Raises:
+        Conflict: ``case_not_active``, naming the case's status.
+    """
+    if cmd.instance.status != "active":
+        raise Conflict("case_not_active", code="case_not_active", status=cmd.instance.status)
+
+
 def claim(engine: CommandRunner, task_id: str, actor: Actor) -> HumanTask:
-    """Take a task from its lane's queue; claiming a task one holds already changes nothing."""
+    """Take a task from its lane's queue; claiming a task one holds already changes nothing.
+
+    Raises:
+        Conflict: the task is taken or finished, or its case is not active (suspended).
+    """
     with engine.command(None, actor, task_id=task_id) as cmd:
         row = _row(cmd, task_id)
         if lifecycle.holds(row, actor):
             cmd.skip_save = True
         else:
+            lifecycle.check(lifecycle.CLAIM, actor, row)  # a taken task names its holder first
+            _require_case_active(cmd)
             lifecycle.fire(cmd, row, lifecycle.CLAIM)
     return row
 
@@ -88,8 +104,7 @@ def complete_with_next(engine: CommandRunner, task_id: str, actor: Actor, data: 
     with engine.command(None, actor, task_id=task_id) as cmd:
         row = _row(cmd, task_id)  # the command read the case's active task rows with its lock
         lifecycle.check(lifecycle.COMPLETE, actor, row)
-        if cmd.instance.status != "active":
-            raise Conflict("case_not_active", code="case_not_active", status=cmd.instance.status)
+        _require_case_active(cmd)
         version = engine.version(cmd.uow, cmd.instance.process_version_id)
         task = cmd.workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:

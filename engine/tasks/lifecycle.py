@@ -13,7 +13,8 @@
 
 The table is :data:`TRANSITIONS` below, one line per transition. A transition asked of a task
 in another status raises :class:`~engine.errors.Conflict` with a code naming that status
-(``task_claimed``, ``task_not_claimed``, ``task_completed``, ``task_cancelled``). People's
+(``task_claimed``, ``task_not_claimed``, ``task_completed``, ``task_cancelled``), naming who holds
+or finished it (``holder``, ``finisher``). People's
 transitions run inside a locked command (:meth:`engine.commands.runner.CommandRunner.command`,
 through :func:`fire`); the engine's run while a command saves the case's projections
 (:func:`cancel`, :func:`reopen`). The stored values are :class:`store.task_status.TaskStatus`.
@@ -124,6 +125,8 @@ def _refusal(row: Any) -> Conflict:
     code = _REFUSAL_CODES[TaskStatus(row.status)]
     if row.status == CLAIMED:
         return Conflict("task_claimed_by", code=code, holder=row.assignee)
+    if row.status == COMPLETED and row.completed_by:
+        return Conflict("task_completed_by", code=code, finisher=row.completed_by)
     return Conflict(code, code=code)
 
 

@@ -3,11 +3,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from store.models import AuditEvent
+from store.models import AuditEvent, Instance
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """Why a suspended case waits: who suspended it, when, and the reason they gave."""
+
+    by: str | None
+    at: datetime | None
+    reason: str
 
 
 class AuditReads:
@@ -31,4 +42,21 @@ class AuditReads:
                 AuditEvent.instance_id.in_(ids), AuditEvent.action == "completed").order_by(AuditEvent.id)):
             if e.instance_id is not None and isinstance(e.detail, dict) and e.detail.get("decision") is not None:
                 out[e.instance_id].append(e)
+        return out
+
+    def suspensions(self, instance_ids: Iterable[str]) -> dict[str, Suspension]:
+        """The suspended ones of these cases, each with its latest ``suspended`` event (one query:
+        a page of tasks names a few cases)."""
+        ids = sorted(set(instance_ids))
+        if not ids:
+            return {}
+        rows = self.s.execute(
+            select(Instance.id, AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
+            .outerjoin(AuditEvent, and_(AuditEvent.instance_id == Instance.id, AuditEvent.action == "suspended"))
+            .where(Instance.id.in_(ids), Instance.status == "suspended")
+            .order_by(AuditEvent.id)).all()
+        out: dict[str, Suspension] = {}
+        for instance_id, actor, at, detail in rows:  # the latest suspension wins
+            reason = detail.get("reason") if isinstance(detail, dict) else None
+            out[instance_id] = Suspension(actor, at, str(reason or ""))
         return out

@@ -26,7 +26,7 @@ def sign_in(page: Page, base: str) -> None:
     page.fill("input[name=username]", "analyst")
     page.fill("input[name=password]", "pw-analyst")
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/inbox"))
+    page.wait_for_url(re.compile(r"/(inbox|monitor|modeler)"))
 
 
 def select(page: Page, bpmn_id: str) -> None:

@@ -126,7 +126,7 @@ def analyst_page(browser, site):
     page.fill("input[name=username]", "analyst")
     page.fill("input[name=password]", "pw-analyst")
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/inbox"))
+    page.wait_for_url(re.compile(r"/(inbox|monitor|modeler)"))
     yield page
     context.close()
 

@@ -31,7 +31,7 @@ def sign_in(page: Page, base: str, who: str = "analyst") -> None:
     page.fill("input[name=username]", who)
     page.fill("input[name=password]", f"pw-{who}")
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/inbox"))
+    page.wait_for_url(re.compile(r"/(inbox|monitor|modeler)"))
 
 
 def version_of(engine, instance_id: str) -> tuple[int, str]:

@@ -24,7 +24,7 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", f"pw-{username}")
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/inbox"))
+    page.wait_for_url(re.compile(r"/(inbox|monitor|modeler)"))
 
 
 def element(page: Page, diagram: str, bpmn_id: str):

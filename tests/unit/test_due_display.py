@@ -1,4 +1,5 @@
-"""How a task's time limit reads: working days, or hours when the work is urgent."""
+"""How a task's time limit reads: working days, hours and minutes when the work is urgent, and how
+long past due once overdue (never rounded up)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -14,8 +15,14 @@ def test_a_two_hour_acknowledgement_reads_in_hours_not_zero_working_days():
     assert due.hours_left == 2 and not due.overdue
 
 
-def test_part_of_an_hour_counts_as_an_hour():
-    assert due_info(NOW + timedelta(minutes=20), NOW, WorkingCalendar()).hours_left == 1
+def test_part_of_an_hour_counts_in_minutes_not_as_an_hour():
+    due = due_info(NOW + timedelta(minutes=3, seconds=40), NOW, WorkingCalendar())
+    assert (due.hours_left, due.minutes_left) == (0, 3)
+
+
+def test_hours_are_rounded_down_with_the_minutes_kept():
+    due = due_info(NOW + timedelta(hours=1, minutes=59), NOW, WorkingCalendar())
+    assert (due.hours_left, due.minutes_left) == (1, 59)
 
 
 def test_a_limit_days_away_reads_in_working_days():
@@ -26,3 +33,8 @@ def test_a_limit_days_away_reads_in_working_days():
 def test_an_overdue_task_has_no_time_left():
     due = due_info(NOW - timedelta(hours=1), NOW, WorkingCalendar())
     assert due.overdue and due.hours_left is None
+
+
+def test_an_overdue_task_knows_how_long_it_is_late():
+    due = due_info(NOW - timedelta(hours=5, minutes=2), NOW, WorkingCalendar())
+    assert due.late_s == 5 * 3600 + 120

@@ -146,3 +146,11 @@ def test_allows_answers_what_a_page_may_offer():
 
 def test_the_stored_values_are_the_strings_of_the_api():
     assert [str(s) for s in TaskStatus] == ["open", "claimed", "completed", "cancelled"]
+
+
+def test_a_refusal_on_a_handled_task_names_who_handled_it():
+    row = task(TaskStatus.COMPLETED, "cora")
+    row.completed_by = "cora"
+    with pytest.raises(Conflict) as refused:
+        lifecycle.check(lifecycle.COMPLETE, CLERK, row)
+    assert refused.value.reason == "task_completed_by" and refused.value.params["finisher"] == "cora"

@@ -32,7 +32,7 @@ def test_the_clerk_who_submits_second_reads_why_in_chinese(as_user, case, two_cl
     carl.post(f"/tasks/{task_id}", data={"action": "complete", "decision": "approve"})
     response = cora.post(f"/tasks/{task_id}", data={"action": "complete", "decision": "approve"},
                          follow_redirects=True)
-    assert flash_of(response.get_data(as_text=True)) == "此任务现在无法提交：此任务已办结。"
+    assert flash_of(response.get_data(as_text=True)) == "此任务现在无法提交：此任务已由Carl办理。"
 
 
 def test_a_task_taken_by_another_names_the_holder_not_the_login(as_user, case, two_clerks):

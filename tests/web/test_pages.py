@@ -129,7 +129,7 @@ def test_completing_goes_to_the_next_task_of_the_case_or_back_to_the_inbox(as_us
     assert re.search(r"/tasks/[0-9a-f-]+$", next_url) and task_id not in next_url
     response = client.post(next_url, data={"action": "complete", "file_no": "2026-001"})
     assert response.headers["Location"].endswith("/inbox")
-    assert "已办结" in client.get("/inbox").get_data(as_text=True)
+    assert "已提交" in client.get("/inbox").get_data(as_text=True)
 
 
 def test_apply_with_members_and_an_attachment(as_user, eng):

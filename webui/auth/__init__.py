@@ -1,6 +1,8 @@
 """Sign in and out."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,11 +13,22 @@ from webui.security import sign_in
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
+def home_url(roles: Iterable[str]) -> str:
+    """Where a person starts: a supervisor on the monitor, a process analyst in the modeler, everyone
+    else (clerks, applicants) in the inbox."""
+    held = set(roles)
+    if "supervisor" in held:
+        return url_for("monitor.dashboard")
+    if "analyst" in held:
+        return url_for("modeler.index")
+    return url_for("inbox.index")
+
+
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never an absolute or scheme-relative address."""
+    """Only same-site paths: never an absolute or scheme-relative address; else the person's home."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("inbox.index")
+    return home_url(current_user.actor.roles if current_user.is_authenticated else ())
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -27,7 +27,9 @@ def _int(value: str | None, default: int) -> int:
 @bp.get("/inbox")
 @login_required
 def index() -> ResponseReturnValue:
-    """Tabs ``all`` (default: mine and my groups'), ``mine``, ``group``, ``done``; filters, sorting, paging."""
+    """Tabs ``all`` (default: mine and my groups'), ``mine``, ``group``, ``done``; filters, sorting, paging.
+
+    A task of a suspended case is marked (已挂起, with the reason) and offers no claim."""
     actor = current_actor()
     tab = request.args.get("tab", "all")
     tab = tab if tab in TABS else "all"
@@ -49,8 +51,10 @@ def index() -> ResponseReturnValue:
         g.fao_nav_counts = dict(counts)  # the navigation shows the same counts: no second query
         titles = uow.reads.processes.titles()
         calendar = eng.calendar(uow)
-    rows = [(t, due_info(t.due_at, now, calendar), lifecycle.allows(lifecycle.CLAIM, actor, t),
-             lifecycle.allows(lifecycle.UNCLAIM, actor, t)) for t in page.items]
+        halts = uow.reads.audit.suspensions(t.instance_id for t in page.items) if tab != "done" else {}
+    rows = [(t, due_info(t.due_at, now, calendar),
+             t.instance_id not in halts and lifecycle.allows(lifecycle.CLAIM, actor, t),
+             lifecycle.allows(lifecycle.UNCLAIM, actor, t), halts.get(t.instance_id)) for t in page.items]
     pages = max(1, -(-page.total // page.per_page))
     return render_template("inbox/index.html", tab=tab, rows=rows, page=page, pages=pages, counts=counts,
                            titles=titles, sort=sort, process=process, overdue=overdue, q=q or "")

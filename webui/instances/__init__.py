@@ -21,8 +21,9 @@ def show(instance_id: str) -> ResponseReturnValue:
         load_instance_or_abort(uow, actor, instance_id)
         instance = uow.instances.get(instance_id)
         assert instance is not None  # load_instance_or_abort found it
+        halt = uow.reads.audit.suspensions([instance_id]).get(instance_id)
         detail = eng.read_case(uow, instance)
         case = build_case(uow, detail, detail.data)
         tasks = list(uow.reads.tasks.all_of(instance_id))
     return render_template("instances/case.html", instance=instance, case=case,
-                           history=history_rows(case.history, case.names), tasks=tasks)
+                           history=history_rows(case.history, case.names), tasks=tasks, halt=halt)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from store.reads import Reads
+from store.reads.audit import Suspension
 from store.reads.cases import case_list, stuck_list
 from store.reads.incidents import open_incidents
 from store.reads.tasks import overdue_list
@@ -30,8 +31,9 @@ from webui.monitor.common import (
     title_of,
 )
 from webui.notifications import notification_text
-from webui.present import group_title, person_name, status_label
+from webui.present import due_info, group_title, person_name, status_label
 from webui.security import current_actor, engine, reading
+from webui.suspension import SuspendedMark
 
 STATUSES = ("active", "suspended", "error")
 DEFAULT_STUCK_DAYS = 3
@@ -116,35 +118,39 @@ def case_columns() -> list[Column]:
 @bp.get("/overdue")
 @supervisor_only
 def overdue() -> ResponseReturnValue:
-    """Open tasks past due, by group, person and process, with working days overdue."""
+    """Open tasks past due, by group, person and process, with how long overdue (minutes, hours or
+    days, never rounded up) and a suspended case's mark."""
     group, assignee, process, q = text_arg("group"), text_arg("assignee"), text_arg("process"), text_arg("q")
     sort = text_arg("sort") or "due"
     eng = engine()
     with reading() as uow:
         now = eng.clock.now()
-        late_days = WorkingDaysAgo(eng.calendar(uow), now)
+        calendar = eng.calendar(uow)
         options = _process_options(uow.reads)
 
-    def row(r: Any, _extra: Any = None) -> dict[str, Any]:
+    def row(r: Any, halts: dict[str, Suspension] | None = None) -> dict[str, Any]:
+        halt = (halts or {}).get(r.instance_id)
         return {"task": Link(r.name, url_for("monitor.case_page", instance_id=r.instance_id)),
                 "business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
                 "process": title_of(r.process_key), "group": group_title(r.lane) or "—",
                 "assignee": person_name(r.assignee) or _("(unclaimed)"), "created": dt(r.created_at),
-                "due": dt(r.due_at), "late_days": late_days(r.due_at)}
+                "due": dt(r.due_at), "late": due_info(r.due_at, now, calendar).text,
+                "halt": SuspendedMark(halt) if halt else None}
 
     columns = [Column("task", _("Task"), "name"), Column("business_key", _("Business key")),
                Column("process", _("Process"), "process"), Column("group", _("Group"), "group"),
                Column("assignee", _("Assignee"), "assignee"),
                Column("created", _("Arrived"), "created"), Column("due", _("Due"), "due"),
-               Column("late_days", _("Working days overdue"))]
+               Column("late", _("Overdue by")), Column("halt", _("Case status"))]
     groups = [(g, group_title(g)) for g in sorted(_all_groups())] + [("-", _("(no group)"))]
     filters = [{"name": "group", "label": _("Group"), "options": groups, "value": group},
                {"name": "assignee", "label": _("Assignee"), "value": assignee},
                {"name": "process", "label": _("Process"), "options": options, "value": process},
                {"name": "q", "label": _("Search"), "value": q}]
     return list_page(title=_("Overdue tasks"), columns=columns, row=row, export_name="overdue_tasks",
-                     stmt=overdue_list(now, group, assignee, process, q, sort), filters=filters, sort=sort)
+                     stmt=overdue_list(now, group, assignee, process, q, sort), filters=filters, sort=sort,
+                     decorate=lambda reads, items: reads.audit.suspensions(r.instance_id for r in items))
 
 
 def _all_groups() -> list[str]:

@@ -34,7 +34,9 @@ def _back(task_id: str) -> str:
 
 
 def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-            status: int = 200) -> ResponseReturnValue:
+            status: int = 200, kept: bool = False) -> ResponseReturnValue:
+    """The task page; ``kept``: a submission was refused, and the form shows what was typed (files
+    uploaded stay attached) even when the person may no longer work on the task."""
     actor = current_actor()
     eng = engine()
     errors = errors or {}
@@ -61,13 +63,16 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str
         members = workers_of(uow, row) if can_assign else []
         calendar = eng.calendar(uow)
         has_draft = uow.misc.draft(task_id, actor.username) is not None
+        halt = uow.reads.audit.suspensions([instance.id]).get(instance.id)
     is_open = row.status in lifecycle.ACTIVE_STATUSES
-    can_work = is_open and instance.status == "active" and may_work_task(actor, row)
+    may_work = is_open and may_work_task(actor, row)
+    can_work = may_work and instance.status == "active"
     fields = build_fields(schema, ui, values, errors, ui_lang())
     return render_template(
         "tasks/task.html", task=row, instance=instance, case=case, form_fields=fields, errors=errors,
         other_errors=unplaced_errors(fields, errors), can_work=can_work, is_open=is_open,
-        can_claim=lifecycle.allows(lifecycle.CLAIM, actor, row),
+        kept=kept and not can_work, can_draft=may_work, halt=halt,
+        can_claim=halt is None and lifecycle.allows(lifecycle.CLAIM, actor, row),
         can_unclaim=lifecycle.allows(lifecycle.UNCLAIM, actor, row),
         can_assign=can_assign, members=members, has_draft=has_draft,
         due=due_info(row.due_at, eng.clock.now(), calendar), history=history_rows(case.history, case.names),
@@ -111,9 +116,9 @@ def submit(task_id: str) -> ResponseReturnValue:
     except ValidationFailed as exc:
         errors = field_errors(exc.details, person_name)
         return _render(task_id, values=data, errors=errors, status=422)
-    except Conflict as exc:
+    except Conflict as exc:  # another took or finished it, or the case was suspended: keep what was typed
         flash(_("This task cannot be completed now: %(reason)s", reason=error_text(exc, person_name)), "error")
-        return redirect(url_for("tasks.show", task_id=task_id))
+        return _render(task_id, values=data, status=409, kept=True)
     with reading() as uow:
         following = uow.reads.tasks.next_for(instance.id, work_scope(actor))
     if following is not None:
