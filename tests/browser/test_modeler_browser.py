@@ -46,6 +46,7 @@ def test_open_validate_an_invalid_diagram_and_see_the_error_on_the_element(page:
     examine = page.locator('#canvas g.djs-element[data-element-id="examine"]')
     examine.click()
     expect(page.locator("#properties")).to_contain_text("fao_clerk")  # its lane, as a group
+    expect(page.locator("#properties .meta").first).to_have_text("人工任务 · examine")  # its type in words
     form_field = page.locator('#properties input[name="formJsonSchemaFilename"]')
     expect(form_field).to_have_value("review.decision.schema.json")
     shot(page, "modeler-02-properties")

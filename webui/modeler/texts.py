@@ -72,6 +72,24 @@ def editor_texts() -> dict[str, str]:
         "decision": _("Decision id (calledDecisionId)"),
         "scripts": _("Scripts"),
         "nothing": _("Select an element to edit its properties."),
+        **{f"type.{name}": text for name, text in element_type_texts().items()},
+    }
+
+
+def element_type_texts() -> dict[str, str]:
+    """The BPMN element types the properties panel names, by their local name (bpmn:UserTask)."""
+    return {
+        "UserTask": _("user task"), "ManualTask": _("manual task"), "Task": _("task"),
+        "ScriptTask": _("script task"), "ServiceTask": _("service task"), "BusinessRuleTask": _("decision task"),
+        "SendTask": _("send task"), "ReceiveTask": _("receive task"), "CallActivity": _("call activity"),
+        "SubProcess": _("subprocess"), "StartEvent": _("start event"), "EndEvent": _("end event"),
+        "BoundaryEvent": _("boundary event"), "IntermediateCatchEvent": _("intermediate event"),
+        "IntermediateThrowEvent": _("intermediate event"), "ExclusiveGateway": _("exclusive gateway"),
+        "ParallelGateway": _("parallel gateway"), "InclusiveGateway": _("inclusive gateway"),
+        "EventBasedGateway": _("event-based gateway"), "Process": _("process"), "Collaboration": _("collaboration"),
+        "Participant": _("pool"), "Lane": _("lane"), "SequenceFlow": _("sequence flow"),
+        "MessageFlow": _("message flow"), "TextAnnotation": _("text annotation"),
+        "DataObjectReference": _("data object"), "DataStoreReference": _("data store"),
     }
 
 

@@ -149,7 +149,10 @@ window.FaoProperties = (function () {
     var bo = el.businessObject;
     var tr = this.tr;
     var self = this;
-    var out = [h("h2", {text: tr("general")}), h("p", {"class": "meta", text: bo.$type.replace("bpmn:", "") + " · " + (bo.id || "")})];
+    var typeName = bo.$type.replace("bpmn:", "");
+    var typeText = tr("type." + typeName);
+    if (typeText === "type." + typeName) { typeText = typeName; }  // a type the catalogue does not name
+    var out = [h("h2", {text: tr("general")}), h("p", {"class": "meta", text: typeText + " · " + (bo.id || "")})];
     if (!element) {
       out.push(h("p", {"class": "hint", text: tr("nothing")}));
       if (bo.$type === "bpmn:Process") {
