@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from engine import attachments
-from engine.commands import instances, tasks, timers
+from engine.commands import instances, tasks, timers, withdrawal
 from engine.commands import message_delivery as messages
 from engine.commands import moves as moving
 from engine.commands import version_migration as migration
@@ -158,6 +158,10 @@ class WorkflowEngine:
 
     def terminate(self, instance_id: str, actor: Actor, reason: str = "") -> Instance:
         return instances.terminate(self.runner, instance_id, actor, reason)
+
+    def withdraw(self, instance_id: str, actor: Actor, reason: str) -> Instance:
+        """The applicant withdraws the case before the office has begun (engine.commands.withdrawal)."""
+        return withdrawal.withdraw(self.runner, instance_id, actor, reason)
 
     def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None, reason: str = "") -> Instance:
         return instances.retry_incident(self.runner, incident_id, actor, data, reason)

@@ -43,6 +43,12 @@ TEXTS = {
     "case_cannot_suspend": _l("A case that is “%(status)s” cannot be suspended."),
     "case_cannot_resume": _l("A case that is “%(status)s” cannot be resumed."),
     "case_cannot_terminate": _l("A case that is “%(status)s” cannot be terminated."),
+    "withdraw_incomplete": _l("Please say why the application is withdrawn."),
+    "withdraw_not_applicant": _l("Only the applicant or a colleague of the applying unit may withdraw the "
+                                 "application."),
+    "case_cannot_withdraw": _l("An application that is “%(status)s” cannot be withdrawn."),
+    "case_examined_already": _l("The office has begun to examine this application: it can no longer be withdrawn; "
+                                "please contact the office."),
     "case_changed": _l("Someone else changed the case just now; please try again."),
     "incident_not_found": _l("There is no such error record."),
     "incident_resolved": _l("This error has already been resolved."),

@@ -9,6 +9,7 @@
 | claim a task | its owners when it is bound to owners, else members of its lane (any user when it has no lane) |
 | unclaim a task | supervisors; its assignee while they work its lane |
 | assign a task | supervisors; a task bound to owners to one of its owners only |
+| withdraw a case | its starter and the colleagues of its unit, until the office has begun to examine it |
 | see the registers | supervisors; clerks of the office (the clerk role in one of the office's groups), never applicant units |
 | read passport numbers unmasked | members of the passport and visa section |
 
@@ -165,6 +166,12 @@ def may_see_attachment(uow: Any, actor: Actor, attachment: Any) -> bool:
         return True
     return any(may_see_case(uow, actor, instance_id)
                for instance_id in uow.reads.cases.referring_to_attachment(attachment.id))
+
+
+def may_withdraw_case(actor: Actor, instance: Any) -> bool:
+    """Whether the actor applies for the case (``instance``: its row): its starter, or a colleague of
+    the unit it belongs to. Whether it may still be withdrawn is the command's question."""
+    return instance.started_by == actor.username or (actor.unit is not None and instance.unit_key == actor.unit)
 
 
 def _unit_case(uow: Any, instance_id: str) -> bool:

@@ -193,3 +193,35 @@ def test_q_finds_tasks_and_cases_by_the_starter_s_name_and_unit(client_of, gov_c
         cases = boss.get("/api/v1/instances", query_string={"q": q}).get_json()
         assert ([t["id"] for t in tasks["items"]] == [task_id]) is found, q
         assert ([c["id"] for c in cases["items"]] == [case_id]) is found, q
+
+
+def test_the_applicant_s_unit_withdraws_before_the_office_begins_and_not_after(client_of, gov_case):
+    case_id, task_id, _file = gov_case
+    gov_b, edu, boss = client_of("gov_b"), client_of("edu_a"), client_of("boss")
+    assert "撤回申请" in gov_b.get(f"/instances/{case_id}").get_data(as_text=True)
+    assert edu.post(f"/api/v1/instances/{case_id}/withdraw", json={"reason": "x"}).status_code == 404
+    refused = boss.post(f"/api/v1/instances/{case_id}/withdraw", json={"reason": "x"})
+    assert refused.status_code == 403 and "只有申请人或申请单位的同事" in refused.get_json()["error"]["message"]
+    assert gov_b.post(f"/api/v1/instances/{case_id}/withdraw", json={}).status_code == 422
+    done = gov_b.post(f"/instances/{case_id}/withdraw", data={"reason": "出访计划取消"})
+    assert done.status_code == 302
+    case = boss.get(f"/api/v1/instances/{case_id}").get_json()
+    assert case["status"] == "terminated" and case["active_tasks"] == []
+    [event] = [e for e in case["history"] if e["action"] == "withdrawn"]
+    assert event["actor"] == "gov_b" and event["detail"]["reason"] == "出访计划取消"
+    assert "已撤回" in boss.get(f"/monitor/cases/{case_id}").get_data(as_text=True)
+
+
+def test_once_the_office_has_claimed_its_step_the_application_cannot_be_withdrawn(client_of, gov_case):
+    case_id, task_id, _file = gov_case
+    gov = client_of("gov_a")
+    gov.post(f"/api/v1/tasks/{task_id}/claim")
+    done = gov.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}})
+    assert done.status_code == 200, done.get_json()
+    clerk = client_of("clerk")
+    tasks = clerk.get("/api/v1/tasks").get_json()["items"]
+    examine_id = next(t["id"] for t in tasks if t["instance_id"] == case_id)
+    assert clerk.post(f"/api/v1/tasks/{examine_id}/claim").status_code == 200
+    assert "撤回申请" not in gov.get(f"/instances/{case_id}").get_data(as_text=True)
+    refused = gov.post(f"/api/v1/instances/{case_id}/withdraw", json={"reason": "不去了"})
+    assert refused.status_code == 409 and "外办已开始审核" in refused.get_json()["error"]["message"]

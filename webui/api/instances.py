@@ -1,4 +1,4 @@
-"""API: cases (list, detail with waiting_on/activities/history, suspend/resume/terminate)."""
+"""API: cases (list, detail with waiting_on/activities/history, suspend/resume/terminate, withdraw)."""
 from __future__ import annotations
 
 from typing import Any
@@ -105,6 +105,16 @@ def suspend_instance(instance_id: str) -> ResponseReturnValue:
            request=REASON_BODY, tag="instances", errors=(403, 404, 409, 415, 422), responses=STATE)
 def resume_instance(instance_id: str) -> ResponseReturnValue:
     return _change(instance_id, "resume")
+
+
+@api.route("/instances/<instance_id>/withdraw", "POST",
+           summary="Withdraw an application before the office has begun to examine it (a reason is required)",
+           who="its applicant or a colleague of the applying unit", request=REASON_BODY, tag="instances",
+           errors=(403, 404, 409, 415, 422), responses=STATE)
+def withdraw_instance(instance_id: str) -> ResponseReturnValue:
+    reason = optional_str(json_body(), "reason", 2000) or ""
+    instance = engine().withdraw(instance_id, current_actor(), reason)
+    return jsonify({"id": instance.id, "status": instance.status})
 
 
 @api.route("/instances/<instance_id>/terminate", "POST", summary="Terminate a case", who="supervisor",
