@@ -181,8 +181,8 @@ TEXTS = {
                             "field of the form nor case, today or an allowed function."),
     "rule_unknown_field": _l("Rule %(rule)s of “x-rules” points at the field “%(field)s”, which the form does not "
                              "have."),
-    "rule_bad_message": _l("The “message” of rule %(rule)s of “x-rules” must be a text or {\"zh_CN\": \"…\", "
-                           "\"en\": \"…\"}."),
+    "rule_bad_message": _l("The “message” of rule %(rule)s of “x-rules” must be a text, or an object of texts by "
+                           "language (zh_CN, en)."),
     "id_empty": _l("The id is empty."),
     "id_too_long": _l("The id is %(length)s characters long; at most %(limit)s are allowed."),
     "id_not_ncname": _l("The id “%(id)s” is not valid: it must start with a letter or “_” and contain only letters, "
