@@ -13,6 +13,7 @@ from .forms import (
     decision_form,
     integer,
     members,
+    not_before,
     person,
     phone,
     text,
@@ -103,7 +104,8 @@ PASSPORT = Form("pv.passport", "办理因公护照", "Issue official passport", 
          help="因公护照号码，如 E12345678 / G12345678"),
     date("passport_issued_on", "签发日期", "Issue date"),
     date("passport_expires_on", "有效期至", "Valid until"),
-))
+), rules=(not_before("passport_issued_on", "passport_expires_on", "签发日期", "有效期截止日期", "issue date",
+                     "expiry date"),))
 
 PERMIT = Form("pv.permit", "办理往来港澳通行证及签注", "Issue Hong Kong–Macao permit and endorsement", (
     text("permit_no", "通行证号码", "Permit number", pattern=HK_MACAO_PERMIT_PATTERN, max_length=9),
