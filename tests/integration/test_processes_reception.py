@@ -41,6 +41,8 @@ def _visit(title, **over):
         "purpose": "考察衡阳高新区装备制造企业，出席中德产业合作座谈会。", "requested_leader": "孙建国",
     }
     data.update(over)
+    if "party_size" not in over:  # as many visitors as names listed (the start form's rule)
+        data["party_size"] = len(data["guests"])
     return data
 
 
