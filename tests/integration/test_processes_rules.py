@@ -13,6 +13,10 @@ from tests.integration.test_processes_reception import SPEC as VISITS
 from tests.integration.test_processes_sister import EXCHANGE as SISTER_EXCHANGE
 
 
+def _stop(arrive: str, leave: str) -> list[dict]:
+    return [{"place": "东京", "arrive_on": arrive, "leave_on": leave, "activity": "会谈"}]
+
+
 def refused(engine, key: str, data: dict, **over) -> list[tuple[str, str]]:
     """The fields and Chinese messages of the rules a start with ``data`` changed by ``over`` breaks."""
     case = CaseDriver(engine, key, start_data={**data, **over})
@@ -25,15 +29,14 @@ def refused(engine, key: str, data: dict, **over) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("spec", TRIPS, ids=lambda s: s.key)
 def test_a_trip_cannot_return_before_it_departs(fast_engine, spec):
     found = refused(fast_engine, spec.key, spec.data, departure_date="{Y}-05-16", return_date="{Y}-05-10",
-                    itinerary=[{"place": "东京", "arrive_on": "{Y}-05-16", "leave_on": "{Y}-05-16", "activity": "会谈"}])
+                    itinerary=_stop("{Y}-05-16", "{Y}-05-16"))
     assert ("return_date", "回国（境）日期不能早于出发日期") in found
 
 
 @pytest.mark.parametrize("spec", TRIPS, ids=lambda s: s.key)
 def test_a_trip_has_no_more_days_abroad_than_its_span(fast_engine, spec):
     found = refused(fast_engine, spec.key, spec.data, departure_date="{Y}-05-10", return_date="{Y}-05-15",
-                    trip_days=9,
-                    itinerary=[{"place": "东京", "arrive_on": "{Y}-05-10", "leave_on": "{Y}-05-15", "activity": "会谈"}])
+                    trip_days=9, itinerary=_stop("{Y}-05-10", "{Y}-05-15"))
     assert [field for field, _ in found] == ["trip_days"]
 
 
