@@ -134,3 +134,28 @@ def test_malformed_rules_are_named_by_number() -> None:
         ("rule_unknown_key", 4), ("rule_not_object", 5)]
     assert found[1][1]["name"] == "c"
     assert check_rules({"type": "object", "x-rules": {}}) == [("rules_not_list", {})]
+
+
+def test_example_data_of_every_shipped_form_keeps_its_rules() -> None:
+    import json
+    from pathlib import Path
+
+    from engine.forms.examples import example_data
+
+    forms = sorted((Path(__file__).resolve().parents[2] / "bpmn_models" / "forms").glob("*.schema.json"))
+    ruled = [json.loads(p.read_text(encoding="utf-8")) for p in forms]
+    ruled = [schema for schema in ruled if schema.get("x-rules")]
+    assert len(ruled) >= 15
+    for schema in ruled:
+        found = validate_form(schema, example_data(schema, TODAY), RuleContext(TODAY))
+        assert [d for d in found if d["reason"] == "form_rule"] == [], schema["$id"]
+
+
+def test_example_data_counts_as_many_as_it_lists() -> None:
+    from engine.forms.examples import example_data
+
+    schema = {"type": "object", "required": ["n", "names"], "properties": {
+        "n": {"type": "integer", "minimum": 1}, "names": {"type": "array", "minItems": 2, "items": {"type": "string"}}},
+        "x-rules": [{"assert": "n == len(names)", "field": "n", "message": "x"}]}
+    data = example_data(schema, TODAY)
+    assert data["n"] == 2 and len(data["names"]) == 2
