@@ -377,10 +377,16 @@ def _ui_language() -> str:
 
 
 def field_errors(details: Iterable[dict], name_of: NameOf) -> dict[str, str]:
-    """``{field: message}`` for a form page (the first problem of each field)."""
+    """``{field: message}`` for a form page: the first problem of each field, then every form rule
+    it breaks besides (each rule's message is its own)."""
     errors: dict[str, str] = {}
-    for detail in detail_texts(details, name_of):
-        errors.setdefault(detail.get("field", ""), detail.get("message", ""))
+    details = list(details)
+    for raw, detail in zip(details, detail_texts(details, name_of), strict=True):
+        field, message = detail.get("field", ""), detail.get("message", "")
+        if field not in errors:
+            errors[field] = message
+        elif raw.get("reason") == RULE_REASON and message not in errors[field]:
+            errors[field] = f"{errors[field]} {message}"
     return errors
 
 

@@ -15,6 +15,7 @@ RULES = [
      "message": {"zh_CN": "回国日期不能早于出发日期", "en": "The return date cannot be before the departure date"}},
     {"assert": "days <= (return_on - depart_on).days + 1", "field": "days", "message": "在外天数超过出访期间的天数"},
     {"assert": "depart_on >= today", "field": "depart_on", "message": "出发日期不能早于今天", "if": "not urgent"},
+    {"assert": "days <= 20", "field": "days", "message": "在外天数一般不超过 20 天"},
 ]
 
 
@@ -76,15 +77,15 @@ def test_api_start_passes_when_the_rules_hold_or_do_not_apply(ruled, app, token)
 
 
 def test_apply_page_shows_the_rule_message_beside_its_field_and_keeps_the_typed_values(ruled, as_user):
-    form = {"title": "赴韩交流", "destination": "asia", "days": "9", "depart_on": "2099-03-10",
+    form = {"title": "赴韩交流", "destination": "asia", "days": "25", "depart_on": "2099-03-10",
             "return_on": "2099-03-12", "members.__present__": "1", "members.0.name": "王五",
             "members.0.gender": "male"}
     response = as_user("alice").post("/apply/web_trip", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert re.search(r'class="field-error" data-field="days"[^>]*>\s*在外天数超过出访期间的天数', html)
+    assert re.search(r'class="field-error" data-field="days"[^>]*>\s*在外天数超过出访期间的天数 在外天数一般不超过 20 天<', html)
     assert 'class="field-error" data-field="return_on"' not in html  # that rule holds
-    assert 'value="9"' in html and 'value="2099-03-12"' in html and "赴韩交流" in html and "王五" in html
+    assert 'value="25"' in html and 'value="2099-03-12"' in html and "赴韩交流" in html and "王五" in html
 
 
 def test_deploy_refuses_a_malformed_rule_with_the_file_and_a_chinese_message(app, token):
