@@ -78,3 +78,16 @@ def test_a_coordination_cannot_be_needed_by_a_past_date(fast_engine):
 def test_an_exchange_cannot_end_before_it_starts(fast_engine, spec):
     found = refused(fast_engine, spec.key, spec.data, start_date="{Y}-09-10", end_date="{Y}-09-01")
     assert found == [("end_date", "结束日期不能早于开始日期")]
+
+
+def test_a_passport_must_last_until_the_return_date_of_the_case(fast_engine):
+    from tests.integration.test_processes_abroad import HOOKS
+
+    spec = next(s for s in TRIPS if s.key == "official_passport_visa")
+    case = CaseDriver(fast_engine, spec.key, start_data=dict(spec.data)).start()
+    assert case.run(until=("issue_passport",), hooks=dict(HOOKS)) == "issue_passport"
+    with pytest.raises(ValidationFailed) as caught:
+        case.do("issue_passport", passport_issued_on=case.start_data["return_date"][:4] + "-03-01",
+                passport_expires_on=case.start_data["departure_date"])  # expires before the return
+    assert [(d["field"], d["params"]["text"]["zh_CN"]) for d in caught.value.details] == [
+        ("passport_expires_on", "护照有效期须至少到回国（境）日期")]

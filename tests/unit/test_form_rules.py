@@ -159,3 +159,21 @@ def test_example_data_counts_as_many_as_it_lists() -> None:
         "x-rules": [{"assert": "n == len(names)", "field": "n", "message": "x"}]}
     data = example_data(schema, TODAY)
     assert data["n"] == 2 and len(data["names"]) == 2
+
+
+def test_a_passport_or_endorsement_must_last_until_the_case_return_date() -> None:
+    import json
+    from pathlib import Path
+
+    forms = Path(__file__).resolve().parents[2] / "bpmn_models" / "forms"
+    permit = json.loads((forms / "pv.permit.schema.json").read_text(encoding="utf-8"))
+    data = {"permit_no": "C12345678", "endorsement_type": "official", "endorsement_valid_until": "2027-05-10"}
+    found = validate_form(permit, data, RuleContext(TODAY, {"return_date": "2027-05-16"}))
+    assert [(d["field"], d["params"]["text"]["zh_CN"]) for d in found] == [
+        ("endorsement_valid_until", "签注有效期须至少到回国（境）日期")]
+    assert validate_form(permit, data, RuleContext(TODAY, {"return_date": "2027-05-10"})) == []
+    assert validate_form(permit, data, RuleContext(TODAY, {})) == []  # no trip in the case: not applied
+    passport = json.loads((forms / "pv.passport.schema.json").read_text(encoding="utf-8"))
+    data = {"passport_no": "E12345678", "passport_issued_on": "2026-12-01", "passport_expires_on": "2026-11-30"}
+    found = validate_form(passport, data, RuleContext(TODAY, {"return_date": "2027-05-16"}))
+    assert [d["field"] for d in found] == ["passport_expires_on", "passport_expires_on"]
