@@ -1,4 +1,5 @@
-"""The catalogue of the office's twenty processes: one per responsibility of the seed.
+"""The catalogue of the office's processes: one per responsibility of the seed (1 to 20), and the
+passport section's own cancellation of the documents in its custody (21).
 
 Plain immutable data; the engine and the web UI read it to list what may be started, by whom,
 and under which service-level policy. Numbers follow the seed's list of responsibilities.
@@ -184,11 +185,19 @@ _CATALOGUE = (
        "and selects, the director confirms, they go, report back and are assessed) or registers trainees a sister city "
        "sends (the host agrees, the office examines and admits them, manages the stay and assesses them).",
        SISTER_CITIES, starters=("sister_city_section",)),
+    _p(21, "passport_cancellation", "因公证照注销", "Cancellation of official passports and permits",
+       "持照人离任（退休、调离、辞职等）后，护照签证科依登记簿核对其保管的因公护照或往来港澳通行证（须在保管中、持照人相符），"
+       "填报注销事由，科室负责人审批后在证照保管登记簿中注销；已注销的证照不能再借出。",
+       "When a holder leaves office (retires, is transferred, resigns), the passport and visa section checks the "
+       "official passport or Hong Kong–Macao permit against the custody ledger (it must be in custody and the "
+       "holder must match), records why, and after the section chief approves the document is cancelled in the "
+       "ledger; a cancelled document can no longer be lent.",
+       GOING_ABROAD, starters=("passport_visa_section",), examine=2, approve=2),
 )
 
 
 def catalogue() -> tuple[ProcessInfo, ...]:
-    """All twenty processes, in the order of the seed."""
+    """All the processes, in the order of the seed (the passport section's cancellation last)."""
     return _CATALOGUE
 
 

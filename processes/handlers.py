@@ -9,7 +9,7 @@ Operators (``spiffworkflow:serviceTaskOperator id=...``):
 - ``approval_letter`` (``doc_number``, ``title``, ``body``; optional ``decision``, ``applicant``,
   ``recipient``) renders a PDF letter with an embedded Chinese font, stores it as an attachment
   and returns the attachment id.
-- The registers' operators (``passport_register``, ``sister_city_register``,
+- The registers' operators (``passport_register``, ``passport_lookup``, ``sister_city_register``,
   ``institution_register``) are in :mod:`processes.registers`; ``document_number`` and
   ``approval_letter`` write the outgoing-document register.
 - ``notify_applicant`` (``message_zh``, optional ``message_en``) leaves a notification for the
@@ -34,6 +34,7 @@ from processes.registers import (
     document_issued,
     document_numbered,
     institution_register,
+    passport_lookup,
     passport_register,
     sister_city_register,
 )
@@ -184,6 +185,7 @@ def build_handler_registry() -> HandlerRegistry:
             .with_handler("approval_letter", approval_letter)
             .with_handler("notify_applicant", notify_applicant)
             .with_handler("passport_register", passport_register)
+            .with_handler("passport_lookup", passport_lookup)
             .with_handler("sister_city_register", sister_city_register)
             .with_handler("institution_register", institution_register)
             .with_handler("unit_directory", unit_directory))

@@ -8,6 +8,12 @@ and which case (:meth:`engine.service_tasks.registry.ServiceContext.write_regist
   optional ``kind`` (``passport`` / ``hk_macao_permit``), ``holder``, ``holder_unit``,
   ``issued_on``, ``expires_on``, ``due_back_on``, ``lent_for``, ``on`` (the day it happened),
   ``member`` (the person, returned with ``document_no`` added so the return stage finds the number)).
+  ``lend`` refuses a cancelled document and ``cancel`` one the ledger does not hold in custody
+  (:class:`RegisterRefused`, its text in Chinese: the task goes to ERROR and the incident says why).
+- ``passport_lookup`` (``number``; optional ``holder``) reads the ledger before a cancellation:
+  ``{found, status, kind, holder, holder_unit, due_back_on, cancelled_on, refusal}`` where
+  ``refusal`` is empty when the document may be cancelled, else why not (in Chinese, for the
+  passport section: unknown, lent and not back, already cancelled, another holder).
 - ``sister_city_register`` (``cities``: a list of ``{city, country, since}`` with optional
   ``relation`` (``sister`` / ``exchange``) and ``approving_document``, optional
   ``reviews``: ``[{city, level}]`` of the year's review, where a level other than ``dormant``
@@ -34,6 +40,32 @@ DOCUMENT_GENRES = ("approval", "reply", "notice", "request", "receipt", "invitat
 
 class RegisterParamError(ValueError):
     """A register handler was called with unusable parameters (the task goes to ERROR)."""
+
+
+class RegisterRefused(RegisterParamError):
+    """The ledger forbids the change (lending a cancelled document); the text is for the office."""
+
+
+KIND_ZH = {"passport": "因公护照", "hk_macao_permit": "往来港澳通行证"}
+
+
+def _kind_zh(entry: dict[str, Any]) -> str:
+    return KIND_ZH.get(str(entry.get("kind") or ""), "证照")
+
+
+def cancel_refusal(entry: dict[str, Any] | None, holder: str = "") -> str:
+    """Why the ledger's ``entry`` may not be cancelled ("" when it may): in Chinese, for the section."""
+    if entry is None:
+        return "登记簿中没有该号码的证照，请核对证照号码。"
+    kind = _kind_zh(entry)
+    if entry.get("status") == "cancelled":
+        return f"该{kind}已于{entry.get('cancelled_on') or '—'}注销，无需再次注销。"
+    if entry.get("status") == "lent":
+        return (f"该{kind}已借出（持照人{entry.get('holder') or '—'}，应于{entry.get('due_back_on') or '—'}交回），"
+                "须交回保管后再办理注销。")
+    if holder and entry.get("holder") and entry["holder"] != holder:
+        return f"登记簿所载持照人为{entry['holder']}，与所填持照人{holder}不符，请核对。"
+    return ""
 
 
 def _text(params: dict[str, Any], name: str, required: bool = False) -> str:
@@ -70,6 +102,15 @@ def passport_register(context: ServiceContext, params: dict[str, Any]) -> Any:
         if kind not in PASSPORT_KINDS:
             raise RegisterParamError(f"kind must be one of {', '.join(PASSPORT_KINDS)}, got {kind!r}")
         values["kind"] = kind
+    entry = context.read_register("passports", number) if action in ("lend", "cancel") else None
+    if action == "lend" and entry is not None and entry.get("status") == "cancelled":
+        raise RegisterRefused(f"{_kind_zh(entry)}（持照人{entry.get('holder') or '—'}）已于"
+                              f"{entry.get('cancelled_on') or '—'}注销，不能再借出；请核对出访人员所持证照，"
+                              "或为其重新办理。")
+    if action == "cancel":
+        refusal = cancel_refusal(entry)
+        if refusal:
+            raise RegisterRefused(refusal)
     if action == "issue":
         values.update(status="in_custody", issued_on=_day(params.get("issued_on")) or on,
                       expires_on=_day(params.get("expires_on")), cancelled_on=None)
@@ -89,6 +130,15 @@ def passport_register(context: ServiceContext, params: dict[str, Any]) -> Any:
     if isinstance(member, dict):
         return dict(member, document_no=number)
     return number
+
+
+def passport_lookup(context: ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The ledger's word on a document about to be cancelled (see the module's docstring)."""
+    number = _text(params, "number", required=True).upper()
+    entry = context.read_register("passports", number)
+    found = {name: (entry or {}).get(name) or "" for name in
+             ("status", "kind", "holder", "holder_unit", "due_back_on", "cancelled_on")}
+    return dict(found, found=entry is not None, refusal=cancel_refusal(entry, _text(params, "holder")))
 
 
 def sister_city_register(context: ServiceContext, params: dict[str, Any]) -> int:

@@ -7,6 +7,7 @@ API's ``message`` fields and the CLI all word them here. A parameter that names 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -356,11 +357,19 @@ def problem_details(problems: Iterable[ModelProblem]) -> list[dict]:
     return [{"file": p.file, "line": p.line, "message": problem_text(p)} for p in problems]
 
 
+REGISTER_REFUSED = re.compile(r"^Service operator '[^']*' failed: RegisterRefused: (?P<reason>.+)$", re.S)
+"""A register's refusal (processes.registers.RegisterRefused): its reason is written for the office."""
+
+
 def incident_text(error_type: str, message: str, bpmn_id: str | None, line: int | None = None) -> str:
     """An incident's error as people read it: worded from its type when the engine found it
-    (a stuck case); a script's or service's own error text otherwise, with its line."""
+    (a stuck case), a register's refusal by its reason; a script's or service's own error text
+    otherwise, with its line."""
     if error_type == STUCK:
         return describe("case_stuck" if bpmn_id else "case_stuck_nowhere", {"element": bpmn_id}, _login)
+    refused = REGISTER_REFUSED.match(message or "")
+    if refused:
+        return gettext("The register refused this step: %(reason)s", reason=refused.group("reason"))
     if line:
         return gettext("%(message)s (line %(line)s)", message=message, line=line)
     return message

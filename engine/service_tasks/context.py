@@ -70,3 +70,6 @@ class CommandServiceContext:
         bpmn_id = self._task.task_spec.bpmn_id if self._task is not None else None
         return self._uow.registers.write(register, key, values, action=action, at=self._now, actor=self.actor,
                                          instance_id=self.instance_id, bpmn_id=bpmn_id, create=create)
+
+    def read_register(self, register: str, key: str) -> dict[str, Any] | None:
+        return self._uow.registers.read(register, key)

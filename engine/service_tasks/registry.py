@@ -44,6 +44,10 @@ class ServiceContext(Protocol):
         the entry's id, or None when ``create`` is False and the entry does not exist. Unknown
         registers or fields raise ``ValueError``."""
 
+    def read_register(self, register: str, key: str) -> dict[str, Any] | None:
+        """The entry ``key`` of a register as plain values (dates as ISO strings), or None when
+        there is none; reads inside the current transaction, so a write just made is seen."""
+
     def unit_names(self, key: str) -> tuple[str, str | None] | None:
         """The Chinese and English names of the unit ``key`` (active or not); None when there is no
         such unit."""

@@ -77,6 +77,21 @@ class RegisterRepository:
                                       instance_id=instance_id, bpmn_id=bpmn_id, action=action, changes=changes))
         return int(entry.id)
 
+    def read(self, register: str, key: str) -> dict[str, Any] | None:
+        """The entry ``key`` of ``register`` as plain values (dates as ISO strings), or None.
+
+        Raises:
+            UnknownRegister: an unknown register.
+        """
+        if register not in REGISTERS:
+            raise UnknownRegister(f"unknown register {register!r}")
+        model: Any = REGISTERS[register][0]
+        columns = model.__table__.columns
+        entry = self.s.scalars(select(model).where(columns[REGISTERS[register][1]] == key)).one_or_none()
+        if entry is None:
+            return None
+        return {column.key: _plain(getattr(entry, column.key)) for column in columns}
+
     def overdue_passports(self, today: date) -> Sequence[PassportEntry]:
         """Lent passports due back before ``today`` that nobody was reminded of since they were lent."""
         return self.s.scalars(select(PassportEntry).where(

@@ -252,6 +252,7 @@ PATTERN_SAMPLES = {
     "^[1-9][0-9]{16}[0-9X]$": "430401198001011234",  # resident ID number
     "^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$": "0734-8888888",  # phone
     "^[0-9A-Z]{5,12}$": "E12345678",
+    "^[CDEGPScdegps][0-9A-Za-z]{8}$": "E12345678",  # a passport or permit in the custody ledger
 }
 
 

@@ -76,3 +76,18 @@ def test_the_overdue_reminder_tells_the_passport_section_once_a_loan(engine):
         (note,) = uow.misc.notifications("visa_wu")
         assert note.code == PASSPORT_OVERDUE and note.params["holder"] == "张三"
         assert uow.misc.notifications("clerk_li") == []
+
+
+def test_a_read_gives_an_entry_as_plain_values_within_the_transaction(engine):
+    now = engine.clock.now()
+    with engine.uow() as uow:
+        assert uow.registers.read("passports", "E12345678") is None
+        uow.registers.write("passports", "E12345678", {"holder": "张三", "status": "cancelled",
+                                                       "cancelled_on": date(2026, 11, 30)},
+                            action="cancelled", at=now, actor="visa_wu", instance_id="c9")
+        entry = uow.registers.read("passports", "E12345678")  # seen before the commit, as a service task sees it
+        assert entry is not None and entry["holder"] == "张三" and entry["status"] == "cancelled"
+        assert entry["cancelled_on"] == "2026-11-30" and entry["instance_id"] == "c9" and entry["due_back_on"] is None
+        assert isinstance(entry["updated_at"], str) and entry["number"] == "E12345678"
+        with pytest.raises(UnknownRegister):
+            uow.registers.read("ledgers", "x")

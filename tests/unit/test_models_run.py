@@ -77,6 +77,9 @@ class FakeContext:
         self._log.registers.append((register, key, action, dict(values)))
         return len(self._log.registers)
 
+    def read_register(self, register: str, key: str) -> dict | None:
+        return self._log.ledger.get((register, key))
+
     def unit_names(self, key: str) -> tuple[str, str | None] | None:
         return UNIT_NAMES.get(key)
 
@@ -91,6 +94,8 @@ class Harness:
         self.attachments: list = []
         self.notices: list = []
         self.registers: list = []
+        self.ledger: dict = {("passports", "E12345678"): {"status": "in_custody", "kind": "passport",
+                                                          "holder": "周建华", "holder_unit": "市商务局"}}
         registry = build_handler_registry()
         harness = self
 
@@ -364,7 +369,10 @@ GENERIC = dict(_trip(), arrival_date="2020-05-10", departure_date="2020-05-12", 
                agree=True, expected_audience=2000, host_institution="大分大学", partner_institution="弗莱堡大学医院",
                signed_on="2020-06-01", consulted_units=["commerce", "education"], opinion_stance="agree",
                cities=[{"city": "大分市", "country": "日本", "since": 1997}], activity_level="dormant",
-               nominating_units=["health"], nominees="刘婷（护士长）", selected="刘婷", partner="大分市文化振兴财团")
+               nominating_units=["health"], nominees="刘婷（护士长）", selected="刘婷", partner="大分市文化振兴财团",
+               # a holder leaving office: the document the cancellation reads from the ledger
+               passport_document_no="E12345678", holder="周建华", holder_unit="市商务局", leave_reason="retired",
+               left_on="2020-05-01")
 # what a task needs beyond "approve" for the case to move on (political review rows, a filing...)
 TASK_DATA = {
     "publicity_post": {"publicity_start": "2020-04-01"},
@@ -386,7 +394,7 @@ TASK_DATA = {
 OFFICE_STARTED = {"state_guest_reception", "sister_city_development_plan", "sister_city_daily_management",
                   "research_study_personnel"}
 NO_LETTER = {"state_guest_reception", "sister_city_development_plan", "sister_city_daily_management",
-             "foreign_incident_response"}
+             "foreign_incident_response", "passport_cancellation"}
 
 
 @pytest.mark.parametrize("key", [p.stem for p in sorted(ROOT.glob("*.bpmn"))])

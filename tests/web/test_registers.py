@@ -166,3 +166,40 @@ def test_the_dormancy_period_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("FAO_SISTER_CITY_DORMANT_DAYS", "two years")
     with pytest.raises(ValueError):
         sister_city_dormant_days()
+
+
+def _deploy_cancellation(eng) -> None:
+    from pathlib import Path
+
+    models = Path(__file__).resolve().parents[2] / "bpmn_models"
+    files = [models / "passport_cancellation.bpmn", *sorted((models / "forms").glob("*.json"))]
+    eng.deploy([(p.name, p.read_bytes()) for p in files], eng.actor("ana"), "因公证照注销")
+
+
+def test_the_passport_section_starts_a_cancellation_from_an_entry_in_custody(as_user, eng, ledgers):
+    from engine.people.accounts import put_user
+    from tests.web.conftest import PASSWORD
+
+    with eng.uow() as uow:
+        put_user(uow, eng.clock.now(), "vera", PASSWORD, ["passport_visa_section"], ["clerk"], "Vera")
+        uow.commit()
+        rows = {e.holder: e for e in uow.reads.page(uow.reads.registers.passports()).items}
+    kept, lent = rows["李四"], rows["张三"]
+    vera = as_user("vera")
+    # not deployed yet: no way in
+    assert "start-cancellation" not in vera.get(f"/registers/passports/{kept.id}").get_data(as_text=True)
+    _deploy_cancellation(eng)
+    page = vera.get(f"/registers/passports/{kept.id}?lang=zh_CN").get_data(as_text=True)
+    assert "办理证照注销（持照人离任）" in page
+    assert f'href="/apply/passport_cancellation?passport={kept.id}"' in page
+    assert "start-cancellation" not in vera.get(f"/registers/passports/{lent.id}").get_data(as_text=True)
+    form = vera.get(f"/apply/passport_cancellation?passport={kept.id}&lang=zh_CN").get_data(as_text=True)
+    assert 'value="G87654321"' in form and 'value="李四"' in form and 'value="衡阳市教育局"' in form
+    assert "因公证照注销" in vera.get("/apply?lang=zh_CN").get_data(as_text=True)
+    # a clerk neither sees the way in nor may start it; a supervisor may start it, but unfilled
+    assert "start-cancellation" not in as_user("carl").get(f"/registers/passports/{kept.id}").get_data(as_text=True)
+    assert "因公证照注销" not in as_user("carl").get("/apply?lang=zh_CN").get_data(as_text=True)
+    assert as_user("carl").get(f"/apply/passport_cancellation?passport={kept.id}").status_code == 403
+    sam = as_user("sam")
+    assert "start-cancellation" not in sam.get(f"/registers/passports/{kept.id}").get_data(as_text=True)
+    assert "G87654321" not in sam.get(f"/apply/passport_cancellation?passport={kept.id}").get_data(as_text=True)

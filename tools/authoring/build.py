@@ -14,6 +14,7 @@ from pathlib import Path
 from . import (
     models_abroad,
     models_coordination,
+    models_passport,
     models_press,
     models_reception,
     models_sister,
@@ -31,7 +32,7 @@ ModelFn = Callable[[], tuple[ProcessModel, tuple[Form, ...]]]
 
 def model_functions() -> tuple[ModelFn, ...]:
     return (models_abroad.MODELS + models_reception.MODELS + models_sister.MODELS + models_study.MODELS
-            + models_press.MODELS + models_coordination.MODELS)
+            + models_press.MODELS + models_coordination.MODELS + models_passport.MODELS)
 
 
 def all_models() -> tuple[list[ProcessModel], list[Form]]:

@@ -13,7 +13,7 @@ from engine.errors import NoManualStart, ValidationFailed
 from engine.forms.options import resolve_unit_options
 from engine.forms.prefill import prefilled
 from engine.people.identity import Actor, may_start
-from engine.people.visibility import applications_scope, work_scope
+from engine.people.visibility import applications_scope, may_read_passport_numbers, work_scope
 from store.models import Attachment
 from store.reads.processes import VersionInfo
 from webui.element_names import waiting_events
@@ -98,7 +98,21 @@ def _render(key: str, version: VersionInfo, schema: dict[str, Any] | None, ui: d
 @login_required
 def start_form(key: str) -> ResponseReturnValue:
     version, schema, ui = _start_version(key)
-    return _render(key, version, schema, ui, prefilled(schema, _profile(current_actor())), {})
+    actor = current_actor()
+    return _render(key, version, schema, ui, prefilled(schema, {**_profile(actor), **_ledger_entry(actor)}), {})
+
+
+def _ledger_entry(actor: Actor) -> dict[str, str | None]:
+    """What a form opened from a passport-ledger entry (``?passport=<id>``) may be prefilled with:
+    its number, holder and unit; for the passport section only (the others read numbers masked)."""
+    entry_id = request.args.get("passport", type=int)
+    if entry_id is None or not may_read_passport_numbers(actor):
+        return {}
+    with reading() as uow:
+        row = uow.reads.registers.entry("passports", entry_id)
+        if row is None:
+            return {}
+        return {"passport_number": row.number, "passport_holder": row.holder, "passport_unit": row.holder_unit}
 
 
 def _profile(actor: Actor) -> dict[str, str | None]:

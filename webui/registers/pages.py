@@ -8,14 +8,17 @@ from flask import abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from engine.people.identity import Actor, may_start
 from engine.people.visibility import may_read_passport_numbers
 from webui import register_texts as t
 from webui.lists import list_page, text_arg
+from webui.present import catalogue_entry, starter_groups
 from webui.registers import present as p
 from webui.registers.blueprint import bp, register_reader
 from webui.security import current_actor, reading
 
 TEMPLATE = "registers/list.html"
+CANCELLATION = "passport_cancellation"  # the process that cancels a document in custody (因公证照注销)
 
 
 def _options(values: tuple[str, ...], label: Callable[[str], str]) -> list[tuple[str, str]]:
@@ -125,9 +128,24 @@ def entry(register: str, entry_id: int) -> ResponseReturnValue:
         changes = list(uow.reads.registers.history(register, entry_id))
         names = uow.reads.registers.case_names([c.instance_id for c in changes]
                                                + [getattr(row, "lent_instance_id", None), row.instance_id])
+    cancel_url = _cancellation_url(current_actor(), row) if register == "passports" and unmasked else None
     rows = {"passports": p.passport_row(unmasked, t.today()), "sister_cities": p.city_row(t.dormant_before()),
             "institutions": p.institution_row, "documents": p.document_row}[register](row, names)
     columns = {"passports": p.passport_columns, "sister_cities": p.city_columns,
                "institutions": p.institution_columns, "documents": p.document_columns}[register]()
     return render_template("registers/entry.html", register=register, title=t.register_title(register),
-                           columns=columns, row=rows, history=p.history_rows(register, changes, unmasked, names))
+                           columns=columns, row=rows, history=p.history_rows(register, changes, unmasked, names),
+                           cancel_url=cancel_url)
+
+
+def _cancellation_url(actor: Actor, row: object) -> str | None:
+    """The cancellation's start form filled from this entry, for a document in custody, when the
+    actor may start it and it is deployed; the ledger itself is written by that process only."""
+    if getattr(row, "status", None) != "in_custody":
+        return None
+    if not may_start(actor, starter_groups(catalogue_entry(CANCELLATION)), None):
+        return None
+    with reading() as uow:
+        if not any(v.process_key == CANCELLATION and v.manual_start for v in uow.reads.processes.latest()):
+            return None
+    return url_for("apply.start_form", key=CANCELLATION, passport=getattr(row, "id", None))

@@ -41,7 +41,7 @@ def case_link(instance_id: str | None, names: dict[str, str] | None) -> Link | N
 
 def case_names(reads: Reads, rows: Sequence[Any]) -> dict[str, str]:
     """The ``decorate`` of the lists: the cases' business keys, one query a page."""
-    ids = [getattr(r, "lent_instance_id", None) or r.instance_id for r in rows]
+    ids = [i for r in rows for i in (getattr(r, "lent_instance_id", None), r.instance_id) if i]
     return reads.registers.case_names(ids)
 
 
@@ -62,10 +62,17 @@ def passport_row(unmasked: bool, on: date) -> Any:
                 "kind": passport_kind_label(e.kind), "number": shown_number(e.number, unmasked),
                 "issued_on": local_date(e.issued_on), "status": passport_status_label(status),
                 "lent_for": e.lent_for if e.status == "lent" else "",
-                "case": case_link(e.lent_instance_id, names) if e.status == "lent" else None,
+                "case": _passport_case(e, names),
                 "due_back_on": local_date(e.due_back_on) if e.status == "lent" else "",
                 "returned_on": local_date(e.returned_on), "cancelled_on": local_date(e.cancelled_on)}
     return row
+
+
+def _passport_case(e: Any, names: dict[str, str] | None) -> Link | None:
+    """The trip a document is lent to, or the case that cancelled it."""
+    if e.status == "lent":
+        return case_link(e.lent_instance_id, names)
+    return case_link(e.instance_id, names) if e.status == "cancelled" else None
 
 
 def city_columns() -> list[Column]:
