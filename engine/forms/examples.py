@@ -31,12 +31,13 @@ def example_data(schema: Any, today: date | None = None) -> Any:
     """
     value = _value(schema, schema, today or date.today(), 0)
     if isinstance(value, dict) and isinstance(schema, dict):
-        _count_rules(schema, value)
+        follow_count_rules(schema, value)
     return value
 
 
-def _count_rules(schema: dict, data: dict) -> None:
-    """Make ``count == len(names)`` rules hold: the count follows the list the example fills."""
+def follow_count_rules(schema: dict, data: dict) -> None:
+    """Make a form's ``count == len(names)`` rules hold in ``data`` (changed in place): the count
+    follows the list when both are filled."""
     rules = schema.get("x-rules")
     for rule in rules if isinstance(rules, list) else []:
         source = rule.get("assert") if isinstance(rule, dict) else None
