@@ -75,7 +75,7 @@ def _just_started(d: _Demo) -> str:
         "title": "接待德国巴伐利亚州经贸代表团", "unit_name": "衡阳市商务局", **_contact("王丽", "0734-8225566"),
         "guest_name": "德国巴伐利亚州经贸代表团", "guest_country": "德国", "delegation_head": "Markus Weber 司长",
         "arrival_date": d.day(24),
-        "departure_date": d.day(26), "party_size": 8,
+        "departure_date": d.day(26), "party_size": 2,
         "guests": [
             {"name": "Markus Weber", "gender": "male", "position": "巴伐利亚州经济部司长", "nationality": "德国",
              "passport_no": "C4RT6YZ81"},

@@ -11,10 +11,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import EngineError, ModelProblem
+from engine.forms.rules import RULE_REASON, rule_text
 from engine.state.stepping import STUCK
 
 PARSER_REASON_PREFIX = "spiff_"  # the codes of engine/deploy/parser_messages.py
@@ -177,6 +178,19 @@ TEXTS = {
     "json_invalid": _l("The JSON is not valid: %(detail)s"),
     "form_not_object": _l("A form file must hold a JSON object."),
     "schema_invalid": _l("Not a valid JSON Schema: %(detail)s"),
+    # a form's rules (x-rules, CONTRACT 8), refused at deploy
+    "rules_not_list": _l("“x-rules” must be a list of rules."),
+    "rule_not_object": _l("Rule %(rule)s of “x-rules” must be an object with “assert”, “field” and “message”."),
+    "rule_unknown_key": _l("Rule %(rule)s of “x-rules” has the unknown key “%(key)s” (allowed: assert, field, "
+                           "message, if)."),
+    "rule_missing_key": _l("Rule %(rule)s of “x-rules” has no “%(key)s”."),
+    "rule_bad_expression": _l("The “%(key)s” of rule %(rule)s of “x-rules” is not a valid expression: %(detail)s"),
+    "rule_unknown_name": _l("The “%(key)s” of rule %(rule)s of “x-rules” names “%(name)s”, which is neither a "
+                            "field of the form nor case, today or an allowed function."),
+    "rule_unknown_field": _l("Rule %(rule)s of “x-rules” points at the field “%(field)s”, which the form does not "
+                             "have."),
+    "rule_bad_message": _l("The “message” of rule %(rule)s of “x-rules” must be a text, or an object of texts by "
+                           "language (zh_CN, en)."),
     "id_empty": _l("The id is empty."),
     "id_too_long": _l("The id is %(length)s characters long; at most %(limit)s are allowed."),
     "id_not_ncname": _l("The id “%(id)s” is not valid: it must start with a letter or “_” and contain only letters, "
@@ -282,6 +296,8 @@ def describe(reason: str, params: Mapping[str, Any], name_of: NameOf) -> str:
     Returns:
         The sentence from the catalogue; the code itself when the catalogue has none.
     """
+    if reason == RULE_REASON:  # a form rule's own message, in the reader's language
+        return rule_text(params.get("text"), _ui_language())
     template = TEXTS.get(reason)
     if template is None:
         return reason
@@ -370,11 +386,23 @@ def _login(login: str) -> str:
     return login
 
 
+def _ui_language() -> str:
+    """``zh_CN`` or ``en``: the language Babel speaks now (Chinese outside a request)."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_CN"
+
+
 def field_errors(details: Iterable[dict], name_of: NameOf) -> dict[str, str]:
-    """``{field: message}`` for a form page (the first problem of each field)."""
+    """``{field: message}`` for a form page: the first problem of each field, then every form rule
+    it breaks besides (each rule's message is its own)."""
     errors: dict[str, str] = {}
-    for detail in detail_texts(details, name_of):
-        errors.setdefault(detail.get("field", ""), detail.get("message", ""))
+    details = list(details)
+    for raw, detail in zip(details, detail_texts(details, name_of), strict=True):
+        field, message = detail.get("field", ""), detail.get("message", "")
+        if field not in errors:
+            errors[field] = message
+        elif raw.get("reason") == RULE_REASON and message not in errors[field]:
+            errors[field] = f"{errors[field]} {message}"
     return errors
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from engine.forms.rules import check_rules
 from engine.forms.validation import check_schema
+from webui.error_texts import describe
 
 MAX_FORM_BYTES = 1024 * 1024
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,200}\.json$")
@@ -83,6 +85,8 @@ def _check_schema(value: object, schema_name: str | None, problems: list[dict]) 
         return None
     for message in check_schema(value):
         problems.append(_problem(schema_name, _("Not a valid JSON Schema: %(reason)s", reason=message)))
+    for reason, params in check_rules(value):  # the form's rules (x-rules), as the deploy checks them
+        problems.append(_problem(schema_name, describe(reason, params, str)))
     if value.get("type", "object") != "object":
         problems.append(_problem(schema_name, _("The form's JSON Schema must have \"type\": \"object\".")))
     return value

@@ -13,6 +13,7 @@ from engine.commands.case_command import Command, Outcome
 from engine.commands.message_catch import catch_message
 from engine.errors import Conflict, Forbidden, NoManualStart, NotFound, ValidationFailed, problem
 from engine.forms.options import resolve_unit_options
+from engine.forms.rules import RuleContext
 from engine.forms.validation import validate_form
 from engine.people.identity import SYSTEM, Actor, may_start, require_supervisor
 from engine.service_tasks.context import CommandServiceContext
@@ -26,13 +27,13 @@ if TYPE_CHECKING:
 MAX_DATA_BYTES = 2 * 1024 * 1024
 
 
-def check_form(schema: dict | None, data: dict) -> None:
-    """Raise ValidationFailed with field errors when data breaks the schema."""
+def check_form(schema: dict | None, data: dict, context: RuleContext | None = None) -> None:
+    """Raise ValidationFailed with field errors when data breaks the schema or its rules (``x-rules``)."""
     if not isinstance(data, dict):
         raise ValidationFailed("data_not_object", [problem("", "data_not_object")])
     if schema is None:
         return
-    errors = validate_form(schema, data)
+    errors = validate_form(schema, data, context)
     if errors:
         raise ValidationFailed("form_invalid", errors)
 
@@ -76,7 +77,8 @@ def start_command(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor
         if not may_start(actor, engine.start_policy(key), version.start_lane):
             raise Forbidden("start_not_allowed", key=key)
         schema = version.forms.get(version.start_form) if version.start_form else None
-        check_form(resolve_unit_options(uow, schema), data)  # unit choices: the active units
+        today = engine.clock.now().astimezone(engine.calendar(uow).tz).date()
+        check_form(resolve_unit_options(uow, schema), data, RuleContext(today))  # unit choices: the active units
     now = engine.clock.now()
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)
     workflow = BpmnWorkflow(spec, subs)

@@ -16,6 +16,7 @@ from engine.commands.case_command import Command, Outcome
 from engine.commands.instances import check_form
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms.options import resolve_unit_options
+from engine.forms.rules import RuleContext
 from engine.forms.validation import with_task_data_options
 from engine.people.identity import Actor, load_actor
 from engine.people.visibility import may_receive_task, may_work_task, require_task_in_sight
@@ -110,7 +111,9 @@ def complete_with_next(engine: CommandRunner, task_id: str, actor: Actor, data: 
         if task is None or task.state != TaskState.READY:
             raise Conflict("task_no_longer_open", code="task_not_ready")
         schema = version.forms.get(row.form_file) if row.form_file else None
-        check_form(resolve_unit_options(cmd.uow, with_task_data_options(schema, task.data)), data)
+        today = cmd.now.astimezone(engine.calendar(cmd.uow).tz).date()
+        check_form(resolve_unit_options(cmd.uow, with_task_data_options(schema, task.data)), data,
+                   RuleContext(today, task.data))
         task.data.update(data)
         cmd.attachment_ids.extend(referenced_ids(data))
         lifecycle.fire(cmd, row, lifecycle.COMPLETE, **{k: data[k] for k in AUDITED_FIELDS if k in data},

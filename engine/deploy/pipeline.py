@@ -21,6 +21,7 @@ from engine.bpmn.spec_facts import describe_spec
 from engine.deploy import lint
 from engine.deploy.parser_messages import parser_reason
 from engine.errors import DeployRefused, ModelFileError, ModelProblem
+from engine.forms.rules import check_rules
 from engine.forms.validation import check_schema
 from engine.state.serializer import WorkflowCodec
 from engine.timekeeping.clock import Clock
@@ -280,6 +281,8 @@ class Deployer:
                 if ref.is_schema:
                     for msg in check_schema(forms[ref.file]):
                         problems.append(ModelProblem(ref.file, None, "schema_invalid", {"detail": msg}))
+                    for reason, params in check_rules(forms[ref.file]):
+                        problems.append(ModelProblem(ref.file, None, reason, params))
                 used_forms[ref.file] = forms[ref.file]
             for lane, element_id in info.lanes:
                 if lane not in self.known_groups:

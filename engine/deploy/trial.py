@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -183,8 +184,8 @@ def _example_files(paths: Iterable[Path]) -> dict[str, dict]:
     return out
 
 
-def _form_data(schema: object, form_file: str | None, examples: dict[str, dict]) -> dict:
-    data = example_data(schema) if isinstance(schema, dict) else {}
+def _form_data(schema: object, form_file: str | None, examples: dict[str, dict], today: date | None = None) -> dict:
+    data = example_data(schema, today) if isinstance(schema, dict) else {}
     data = data if isinstance(data, dict) else {}
     if form_file and form_file in examples:
         data = {**data, **examples[form_file]}
@@ -249,7 +250,8 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         start_messages = list(version.start_messages)
         timer_start = not version.manual_start and not version.start_messages
     examples = _example_files(paths)
-    data = _form_data(forms.get(start_form) if start_form else None, start_form, examples)
+    today = engine.clock.now().astimezone(engine.calendar().tz).date()  # the office's date, as form rules read it
+    data = _form_data(forms.get(start_form) if start_form else None, start_form, examples, today)
     try:
         if manual:
             instance = engine.start(key, actor, data)
@@ -276,7 +278,7 @@ def _try(engine: WorkflowEngine, index: CorpusIndex, folder: Path, label: str, p
         schema = forms.get(form_file) if form_file else None
         if schema is not None and with_task_data_options(schema, None) is not schema:
             schema = with_task_data_options(schema, _task_data(engine, instance.id, task_id))
-        data = _form_data(schema, form_file, examples)
+        data = _form_data(schema, form_file, examples, today)
         try:
             engine.complete(task_id, actor, data)
         except ValidationFailed as exc:

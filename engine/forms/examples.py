@@ -5,9 +5,14 @@ filled (conditions after a form usually read its fields): its ``default`` when t
 the first ``enum``/``const``/``oneOf`` choice, else a small value of its type that honours the
 limits (``minimum``, ``minLength``, ``minItems``, date and e-mail formats). ``pattern`` is not
 solved: a field with a pattern and no default may still be refused by the form's validation.
+
+The simple form rules (``x-rules``) are respected: every date is ``today``, so ``a <= b`` between
+dates and ``a >= today`` hold; a count ``n == len(names)`` is set to the length of the list.
+Other rules may still refuse the data.
 """
 from __future__ import annotations
 
+import ast
 from datetime import date
 from typing import Any
 
@@ -24,7 +29,30 @@ def example_data(schema: Any, today: date | None = None) -> Any:
     Returns:
         The value (a dict for an object schema).
     """
-    return _value(schema, schema, today or date.today(), 0)
+    value = _value(schema, schema, today or date.today(), 0)
+    if isinstance(value, dict) and isinstance(schema, dict):
+        follow_count_rules(schema, value)
+    return value
+
+
+def follow_count_rules(schema: dict, data: dict) -> None:
+    """Make a form's ``count == len(names)`` rules hold in ``data`` (changed in place): the count
+    follows the list when both are filled."""
+    rules = schema.get("x-rules")
+    for rule in rules if isinstance(rules, list) else []:
+        source = rule.get("assert") if isinstance(rule, dict) else None
+        try:
+            tree = ast.parse(source.strip(), mode="eval").body if isinstance(source, str) else None
+        except SyntaxError:
+            continue
+        if not (isinstance(tree, ast.Compare) and len(tree.ops) == 1 and isinstance(tree.ops[0], ast.Eq)):
+            continue
+        for left, right in ((tree.left, tree.comparators[0]), (tree.comparators[0], tree.left)):
+            if (isinstance(left, ast.Name) and isinstance(data.get(left.id), int) and isinstance(right, ast.Call)
+                    and isinstance(right.func, ast.Name) and right.func.id == "len" and len(right.args) == 1
+                    and isinstance(right.args[0], ast.Name) and isinstance(data.get(right.args[0].id), list)
+                    and data[right.args[0].id]):
+                data[left.id] = len(data[right.args[0].id])
 
 
 def _resolve(node: Any, root: Any) -> Any:

@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from engine.errors import problem
+from engine.forms.rules import RuleContext, apply_rules, has_rules
 
 _RFC3339_DATE_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
@@ -58,16 +59,20 @@ _KEYWORD_REASONS = {
 _FORMATS = ("date", "date-time", "time", "email", "idn-email", "uuid")
 
 
-def validate_form(schema: dict, data: Any) -> list[dict]:
-    """Validate submitted form data.
+def validate_form(schema: dict, data: Any, context: RuleContext | None = None) -> list[dict]:
+    """Validate submitted form data against its schema and then its rules (``x-rules``).
 
     Args:
         schema: A JSON Schema (Draft 2020-12), already checked with :func:`check_schema`.
         data: The submitted data.
+        context: The office's date and the case's data for the form's rules
+            (:mod:`engine.forms.rules`); ``None`` checks the schema alone.
 
     Returns:
         One :func:`engine.errors.problem` per problem (empty when the data is valid), in the order
-        the schema states its rules: ``{"field": "a.0.b", "reason": "minLength", "params": {"limit": 2}}``.
+        the schema states its rules: ``{"field": "a.0.b", "reason": "minLength", "params": {"limit": 2}}``;
+        then one ``form_rule`` problem per failing rule (a rule naming a field the schema already
+        refused is not applied).
     """
     validator = Draft202012Validator(schema, format_checker=_format_checker())
     details: list[dict] = []
@@ -75,6 +80,9 @@ def validate_form(schema: dict, data: Any) -> list[dict]:
         for found in _describe(error):
             if found not in details:
                 details.append(found)
+    if context is not None and has_rules(schema) and isinstance(data, dict):
+        refused = {str(d["field"]).split(".")[0] for d in details}
+        details.extend(apply_rules(schema, data, context, refused))
     return details
 
 

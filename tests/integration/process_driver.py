@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 
 import pytest
 
+from engine.forms.examples import follow_count_rules
 from engine.forms.options import resolve_unit_options
 from engine.state.serializer import SERIALIZER_VERSION, loads
 from engine.state.workflow_cache import WorkflowCache, restores_unchanged
@@ -276,8 +277,8 @@ class FormFiller:
         if any(k in lower for k in ("handled", "completed", "signed", "collected", "cancelled", "lodged",
                                      "handed", "issued", "status_date")):
             return f"{self.year}-03-10"
-        if lower == "departure_date":
-            return f"{self.year}-05-12"
+        if lower == "departure_date":  # a trip's first day, a visit's last: both rules hold (x-rules)
+            return f"{self.year}-05-10"
         return f"{self.year}-05-10"
 
     def fill(self, schema: dict, base: dict | None = None) -> dict:
@@ -293,6 +294,9 @@ class FormFiller:
             if name in props:
                 out[name] = value
         self._conditional(schema, out, base)
+        counted = dict(out)
+        follow_count_rules(schema, counted)  # as many visitors as names (the form's x-rules) ...
+        out.update({k: v for k, v in counted.items() if k not in base})  # ... unless the test gives the count
         return out
 
     def _conditional(self, schema: dict, out: dict, base: dict) -> None:

@@ -122,6 +122,8 @@ def test_only_analysts_save_forms(client_of, engine, who):
     ('{"type": "object", "properties": {"a": {"$ref": "#/$defs/nothing"}}}', r"points at nothing"),
     ('["not", "an", "object"]', r"(JSON object|JSON 对象)"),
     ("", r"(empty|不能为空)"),
+    ('{"type": "object", "properties": {"a": {"type": "integer"}}, '
+     '"x-rules": [{"assert": "a > b", "field": "a", "message": "x"}]}', r"(“b”)"),
 ])
 def test_invalid_json_or_schema_is_refused_with_a_message_and_nothing_is_deployed(client_of, engine, text, expected):
     response = save(client_of("analyst"), text)

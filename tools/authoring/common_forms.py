@@ -13,8 +13,10 @@ from .forms import (
     decision_form,
     integer,
     members,
+    not_before,
     person,
     phone,
+    rule,
     text,
     textarea,
 )
@@ -98,19 +100,28 @@ VISA_HANDOVER = Form("pv.handover", "登记签证结果并交付证照", "Record
     date("handed_over_on", "证照交付日期", "Handed over on"),
 ))
 
+RETURN_DATE = "{} >= date.fromisoformat(case['return_date'])"
+HAS_RETURN_DATE = "isinstance(case.get('return_date'), str)"
+"""A document must last the trip: the case's return date (from the trip application) read as a date."""
+
 PASSPORT = Form("pv.passport", "办理因公护照", "Issue official passport", (
     text("passport_no", "护照号码", "Passport number", pattern=PASSPORT_PATTERN, max_length=9,
          help="因公护照号码，如 E12345678 / G12345678"),
     date("passport_issued_on", "签发日期", "Issue date"),
     date("passport_expires_on", "有效期至", "Valid until"),
-))
+), rules=(not_before("passport_issued_on", "passport_expires_on", "签发日期", "有效期截止日期", "issue date",
+                     "expiry date"),
+          rule(RETURN_DATE.format("passport_expires_on"), "passport_expires_on", "护照有效期须至少到回国（境）日期",
+               "The passport must be valid until the return date", when=HAS_RETURN_DATE)))
 
 PERMIT = Form("pv.permit", "办理往来港澳通行证及签注", "Issue Hong Kong–Macao permit and endorsement", (
     text("permit_no", "通行证号码", "Permit number", pattern=HK_MACAO_PERMIT_PATTERN, max_length=9),
     choice("endorsement_type", "签注类型", "Endorsement type",
            (("official", "公务签注", "Official"), ("business", "商务签注", "Business")), widget="radio"),
     date("endorsement_valid_until", "签注有效期至", "Endorsement valid until"),
-))
+), rules=(rule(RETURN_DATE.format("endorsement_valid_until"), "endorsement_valid_until",
+               "签注有效期须至少到回国（境）日期", "The endorsement must be valid until the return date",
+               when=HAS_RETURN_DATE),))
 
 VISA_APPLY = Form("pv.visa_apply", "签证送签", "Lodge visa application", (
     text("embassy", "受理使（领）馆", "Embassy / consulate", max_length=100),

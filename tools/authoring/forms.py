@@ -43,6 +43,7 @@ class Form:
     fields: tuple[Field, ...]
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    rules: tuple[dict[str, Any], ...] = ()
 
     def schema(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -57,6 +58,8 @@ class Form:
         if self.description:
             doc["description"] = self.description
         doc.update(self.extra)
+        if self.rules:
+            doc["x-rules"] = list(self.rules)
         return doc
 
     def ui_schema(self) -> dict[str, Any]:
@@ -65,6 +68,35 @@ class Form:
             if f.ui:
                 ui[f.name] = f.ui
         return ui
+
+
+def rule(check: str, field_name: str, zh: str, en: str, when: str | None = None) -> dict[str, Any]:
+    """A form rule (CONTRACT 8, ``x-rules``): ``check`` must hold, else ``zh``/``en`` shows beside the field."""
+    out: dict[str, Any] = {"assert": check, "field": field_name, "message": {"zh_CN": zh, "en": en}}
+    if when:
+        out["if"] = when
+    return out
+
+
+def not_before(first: str, then: str, zh_first: str, zh_then: str, en_first: str, en_then: str) -> dict[str, Any]:
+    """``then`` is not earlier than ``first`` (return after departure); the message is beside ``then``."""
+    return rule(f"{first} <= {then}", then, f"{zh_then}不能早于{zh_first}", f"The {en_then} cannot be before the "
+                f"{en_first}")
+
+
+def not_past(name: str, zh: str, en: str) -> dict[str, Any]:
+    """A date the applicant expects (a deadline, a wish) is not in the past."""
+    return rule(f"{name} >= today", name, f"{zh}不能早于今天", f"The {en} cannot be in the past")
+
+
+def days_within(days: str, first: str, last: str, zh: str, en: str) -> dict[str, Any]:
+    """A count of days is at most the span from ``first`` to ``last`` counted inclusively."""
+    return rule(f"{days} <= ({last} - {first}).days + 1", days, zh, en)
+
+
+def count_matches(count: str, names: str, zh: str, en: str) -> dict[str, Any]:
+    """A head count equals the number of people listed (applied when a list is given)."""
+    return rule(f"{count} == len({names})", count, zh, en)
 
 
 def _ui(widget: str | None = None, help: str | None = None, **kw: Any) -> dict[str, Any]:

@@ -5,6 +5,8 @@ Each factory takes the process key, so that every process owns its form files
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .forms import (
     DECISIONS,
     Field,
@@ -12,10 +14,12 @@ from .forms import (
     attachment,
     boolean,
     choice,
+    count_matches,
     date,
     decision_form,
     integer,
     members,
+    not_before,
     text,
     textarea,
 )
@@ -42,6 +46,16 @@ def guest_fields(guest_zh: str = "来访团组", guest_en: str = "Visiting deleg
     if leader:
         out += (text("requested_leader", "拟请出面会见的市领导", "Municipal leader requested to meet",
                      required=False, max_length=50, help="不需要市领导会见的留空"),)
+    return out
+
+
+def guest_rules(*, foreign: bool = True) -> tuple[dict[str, Any], ...]:
+    """The checks across :func:`guest_fields` (CONTRACT 8, ``x-rules``): leaving after arriving, and as many
+    visitors as names listed (when a list is given)."""
+    out = (not_before("arrival_date", "departure_date", "抵达日期", "离开日期", "arrival date", "departure date"),)
+    if foreign:
+        out += (count_matches("party_size", "guests", "来访人数与来访人员名单的人数不一致",
+                              "The number of visitors differs from the number of names listed"),)
     return out
 
 
@@ -77,7 +91,8 @@ def visit_record_form(key: str) -> Form:
         date("actual_departure", "实际离开日期", "Actual departure"),
         textarea("activities_held", "主要活动情况", "What took place"),
         textarea("incidents", "突发情况及处置", "Incidents and how they were handled", required=False),
-    ))
+    ), rules=(not_before("actual_arrival", "actual_departure", "实际抵达日期", "实际离开日期", "actual arrival",
+                         "actual departure"),))
 
 
 def coverage_form(key: str) -> Form:

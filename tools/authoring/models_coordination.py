@@ -26,6 +26,7 @@ from .forms import (
     date,
     decision_form,
     integer,
+    not_past,
     text,
     textarea,
 )
@@ -244,7 +245,8 @@ def _coordination_forms(key: str, info) -> tuple[Form, ...]:
         date("needed_by", "期望办结日期", "Needed by"),
         attachment("matter_attachment", "相关材料", "Documents", required=False),
     )
-    submit = Form(f"{key}.submit", info.title_zh, info.title_en, base_fields("协调事项", "Matter") + fields)
+    submit = Form(f"{key}.submit", info.title_zh, info.title_en, base_fields("协调事项", "Matter") + fields,
+                  rules=(not_past("needed_by", "期望办结日期", "date the matter is needed by"),))
     route = Form(f"{key}.route", "登记分办", "Registration and routing", (
         boolean("within_remit", "属外办协调职责范围", "Within the office's remit"),
         Field("sections", {

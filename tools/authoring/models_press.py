@@ -12,7 +12,7 @@ from processes.catalogue import by_key
 
 from .common_forms import base_fields
 from .dsl import START, XOR, Builder
-from .forms import Form, attachment, boolean, choice, date, integer, text, textarea
+from .forms import Form, attachment, boolean, choice, date, integer, not_before, text, textarea
 from .forms_visit import examine_form
 from .patterns import INIT
 from .patterns_visit import (
@@ -133,7 +133,7 @@ def news_culture_exchange():
         textarea("content_list", "展品、节目或稿件清单", "Exhibits, programme or articles"),
         textarea("safety_measures", "安全保障措施", "Safety measures"),
         attachment("project_attachment", "项目方案", "Project plan"),
-    ))
+    ), rules=(not_before("start_date", "end_date", "开始日期", "结束日期", "start date", "end date"),))
     examine = examine_form(key, "审查新闻文化交流项目", "Examination of the exchange",
                            boolean("partner_verified", "外方背景已核实", "Partner's background verified"),
                            boolean("content_appropriate", "交流内容符合规定", "Content within rules"))

@@ -19,6 +19,7 @@ from .forms import (
     choice_text,
     date,
     members,
+    not_before,
     person,
     phone,
     text,
@@ -29,6 +30,7 @@ from .forms_visit import (
     coverage_form,
     examine_form,
     guest_fields,
+    guest_rules,
     meeting_form,
     plan_form,
     plan_review_form,
@@ -142,7 +144,7 @@ def state_guest_reception():
         person("liaison_person", "上级联络人", "Liaison of the higher authority"),
         phone("liaison_phone", "联络电话", "Liaison phone"),
         attachment("notice_attachment", "接待通知", "Notice", required=False),
-    ))
+    ), rules=guest_rules(foreign=False))
     forms = (notice, plan_form(key), plan_review_form(key, "审定接待方案", "Decision on the reception plan"),
              meeting_form(key), visit_record_form(key))
     return make_model(key, info.title_zh, b, PROTOCOL, info.description_zh), forms
@@ -202,7 +204,7 @@ def foreign_delegation_reception():
         text("arranged_by", "上级安排单位及批件", "Arranged by (higher authority and reference)", max_length=200,
              help="如 外交部、省外办的安排通知及文号"),
         attachment("visit_attachment", "来访通知/邀请函", "Notice or invitation"),
-    ))
+    ), rules=guest_rules())
     examine = examine_form(key, "审查接待请示", "Examination of the reception request",
                            boolean("invitation_proper", "邀请主体与审批权限相符",
                                    "Invitation within the unit's authority"),
@@ -258,7 +260,7 @@ def sister_city_delegation_reception():
                 ("trade", "经贸合作城市", "Trade and economic partner")), widget="radio"),
     ) + guest_fields("来访城市团组", "Delegation of the foreign city") + (
         attachment("visit_attachment", "对方来函", "Letter from the foreign city", required=False),
-    ))
+    ), rules=guest_rules())
     examine = examine_form(key, "审查友城来访请示", "Examination of the request",
                            boolean("relationship_verified", "已核实城市关系", "Relationship verified"),
                            boolean("programme_reasonable", "日程与接待规格符合规定",
@@ -311,7 +313,7 @@ def foreign_press_group_reception():
     ) + guest_fields("来访新闻文化团组", "Visiting press or cultural group") + (
         textarea("media_programme", "拟采访内容或演出节目", "Intended interviews or performances"),
         attachment("visit_attachment", "邀请函及团组介绍", "Invitation and profile of the group"),
-    ))
+    ), rules=guest_rules())
     examine = examine_form(key, "审查新闻文化团组来访", "Examination of the group's visit",
                            boolean("group_verified", "已核实团组背景", "Group background verified"),
                            boolean("programme_reasonable", "活动内容符合规定", "Programme within rules"))
@@ -373,7 +375,8 @@ def foreign_journalist_management():
         textarea("topics", "采访内容", "Topics"),
         textarea("interviewees", "采访对象", "Interviewees", help="单位及人员，每行一个"),
         attachment("interview_request", "采访申请函", "Interview request"),
-    ))
+    ), rules=(not_before("interview_start", "interview_end", "采访开始日期", "采访结束日期", "first day of the "
+                         "interviews", "last day of the interviews"),))
     examine = examine_form(key, "审核境外记者采访登记", "Check of the interview registration",
                            boolean("credentials_valid", "记者证件有效", "Press credentials valid"),
                            boolean("topics_acceptable", "采访内容与对象适当", "Topics and interviewees acceptable"))

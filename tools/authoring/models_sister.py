@@ -17,6 +17,8 @@ from .forms import (
     choice,
     date,
     integer,
+    not_before,
+    not_past,
     text,
     textarea,
     units,
@@ -105,7 +107,7 @@ def sister_city_development_plan():
               help_en="Tick the units to consult; each answers in its own inbox"),
         date("opinions_due", "意见反馈截止日期", "Opinions due by"),
         attachment("plan_document", "征求意见稿", "Draft for consultation"),
-    ))
+    ), rules=(not_past("opinions_due", "意见反馈截止日期", "date opinions are due by"),))
     opinion = Form(f"{key}.opinion", "单位意见", "Opinion of a unit", (
         choice("opinion_stance", "总体意见", "Overall view", STANCE_OPTIONS, widget="radio"),
         textarea("opinion_text", "具体意见", "Comments", required=False),
@@ -269,7 +271,7 @@ def sister_city_exchange():
         integer("participants", "参加人数", "Participants", minimum=1, maximum=1000),
         text("funding_source", "经费来源", "Source of funding", max_length=100),
         attachment("project_attachment", "项目方案", "Project plan"),
-    ))
+    ), rules=(not_before("start_date", "end_date", "开始日期", "结束日期", "start date", "end date"),))
     examine = examine_form(key, "审查友城交流项目", "Examination of the exchange project",
                            boolean("partner_verified", "对方机构情况已核实", "Partner verified"),
                            boolean("content_appropriate", "交流内容适当", "Content appropriate"))

@@ -13,6 +13,8 @@ from .forms import (
     choice,
     date,
     integer,
+    not_before,
+    rule,
     text,
     textarea,
     units,
@@ -156,7 +158,11 @@ def research_study_personnel():
         attachment("programme_attachment", "项目文件或对方来函", "Programme or the sister city's letter"),
     ), extra={"if": {"properties": {"direction": {"const": "outbound"}}, "required": ["direction"]},
               "then": {"properties": {"nominating_units": {"minItems": 1}}},
-              "else": {"properties": {"applicants": {"minItems": 1}}}})
+              "else": {"properties": {"applicants": {"minItems": 1}}}},
+       rules=(not_before("start_date", "end_date", "研修开始日期", "研修结束日期", "start of the study",
+                         "end of the study"),
+              rule("len(applicants) <= places", "applicants", "来衡研修人员多于名额", "More trainees than places",
+                   when="direction == 'inbound'")))
     nomination = Form(f"{key}.nomination", "推荐人选", "Nomination", (
         text("nominees", "推荐人员（姓名、职务）", "Nominees (name, position)", max_length=500),
         _people("nominee_details", "推荐人员详细信息", "Nominees in detail",

@@ -48,8 +48,11 @@ from .forms import (
     boolean,
     choice,
     date,
+    days_within,
     decision_form,
     integer,
+    not_before,
+    rule,
     text,
     textarea,
 )
@@ -111,6 +114,19 @@ def itinerary() -> Field:
               "items": {"type": "object", "properties": props, "required": list(props)}}
     return Field("itinerary", schema, {"ui:help": "每站一行", "ui:help_en": "One row per stop",
                                        "items": {"ui:order": list(props)}}, True)
+
+
+TRIP_RULES = (
+    not_before("departure_date", "return_date", "出发日期", "回国（境）日期", "departure date", "return date"),
+    days_within("trip_days", "departure_date", "return_date", "在外天数超过了出发至回国（境）的天数（含首尾两天）",
+                "The days abroad are more than the days from departure to return (both counted)"),
+    rule("all(stop['arrive_on'] <= stop['leave_on'] for stop in itinerary)", "itinerary",
+         "行程中有一站的离开日期早于抵达日期", "A stop of the itinerary is left before it is reached"),
+    rule("all(departure_date <= stop['arrive_on'] and stop['leave_on'] <= return_date for stop in itinerary)",
+         "itinerary", "行程各站的日期须在出发日期与回国（境）日期之间",
+         "Every stop of the itinerary must lie between the departure and the return date"),
+)
+"""The trip application's checks across fields (CONTRACT 8, ``x-rules``)."""
 
 
 def trip_fields() -> tuple[Field, ...]:
@@ -307,6 +323,7 @@ def trip(key: str, examiner: str, category: str, *, submit_extra: tuple[Field, .
     model = ProcessModel(key, info.title_zh, lanes(*order), tuple(b.nodes), tuple(b.flows),
                          documentation=info.description_zh, messages=messages)
     submit = Form(f"{key}.submit", info.title_zh, info.title_en,
-                  base_fields("团组名称", "Name of the group") + tuple(submit_extra) + trip_fields())
+                  base_fields("团组名称", "Name of the group") + tuple(submit_extra) + trip_fields(),
+                  rules=TRIP_RULES)
     examine = decision_form(f"{key}.examine", "出访申请审查", "Examination of the trip application", *_checks(checks))
     return model, (submit, examine)
