@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from engine import attachments
-from engine.commands import instances, tasks, timers, withdrawal
+from engine.commands import comments, instances, tasks, timers, withdrawal
 from engine.commands import message_delivery as messages
 from engine.commands import moves as moving
 from engine.commands import version_migration as migration
@@ -158,6 +158,10 @@ class WorkflowEngine:
 
     def terminate(self, instance_id: str, actor: Actor, reason: str = "") -> Instance:
         return instances.terminate(self.runner, instance_id, actor, reason)
+
+    def add_comment(self, instance_id: str, actor: Actor, text: str) -> None:
+        """A note in the case's history by someone who may see it (engine.commands.comments)."""
+        comments.add_comment(self.runner, instance_id, actor, text)
 
     def withdraw(self, instance_id: str, actor: Actor, reason: str) -> Instance:
         """The applicant withdraws the case before the office has begun (engine.commands.withdrawal)."""

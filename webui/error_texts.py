@@ -45,6 +45,8 @@ TEXTS = {
     "case_cannot_resume": _l("A case that is “%(status)s” cannot be resumed."),
     "case_cannot_terminate": _l("A case that is “%(status)s” cannot be terminated."),
     "withdraw_incomplete": _l("Please say why the application is withdrawn."),
+    "comment_invalid": _l("Please write a comment."),
+    "case_not_visible": _l("You may not see this case."),
     "withdraw_not_applicant": _l("Only the applicant or a colleague of the applying unit may withdraw the "
                                  "application."),
     "case_cannot_withdraw": _l("An application that is “%(status)s” cannot be withdrawn."),

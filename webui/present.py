@@ -214,7 +214,7 @@ def action_label(action: str) -> str:
         "started": _("Started"), "claimed": _("Claimed"), "unclaimed": _("Released"),
         "assigned": _("Assigned"), "completed": _("Handled"), "message": _("Message received"),
         "timer": _("Timer fired"), "suspended": _("Suspended"), "resumed": _("Resumed"),
-        "terminated": _("Terminated"), "withdrawn": _("Withdrawn"), "incident": _("Error"),
+        "terminated": _("Terminated"), "withdrawn": _("Withdrawn"), "commented": _("Commented"), "incident": _("Error"),
         "retried": _("Retried"),
         "migrated": _("Migrated"), "moved": _("Moved"), "deployed": _("Deployed"),
         "user_created": _("User created"), "user_updated": _("User changed"),

@@ -225,3 +225,17 @@ def test_once_the_office_has_claimed_its_step_the_application_cannot_be_withdraw
     assert "撤回申请" not in gov.get(f"/instances/{case_id}").get_data(as_text=True)
     refused = gov.post(f"/api/v1/instances/{case_id}/withdraw", json={"reason": "不去了"})
     assert refused.status_code == 409 and "外办已开始审核" in refused.get_json()["error"]["message"]
+
+
+def test_who_may_see_a_case_leaves_comments_in_its_history(client_of, gov_case):
+    case_id, _task, _file = gov_case
+    gov_b, edu, boss = client_of("gov_b"), client_of("edu_a"), client_of("boss")
+    assert 'id="comment-form"' in gov_b.get(f"/instances/{case_id}").get_data(as_text=True)
+    assert gov_b.post(f"/instances/{case_id}/comments", data={"text": "补充材料已于今日寄出"}).status_code == 302
+    assert boss.post(f"/api/v1/instances/{case_id}/comments", json={"text": "已收到，谢谢"}).status_code == 201
+    assert edu.post(f"/api/v1/instances/{case_id}/comments", json={"text": "x"}).status_code == 404
+    assert gov_b.post(f"/api/v1/instances/{case_id}/comments", json={"text": "  "}).status_code == 422
+    page = client_of("gov_a").get(f"/instances/{case_id}").get_data(as_text=True)
+    history = page.split('id="history"')[1]
+    assert "补充材料已于今日寄出" in history and "已收到，谢谢" in history and "留言" in history
+    assert "GOV_B（市政府办）" in history

@@ -107,6 +107,18 @@ def resume_instance(instance_id: str) -> ResponseReturnValue:
     return _change(instance_id, "resume")
 
 
+COMMENT_BODY = {"type": "object", "required": ["text"],
+                "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 2000}}}
+
+
+@api.route("/instances/<instance_id>/comments", "POST", summary="Leave a comment in the case's history",
+           who="whoever may see the case", request=COMMENT_BODY, tag="instances",
+           errors=(403, 404, 415, 422), responses={201: ("the comment was added", {"type": "object"})})
+def comment_instance(instance_id: str) -> ResponseReturnValue:
+    engine().add_comment(instance_id, current_actor(), optional_str(json_body(), "text", 2000) or "")
+    return jsonify({}), 201
+
+
 @api.route("/instances/<instance_id>/withdraw", "POST",
            summary="Withdraw an application before the office has begun to examine it (a reason is required)",
            who="its applicant or a colleague of the applying unit", request=REASON_BODY, tag="instances",

@@ -38,6 +38,19 @@ def show(instance_id: str) -> ResponseReturnValue:
                            withdrawable=withdrawable)
 
 
+@bp.post("/instances/<instance_id>/comments")
+@login_required
+def comment(instance_id: str) -> ResponseReturnValue:
+    """A comment in the case's history; what was typed stays in the form when it is refused."""
+    try:
+        engine().add_comment(instance_id, current_actor(), request.form.get("text", ""))
+    except EngineError as exc:
+        flash(_("The comment was not added: %(reason)s", reason=error_text(exc, person_name)), "error")
+    else:
+        flash(_("Your comment was added to the case's history."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id) + "#history")
+
+
 @bp.post("/instances/<instance_id>/withdraw")
 @login_required
 def withdraw(instance_id: str) -> ResponseReturnValue:
