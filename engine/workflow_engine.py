@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from engine import attachments
-from engine.commands import comments, instances, tasks, timers, withdrawal
+from engine.commands import bulk_retry, comments, instances, tasks, timers, withdrawal
 from engine.commands import message_delivery as messages
 from engine.commands import moves as moving
 from engine.commands import version_migration as migration
+from engine.commands.bulk_retry import BulkRetry
 from engine.commands.case_command import Command, Outcome
 from engine.commands.digest import send_overdue_digest
 from engine.commands.passport_reminders import remind_overdue_passports
@@ -166,6 +167,10 @@ class WorkflowEngine:
     def withdraw(self, instance_id: str, actor: Actor, reason: str) -> Instance:
         """The applicant withdraws the case before the office has begun (engine.commands.withdrawal)."""
         return withdrawal.withdraw(self.runner, instance_id, actor, reason)
+
+    def retry_incidents(self, incident_ids: list[int], actor: Actor, reason: str = "") -> BulkRetry:
+        """Retry many incidents, one transaction each (engine.commands.bulk_retry)."""
+        return bulk_retry.retry_incidents(self.runner, incident_ids, actor, reason)
 
     def retry_incident(self, incident_id: int, actor: Actor, data: dict | None = None, reason: str = "") -> Instance:
         return instances.retry_incident(self.runner, incident_id, actor, data, reason)

@@ -41,6 +41,11 @@ class IncidentReads:
         """A page of every open incident, oldest first."""
         return paged(self.s, open_incidents(), page, per_page)
 
+    def open_ids(self, process: str | None = None, q: str | None = None, limit: int = 200) -> list[int]:
+        """The ids of the open incidents a list shows (its filters), oldest first, at most ``limit``."""
+        stmt = open_incidents(process, q).with_only_columns(Incident.id).limit(limit)
+        return list(self.s.scalars(stmt).all())
+
     def open_of(self, instance_id: str) -> list[Any]:
         """The open incidents of one case, oldest first."""
         return list(self.s.execute(open_incidents(instance_id=instance_id)).all())

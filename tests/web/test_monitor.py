@@ -294,3 +294,17 @@ def test_dashboard_words_escalations_and_the_overdue_digest_with_names_not_login
     assert "超期升级：定时 " in notes and "已到时限，已按流程升级督办。" in notes
     assert "超期日报：" in notes and "李明" in notes and GROUPS["fao_clerk"][0] in notes
     assert "clerk）" not in notes and "fao_clerk" not in notes and "None" not in notes
+
+
+def test_bulk_retry_runs_every_listed_incident_again_and_says_what_came_of_it(client_of, engine, office):
+    boss = client_of("boss")
+    page = boss.get("/monitor/incidents").get_data(as_text=True)
+    assert 'id="bulk-retry"' in page and "全部重试（1 个）" in page
+    assert client_of("clerk").post("/monitor/incidents/retry", data={"reason": "x"}).status_code == 403
+    refused = boss.post("/monitor/incidents/retry", data={"reason": ""}, follow_redirects=True).get_data(as_text=True)
+    assert "请填写操作理由。" in refused
+    done = boss.post("/monitor/incidents/retry", data={"reason": "修复后重试", "process": "script_fail"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert "已重试 1 个异常：0 个案件继续办理，1 个再次失败，0 个暂时无法重试。" in done
+    with engine.uow() as uow:
+        assert [e.action for e in uow.reads.audit.history(office.failed)].count("retried") == 1

@@ -242,4 +242,5 @@ def incidents() -> ResponseReturnValue:
     filters = [{"name": "process", "label": _("Process"), "options": options, "value": process},
                {"name": "q", "label": _("Search"), "value": q}]
     return list_page(title=_("Incidents"), columns=columns, row=row, export_name="incidents",
-                     stmt=open_incidents(process, q, sort), filters=filters, sort=sort)
+                     stmt=open_incidents(process, q, sort), filters=filters, sort=sort,
+                     template="monitor/incidents.html")
