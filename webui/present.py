@@ -147,6 +147,20 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
+def priority_level(priority: int | None) -> str:
+    """``high`` above the default 50, ``low`` below it, else ``normal``."""
+    if priority is None:
+        return "normal"
+    return "high" if priority > 50 else "low" if priority < 50 else "normal"
+
+
+def priority_label(priority: int | None) -> str:
+    """A task's priority as a word (高/普通/低), never the number."""
+    from flask_babel import gettext as _
+
+    return {"high": _("High"), "low": _("Low")}.get(priority_level(priority), _("Normal"))
+
+
 def decision_label(value: Any) -> str:
     from flask_babel import gettext as _
 
@@ -178,4 +192,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(process_title=process_title, group_title=group_title, role_title=role_title,
                                  lane_titles=lane_titles,
                                  status_label=status_label, decision_label=decision_label,
+                                 priority_label=priority_label, priority_level=priority_level,
                                  action_label=action_label, ui_lang=ui_lang, may_see_registers=may_see_registers)

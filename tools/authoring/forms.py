@@ -79,7 +79,7 @@ def _ui(widget: str | None = None, help: str | None = None, **kw: Any) -> dict[s
 
 def text(name: str, zh: str, en: str, required: bool = True, max_length: int = 200,
          pattern: str | None = None, help: str | None = None, min_length: int | None = None,
-         prefill: str | None = None) -> Field:
+         prefill: str | None = None, case_title: bool = False) -> Field:
     s: dict[str, Any] = {"type": "string", "title": zh, "title_en": en, "maxLength": max_length}
     if required:
         s["minLength"] = min_length or 1
@@ -87,6 +87,8 @@ def text(name: str, zh: str, en: str, required: bool = True, max_length: int = 2
         s["pattern"] = pattern
     if prefill:
         s["x-prefill"] = prefill  # filled from the applicant's profile on a start form (engine/forms/prefill.py)
+    if case_title:
+        s["x-case-title"] = True  # the case's title in every list (CONTRACT section 8)
     return Field(name, s, _ui(help=help), required)
 
 

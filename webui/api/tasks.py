@@ -29,7 +29,8 @@ TASK = {200: ("the task", s.ref("Task"))}
                    "only this status"),
                   ("process", {"type": "string"}, "only this process key"),
                   ("overdue", {"type": "boolean"}, "only tasks past their due time"),
-                  ("q", {"type": "string"}, "search task name, business key, process, the starter's name and unit"),
+                  ("q", {"type": "string"},
+                   "search task name, case title, business key, process, the starter's name and unit"),
                   ("sort", {"type": "string", "enum": ["created", "due", "priority"]}, "order")) + s.PAGING)
 def list_tasks() -> ResponseReturnValue:
     actor = current_actor()

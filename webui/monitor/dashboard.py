@@ -107,7 +107,7 @@ def case_columns() -> list[Column]:
     return [Column("business_key", _("Business key"), "business_key"),
             Column("title", _("Title")), Column("process", _("Process"), "process"),
             Column("version", _("Version")), Column("status", _("Status"), "status"),
-            Column("started_by", _("Started by")), Column("started", _("Started"), "started"),
+            Column("started_by", _("Applicant")), Column("started", _("Started"), "started"),
             Column("updated", _("Last progress"), "updated"), Column("due", _("Due"), "due")]
 
 
@@ -129,11 +129,13 @@ def overdue() -> ResponseReturnValue:
         return {"task": Link(r.name, url_for("monitor.case_page", instance_id=r.instance_id)),
                 "business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
+                "title": r.case_title or "", "applicant": person_name(r.applicant),
                 "process": title_of(r.process_key), "group": group_title(r.lane) or "—",
                 "assignee": person_name(r.assignee) or _("(unclaimed)"), "created": dt(r.created_at),
                 "due": dt(r.due_at), "late_days": late_days(r.due_at)}
 
     columns = [Column("task", _("Task"), "name"), Column("business_key", _("Business key")),
+               Column("title", _("Title")), Column("applicant", _("Applicant")),
                Column("process", _("Process"), "process"), Column("group", _("Group"), "group"),
                Column("assignee", _("Assignee"), "assignee"),
                Column("created", _("Arrived"), "created"), Column("due", _("Due"), "due"),
