@@ -136,9 +136,26 @@ def _person_label(username: str) -> str:
     return _("%(name)s (%(unit)s)", name=name, unit=unit_name) if unit_name else name
 
 
+def reader_is_supervisor() -> bool:
+    """Whether this request's reader is a supervisor (technical errors reach supervisors only)."""
+    from flask import g, has_request_context
+    from flask_login import current_user
+
+    if not has_request_context():
+        return True
+    if "fao_actor" not in g and not g.get("fao_api_user") and not current_user.is_authenticated:
+        return False
+    from webui.security import current_actor
+
+    return current_actor().is_supervisor
+
+
 def status_label(status: str) -> str:
+    """A status in words; a case stopped by an error reads as in progress to all but supervisors."""
     from flask_babel import gettext as _
 
+    if status == "error" and not reader_is_supervisor():
+        return _("In progress, please wait")
     return {
         "active": _("In progress"), "suspended": _("Suspended"),
         "completed": _("Completed"),  # a case's status, and a task's (TaskStatus.COMPLETED)
@@ -184,11 +201,48 @@ def action_label(action: str) -> str:
     }.get(action, action)
 
 
+def data_date(value: Any) -> str:
+    """A date (or date-time) from case data in the reader's format: 2026年12月8日 / December 8, 2026."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    from webui.i18n import local_dt
+
+    if isinstance(value, datetime):
+        return local_dt(value)
+    if isinstance(value, date):
+        return format_date(value, "long")
+    text = str(value)
+    try:
+        if len(text) > 10:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return local_dt(moment) if moment.tzinfo else format_date(moment.date(), "long")
+        return format_date(date.fromisoformat(text), "long")
+    except ValueError:
+        return text
+
+
+def plain_value(value: Any) -> str:
+    """A value no form describes the parts of, without Python's punctuation: its parts' values, 是/否."""
+    from flask_babel import gettext as _
+
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dict):
+        return "；".join(plain_value(v) for v in value.values() if v not in (None, "", [], {}))
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(plain_value(v) for v in value if v not in (None, "", [], {}))
+    return "" if value is None else str(value)
+
+
 def register(app: Flask) -> None:
     """Expose the helpers to templates."""
     from engine.people.visibility import may_see_registers
 
     app.jinja_env.filters["person"] = person_name
+    app.jinja_env.filters["data_date"] = data_date
+    app.jinja_env.filters["plain_value"] = plain_value
     app.jinja_env.globals.update(process_title=process_title, group_title=group_title, role_title=role_title,
                                  lane_titles=lane_titles,
                                  status_label=status_label, decision_label=decision_label,

@@ -18,6 +18,8 @@ from webui.api.serialize import (
     unit_ref,
     waiting_json,
 )
+from webui.case_data import masked_case_data
+from webui.case_view import TECHNICAL_ACTIONS
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading
 
@@ -62,9 +64,10 @@ def get_instance(instance_id: str) -> ResponseReturnValue:
         if sight is Sight.REFUSED:
             raise ApiError(403, _("You may not see this case."))
         case = eng.read_case(uow, instance)
-        ran, data = case.activities, case.data
+        ran, data = case.activities, masked_case_data(case.data, uow.reads.processes.forms(instance.process_version_id))
         unit = uow.users.unit(instance.unit_key) if instance.unit_key else None
-    active, history = case.open_tasks, [event_json(e) for e in case.history]
+    active, history = case.open_tasks, [event_json(e) for e in case.history  # errors: supervisors only
+                                        if actor.is_supervisor or e.action not in TECHNICAL_ACTIONS]
     waiting = [waiting_json(w) for w in case.waiting]
     if instance.status == "active" and not waiting:  # e.g. an engine step in progress: name what runs
         waiting = [running_json(a) for a in ran if a["state"] == "running"]

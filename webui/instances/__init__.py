@@ -25,4 +25,4 @@ def show(instance_id: str) -> ResponseReturnValue:
         case = build_case(uow, detail, detail.data)
         tasks = list(uow.reads.tasks.all_of(instance_id))
     return render_template("instances/case.html", instance=instance, case=case,
-                           history=history_rows(case.history, case.names), tasks=tasks)
+                           history=history_rows(case.history, case.names, actor.is_supervisor), tasks=tasks)
