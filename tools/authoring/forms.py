@@ -51,7 +51,7 @@ class Form:
             "title": self.title,
             "title_en": self.title_en,
             "type": "object",
-            "properties": {f.name: f.schema for f in self.fields},
+            "properties": {f.name: mark_sensitive(f.name, f.schema) for f in self.fields},
             "required": [f.name for f in self.fields if f.required],
         }
         if self.description:
@@ -65,6 +65,22 @@ class Form:
             if f.ui:
                 ui[f.name] = f.ui
         return ui
+
+
+SENSITIVE_KEYS = frozenset({"passport_no", "permit_no", "id_number"})  # personal numbers (CONTRACT section 8)
+
+
+def mark_sensitive(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with ``"x-sensitive": true`` on every personal number in it (at any depth)."""
+    out = dict(schema)
+    if name in SENSITIVE_KEYS and out.get("type") == "string":
+        out["x-sensitive"] = True
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = {k: mark_sensitive(k, v) if isinstance(v, dict) else v
+                             for k, v in out["properties"].items()}
+    if isinstance(out.get("items"), dict):
+        out["items"] = mark_sensitive("", out["items"])
+    return out
 
 
 def _ui(widget: str | None = None, help: str | None = None, **kw: Any) -> dict[str, Any]:
