@@ -229,12 +229,14 @@ def incidents() -> ResponseReturnValue:
     def row(r: Any, _extra: Any = None) -> dict[str, Any]:
         return {"business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
+                "title": r.title or "",
                 "process": title_of(r.process_key), "task": r.bpmn_id or "—", "type": r.error_type,
                 "error": incident_text(r.error_type, r.message, r.bpmn_id, r.line), "since": dt(r.created_at)}
 
-    columns = [Column("business_key", _("Business key")), Column("process", _("Process"), "process"),
-               Column("task", _("Step"), "task"), Column("type", _("Error type"), "type"),
-               Column("error", _("Error")), Column("since", _("Since"), "since")]
+    columns = [Column("business_key", _("Business key")), Column("title", _("Title")),
+               Column("process", _("Process"), "process"), Column("task", _("Step"), "task"),
+               Column("type", _("Error type"), "type"), Column("error", _("Error")),
+               Column("since", _("Since"), "since")]
     filters = [{"name": "process", "label": _("Process"), "options": options, "value": process},
                {"name": "q", "label": _("Search"), "value": q}]
     return list_page(title=_("Incidents"), columns=columns, row=row, export_name="incidents",
