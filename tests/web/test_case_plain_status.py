@@ -38,3 +38,11 @@ def test_an_applicant_never_reads_a_supervisors_note(page_of, office):
     page = page_of("unit", f"/instances/{office.suspended}")
     assert "已挂起" in page and "等待外事审批" not in page
     assert "等待外事审批" in page_of("boss", f"/instances/{office.suspended}")
+
+
+def test_the_api_leaves_errors_and_supervisors_notes_to_supervisors(engine, users, office):
+    from webui.api.instances import _plain
+
+    event = {"action": "suspended", "detail": {"reason": "等待外事审批", "task": "x"}}
+    assert _plain(dict(event), supervisor=False)["detail"] == {"task": "x"}
+    assert _plain(dict(event), supervisor=True)["detail"]["reason"] == "等待外事审批"
