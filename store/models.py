@@ -121,6 +121,7 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(100))
     completed_at: Mapped[datetime | None]
     business_key: Mapped[str | None] = mapped_column(String(200))
+    case_title: Mapped[str] = mapped_column(String(300), default="", server_default="")  # instance.title
     applicant: Mapped[str | None] = mapped_column(String(100))
     # who alone works the task while unclaimed (``unit:KEY``/``user:NAME``, space-separated; one
     # ``task_owner`` row each), fixed when it becomes ready; None: the members of its lane

@@ -33,22 +33,36 @@ class FieldView:
 
 
 def label_of(schema: dict, name: str, lang: str) -> str:
-    """The field's title in the UI language (``title`` is Chinese, ``title_en`` English)."""
-    zh, en = schema.get("title"), schema.get("title_en")
+    """The field's title in the UI language (``title`` is Chinese, ``x-title-en`` or ``title_en`` English)."""
+    zh, en = schema.get("title"), schema.get("x-title-en") or schema.get("title_en")
     if lang == "en":
         return en or zh or name
     return zh or en or name
 
 
+def one_of_options(schema: dict, lang: str) -> list[tuple[Any, str]] | None:
+    """``oneOf`` (or ``anyOf``) of ``{"const": v, "title": t}``: the values with their titles; None otherwise."""
+    choices = schema.get("oneOf") or schema.get("anyOf")
+    if not isinstance(choices, list) or not choices:
+        return None
+    if not all(isinstance(c, dict) and "const" in c for c in choices):
+        return None
+    return [(c["const"], label_of(c, str(c["const"]), lang)) for c in choices]
+
+
 def options_of(schema: dict, ui: dict, lang: str) -> list[tuple[Any, str]]:
-    """Enum values with their labels (``enumNames``/``enumNames_en`` in the schema or UI schema)."""
-    values = schema.get("enum")
-    if values is None and isinstance(schema.get("items"), dict):
-        values = schema["items"].get("enum")
+    """Enum values with their labels (``enumNames``/``x-enumNames-en``/``enumNames_en`` in the schema or
+    UI schema, or ``oneOf`` with ``const`` and ``title``)."""
+    if isinstance(schema.get("items"), dict) and "enum" not in schema and "oneOf" not in schema:
         schema = schema["items"]
-    values = list(values or [])
+    titled = one_of_options(schema, lang)
+    if titled is not None:
+        return titled
+    values = list(schema.get("enum") or [])
     suffix = "_en" if lang == "en" else ""
-    names = (ui.get(f"ui:enumNames{suffix}") or schema.get(f"enumNames{suffix}")
+    english = (ui.get("ui:enumNames_en") or schema.get("x-enumNames-en") or schema.get("enumNames_en")
+               if lang == "en" else None)
+    names = (english or ui.get(f"ui:enumNames{suffix}") or schema.get(f"enumNames{suffix}")
              or ui.get("ui:enumNames") or schema.get("enumNames") or [])
     return [(v, str(names[i]) if i < len(names) else str(v)) for i, v in enumerate(values)]
 
@@ -85,14 +99,14 @@ def kind_of(schema: dict, ui: dict) -> str:
         items = schema.get("items") or {}
         if items.get("type") == "object":
             return "array"
-        if "enum" in items:
+        if "enum" in items or one_of_options(items, "") is not None:
             return "multi"
         return "lines"
     if typ == "object":
         return "object"
     if typ == "boolean":
         return "boolean_radio" if widget in ("radio", "select") else "checkbox"
-    if "enum" in schema:
+    if "enum" in schema or one_of_options(schema, "") is not None:
         return "radio" if widget == "radio" else "select"
     if widget == "textarea":
         return "textarea"
@@ -138,7 +152,7 @@ def _field(name: str, schema: dict, ui: dict, value: Any, errors: dict[str, str]
     view = FieldView(name=path, label=label_of(schema, name, lang), kind=kind, required=required,
                      help=help_text, value=value, error=errors.get(path, ""),
                      readonly=readonly or bool(ui.get("ui:readonly")))
-    for key in ("maxLength", "minLength", "minimum", "maximum", "pattern", "minItems", "maxItems"):
+    for key in ("maxLength", "minLength", "minimum", "maximum", "pattern", "minItems", "maxItems", "format"):
         if key in schema:
             view.attrs[key] = schema[key]
     if kind in ("select", "radio", "multi"):

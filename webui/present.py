@@ -180,10 +180,27 @@ def _person_label(username: str) -> str:
     return _("%(name)s (%(unit)s)", name=name, unit=unit_name) if unit_name else name
 
 
+def reader_is_supervisor() -> bool:
+    """Whether this request's reader is a supervisor (technical errors reach supervisors only)."""
+    from flask import g, has_request_context
+    from flask_login import current_user
+
+    if not has_request_context():
+        return True
+    if "fao_actor" not in g and not g.get("fao_api_user") and not current_user.is_authenticated:
+        return False
+    from webui.security import current_actor
+
+    return current_actor().is_supervisor
+
+
 def status_label(status: str) -> str:
-    """A case's status in the one word it has everywhere: 办理中, 已挂起, 已办结, 已终止, 因错误中止."""
+    """A case's status in the one word it has everywhere: 办理中, 已挂起, 已办结, 已终止, 因错误中止 (a case
+    stopped by an error reads as in progress to all but supervisors)."""
     from flask_babel import gettext as _
 
+    if status == "error" and not reader_is_supervisor():
+        return _("In progress, please wait")
     return {
         "active": _("In progress"), "suspended": _("Suspended"), "completed": _("Completed"),
         "terminated": _("Terminated"), "error": _("Stopped by an error"),
@@ -198,6 +215,20 @@ def task_status_label(status: str) -> str:
     labels: dict[str, str] = {TaskStatus.OPEN: _("Open"), TaskStatus.CLAIMED: _("Claimed"),
                               TaskStatus.COMPLETED: _("Handled"), TaskStatus.CANCELLED: _("Cancelled")}
     return labels.get(status, status)
+
+
+def priority_level(priority: int | None) -> str:
+    """``high`` above the default 50, ``low`` below it, else ``normal``."""
+    if priority is None:
+        return "normal"
+    return "high" if priority > 50 else "low" if priority < 50 else "normal"
+
+
+def priority_label(priority: int | None) -> str:
+    """A task's priority as a word (高/普通/低), never the number."""
+    from flask_babel import gettext as _
+
+    return {"high": _("High"), "low": _("Low")}.get(priority_level(priority), _("Normal"))
 
 
 def decision_label(value: Any) -> str:
@@ -224,13 +255,52 @@ def action_label(action: str) -> str:
     }.get(action, action)
 
 
+def data_date(value: Any) -> str:
+    """A date (or date-time) from case data in the reader's format: 2026年12月8日 / December 8, 2026."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    from webui.i18n import local_dt
+
+    if isinstance(value, datetime):
+        return local_dt(value)
+    if isinstance(value, date):
+        return format_date(value, "long")
+    text = str(value)
+    try:
+        if len(text) > 10:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return local_dt(moment) if moment.tzinfo else format_date(moment.date(), "long")
+        return format_date(date.fromisoformat(text), "long")
+    except ValueError:
+        return text
+
+
+def plain_value(value: Any) -> str:
+    """A value no form describes the parts of, without Python's punctuation: its parts' values, 是/否."""
+    from flask_babel import gettext as _
+
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dict):
+        return "；".join(plain_value(v) for v in value.values() if v not in (None, "", [], {}))
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(plain_value(v) for v in value if v not in (None, "", [], {}))
+    return "" if value is None else str(value)
+
+
 def register(app: Flask) -> None:
     """Expose the helpers to templates."""
-    from engine.people.visibility import may_see_registers
+    from engine.people.visibility import may_read_office_notes, may_see_registers
 
     app.jinja_env.filters["person"] = person_name
+    app.jinja_env.filters["data_date"] = data_date
+    app.jinja_env.filters["plain_value"] = plain_value
     app.jinja_env.globals.update(process_title=process_title, group_title=group_title, role_title=role_title,
                                  lane_titles=lane_titles,
                                  status_label=status_label, task_status_label=task_status_label,
                                  decision_label=decision_label,
-                                 action_label=action_label, ui_lang=ui_lang, may_see_registers=may_see_registers)
+                                 priority_label=priority_label, priority_level=priority_level,
+                                 action_label=action_label, ui_lang=ui_lang, may_see_registers=may_see_registers,
+                                 may_read_office_notes=may_read_office_notes)

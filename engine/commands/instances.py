@@ -12,6 +12,7 @@ from engine.bpmn.spec_facts import starts_by
 from engine.commands.case_command import Command, Outcome
 from engine.commands.message_catch import catch_message
 from engine.errors import Conflict, Forbidden, NoManualStart, NotFound, ValidationFailed, problem
+from engine.forms.case_title import case_title
 from engine.forms.options import resolve_unit_options
 from engine.forms.rules import RuleContext
 from engine.forms.validation import validate_form
@@ -79,6 +80,7 @@ def start_command(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor
         schema = version.forms.get(version.start_form) if version.start_form else None
         today = engine.clock.now().astimezone(engine.calendar(uow).tz).date()
         check_form(resolve_unit_options(uow, schema), data, RuleContext(today))  # unit choices: the active units
+    start_schema = version.forms.get(version.start_form) if version.start_form else None
     now = engine.clock.now()
     spec, subs = engine.codec.load_specs(version.id, version.spec_json)
     workflow = BpmnWorkflow(spec, subs)
@@ -87,7 +89,7 @@ def start_command(engine: CommandRunner, uow: UnitOfWork, key: str, actor: Actor
     bk = business_key or f"{now.astimezone(engine.calendar(uow).tz).strftime('%Y%m%d')}-{instance_id[:8].upper()}"
     instance = Instance(
         id=instance_id, process_version_id=version.id, process_key=key, version=version.version,
-        status="active", business_key=bk, title=str(data.get("title") or version.title)[:300],
+        status="active", business_key=bk, title=case_title(start_schema, data, version.title, bk),
         state="{}", serializer_version="", revision=0, started_by=actor.username,
         started_at=now, updated_at=now, ended_at=None, due_at=None, unit_key=actor.unit,
     )

@@ -168,6 +168,12 @@ def may_see_attachment(uow: Any, actor: Actor, attachment: Any) -> bool:
                for instance_id in uow.reads.cases.referring_to_attachment(attachment.id))
 
 
+def may_read_office_notes(actor: Actor) -> bool:
+    """Whether the actor reads the office's own notes on a case (why it was suspended): its staff and
+    supervisors, not the applicants."""
+    return actor.is_supervisor or "clerk" in actor.roles
+
+
 def may_withdraw_case(actor: Actor, instance: Any) -> bool:
     """Whether the actor applies for the case (``instance``: its row): its starter, or a colleague of
     the unit it belongs to. Whether it may still be withdrawn is the command's question."""

@@ -97,7 +97,7 @@ def sync_human_tasks(uow: UnitOfWork, instance: Instance, workflow: BpmnWorkflow
                 form_file=schema, ui_form_file=ui,
                 instructions=render_instructions(ext.get("instructionsForEndUser"), task.data),
                 status=TaskStatus.OPEN, assignee=None, priority=priority, created_at=now, due_at=due,
-                business_key=instance.business_key, applicant=instance.started_by,
+                business_key=instance.business_key, case_title=instance.title, applicant=instance.started_by,
                 owners=" ".join(owners) or None,
             )
             uow.tasks.add(row)

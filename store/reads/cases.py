@@ -88,14 +88,17 @@ class CaseReads:
         return self.s.scalar(stmt) is not None
 
     def applications(self, scope: CaseScope, *, status: str | None = None, page: int = 1,
-                     per_page: int = 20) -> Page:
-        """The applications a scope allows (the cases a user started), newest first (state text not loaded)."""
+                     per_page: int = 20, q: str | None = None) -> Page:
+        """The applications a scope allows (the cases a user started), newest first (state text not loaded);
+        ``q``: a part of the case's title or business key."""
         stmt = select(Instance).options(defer(Instance.state))
         condition = case_condition(scope)
         if condition is not None:
             stmt = stmt.where(condition)
         if status:
             stmt = stmt.where(Instance.status == status)
+        if q:
+            stmt = stmt.where(containing(q, Instance.business_key, Instance.title))
         return paged(self.s, stmt.order_by(Instance.started_at.desc(), Instance.id), page, per_page)
 
     def summary(self, instance_id: str) -> Instance | None:

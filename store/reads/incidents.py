@@ -27,7 +27,7 @@ def open_incidents(process: str | None = None, q: str | None = None, sort: str =
     if process:
         stmt = stmt.where(Instance.process_key == process)
     if q:
-        stmt = stmt.where(containing(q, Incident.message, Instance.business_key))
+        stmt = stmt.where(containing(q, Incident.message, Instance.business_key, Instance.title))
     return ordered(stmt, sort, INCIDENT_SORTS, "since", Incident.id)
 
 

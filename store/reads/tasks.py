@@ -18,7 +18,7 @@ from store.task_status import ACTIVE_STATUSES, TaskStatus
 
 TASK_COLUMNS = (HumanTask.id, HumanTask.instance_id, HumanTask.process_key, HumanTask.bpmn_id, HumanTask.name,
                 HumanTask.lane, HumanTask.assignee, HumanTask.status, HumanTask.created_at, HumanTask.due_at,
-                HumanTask.business_key, HumanTask.applicant)
+                HumanTask.business_key, HumanTask.case_title, HumanTask.applicant)
 _OPEN_OF = (select(HumanTask)
             .where(HumanTask.instance_id == bindparam("iid"), HumanTask.status.in_(ACTIVE_STATUSES))
             .order_by(HumanTask.created_at, HumanTask.id))
@@ -67,8 +67,9 @@ def _filtered(stmt: SelectT, process: str | None, overdue: bool, q: str | None, 
         stmt = stmt.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
     if q:
         cases = select(Instance.id).where(starter_matching(q, Instance.started_by, Instance.unit_key))
-        stmt = stmt.where(or_(containing(q, HumanTask.name, HumanTask.business_key, HumanTask.applicant,
-                                         HumanTask.process_key), HumanTask.instance_id.in_(cases.scalar_subquery())))
+        stmt = stmt.where(or_(containing(q, HumanTask.name, HumanTask.business_key, HumanTask.case_title,
+                                         HumanTask.applicant, HumanTask.process_key),
+                              HumanTask.instance_id.in_(cases.scalar_subquery())))
     return stmt
 
 
@@ -95,7 +96,8 @@ def overdue_list(now: datetime, group: str | None = None, assignee: str | None =
     if process:
         stmt = stmt.where(HumanTask.process_key == process)
     if q:
-        stmt = stmt.where(containing(q, HumanTask.name, HumanTask.business_key, HumanTask.applicant))
+        stmt = stmt.where(containing(q, HumanTask.name, HumanTask.business_key, HumanTask.case_title,
+                                      HumanTask.applicant))
     return ordered(stmt, sort, TASK_SORTS, "due", HumanTask.id)
 
 

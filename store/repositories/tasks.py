@@ -65,7 +65,9 @@ class HumanTaskRepository:
     def add(self, task: HumanTask) -> None:
         """Insert the row now with a prepared Core statement; the object stays usable, untracked
         (a command creates a row once and changes it only in a later command)."""
-        fast_writes.write(self.s, _INSERT_TASK, {c: getattr(task, c) for c in _TASK_COLUMNS})
+        params = {c: getattr(task, c) for c in _TASK_COLUMNS}
+        params["case_title"] = params.get("case_title") or ""  # NOT NULL; the ORM default applies on flush only
+        fast_writes.write(self.s, _INSERT_TASK, params)
 
     def add_owners(self, task_id: str, owners: Sequence[str]) -> None:
         """The ``task_owner`` rows of a task bound to owners (written once, when it becomes ready)."""

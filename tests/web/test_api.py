@@ -8,7 +8,7 @@ import pytest
 from tests.web.conftest import MODELS, START_DATA
 
 TASK_KEYS = {"id", "instance_id", "process_key", "bpmn_id", "name", "lane", "status", "assignee", "created_at",
-             "due_at", "priority"}
+             "due_at", "priority", "business_key", "case_title", "applicant"}
 
 
 def assert_error(response, status: int, code: str | None = None) -> dict:

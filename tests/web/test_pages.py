@@ -19,7 +19,7 @@ def test_inbox_shows_open_group_tasks_with_ids_and_counts(as_user, case):
     html = as_user("carl").get("/inbox").get_data(as_text=True)
     assert task_ids(html) == [task_id]
     assert 'id="nav-count-inbox">1<' in html
-    assert "审查申请" in html and "alice" in html
+    assert "审查申请" in html and "Alice" in html and "赴日本友城交流" in html
 
 
 def test_inbox_tabs_mine_group_done(as_user, case):

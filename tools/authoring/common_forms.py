@@ -24,7 +24,7 @@ from .forms import (
 
 def base_fields(title_zh: str = "事项名称", title_en: str = "Subject"):
     return (
-        text("title", title_zh, title_en, max_length=120, help="将显示在待办列表和批复函中"),
+        text("title", title_zh, title_en, max_length=120, help="将显示在待办列表和批复函中", case_title=True),
         text("unit_name", "申请单位", "Applicant unit", max_length=100, prefill="unit"),
         person(prefill="name"),
         phone(prefill="phone"),

@@ -52,7 +52,7 @@ class Form:
             "title": self.title,
             "title_en": self.title_en,
             "type": "object",
-            "properties": {f.name: f.schema for f in self.fields},
+            "properties": {f.name: mark_sensitive(f.name, f.schema) for f in self.fields},
             "required": [f.name for f in self.fields if f.required],
         }
         if self.description:
@@ -99,6 +99,22 @@ def count_matches(count: str, names: str, zh: str, en: str) -> dict[str, Any]:
     return rule(f"{count} == len({names})", count, zh, en)
 
 
+SENSITIVE_KEYS = frozenset({"passport_no", "permit_no", "id_number"})  # personal numbers (CONTRACT section 8)
+
+
+def mark_sensitive(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with ``"x-sensitive": true`` on every personal number in it (at any depth)."""
+    out = dict(schema)
+    if name in SENSITIVE_KEYS and out.get("type") == "string":
+        out["x-sensitive"] = True
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = {k: mark_sensitive(k, v) if isinstance(v, dict) else v
+                             for k, v in out["properties"].items()}
+    if isinstance(out.get("items"), dict):
+        out["items"] = mark_sensitive("", out["items"])
+    return out
+
+
 def _ui(widget: str | None = None, help: str | None = None, **kw: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if widget:
@@ -111,7 +127,7 @@ def _ui(widget: str | None = None, help: str | None = None, **kw: Any) -> dict[s
 
 def text(name: str, zh: str, en: str, required: bool = True, max_length: int = 200,
          pattern: str | None = None, help: str | None = None, min_length: int | None = None,
-         prefill: str | None = None) -> Field:
+         prefill: str | None = None, case_title: bool = False) -> Field:
     s: dict[str, Any] = {"type": "string", "title": zh, "title_en": en, "maxLength": max_length}
     if required:
         s["minLength"] = min_length or 1
@@ -119,6 +135,8 @@ def text(name: str, zh: str, en: str, required: bool = True, max_length: int = 2
         s["pattern"] = pattern
     if prefill:
         s["x-prefill"] = prefill  # filled from the applicant's profile on a start form (engine/forms/prefill.py)
+    if case_title:
+        s["x-case-title"] = True  # the case's title in every list (CONTRACT section 8)
     return Field(name, s, _ui(help=help), required)
 
 

@@ -131,7 +131,7 @@ def state_guest_reception():
                 "请形成《{{ title }}》接待总结，报市领导并报{{ notice_from }}。")
     finish(b, last, PROTOCOL)
     notice = Form(f"{key}.submit", info.title_zh, info.title_en, (
-        text("title", "接待事项", "Reception", max_length=120, help="将显示在待办列表中"),
+        text("title", "接待事项", "Reception", max_length=120, help="将显示在待办列表中", case_title=True),
         text("notice_from", "通知单位", "Notice from", max_length=100, help="如 省委接待办、省外办"),
         text("notice_number", "通知文号或电话记录号", "Reference of the notice", max_length=60),
         choice("guest_category", "来宾类别", "Kind of guest",

@@ -61,4 +61,4 @@ def refused(b: Builder, gw: str, lane: str, subject_zh: str, subject_en: str, id
 
 
 def office_fields(title_zh: str, title_en: str) -> tuple[Field, ...]:
-    return (text("title", title_zh, title_en, max_length=120, help="将显示在待办列表中"),)
+    return (text("title", title_zh, title_en, max_length=120, help="将显示在待办列表中", case_title=True),)

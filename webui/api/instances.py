@@ -18,6 +18,8 @@ from webui.api.serialize import (
     unit_ref,
     waiting_json,
 )
+from webui.case_data import masked_case_data
+from webui.case_view import SUPERVISOR_NOTES, TECHNICAL_ACTIONS
 from webui.errors import ApiError
 from webui.security import current_actor, engine, reading
 
@@ -62,9 +64,10 @@ def get_instance(instance_id: str) -> ResponseReturnValue:
         if sight is Sight.REFUSED:
             raise ApiError(403, _("You may not see this case."))
         case = eng.read_case(uow, instance)
-        ran, data = case.activities, case.data
+        ran, data = case.activities, masked_case_data(case.data, uow.reads.processes.forms(instance.process_version_id))
         unit = uow.users.unit(instance.unit_key) if instance.unit_key else None
-    active, history = case.open_tasks, [event_json(e) for e in case.history]
+    active, history = case.open_tasks, [_plain(event_json(e), actor.is_supervisor) for e in case.history
+                                        if actor.is_supervisor or e.action not in TECHNICAL_ACTIONS]
     waiting = [waiting_json(w) for w in case.waiting]
     if instance.status == "active" and not waiting:  # e.g. an engine step in progress: name what runs
         waiting = [running_json(a) for a in ran if a["state"] == "running"]
@@ -72,6 +75,13 @@ def get_instance(instance_id: str) -> ResponseReturnValue:
     out.update({"unit": unit_ref(unit), "data": jsonable(data), "active_tasks": [task_json(t) for t in active],
                 "waiting_on": waiting, "activities": ran, "history": history})
     return jsonify(out)
+
+
+def _plain(event: dict[str, Any], supervisor: bool) -> dict[str, Any]:
+    """An event as its reader may read it: errors are left out before; supervisors' notes are theirs."""
+    if not supervisor and event["action"] in SUPERVISOR_NOTES:
+        event["detail"] = {k: v for k, v in event["detail"].items() if k not in ("reason", "comment")}
+    return event
 
 
 def running_json(activity: dict) -> dict[str, Any]:

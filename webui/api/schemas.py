@@ -35,6 +35,8 @@ COMPONENTS: dict[str, dict] = {
             "bpmn_id": {"type": "string"}, "name": {"type": "string"}, "lane": STR_OR_NULL,
             "status": {"type": "string", "enum": [status.value for status in TaskStatus]},
             "assignee": STR_OR_NULL, "created_at": TIME, "due_at": TIME, "priority": {"type": "integer"},
+            "business_key": STR_OR_NULL, "case_title": {"type": "string", "description": "the case's title"},
+            "applicant": STR_OR_NULL,
         },
     },
     "TaskDetail": {"allOf": [ref("Task"), {"type": "object", "properties": {
@@ -46,7 +48,8 @@ COMPONENTS: dict[str, dict] = {
         "properties": {
             "id": {"type": "string"}, "process_key": {"type": "string"}, "version": {"type": "integer"},
             "status": {"type": "string", "enum": ["active", "suspended", "completed", "terminated", "error"]},
-            "business_key": STR_OR_NULL, "title": {"type": "string"}, "started_by": STR_OR_NULL,
+            "business_key": STR_OR_NULL, "title": {"type": "string"},
+            "case_title": {"type": "string", "description": "the case's title (as title)"}, "started_by": STR_OR_NULL,
             "started_at": TIME, "ended_at": TIME, "due_at": TIME,
         },
     },

@@ -39,12 +39,14 @@ def jsonable(value: Any) -> Any:
 def task_json(t: HumanTask | AnyRow) -> dict[str, Any]:
     return {"id": t.id, "instance_id": t.instance_id, "process_key": t.process_key, "bpmn_id": t.bpmn_id,
             "name": t.name, "lane": t.lane, "status": t.status, "assignee": t.assignee,
-            "created_at": iso(t.created_at), "due_at": iso(t.due_at), "priority": t.priority}
+            "created_at": iso(t.created_at), "due_at": iso(t.due_at), "priority": t.priority,
+            "business_key": t.business_key, "case_title": getattr(t, "case_title", "") or "",
+            "applicant": t.applicant}
 
 
 def instance_json(i: Instance | AnyRow) -> dict[str, Any]:
     return {"id": i.id, "process_key": i.process_key, "version": i.version, "status": i.status,
-            "business_key": i.business_key, "title": i.title, "started_by": i.started_by,
+            "business_key": i.business_key, "title": i.title, "case_title": i.title, "started_by": i.started_by,
             "started_at": iso(i.started_at), "ended_at": iso(i.ended_at), "due_at": iso(i.due_at)}
 
 

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 
 from engine.forms.options import resolve_unit_options
 from engine.forms.validation import with_task_data_options
-from engine.people.visibility import Sight, task_sight, work_scope
+from engine.people.visibility import Sight, may_work_task, task_sight, work_scope
 from engine.state import activities
 from engine.tasks.lifecycle import ACTIVE_STATUSES, TaskStatus
 from webui.api import schemas as s
 from webui.api.base import api, flag, json_body, optional_object, page_json, paging
 from webui.api.serialize import jsonable, task_json
+from webui.case_data import masked_case_data, sensitive_names
 from webui.errors import ApiError
 from webui.logging_setup import name_case
 from webui.security import current_actor, engine, reading
@@ -29,7 +30,8 @@ TASK = {200: ("the task", s.ref("Task"))}
                    "only this status"),
                   ("process", {"type": "string"}, "only this process key"),
                   ("overdue", {"type": "boolean"}, "only tasks past their due time"),
-                  ("q", {"type": "string"}, "search task name, business key, process, the starter's name and unit"),
+                  ("q", {"type": "string"},
+                   "search task name, case title, business key, process, the starter's name and unit"),
                   ("sort", {"type": "string", "enum": ["created", "due", "priority"]}, "order")) + s.PAGING)
 def list_tasks() -> ResponseReturnValue:
     actor = current_actor()
@@ -75,6 +77,8 @@ def get_task(task_id: str) -> ResponseReturnValue:
         data = activities.task_data(eng.load_readonly(uow, instance), task_id)
         draft = uow.misc.draft(task_id, actor.username)
         schema = resolve_unit_options(uow, forms.get(row.form_file) if row.form_file else None)
+    # sensitive values in the clear only to those who may fill this task's form, and only its own fields
+    data = masked_case_data(data, forms, sensitive_names(schema) if may_work_task(actor, row) else frozenset())
     out = task_json(row)
     out.update({"form_schema": with_task_data_options(schema, data),
                 "ui_schema": forms.get(row.ui_form_file) if row.ui_form_file else None,

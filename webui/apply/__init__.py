@@ -159,8 +159,9 @@ def applications() -> ResponseReturnValue:
     except ValueError:
         page_no = 1
     status = request.args.get("status") or None
+    q = (request.args.get("q") or "").strip()[:100] or None
     with reading() as uow:
-        page = uow.reads.cases.applications(applications_scope(actor), status=status, page=page_no)
+        page = uow.reads.cases.applications(applications_scope(actor), status=status, page=page_no, q=q)
         ids = [i.id for i in page.items]
         tasks = uow.reads.tasks.open_of_cases(ids)
         decisions = uow.reads.audit.decisions_of_cases(ids)
@@ -172,5 +173,5 @@ def applications() -> ResponseReturnValue:
         by_case.setdefault(f.instance_id, []).append(f)
     pages = max(1, -(-page.total // page.per_page))
     return render_template("apply/applications.html", page=page, pages=pages, tasks=tasks, decisions=decisions,
-                           files=by_case, status=status, events=events)
+                           files=by_case, status=status, events=events, q=q or "")
 

@@ -34,7 +34,7 @@ def show(instance_id: str) -> ResponseReturnValue:
     withdrawable = (instance.status == "active" and may_withdraw_case(actor, instance)
                     and not office_has_begun(tasks))
     return render_template("instances/case.html", instance=instance, case=case,
-                           history=history_rows(case.history, case.names), tasks=tasks, halt=halt,
+                           history=history_rows(case.history, case.names, actor.is_supervisor), tasks=tasks, halt=halt,
                            withdrawable=withdrawable)
 
 

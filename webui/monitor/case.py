@@ -20,6 +20,7 @@ from engine.errors import EngineError
 from engine.people.visibility import workers_of
 from store.models import Instance
 from store.uow import UnitOfWork
+from webui.case_view import case_fields
 from webui.element_names import name_or_id
 from webui.error_texts import error_text
 from webui.monitor.blueprint import bp
@@ -59,6 +60,7 @@ def case_page(instance_id: str) -> ResponseReturnValue:
         marks = case_marks(eng, uow, full, xml, {i.bpmn_id for i in incidents if i.bpmn_id}) if xml else {
             "states": {}, "runs": {}, "data": {}, "problem": None}
         members = {t_.id: workers_of(uow, t_) for t_ in tasks}
+        fields, technical, _files = case_fields(uow, full, marks["data"] if isinstance(marks["data"], dict) else {})
         uow.detach_all()
     names = element_names(xml) if xml else {}
     diagram = {"xml": ensure_layout(xml) if xml else "", "states": marks["states"], "runs": marks["runs"]}
@@ -67,7 +69,7 @@ def case_page(instance_id: str) -> ResponseReturnValue:
         "monitor/case.html", instance=instance, incidents=incidents, tasks=tasks, waiting=waiting,
         waiting_text=describe_waiting(waiting, names) if waiting or not incidents
         else _("an incident: retry or terminate the case"), history=history, diagram=diagram,
-        data=masked(marks["data"]), problem=marks["problem"], members=members,
+        data=masked(technical), fields=fields, problem=marks["problem"], members=members,
         process_title=title_of, status_label=status_label, action_label=action_label,
         group_title=group_title, moves=moves if moves is not None and moves.sources else None,
         move_label=lambda e: element_label(e, instance.process_key), step_name=lambda i: name_or_id(names, i))

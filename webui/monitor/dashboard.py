@@ -109,7 +109,7 @@ def case_columns() -> list[Column]:
     return [Column("business_key", _("Business key"), "business_key"),
             Column("title", _("Title")), Column("process", _("Process"), "process"),
             Column("version", _("Version")), Column("status", _("Status"), "status"),
-            Column("started_by", _("Started by")), Column("started", _("Started"), "started"),
+            Column("started_by", _("Applicant")), Column("started", _("Started"), "started"),
             Column("updated", _("Last progress"), "updated"), Column("due", _("Due"), "due")]
 
 
@@ -133,12 +133,14 @@ def overdue() -> ResponseReturnValue:
         return {"task": Link(r.name, url_for("monitor.case_page", instance_id=r.instance_id)),
                 "business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
+                "title": r.case_title or "", "applicant": person_name(r.applicant),
                 "process": title_of(r.process_key), "group": group_title(r.lane) or "—",
                 "assignee": person_name(r.assignee) or _("(unclaimed)"), "created": dt(r.created_at),
                 "due": dt(r.due_at), "late": due_info(r.due_at, now, calendar).text,
                 "halt": SuspendedMark(halt) if halt else None}
 
     columns = [Column("task", _("Task"), "name"), Column("business_key", _("Business key")),
+               Column("title", _("Title")), Column("applicant", _("Applicant")),
                Column("process", _("Process"), "process"), Column("group", _("Group"), "group"),
                Column("assignee", _("Assignee"), "assignee"),
                Column("created", _("Arrived"), "created"), Column("due", _("Due"), "due"),
@@ -233,12 +235,14 @@ def incidents() -> ResponseReturnValue:
     def row(r: Any, _extra: Any = None) -> dict[str, Any]:
         return {"business_key": Link(r.business_key or r.instance_id,
                                      url_for("monitor.case_page", instance_id=r.instance_id)),
+                "title": r.title or "",
                 "process": title_of(r.process_key), "task": r.bpmn_id or "—", "type": r.error_type,
                 "error": incident_text(r.error_type, r.message, r.bpmn_id, r.line), "since": dt(r.created_at)}
 
-    columns = [Column("business_key", _("Business key")), Column("process", _("Process"), "process"),
-               Column("task", _("Step"), "task"), Column("type", _("Error type"), "type"),
-               Column("error", _("Error")), Column("since", _("Since"), "since")]
+    columns = [Column("business_key", _("Business key")), Column("title", _("Title")),
+               Column("process", _("Process"), "process"), Column("task", _("Step"), "task"),
+               Column("type", _("Error type"), "type"), Column("error", _("Error")),
+               Column("since", _("Since"), "since")]
     filters = [{"name": "process", "label": _("Process"), "options": options, "value": process},
                {"name": "q", "label": _("Search"), "value": q}]
     return list_page(title=_("Incidents"), columns=columns, row=row, export_name="incidents",

@@ -14,6 +14,7 @@ from engine.forms.validation import with_task_data_options
 from engine.people.visibility import Sight, may_work_task, task_sight, work_scope, workers_of
 from engine.state import activities
 from engine.tasks import lifecycle
+from webui.case_data import mask_by_schema
 from webui.case_view import build_case, history_rows
 from webui.error_texts import error_text, field_errors
 from webui.formdata import parse_form
@@ -67,6 +68,8 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str
     is_open = row.status in lifecycle.ACTIVE_STATUSES
     may_work = is_open and may_work_task(actor, row)
     can_work = may_work and instance.status == "active"
+    if not may_work_task(actor, row):  # sensitive values unmasked only to those who fill this form
+        values = mask_by_schema(values, schema)
     fields = build_fields(schema, ui, values, errors, ui_lang())
     return render_template(
         "tasks/task.html", task=row, instance=instance, case=case, form_fields=fields, errors=errors,
@@ -75,7 +78,8 @@ def _render(task_id: str, values: dict[str, Any] | None = None, errors: dict[str
         can_claim=halt is None and lifecycle.allows(lifecycle.CLAIM, actor, row),
         can_unclaim=lifecycle.allows(lifecycle.UNCLAIM, actor, row),
         can_assign=can_assign, members=members, has_draft=has_draft,
-        due=due_info(row.due_at, eng.clock.now(), calendar), history=history_rows(case.history, case.names),
+        due=due_info(row.due_at, eng.clock.now(), calendar),
+        history=history_rows(case.history, case.names, actor.is_supervisor),
         form_title=(schema or {}).get("title_en" if ui_lang() == "en" else "title") or "",
     ), status
 
