@@ -8,9 +8,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from flask import Flask
+from cachetools import TTLCache
+from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from engine.people.identity import GROUPS, SYSTEM
 from engine.tasks.lifecycle import TaskStatus
@@ -47,7 +51,6 @@ def process_title(key: str, deployed_title: str | None = None) -> str:
 
 def deployed_titles() -> dict[str, str]:
     """Latest deployed title per process key, read once per request when needed."""
-    from flask import g
 
     if "fao_process_titles" not in g:
         from webui.security import reading
@@ -78,7 +81,6 @@ def group_title(key: str | None) -> str:
 
 def role_title(key: str) -> str:
     """A role's name in the UI language (the one place roles get their names: the catalogue)."""
-    from flask_babel import gettext as _
 
     return {"clerk": _("Clerk"), "supervisor": _("Supervisor"), "analyst": _("Process analyst"),
             "admin": _("Administrator")}.get(key, key)
@@ -118,7 +120,6 @@ class Due:
 
 
 def _late_text(late_s: int) -> str:
-    from flask_babel import gettext as _
 
     minutes = late_s // 60
     if minutes < 1:
@@ -150,25 +151,61 @@ def due_info(due_at: datetime | None, now: datetime, calendar: WorkingCalendar |
     return Due(due_at, False, days)
 
 
+PEOPLE_TTL_S = 30.0  # a rename shows within this long in other processes (this one forgets at once)
+
+
 def person_name(username: str | None) -> str:
     """How people see a login: the display name with the unit, 王丽（市商务局）; the display name
     alone for a user with no unit; the login when the user is unknown. The engine's own actor is
-    “系统”. Looked up once per request."""
-    from flask import g, has_request_context
-    from flask_babel import gettext as _
+    “系统”. Remembered per application for a few seconds (:func:`forget_person` after a change)."""
 
     if not username:
         return ""
     if username == SYSTEM.username:
         return _("System")
-    known: dict[str, str] = g.setdefault("fao_people", {}) if has_request_context() else {}
-    if username not in known:
-        known[username] = _person_label(username)
-    return known[username]
+    if not has_request_context():
+        return _person_label(username) if not has_app_context() else _remembered(username, ui_lang())
+    known: dict[str, str] | None = g.get("fao_people")
+    if known is None:
+        known = g.fao_people = {}
+    label = known.get(username)
+    if label is None:
+        label = known[username] = _remembered(username, ui_lang())
+    return label
+
+
+def _remembered(username: str, lang: str) -> str:
+    people = _people(current_app)
+    label = people.get((username, lang))
+    if label is None:
+        label = people[(username, lang)] = _person_label(username)
+    return label
+
+
+def forget_person(username: str) -> None:
+    """After a user or their unit changed: their name is looked up afresh."""
+
+    if has_app_context():
+        people = _people(current_app)
+        for key in [k for k in list(people) if k[0] == username]:
+            people.pop(key, None)
+
+
+def forget_people() -> None:
+    """After a unit changed (its name is in its members' names): every name is looked up afresh."""
+
+    if has_app_context():
+        _people(current_app).clear()
+
+
+def _people(app: Flask) -> TTLCache[tuple[str, str], str]:
+    people = app.extensions.get("fao_people")
+    if people is None:
+        people = app.extensions["fao_people"] = TTLCache(maxsize=4096, ttl=PEOPLE_TTL_S)
+    return cast("TTLCache[tuple[str, str], str]", people)
 
 
 def _person_label(username: str) -> str:
-    from flask_babel import gettext as _
 
     from webui.security import reading
 
@@ -182,8 +219,6 @@ def _person_label(username: str) -> str:
 
 def reader_is_supervisor() -> bool:
     """Whether this request's reader is a supervisor (technical errors reach supervisors only)."""
-    from flask import g, has_request_context
-    from flask_login import current_user
 
     if not has_request_context():
         return True
@@ -197,7 +232,6 @@ def reader_is_supervisor() -> bool:
 def status_label(status: str) -> str:
     """A case's status in the one word it has everywhere: 办理中, 已挂起, 已办结, 已终止, 因错误中止 (a case
     stopped by an error reads as in progress to all but supervisors)."""
-    from flask_babel import gettext as _
 
     if status == "error" and not reader_is_supervisor():
         return _("In progress, please wait")
@@ -210,7 +244,6 @@ def status_label(status: str) -> str:
 
 def task_status_label(status: str) -> str:
     """A task's status: 待办, 已签收, 已办理 (a task is handled; a case is 已办结), 已取消."""
-    from flask_babel import gettext as _
 
     labels: dict[str, str] = {TaskStatus.OPEN: _("Open"), TaskStatus.CLAIMED: _("Claimed"),
                               TaskStatus.COMPLETED: _("Handled"), TaskStatus.CANCELLED: _("Cancelled")}
@@ -225,21 +258,23 @@ def priority_level(priority: int | None) -> str:
 
 
 def priority_label(priority: int | None) -> str:
-    """A task's priority as a word (高/普通/低), never the number."""
-    from flask_babel import gettext as _
+    """A task's priority as a word (高/普通/低), never the number (the words made once per request)."""
 
-    return {"high": _("High"), "low": _("Low")}.get(priority_level(priority), _("Normal"))
+    words = g.get("fao_priority_words") if has_request_context() else None
+    if words is None:
+        words = {"high": _("High"), "low": _("Low"), "normal": _("Normal")}
+        if has_request_context():
+            g.fao_priority_words = words
+    return words[priority_level(priority)]
 
 
 def decision_label(value: Any) -> str:
-    from flask_babel import gettext as _
 
     return {"approve": _("Approved"), "revise": _("Returned for revision"),
             "reject": _("Rejected")}.get(str(value), str(value))
 
 
 def action_label(action: str) -> str:
-    from flask_babel import gettext as _
 
     return {
         "started": _("Started"), "claimed": _("Claimed"), "unclaimed": _("Released"),
@@ -259,8 +294,6 @@ def data_date(value: Any) -> str:
     """A date (or date-time) from case data in the reader's format: 2026年12月8日 / December 8, 2026."""
     from datetime import date
 
-    from flask_babel import format_date
-
     from webui.i18n import local_dt
 
     if isinstance(value, datetime):
@@ -279,7 +312,6 @@ def data_date(value: Any) -> str:
 
 def plain_value(value: Any) -> str:
     """A value no form describes the parts of, without Python's punctuation: its parts' values, 是/否."""
-    from flask_babel import gettext as _
 
     if isinstance(value, bool):
         return _("Yes") if value else _("No")

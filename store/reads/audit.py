@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from store.models import AuditEvent, Instance
@@ -19,6 +19,14 @@ class Suspension:
     by: str | None
     at: datetime | None
     reason: str
+
+
+# built once: a list page asks it on every request (the ids bound as one expanding parameter)
+_SUSPENSIONS = (
+    select(Instance.id, AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
+    .outerjoin(AuditEvent, and_(AuditEvent.instance_id == Instance.id, AuditEvent.action == "suspended"))
+    .where(Instance.id.in_(bindparam("ids", expanding=True)), Instance.status == "suspended")
+    .order_by(AuditEvent.id))
 
 
 class AuditReads:
@@ -50,11 +58,7 @@ class AuditReads:
         ids = sorted(set(instance_ids))
         if not ids:
             return {}
-        rows = self.s.execute(
-            select(Instance.id, AuditEvent.actor, AuditEvent.at, AuditEvent.detail)
-            .outerjoin(AuditEvent, and_(AuditEvent.instance_id == Instance.id, AuditEvent.action == "suspended"))
-            .where(Instance.id.in_(ids), Instance.status == "suspended")
-            .order_by(AuditEvent.id)).all()
+        rows = self.s.execute(_SUSPENSIONS, {"ids": ids}).all()
         out: dict[str, Suspension] = {}
         for instance_id, actor, at, detail in rows:  # the latest suspension wins
             reason = detail.get("reason") if isinstance(detail, dict) else None

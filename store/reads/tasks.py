@@ -114,7 +114,8 @@ class TaskReads:
         """Tasks assigned to the worker (``mine``), unclaimed in their lanes (``group``), or both;
         ``done``: the worker's completed tasks.
 
-        ``counts`` (from :meth:`counts`) spares the totals' queries when nothing is filtered.
+        ``counts`` (from :meth:`counts`) spares the totals' queries when nothing is filtered, and
+        the query of tasks bound to the worker when there are none.
 
         "Both" is two index-friendly queries (assigned to me; unclaimed in my lanes) merged here, so
         the time stays flat however many tasks the groups hold: each branch reads at most one page
@@ -134,7 +135,8 @@ class TaskReads:
             if scope in ("group", "both") and status in (None, TaskStatus.OPEN):
                 # one branch per lane: each reads its index in order
                 branches += [select(HumanTask).where(lane_condition(lane)) for lane in sorted(set(work.lanes))]
-                if work.owner_keys:  # bound to the worker or their unit (an applicant unit's tasks)
+                # bound to the worker or their unit (an applicant unit's tasks); the counts say when none are
+                if work.owner_keys and (counts is None or counts.get("owned", 1)):
                     branches.append(select(HumanTask).where(open_owned_condition(work)))
         branches = [_filtered(b, process, overdue, q, now) for b in branches]
         unfiltered = not (process or overdue or q or status)
@@ -170,7 +172,7 @@ class TaskReads:
             rows = self.s.execute(stmt).all()
         got = {kind: int(n or 0) for kind, n in rows}
         return {"mine": got.get("mine", 0), "group": got.get("lane", 0) + got.get("owned", 0),
-                "done": got.get("done", 0)}
+                "done": got.get("done", 0), "owned": got.get("owned", 0)}
 
     def done_count(self, username: str) -> int:
         """Tasks the user completed, from the counter projection (``task_count``)."""

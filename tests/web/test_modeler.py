@@ -38,9 +38,16 @@ def review_v2() -> str:
 
 # --- pages and permissions --------------------------------------------------------------------
 
+def test_the_modeler_refuses_clerks_and_applicants_as_the_monitor_does(client_of):
+    for who in ("clerk", "unit"):
+        client = client_of(who)
+        for path in ("/modeler", "/modeler/review", "/modeler/new", "/modeler/forms"):
+            assert client.get(path).status_code == 403, (who, path)
+    assert client_of("analyst").get("/modeler").status_code == 200
+
 def test_versions_list_shows_who_deployed_when_and_cases(client_of, engine, users):
     engine.start("review", users["unit"], {"title": "甲"})
-    page = client_of("clerk").get("/modeler").get_data(as_text=True)  # any signed-in user may look
+    page = client_of("boss").get("/modeler").get_data(as_text=True)  # supervisors look (and migrate)
     row = re.search(r'<tr data-version="1">(.*?)</tr>', page, re.S).group(1)
     assert "analyst" in row and re.search(r'class="num">1</td><td class="num">1</td>', row)
     assert 'id="new-process"' not in page  # only analysts get the "new" button
@@ -49,7 +56,7 @@ def test_versions_list_shows_who_deployed_when_and_cases(client_of, engine, user
 
 def test_editor_opens_the_latest_or_a_chosen_version(client_of, engine, users):
     engine.deploy([("review.bpmn", review_v2().encode())], users["analyst"], "第二版")
-    client = client_of("unit")
+    client = client_of("boss")
     latest = client.get("/modeler/review").get_data(as_text=True)
     assert "bpmn-modeler.production.min.js" in latest and "leader_approve" in latest
     first = client.get("/modeler/review?version=1").get_data(as_text=True)
@@ -136,10 +143,10 @@ def test_diff_finds_added_removed_and_changed_elements():
 
 def test_compare_page_highlights_and_lists_the_changes(client_of, engine, users):
     engine.deploy([("review.bpmn", review_v2().encode())], users["analyst"], "第二版")
-    page = client_of("unit").get("/modeler/review/compare?a=1&b=2").get_data(as_text=True)
+    page = client_of("boss").get("/modeler/review/compare?a=1&b=2").get_data(as_text=True)
     assert '"leader_approve": "added"' in page and '"approve": "removed"' in page and '"examine": "changed"' in page
     assert re.search(r'<ul class="diff-added">\s*<li data-element-id="leader_approve">', page)
-    assert client_of("unit").get("/modeler/review/compare?a=1&b=7").status_code == 404
+    assert client_of("boss").get("/modeler/review/compare?a=1&b=7").status_code == 404
 
 
 def test_generated_layout_draws_every_element_once():

@@ -46,12 +46,12 @@ def save(client, text: str, ui: str = DECISION_UI_TEXT, note: str = "表单加�
 # --- list and editor pages ----------------------------------------------------------------------
 
 def test_forms_list_pairs_each_schema_with_its_ui_schema_and_the_processes_using_it(client_of):
-    page = client_of("clerk").get("/modeler/forms").get_data(as_text=True)  # any signed-in user may look
+    page = client_of("boss").get("/modeler/forms").get_data(as_text=True)  # supervisors look (analysts edit)
     row = re.search(r'<tr data-form="review.decision.schema.json">(.*?)</tr>', page, re.S).group(1)
     assert DECISION_UI in row and "/modeler/review" in row and "v1" in row
     assert 'data-form="review.start.schema.json"' in page
     assert f'data-form="{DECISION_UI}"' not in page  # listed beside its schema, not on its own
-    assert 'id="forms-link"' in client_of("clerk").get("/modeler").get_data(as_text=True)
+    assert 'id="forms-link"' in client_of("boss").get("/modeler").get_data(as_text=True)
     assert 'id="forms-link"' in client_of("analyst").get("/modeler/review").get_data(as_text=True)
 
 
@@ -59,19 +59,19 @@ def test_editor_shows_both_files_read_only_to_non_analysts(client_of):
     analyst = client_of("analyst").get(f"/modeler/forms/{DECISION}").get_data(as_text=True)
     assert 'id="schema-text"' in analyst and 'id="ui-text"' in analyst and 'id="btn-save-form"' in analyst
     assert "&#34;ui:order&#34;" in analyst or "&quot;ui:order&quot;" in analyst or '"ui:order"' in analyst
-    clerk = client_of("clerk").get(f"/modeler/forms/{DECISION}").get_data(as_text=True)
+    clerk = client_of("boss").get(f"/modeler/forms/{DECISION}").get_data(as_text=True)
     assert 'id="btn-save-form"' not in clerk and re.search(r'<textarea id="schema-text"[^>]*readonly', clerk)
-    ui = client_of("clerk").get(f"/modeler/forms/{DECISION}".replace(".schema.", ".uischema."))
+    ui = client_of("boss").get(f"/modeler/forms/{DECISION}".replace(".schema.", ".uischema."))
     assert ui.status_code == 302 and ui.headers["Location"].endswith(f"/modeler/forms/{DECISION}")
-    assert client_of("clerk").get("/modeler/forms/nothing.schema.json").status_code == 404
-    assert client_of("clerk").get("/modeler/forms/..%2Fetc.json").status_code == 404
+    assert client_of("boss").get("/modeler/forms/nothing.schema.json").status_code == 404
+    assert client_of("boss").get("/modeler/forms/..%2Fetc.json").status_code == 404
     assert client_of(None).get("/modeler/forms").status_code == 302
 
 
 # --- preview --------------------------------------------------------------------------------------
 
 def test_preview_is_the_task_pages_form_rendered_by_the_same_macros(client_of, engine, users):
-    client = client_of("clerk")
+    client = client_of("boss")
     answer = client.post("/modeler/forms/preview", json={"schema": titled(), "uischema": DECISION_UI_TEXT,
                                                          "schema_name": DECISION, "ui_name": DECISION_UI})
     assert answer.status_code == 200 and answer.mimetype == "text/html" and answer.headers["X-Form-Ok"] == "1"
@@ -82,7 +82,7 @@ def test_preview_is_the_task_pages_form_rendered_by_the_same_macros(client_of, e
 
     # the clerk's task page shows the same field markup for the deployed form
     instance = engine.start("review", users["unit"], {"title": "甲"})
-    task_page = client.get(f"/tasks/{task_id(engine, instance.id, 'examine')}").get_data(as_text=True)
+    task_page = client_of("clerk").get(f"/tasks/{task_id(engine, instance.id, 'examine')}").get_data(as_text=True)
     deployed = client.post("/modeler/forms/preview", json={"schema": DECISION_TEXT, "uischema": DECISION_UI_TEXT}
                            ).get_data(as_text=True)
     field = re.compile(r'<div class="field kind-radio[^"]*" data-field="decision">.*?</fieldset>', re.S)

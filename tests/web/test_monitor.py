@@ -256,6 +256,7 @@ def test_dashboard_lists_my_notifications_only(client_of, engine, office):
 
 def test_process_analytics_page_draws_charts_and_heat(client_of, office):
     page = client_of("boss").get("/monitor/processes/review?weeks=4").get_data(as_text=True)
+    assert 'href="/modeler/review/migrate" id="migrate-cases"' in page  # bulk migration from the monitor
     assert page.count("<svg") >= 2 and "<script" not in page.split('id="weekly-chart"')[1].split("</section>")[0]
     heat = json.loads(re.search(r'id="heat-diagram-data">(.*?)</script>', page, re.S).group(1))["heat"]
     assert set(heat) == {"examine", "approve"}

@@ -9,6 +9,7 @@ from engine.errors import EngineError, NotFound
 from engine.people.administration import UnitForm
 from webui.admin.blueprint import admin_only, bp, field_errors, text_field
 from webui.admin.history import history_rows
+from webui.present import forget_people
 from webui.security import current_actor, engine, reading
 
 
@@ -62,6 +63,7 @@ def edit_unit(key: str) -> ResponseReturnValue:
     form = UnitForm(unit.key, text_field(request.form, "name"), text_field(request.form, "name_en"))
     try:
         changes = engine().administration.update_unit(current_actor(), form)
+        forget_people()  # the unit's name is in its members' names
     except EngineError as exc:
         return _render(form, field_errors(exc), creating=False, status=422, active=unit.active)
     flash(_("The changes were saved.") if changes else _("Nothing was changed."), "success")

@@ -16,7 +16,7 @@ from store.reads.pager import PER_PAGE
 from store.reads.people import UserFilter
 from webui.admin.blueprint import admin_only, bp, field_errors, no_store, page_arg, text_field
 from webui.admin.history import history_rows
-from webui.present import group_title, role_title
+from webui.present import forget_person, group_title, role_title
 from webui.security import current_actor, engine, forget_identity, reading
 
 
@@ -103,6 +103,7 @@ def edit_user(username: str) -> ResponseReturnValue:
     except EngineError as exc:
         return _render_form(form, field_errors(exc), creating=False, status=422)
     forget_identity(user.username)
+    forget_person(user.username)
     flash(_("The changes were saved.") if changes else _("Nothing was changed."), "success")
     return redirect(url_for("admin.user_page", username=user.username))
 
@@ -136,6 +137,7 @@ def set_active(username: str) -> ResponseReturnValue:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("admin.user_page", username=user.username))
     forget_identity(user.username)
+    forget_person(user.username)
     flash(_("%(name)s can sign in again.", name=user.display_name) if active
           else _("%(name)s is disabled: they cannot sign in and their API tokens no longer work.",
                  name=user.display_name), "success")
@@ -155,4 +157,5 @@ def reset_password(username: str) -> ResponseReturnValue:
     except EngineError as exc:
         return _user_view(user.username, " ".join(field_errors(exc).values()), 422)
     forget_identity(user.username)
+    forget_person(user.username)
     return no_store(render_template("admin/password_set.html", user=user, password=password if generate else None))

@@ -16,6 +16,7 @@ from webui.api import schemas as s
 from webui.api.base import api, page_json, paging
 from webui.api.serialize import iso, unit_ref
 from webui.errors import ApiError
+from webui.present import forget_person
 from webui.security import current_actor, engine, forget_identity, reading
 
 LIST_QUERY = (
@@ -90,6 +91,7 @@ def _set_active(username: str, active: bool) -> ResponseReturnValue:
     _one(username)  # 404 for no such user
     engine().administration.set_user_active(actor, username, active)
     forget_identity(username)
+    forget_person(username)
     return jsonify(_one(username))
 
 
