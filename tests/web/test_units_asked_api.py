@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.process_driver import deploy_keys, seed_people
+from tests.web import walking
 from tests.web.conftest import login
 
 PLAN, STUDY = "sister_city_development_plan", "research_study_personnel"
@@ -21,28 +22,8 @@ STUDY_DATA = {"title": "选派护理骨干赴大分市研修", "direction": "out
               "programme_attachment": "prog-oita"}
 
 
-class Api:
-    """Requests as the demo users (bearer tokens made on first use)."""
-
-    def __init__(self, app) -> None:
-        self.app, self.eng, self.client = app, app.extensions["fao_engine"], app.test_client()
-        self.tokens: dict[str, dict] = {}
-
-    def headers(self, who: str) -> dict:
-        if who not in self.tokens:
-            from engine.people.accounts import new_token
-
-            with self.eng.uow() as uow:
-                value = new_token(uow, self.eng.clock.now(), who)
-                uow.commit()
-            self.tokens[who] = {"Authorization": f"Bearer {value}"}
-        return self.tokens[who]
-
-    def get(self, who: str, path: str):
-        return self.client.get(path, headers=self.headers(who))
-
-    def post(self, who: str, path: str, body: dict):
-        return self.client.post(path, headers=self.headers(who), json=body)
+class Api(walking.Api):
+    """The walkers' requests, with the inbox and claim-and-complete these tests read."""
 
     def inbox(self, who: str) -> dict[str, str]:
         """The user's open tasks: id -> step."""
